@@ -1,0 +1,40 @@
+package org.edgenet.common.message;
+
+import io.netty.buffer.ByteBuf;
+import org.edgenet.common.wire.ErrorCode;
+import org.edgenet.common.wire.ProtocolException;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The answer to AED: every other active device. Body: count u32, then each {@link DeviceInfo}. */
+public record ActiveDevices(List<DeviceInfo> devices) implements Message {
+    public ActiveDevices {
+        devices = List.copyOf(devices);
+    }
+
+    public MessageType type() {
+        return MessageType.ACTIVE_DEVICES;
+    }
+
+    public void writeBody(ByteBuf out) {
+        out.writeInt(devices.size());
+        for (DeviceInfo d : devices) {
+            d.write(out);
+        }
+    }
+
+    static ActiveDevices read(ByteBuf in) {
+        int count = Bodies.readInt(in, "count");
+        // Each entry takes at least 8 bytes, which bounds the count before anything is allocated.
+        if (count < 0 || (long) count * 8 > in.readableBytes()) {
+            throw new ProtocolException(
+                    ErrorCode.MALFORMED, "device count " + count + " does not fit the body");
+        }
+        List<DeviceInfo> devices = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            devices.add(DeviceInfo.read(in));
+        }
+        return new ActiveDevices(devices);
+    }
+}

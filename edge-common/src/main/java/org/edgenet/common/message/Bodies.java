@@ -1,0 +1,77 @@
+package org.edgenet.common.message;
+
+import io.netty.buffer.ByteBuf;
+import org.edgenet.common.wire.ErrorCode;
+import org.edgenet.common.wire.ProtocolException;
+
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Field readers and writers shared by the message bodies. Strings are UTF-8 behind an unsigned
+ * 16-bit byte count; every read checks that the bytes are there before taking them.
+ */
+public final class Bodies {
+    /** Longest string field, in UTF-8 bytes. */
+    public static final int MAX_STRING_BYTES = 0xFFFF;
+
+    private Bodies() {
+    }
+
+    public static void writeString(ByteBuf out, String value) {
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length > MAX_STRING_BYTES) {
+            throw new IllegalArgumentException("string of " + bytes.length + " bytes is too long for the wire");
+        }
+        out.writeShort(bytes.length);
+        out.writeBytes(bytes);
+    }
+
+    public static String readString(ByteBuf in, String field) {
+        int length = readUnsignedShort(in, field);
+        need(in, length, field);
+        try {
+            // A strict decoder: malformed UTF-8 is an error, not a string full of U+FFFD.
+            String s = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(in.nioBuffer(in.readerIndex(), length))
+                    .toString();
+            in.skipBytes(length);
+            return s;
+        } catch (CharacterCodingException e) {
+            throw new ProtocolException(ErrorCode.MALFORMED, field + " is not valid UTF-8");
+        }
+    }
+
+    public static int readUnsignedShort(ByteBuf in, String field) {
+        need(in, 2, field);
+        return in.readUnsignedShort();
+    }
+
+    public static int readUnsignedByte(ByteBuf in, String field) {
+        need(in, 1, field);
+        return in.readUnsignedByte();
+    }
+
+    public static int readInt(ByteBuf in, String field) {
+        need(in, 4, field);
+        return in.readInt();
+    }
+
+    public static long readLong(ByteBuf in, String field) {
+        need(in, 8, field);
+        return in.readLong();
+    }
+
+    public static int readPort(ByteBuf in, String field) {
+        return readUnsignedShort(in, field);
+    }
+
+    public static void need(ByteBuf in, int bytes, String field) {
+        if (in.readableBytes() < bytes) {
+            throw new ProtocolException(ErrorCode.MALFORMED, "body ends inside " + field);
+        }
+    }
+}

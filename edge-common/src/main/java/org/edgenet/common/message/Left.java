@@ -1,0 +1,18 @@
+package org.edgenet.common.message;
+
+import io.netty.buffer.ByteBuf;
+
+/** The server confirms OUT, then closes the connection. Body: device string. */
+public record Left(String device) implements Message {
+    public MessageType type() {
+        return MessageType.LEFT;
+    }
+
+    public void writeBody(ByteBuf out) {
+        Bodies.writeString(out, device);
+    }
+
+    static Left read(ByteBuf in) {
+        return new Left(Bodies.readString(in, "device"));
+    }
+}

@@ -1,0 +1,77 @@
+package org.edgenet.common.message;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.util.ReferenceCountUtil;
+import org.edgenet.common.wire.ErrorCode;
+import org.edgenet.common.wire.ProtocolException;
+
+import java.util.function.Function;
+
+/**
+ * The type byte of a frame and the reader of each body. Codes are stable on the wire: new message
+ * types take new codes, and a peer that does not know a code rejects the frame.
+ */
+public enum MessageType {
+    LOGIN(1, Login::read),
+    LOGIN_REPLY(2, LoginReply::read),
+    REGISTER_UDP(3, RegisterUdp::read),
+    JOINED(4, Joined::read),
+    LIST_ACTIVE(5, ListActive::read),
+    ACTIVE_DEVICES(6, ActiveDevices::read),
+    LEAVE(7, Leave::read),
+    LEFT(8, Left::read),
+    UPLOAD_BEGIN(9, UploadBegin::read),
+    UPLOAD_CHUNK(10, UploadChunk::read),
+    UPLOAD_END(11, UploadEnd::read),
+    UPLOAD_ABORT(12, UploadAbort::read),
+    UPLOADED(13, Uploaded::read),
+    COMPUTE(14, Compute::read),
+    COMPUTED(15, Computed::read),
+    DELETE(16, Delete::read),
+    DELETED(17, Deleted::read),
+    LOOKUP_PEER(18, LookupPeer::read),
+    PEER(19, Peer::read),
+    ERROR(127, ErrorReply::read);
+
+    private static final MessageType[] BY_CODE = new MessageType[256];
+
+    static {
+        for (MessageType t : values()) {
+            BY_CODE[t.code] = t;
+        }
+    }
+
+    private final int code;
+    private final Function<ByteBuf, ? extends Message> reader;
+
+    MessageType(int code, Function<ByteBuf, ? extends Message> reader) {
+        this.code = code;
+        this.reader = reader;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    public static boolean isKnown(int code) {
+        return code >= 0 && code < BY_CODE.length && BY_CODE[code] != null;
+    }
+
+    public static MessageType of(int code) {
+        if (!isKnown(code)) {
+            throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, "unknown message type " + code);
+        }
+        return BY_CODE[code];
+    }
+
+    /** Reads a whole body; bytes left over after the last field make the frame malformed. */
+    Message readBody(ByteBuf body) {
+        Message m = reader.apply(body);
+        if (body.isReadable()) {
+            ReferenceCountUtil.release(m);
+            throw new ProtocolException(ErrorCode.MALFORMED,
+                    body.readableBytes() + " unexpected bytes after the " + this + " body");
+        }
+        return m;
+    }
+}

@@ -1,0 +1,55 @@
+package org.edgenet.common.wire;
+
+/**
+ * Why a request failed. Codes below 100 are protocol violations: the peer gets the error and the
+ * connection closes. Codes from 100 up answer one request and the session goes on.
+ */
+public enum ErrorCode {
+    BAD_MAGIC(1, true),
+    BAD_VERSION(2, true),
+    UNKNOWN_TYPE(3, true),
+    TOO_LARGE(4, true),
+    MALFORMED(5, true),
+    FRAME_GAP(6, true),
+    LOGIN_TIMEOUT(7, true),
+    UNEXPECTED_MESSAGE(8, true),
+    IDLE_TIMEOUT(9, true),
+
+    BAD_ARGUMENT(100, false),
+    NO_SUCH_FILE(101, false),
+    INVALID_DATA(102, false),
+    DEVICE_OFFLINE(103, false),
+    EMPTY_FILE(104, false),
+    INTERNAL(199, false);
+
+    private static final ErrorCode[] BY_CODE = new ErrorCode[256];
+
+    static {
+        for (ErrorCode c : values()) {
+            BY_CODE[c.code] = c;
+        }
+    }
+
+    private final int code;
+    private final boolean fatal;
+
+    ErrorCode(int code, boolean fatal) {
+        this.code = code;
+        this.fatal = fatal;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    /** True when the connection must close after this error is reported. */
+    public boolean fatal() {
+        return fatal;
+    }
+
+    /** Looks a code up; unknown codes from a newer peer read as {@link #INTERNAL}. */
+    public static ErrorCode of(int code) {
+        ErrorCode c = code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
+        return c == null ? INTERNAL : c;
+    }
+}

@@ -1,0 +1,112 @@
+package org.edgenet.common.wire;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.edgenet.common.message.MessageType;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Cuts the byte stream into whole frames (header and body, as one buffer) after checking every
+ * header field. The length is bounded before a byte of the body is buffered, and a frame whose
+ * bytes stop arriving for longer than {@link Limits#frameGap()} fails with {@link ErrorCode#FRAME_GAP}.
+ * After the first error the rest of the stream is discarded.
+ */
+public final class FrameDecoder extends ByteToMessageDecoder {
+    private final Limits limits;
+    private ScheduledFuture<?> gapTimer;
+    private boolean failed;
+
+    public FrameDecoder(Limits limits) {
+        this.limits = limits;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (failed) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        try {
+            while (in.readableBytes() >= WireFormat.HEADER_LENGTH) {
+                int start = in.readerIndex();
+                int bodyLength = checkHeader(in, start);
+                int frameLength = WireFormat.HEADER_LENGTH + bodyLength;
+                if (in.readableBytes() < frameLength) {
+                    break;
+                }
+                out.add(in.retainedSlice(start, frameLength));
+                in.skipBytes(frameLength);
+            }
+        } catch (ProtocolException e) {
+            failed = true;
+            cancelGapTimer();
+            in.skipBytes(in.readableBytes());
+            throw e;
+        }
+        if (in.isReadable()) {
+            armGapTimer(ctx);
+        } else {
+            cancelGapTimer();
+        }
+    }
+
+    private int checkHeader(ByteBuf in, int start) {
+        int magic = in.getUnsignedShort(start + WireFormat.MAGIC_OFFSET);
+        if (magic != WireFormat.MAGIC) {
+            throw new ProtocolException(ErrorCode.BAD_MAGIC, String.format("bad magic 0x%04X", magic));
+        }
+        int version = in.getUnsignedByte(start + WireFormat.VERSION_OFFSET);
+        if (version != WireFormat.VERSION) {
+            throw new ProtocolException(ErrorCode.BAD_VERSION, "unsupported version " + version);
+        }
+        int type = in.getUnsignedByte(start + WireFormat.TYPE_OFFSET);
+        if (!MessageType.isKnown(type)) {
+            throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, "unknown message type " + type);
+        }
+        long length = in.getUnsignedInt(start + WireFormat.LENGTH_OFFSET);
+        if (length > limits.maxBody()) {
+            throw new ProtocolException(ErrorCode.TOO_LARGE,
+                    "body of " + length + " bytes exceeds the limit of " + limits.maxBody());
+        }
+        return (int) length;
+    }
+
+    /** Restarted on every read that leaves a partial frame: the gap counts from the last byte. */
+    private void armGapTimer(ChannelHandlerContext ctx) {
+        cancelGapTimer();
+        long gapNanos = limits.frameGap().toNanos();
+        gapTimer = ctx.executor().schedule(() -> onGap(ctx), gapNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void onGap(ChannelHandlerContext ctx) {
+        gapTimer = null;
+        if (failed || !ctx.channel().isActive()) {
+            return;
+        }
+        failed = true;
+        ctx.fireExceptionCaught(new ProtocolException(ErrorCode.FRAME_GAP,
+                "frame incomplete for more than " + limits.frameGap().toMillis() + " ms"));
+    }
+
+    private void cancelGapTimer() {
+        if (gapTimer != null) {
+            gapTimer.cancel(false);
+            gapTimer = null;
+        }
+    }
+
+    @Override
+    protected void handlerRemoved0(ChannelHandlerContext ctx) {
+        cancelGapTimer();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        cancelGapTimer();
+        super.channelInactive(ctx);
+    }
+}
