@@ -376,4 +376,10 @@ final class AudienceHandler extends SimpleChannelInboundHandler<DatagramPacket> 
         UvfCodec.encode(d, buf);
         ctx.write(new DatagramPacket(buf, key.presenter()));
     }
+
+    /** A socket error (an ICMP report, a failed send) concerns one datagram: the port stays open. */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("UVF socket error on {}: {}", ctx.channel().localAddress(), cause.toString());
+    }
 }
