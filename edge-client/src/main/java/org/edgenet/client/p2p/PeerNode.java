@@ -174,6 +174,12 @@ public final class PeerNode implements AutoCloseable {
         return t.future;
     }
 
+    private static void drain(Channel channel) {
+        if (!channel.eventLoop().isShuttingDown()) {
+            channel.eventLoop().submit(() -> { }).syncUninterruptibly();
+        }
+    }
+
     private static void closeQuietly(FileChannel channel) {
         try {
             channel.close();
@@ -191,6 +197,10 @@ public final class PeerNode implements AutoCloseable {
     public void close() {
         presenter.close().syncUninterruptibly();
         audience.close().syncUninterruptibly();
+        // The handlers hear channelInactive in a task queued by the close; once a later task has run,
+        // their aborts are on the disk executor, which then finishes them before shutting down.
+        drain(presenter);
+        drain(audience);
         disk.shutdown();
         try {
             // Lets queued aborts delete their temp files before the caller goes on.
