@@ -192,6 +192,7 @@ final class AudienceHandler extends SimpleChannelInboundHandler<DatagramPacket> 
     }
 
     private void opened(IncomingTransfer t, IncomingFile file) {
+        assert ctx.executor().inEventLoop();
         if (transfers.get(t.key) != t) {
             file.abort(() -> { });
             return;
@@ -275,6 +276,7 @@ final class AudienceHandler extends SimpleChannelInboundHandler<DatagramPacket> 
     }
 
     private void finished(IncomingTransfer t, IncomingFile.Outcome outcome) {
+        assert ctx.executor().inEventLoop();
         if (!transfers.remove(t.key, t)) {
             return;
         }

@@ -92,7 +92,7 @@ public final class PeerNode implements AutoCloseable {
         return new Bootstrap().group(group).channel(NioDatagramChannel.class)
                 .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
                 .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECEIVE_BUFFER));
+                .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECEIVE_BUFFER));
     }
 
     /** Disk work of all this node's transfers; each transfer keeps at most one task queued at a time. */
@@ -192,7 +192,10 @@ public final class PeerNode implements AutoCloseable {
         return CompletableFuture.failedFuture(new TransferFailedException(message));
     }
 
-    /** Stops both sides: outgoing transfers fail, incoming ones are dropped and their temp files deleted. */
+    /**
+     * Stops both sides: outgoing transfers fail, incoming ones are dropped and their temp files
+     * deleted before this returns. Blocks, so never call it on an event loop.
+     */
     @Override
     public void close() {
         presenter.close().syncUninterruptibly();

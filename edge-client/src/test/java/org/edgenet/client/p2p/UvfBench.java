@@ -21,6 +21,11 @@ import java.util.concurrent.CountDownLatch;
  * The receiver exits after the given number of files; the sender prints its goodput.
  */
 public final class UvfBench {
+    /** {@code -Duvf.windowMiB=8 -Duvf.payload=60000} try other settings without a rebuild. */
+    private static final PeerOptions OPTIONS = PeerOptions.DEFAULTS
+            .withWindowBytes(Integer.getInteger("uvf.windowMiB", 4) * 1024 * 1024)
+            .withMaxLocalPayload(Integer.getInteger("uvf.payload", PeerOptions.DEFAULTS.maxLocalPayload()));
+
     private UvfBench() {
     }
 
@@ -54,7 +59,7 @@ public final class UvfBench {
                 left.countDown();
             }
         };
-        try (PeerNode node = PeerNode.bind(group, port, dir, events)) {
+        try (PeerNode node = PeerNode.bind(group, port, dir, events, OPTIONS)) {
             System.out.println("listening on udp " + node.udpPort());
             left.await();
             System.out.printf("dropped bad datagrams: %d, heap used %d MB%n", node.drops().total(),
@@ -65,8 +70,8 @@ public final class UvfBench {
     /** Audience, relay with {@code loss} (plus some duplication and reordering) and presenter in one JVM. */
     private static void lossy(EventLoopGroup group, double loss, Path file, Path into) throws Exception {
         CountDownLatch stored = new CountDownLatch(1);
-        try (PeerNode audience = PeerNode.bind(group, 0, into, (f, p, s) -> stored.countDown());
-             PeerNode presenter = PeerNode.bind(group, 0, file.toAbsolutePath().getParent(), (f, p, s) -> { });
+        try (PeerNode audience = PeerNode.bind(group, 0, into, (f, p, s) -> stored.countDown(), OPTIONS);
+             PeerNode presenter = PeerNode.bind(group, 0, file.toAbsolutePath().getParent(), (f, p, s) -> { }, OPTIONS);
              DatagramRelay relay = DatagramRelay.start(
                      new InetSocketAddress(InetAddress.getLoopbackAddress(), audience.udpPort()),
                      DatagramRelay.Faults.lossy(loss), 1)) {
@@ -82,7 +87,7 @@ public final class UvfBench {
 
     private static void send(EventLoopGroup group, InetSocketAddress to, Path file) throws Exception {
         Path dir = file.toAbsolutePath().getParent();
-        try (PeerNode node = PeerNode.bind(group, 0, dir, (f, p, s) -> { })) {
+        try (PeerNode node = PeerNode.bind(group, 0, dir, (f, p, s) -> { }, OPTIONS)) {
             long size = Files.size(file);
             long start = System.nanoTime();
             node.send(to, file, "bench").get();
