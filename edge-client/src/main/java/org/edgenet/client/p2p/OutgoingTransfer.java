@@ -162,6 +162,7 @@ final class OutgoingTransfer {
         long now = System.nanoTime();
         if (!offerResent) {
             rtt.sample(now - offerSentAt);
+            minRtt = now - offerSentAt;
         }
         payload = a.payloadSize();
         count = (int) UvfFormat.datagramCount(size, payload);
@@ -171,7 +172,7 @@ final class OutgoingTransfer {
         retransmitted = new boolean[ring];
         acked = new boolean[ring];
         lost = new boolean[ring];
-        lostQueue = new int[ring];
+        lostQueue = new int[2 * ring];
         rwnd = a.window();
         if (count == 0) {
             sha = digest.digest();
@@ -274,7 +275,7 @@ final class OutgoingTransfer {
 
     /** Marks datagram at ring index {@code i} delivered and frees its buffer early. */
     private void ackOne(int i, long now) {
-        if (retransmitted[i] && now - sentAt[i] < minRtt) {
+        if (retransmitted[i] && minRtt != Long.MAX_VALUE && now - sentAt[i] < minRtt) {
             // Acknowledged faster than any round trip: the original arrived, only late. Allow more reordering.
             reorderMultiple = Math.min(16, reorderMultiple + 1);
         }
@@ -319,7 +320,10 @@ final class OutgoingTransfer {
     private void markLost(int s, int i, long now) {
         lost[i] = true;
         pipe--;
-        lostQueue[(lostHead + lostSize) % ring] = s;
+        if (lostSize == lostQueue.length) {
+            compactLostQueue();
+        }
+        lostQueue[(lostHead + lostSize) % lostQueue.length] = s;
         lostSize++;
         if (sentAt[i] - recoveryStart > 0) {
             // One reduction per round of losses: only a datagram sent after the last cut can cause another.
@@ -329,10 +333,28 @@ final class OutgoingTransfer {
         }
     }
 
+    /**
+     * Drops entries of datagrams acknowledged since they were queued. At most {@code ring} entries
+     * are live (one per datagram in the window), so this always makes room.
+     */
+    private void compactLostQueue() {
+        int kept = 0;
+        int[] live = new int[lostQueue.length];
+        for (int k = 0; k < lostSize; k++) {
+            int s = lostQueue[(lostHead + k) % lostQueue.length];
+            if (s >= base && lost[s % ring]) {
+                live[kept++] = s;
+            }
+        }
+        System.arraycopy(live, 0, lostQueue, 0, kept);
+        lostHead = 0;
+        lostSize = kept;
+    }
+
     private int nextLost() {
         while (lostSize > 0) {
             int s = lostQueue[lostHead];
-            lostHead = (lostHead + 1) % ring;
+            lostHead = (lostHead + 1) % lostQueue.length;
             lostSize--;
             if (s >= base && lost[s % ring]) {
                 return s;
