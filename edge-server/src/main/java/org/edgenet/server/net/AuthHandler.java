@@ -16,7 +16,6 @@ import org.edgenet.common.wire.ErrorCode;
 import org.edgenet.common.wire.ProtocolException;
 import org.edgenet.server.service.ActiveDevice;
 import org.edgenet.server.service.AlreadyJoinedException;
-import org.edgenet.server.service.FileDataStore;
 import org.edgenet.server.service.LoginGuard;
 import org.edgenet.server.service.Services;
 import org.slf4j.Logger;
@@ -137,7 +136,7 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
             joining = false;
             welcomed = null;
             if (error != null) {
-                joinFailed(ctx, device, FileDataStore.unwrap(error));
+                joinFailed(ctx, device, ErrorHandler.causeOf(error));
             } else if (!ctx.channel().isActive()) {
                 // The device went away while its join was recorded: it leaves as if it had said OUT.
                 services.registry().leave(entry);

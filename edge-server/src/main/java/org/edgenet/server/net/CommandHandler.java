@@ -28,7 +28,6 @@ import org.edgenet.common.wire.ErrorCode;
 import org.edgenet.common.wire.ProtocolException;
 import org.edgenet.server.service.ActiveDevice;
 import org.edgenet.server.service.DataStore;
-import org.edgenet.server.service.FileDataStore;
 import org.edgenet.server.service.Services;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -301,7 +300,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
             assert ctx.executor().inEventLoop();
             busy = false;
             try {
-                then.accept(value, error == null ? null : FileDataStore.unwrap(error));
+                then.accept(value, error == null ? null : ErrorHandler.causeOf(error));
             } catch (RuntimeException e) {
                 ctx.fireExceptionCaught(e);
                 return;

@@ -24,7 +24,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 
 /**
@@ -218,14 +217,6 @@ public final class FileDataStore implements DataStore {
     @Override
     public void close() {
         lanes.close();
-    }
-
-    /** Cause of a failed future, without the wrappers CompletableFuture adds. */
-    public static Throwable unwrap(Throwable t) {
-        while (t instanceof CompletionException && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
     }
 
     /** Receives one file. Touched only on its lane, one call at a time. */
