@@ -109,6 +109,7 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         guard.recordSuccess(device);
+        // Checked here for a prompt answer; the join itself checks again, atomically.
         if (services.registry().isActive(device)) {
             log.info("Login refused for {} from {}: already joined", device, ip);
             reply(ctx, LoginStatus.ALREADY_JOINED);

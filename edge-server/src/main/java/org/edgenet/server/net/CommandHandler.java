@@ -196,6 +196,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         DataStore.Upload current = upload;
+        // The store owns the chunk from here and releases it once written.
         whenDone(ctx, current.append(chunk.content()), (v, e) -> {
             if (e != null && upload == current) {
                 // The store has discarded the upload; the device stops sending once it reads this.

@@ -106,6 +106,7 @@ public final class FileDataStore implements DataStore {
         }
     }
 
+    /** Runs {@code work} on the lane of this file: after, never beside, earlier work on it. */
     private <T> CompletableFuture<T> onLane(String device, long fileId, Supplier<T> work) {
         return CompletableFuture.supplyAsync(work, lanes.forKey(device + "\u0000" + fileId));
     }
@@ -116,6 +117,7 @@ public final class FileDataStore implements DataStore {
         return onLane(device, fileId, () -> {
             try {
                 Files.createDirectories(target.getParent());
+                // Beside the final name, so that putting it in place is a rename within one file system.
                 Path temp = Files.createTempFile(target.getParent(), TEMP_PREFIX + fileId + "-", TEMP_SUFFIX);
                 FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE);
                 return new FileUpload(device, fileId, target, temp, out);
