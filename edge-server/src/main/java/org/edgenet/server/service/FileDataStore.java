@@ -62,11 +62,13 @@ public final class FileDataStore implements DataStore {
         this.clock = clock;
         this.zone = zone;
         Files.createDirectories(this.dataDir);
-        removeLeftoverTempFiles();
     }
 
-    /** Uploads cut short by a crash leave temp files; they are never valid data. */
-    private void removeLeftoverTempFiles() throws IOException {
+    /**
+     * Uploads cut short by a crash leave temp files; they are never valid data. Called once the
+     * server owns its port, so a second server started by mistake cannot delete a running one's uploads.
+     */
+    public void removeLeftoverUploads() throws IOException {
         try (DirectoryStream<Path> devices = Files.newDirectoryStream(dataDir, Files::isDirectory)) {
             for (Path dir : devices) {
                 try (DirectoryStream<Path> temps = Files.newDirectoryStream(dir, TEMP_PREFIX + "*" + TEMP_SUFFIX)) {

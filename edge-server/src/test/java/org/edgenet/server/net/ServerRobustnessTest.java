@@ -281,11 +281,16 @@ class ServerRobustnessTest {
     @Test
     void aSecondServerOnTheSamePortFailsWithOneClearLine() throws Exception {
         start(config());
-        ServerConfig same = config().withPort(server.port()).withFilesIn(Files.createDirectory(dir.resolve("second")));
-        Files.writeString(same.credentialsFile(), TestServices.CREDENTIALS);
-        Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> EdgeServer.start(same));
-        assertTrue(e.getMessage().contains("already in use"), e.getMessage());
         try (RawClient c = joined("supersmartwatch", "comp9331")) {
+            String deviceLog = Files.readString(dir.resolve("edge-device-log.txt"));
+            // Same port and the same files, as when a server is started twice by mistake.
+            ServerConfig same = config().withPort(server.port());
+
+            Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> EdgeServer.start(same));
+
+            assertTrue(e.getMessage().contains("already in use"), e.getMessage());
+            assertEquals(deviceLog, Files.readString(dir.resolve("edge-device-log.txt")),
+                    "the running server's device log is untouched");
             c.send(new ListActive());
             assertInstanceOf(ActiveDevices.class, c.receive(), "the first server still serves");
         } catch (EOFException unexpected) {
