@@ -108,7 +108,11 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
             }
             return;
         }
-        guard.recordSuccess(device);
+        if (!guard.recordSuccess(device)) {
+            log.info("Blocked device {} tried to join from {}", device, ip);
+            reply(ctx, LoginStatus.BLOCKED);
+            return;
+        }
         // Checked here for a prompt answer; the join itself checks again, atomically.
         if (services.registry().isActive(device)) {
             log.info("Login refused for {} from {}: already joined", device, ip);
