@@ -5,6 +5,8 @@ import org.edgenet.client.console.ConsoleInput;
 import org.edgenet.client.console.PeerSender;
 import org.edgenet.client.console.Terminal;
 import org.edgenet.client.net.EdgeClient;
+import org.edgenet.client.p2p.PeerNode;
+import org.edgenet.client.p2p.TransferEvents;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,9 +21,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.UnaryOperator;
+import java.util.concurrent.TimeUnit;
 
 import static org.edgenet.client.it.LiveServer.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** A scripted user at the console of a device talking to a real server. */
@@ -63,7 +66,7 @@ class ConsoleIntegrationTest {
 
         String out = session("supersmartwatch\nwrong\ncomp9331\nEDG 1 10\nUED 1\nSCS 1 SUM\nSCS 1 AVERAGE\nSCS 9 MAX\n"
                 + "DTE 1\nDTE 1\nAED\nUVF nobody clip.mp4\nOUT\n",
-                (address, file, presenter) -> CompletableFuture.completedFuture(null));
+                (address, file, presenter, audience) -> CompletableFuture.completedFuture(null));
 
         List<String> samples = Files.readAllLines(clientDir.resolve("supersmartwatch-1.txt"));
         long sum = samples.stream().mapToLong(Long::parseLong).sum();
@@ -97,5 +100,33 @@ class ConsoleIntegrationTest {
                 "");
         assertEquals(expected, out, "the transcript");
         assertEquals(List.of(), await(other.listActive()), "after OUT the device has left the network");
+    }
+
+    @Test
+    void uvfSendsAFileToAnotherDeviceInTheBackground() throws Exception {
+        Path audienceDir = Files.createDirectory(dir.resolve("audience"));
+        CompletableFuture<Path> received = new CompletableFuture<>();
+        TransferEvents audienceEvents = (fileName, presenter, stored) -> received.complete(stored);
+        byte[] video = new byte[3_000_000];
+        new java.util.Random(5).nextBytes(video);
+        Files.write(clientDir.resolve("test.mp4"), video);
+
+        try (PeerNode audience = PeerNode.bind(live.group, 0, audienceDir, audienceEvents);
+             PeerNode presenter = PeerNode.bind(live.group, 0, clientDir, (f, p, s) -> { })) {
+            await(live.join("uav-camera", "Fly#High22", audience.udpPort()));
+
+            String out = session("supersmartwatch\ncomp9331\nUVF uav-camera test.mp4\nOUT\n", presenter::send);
+
+            Path stored = received.get(LiveServer.WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertEquals(audienceDir.resolve("supersmartwatch_test.mp4"), stored, "stored as <presenter>_<filename>");
+            assertArrayEquals(video, Files.readAllBytes(stored), "byte-identical");
+            // OUT may or may not find the transfer still running, depending on timing.
+            List<String> lines = out.lines()
+                    .filter(l -> !l.equals(PROMPT) && !l.equals("Waiting for 1 background upload(s) to finish")).toList();
+            assertEquals(List.of("Username: Password: Welcome to the edge network, supersmartwatch!",
+                    "Uploading test.mp4 to uav-camera in the background",
+                    "test.mp4 has been uploaded",
+                    "Bye, supersmartwatch!"), lines, "the presenter's transcript");
+        }
     }
 }
