@@ -47,6 +47,24 @@ class FrameDecoderTest {
     }
 
     @Test
+    void givesEachFrameABufferOfItsOwn() {
+        ByteBuf first = Frames.of(new Login("supersmartwatch", "comp9331"));
+        ByteBuf second = Frames.of(new Login("superwristband", "davidpass"));
+        channel.writeInbound(Unpooled.wrappedBuffer(first, second));
+
+        ByteBuf a = channel.readInbound();
+        ByteBuf b = channel.readInbound();
+        try {
+            // A slice would keep the decoder's whole cumulation buffer alive for as long as the frame.
+            assertNull(a.unwrap(), "the first frame is not a view of the decoder's buffer");
+            assertNull(b.unwrap(), "the second frame is not a view of the decoder's buffer");
+        } finally {
+            a.release();
+            b.release();
+        }
+    }
+
+    @Test
     void assemblesAFrameFedOneByteAtATime() {
         byte[] expected = bytes(Frames.of(new Login("supersmartwatch", "comp9331")));
 
