@@ -1,0 +1,146 @@
+package org.edgenet.server.service;
+
+import org.edgenet.common.wire.ErrorCode;
+import org.edgenet.common.wire.ProtocolException;
+
+/**
+ * Validates a data file as it streams in, in pieces cut anywhere: one integer per line, an
+ * optional sign, line feeds or CR LF between lines, and at most one line break after the last
+ * line. The first bad line fails with {@link ErrorCode#INVALID_DATA} and its number.
+ *
+ * <p>Works on bytes with no allocation per line. A line longer than the longest {@code long}
+ * (20 characters with its sign) is refused at its 21st character, so a huge line is never held.
+ * Values are accumulated negatively, as {@link Long#parseLong} does, so that
+ * {@link Long#MIN_VALUE} parses.
+ */
+public final class SampleParser {
+    /** {@code -9223372036854775808} is the longest valid line. */
+    public static final int MAX_LINE_LENGTH = 20;
+    private static final int SAFE_LENGTH = 18;
+    private static final long MULT_MIN = Long.MIN_VALUE / 10;
+
+    private final SampleStats stats;
+    private long line = 1;
+    private int lineLength;
+    private boolean negative;
+    private boolean digits;
+    private boolean carriageReturn;
+    /** Minus the magnitude read so far. */
+    private long value;
+
+    public SampleParser(SampleStats stats) {
+        this.stats = stats;
+    }
+
+    /** Reads {@code len} more bytes of the file. */
+    public void feed(byte[] buf, int off, int len) {
+        // The state lives in locals inside the loop so the JIT keeps it in registers.
+        int end = off + len;
+        int length = lineLength;
+        boolean neg = negative;
+        boolean seenDigit = digits;
+        boolean cr = carriageReturn;
+        long v = value;
+        try {
+            for (int i = off; i < end; i++) {
+                byte b = buf[i];
+                int digit = b - '0';
+                if (digit >= 0 && digit <= 9 && !cr) {
+                    // Eighteen characters hold at most 18 digits, which cannot overflow: no checks.
+                    if (++length > SAFE_LENGTH) {
+                        if (length > MAX_LINE_LENGTH) {
+                            fail("line longer than " + MAX_LINE_LENGTH + " characters");
+                        }
+                        long limit = neg ? Long.MIN_VALUE : -Long.MAX_VALUE;
+                        if (v < MULT_MIN || v * 10 < limit + digit) {
+                            outOfRange();
+                        }
+                    }
+                    v = v * 10 - digit;
+                    seenDigit = true;
+                } else if (b == '\n') {
+                    if (length == 0) {
+                        fail("empty line");
+                    }
+                    if (!seenDigit) {
+                        fail("sign without digits");
+                    }
+                    stats.add(neg ? v : -v);
+                    line++;
+                    length = 0;
+                    neg = false;
+                    seenDigit = false;
+                    cr = false;
+                    v = 0;
+                } else if (b == '\r' && !cr) {
+                    cr = true;
+                } else if (cr) {
+                    fail("carriage return inside the line");
+                } else if ((b == '-' || b == '+') && length == 0) {
+                    neg = b == '-';
+                    length = 1;
+                } else {
+                    fail("not an integer (unexpected " + describe(b) + ")");
+                }
+            }
+        } finally {
+            lineLength = length;
+            negative = neg;
+            digits = seenDigit;
+            carriageReturn = cr;
+            value = v;
+        }
+    }
+
+    /** The file ended: checks the last line, which may lack a line break. */
+    public void finish() {
+        if (carriageReturn) {
+            fail("carriage return without a line feed at the end of the file");
+        }
+        if (lineLength > 0) {
+            endLine();
+        }
+    }
+
+    /** Number of the line being read (1-based). */
+    public long line() {
+        return line;
+    }
+
+    private void endLine() {
+        if (lineLength == 0) {
+            fail("empty line");
+        }
+        if (!digits) {
+            fail("sign without digits");
+        }
+        stats.add(negative ? value : -value);
+        line++;
+        lineLength = 0;
+        negative = false;
+        digits = false;
+        carriageReturn = false;
+        value = 0;
+    }
+
+    private void outOfRange() {
+        fail("number out of range (" + Long.MIN_VALUE + " to " + Long.MAX_VALUE + ")");
+    }
+
+    private void fail(String reason) {
+        throw new ProtocolException(ErrorCode.INVALID_DATA, "line " + line + ": " + reason);
+    }
+
+    private static String describe(byte b) {
+        if (b > ' ' && b < 127) {
+            return "'" + (char) b + "'";
+        }
+        if (b == ' ') {
+            return "space";
+        }
+        if (b == '\t') {
+            return "tab";
+        }
+        return String.format("byte 0x%02X", b & 0xFF);
+    }
+}
