@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -122,7 +123,12 @@ final class IncomingFile {
 
     private void schedule() {
         if (scheduled.compareAndSet(false, true)) {
-            disk.execute(this::drain);
+            try {
+                disk.execute(this::drain);
+            } catch (RejectedExecutionException e) {
+                // The node has closed its disk executor: finish here, so the temp file still goes.
+                drain();
+            }
         }
     }
 
