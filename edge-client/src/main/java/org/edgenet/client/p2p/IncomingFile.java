@@ -67,6 +67,8 @@ final class IncomingFile {
     private long written;
     private boolean closed;
     private ByteBuffer readBack;
+    /** Event-loop side: the largest prefix handed to the writer so far. */
+    private long prefixQueued;
 
     /** Told, on the disk thread, how many bytes are written so far; {@link #finish} reports the end. */
     interface Progress {
@@ -105,7 +107,11 @@ final class IncomingFile {
      * hash the prefix. Also starts the writer for what was added before.
      */
     void prefix(long bytes) {
-        queue.add(new Prefix(bytes));
+        // Called once per read burst: only a grown prefix is worth a marker, so duplicates queue nothing.
+        if (bytes > prefixQueued) {
+            prefixQueued = bytes;
+            queue.add(new Prefix(bytes));
+        }
         schedule();
     }
 
