@@ -37,7 +37,7 @@ import java.util.concurrent.TimeUnit;
  * options. Binds the UDP port first (so a taken port stops the start), connects to the server
  * and hands over to the {@link Console}. Start-up problems print one line and exit non-zero.
  */
-@Command(name = "edge-client", mixinStandardHelpOptions = true, versionProvider = ClientMain.Version.class,
+@Command(name = "run-client.sh", mixinStandardHelpOptions = true, versionProvider = ClientMain.Version.class,
         description = "An EdgeNet edge device: joins the server, generates, uploads and shares data.")
 public final class ClientMain implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(ClientMain.class);
@@ -178,7 +178,7 @@ public final class ClientMain implements Callable<Integer> {
         String value = argument != null ? argument : option;
         if (value == null) {
             throw new StartupException("Missing " + what
-                    + ". Usage: edge-client <server_host> <server_port> <client_udp_server_port>");
+                    + ". Usage: run-client.sh <server_host> <server_port> <client_udp_server_port>");
         }
         return value;
     }
@@ -207,7 +207,7 @@ public final class ClientMain implements Callable<Integer> {
         @Override
         public String[] getVersion() {
             String v = ClientMain.class.getPackage().getImplementationVersion();
-            return new String[] {"edge-client " + (v == null ? "dev" : v)};
+            return new String[] {"EdgeNet client " + (v == null ? "dev" : v)};
         }
     }
 }

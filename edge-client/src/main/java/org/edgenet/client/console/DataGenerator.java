@@ -1,5 +1,7 @@
 package org.edgenet.client.console;
 
+import org.edgenet.common.files.TempFiles;
+
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +28,7 @@ final class DataGenerator {
 
     void write(Path target, long samples) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
-        Path temp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+        Path temp = TempFiles.create(dir, "." + target.getFileName() + ".", ".tmp");
         try {
             try (BufferedWriter out = Files.newBufferedWriter(temp, StandardCharsets.US_ASCII)) {
                 for (long i = 0; i < samples; i++) {

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.concurrent.ScheduledFuture;
+import org.edgenet.common.files.TempFiles;
 import org.edgenet.common.p2p.Ack;
 import org.edgenet.common.p2p.Accept;
 import org.edgenet.common.p2p.Data;
@@ -24,7 +25,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -180,7 +180,7 @@ final class AudienceHandler extends SimpleChannelInboundHandler<DatagramPacket> 
     /** On the disk executor: creates the temp file, then hands back to the event loop. */
     private void open(IncomingTransfer t) {
         try {
-            Path temp = Files.createTempFile(directory, ".uvf-", ".part");
+            Path temp = TempFiles.create(directory, ".uvf-", ".part");
             FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.READ);
             IncomingFile file = new IncomingFile(temp, ch, disk, written -> afterWrite(t, written));
             ctx.executor().execute(() -> opened(t, file));

@@ -57,7 +57,7 @@ class ClientMainTest {
 
     @Test
     void refusesMissingArguments() {
-        assertOneLineError("Missing UDP port. Usage: edge-client <server_host> <server_port> <client_udp_server_port>",
+        assertOneLineError("Missing UDP port. Usage: run-client.sh <server_host> <server_port> <client_udp_server_port>",
                 run("127.0.0.1", "4000"));
     }
 
@@ -111,7 +111,7 @@ class ClientMainTest {
     @Test
     void printsTheVersionFromTheManifestOrDev() {
         assertEquals(0, run("--version"), "exit 0");
-        assertTrue(out.toString().startsWith("edge-client "), out.toString());
+        assertTrue(out.toString().startsWith("EdgeNet client "), out.toString());
     }
 
     @Test

@@ -277,7 +277,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
 
     private void lookupPeer(ChannelHandlerContext ctx, String device) {
         String shown = DeviceNames.isValid(device) ? device : "an invalid name";
-        log.info("{} asked where {} listens", name(), shown);
+        log.info("{} issued UVF to {}: asks where it listens", name(), shown);
         Optional<ActiveDevice> peer = DeviceNames.isValid(device) ? services.registry().find(device) : Optional.empty();
         if (peer.isEmpty()) {
             refuse(ctx, new ProtocolException(ErrorCode.DEVICE_OFFLINE, shown + " is offline"));
