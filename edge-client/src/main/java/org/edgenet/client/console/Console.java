@@ -286,11 +286,7 @@ public final class Console {
         if (tooMany(words, 3, "SCS fileID computationOperation")) {
             return;
         }
-        if (words.length < 2) {
-            terminal.say(FILE_ID_NEEDED);
-            return;
-        }
-        Long fileId = fileId(words[1]);
+        Long fileId = fileIdArgument(words);
         if (fileId == null) {
             return;
         }
@@ -312,11 +308,7 @@ public final class Console {
         if (tooMany(words, 2, "DTE fileID")) {
             return;
         }
-        if (words.length < 2) {
-            terminal.say(FILE_ID_NEEDED);
-            return;
-        }
-        Long fileId = fileId(words[1]);
+        Long fileId = fileIdArgument(words);
         if (fileId == null) {
             return;
         }
@@ -427,6 +419,15 @@ public final class Console {
             return true;
         }
         return false;
+    }
+
+    /** The fileID argument of SCS or DTE, or null after saying it is missing or wrong. */
+    private Long fileIdArgument(String[] words) {
+        if (words.length < 2) {
+            terminal.say(FILE_ID_NEEDED);
+            return null;
+        }
+        return fileId(words[1]);
     }
 
     /** A fileID argument of UED, SCS or DTE, or null after saying what is wrong with it. */
