@@ -1,0 +1,210 @@
+package org.edgenet.server;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import org.edgenet.server.net.CommandHandler;
+import org.edgenet.server.net.ServerInitializer;
+import org.edgenet.server.service.ActivityLog;
+import org.edgenet.server.service.CredentialStore;
+import org.edgenet.server.service.FileCredentialStore;
+import org.edgenet.server.service.FileDataStore;
+import org.edgenet.server.service.FileDeviceRegistry;
+import org.edgenet.server.service.InMemoryLoginGuard;
+import org.edgenet.server.service.Lanes;
+import org.edgenet.server.service.Services;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The running server: a listening socket, its event loops and the file-backed services. Start it
+ * with {@link #start(ServerConfig)}; {@link #close()} ends every connection, lets the services
+ * write what they hold and releases everything.
+ */
+public final class EdgeServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(EdgeServer.class);
+
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final ChannelGroup channels;
+    private final Channel listener;
+    /** Closed in reverse order of opening, after the event loops stop. */
+    private final List<AutoCloseable> services;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    private EdgeServer(EventLoopGroup boss, EventLoopGroup workers, ChannelGroup channels, Channel listener,
+                       List<AutoCloseable> services) {
+        this.boss = boss;
+        this.workers = workers;
+        this.channels = channels;
+        this.listener = listener;
+        this.services = services;
+    }
+
+    /**
+     * Reads the credentials, opens the files and starts listening; returns once connections are
+     * accepted.
+     *
+     * @throws StartupException with a one-line reason when the credentials cannot be read, a file
+     *                          cannot be opened or the port cannot be bound
+     */
+    public static EdgeServer start(ServerConfig config) throws Exception {
+        CredentialStore credentials = FileCredentialStore.load(config.credentialsFile());
+        List<AutoCloseable> opened = new ArrayList<>();
+        EventLoopGroup boss = null;
+        EventLoopGroup workers = null;
+        try {
+            FileDeviceRegistry registry = open(opened, () -> FileDeviceRegistry.open(config.deviceLog(), config.clock(),
+                    config.zone()), config.deviceLog());
+            ActivityLog uploads = open(opened, () -> ActivityLog.open(config.uploadLog()), config.uploadLog());
+            ActivityLog deletions = open(opened, () -> ActivityLog.open(config.deletionLog()), config.deletionLog());
+            Lanes lanes = Lanes.of(Math.max(2, Runtime.getRuntime().availableProcessors()), "data");
+            FileDataStore data;
+            try {
+                data = new FileDataStore(config.dataDir(), uploads, deletions, lanes, config.clock(), config.zone());
+            } catch (IOException e) {
+                lanes.close();
+                throw new StartupException("Cannot use data directory " + config.dataDir() + ": " + reason(e), e);
+            }
+            opened.add(data);
+            Services services = new Services(credentials,
+                    new InMemoryLoginGuard(config.attempts(), config.blockDuration(), config.clock()),
+                    registry, data, config.clock(), config.zone());
+
+            boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+            workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+            ChannelGroup channels = new DefaultChannelGroup("devices", GlobalEventExecutor.INSTANCE);
+            ServerBootstrap b = new ServerBootstrap()
+                    .group(boss, workers)
+                    .channel(NioServerSocketChannel.class)
+                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new ServerInitializer(config.limits(), config.loginTimeout(), services,
+                            CommandHandler.factory(services), channels));
+            InetSocketAddress address = new InetSocketAddress(config.bindAddress(), config.port());
+            Channel listener;
+            try {
+                listener = b.bind(address).sync().channel();
+            } catch (Exception e) {
+                throw bindFailure(config, e);
+            }
+            return new EdgeServer(boss, workers, channels, listener, opened);
+        } catch (Exception e) {
+            if (workers != null) {
+                workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+            }
+            if (boss != null) {
+                boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+            }
+            closeAll(opened);
+            throw e;
+        }
+    }
+
+    private interface Opener<T> {
+        T open() throws IOException;
+    }
+
+    private static <T extends AutoCloseable> T open(List<AutoCloseable> opened, Opener<T> opener, Object what)
+            throws StartupException {
+        try {
+            T t = opener.open();
+            opened.add(t);
+            return t;
+        } catch (IOException e) {
+            throw new StartupException("Cannot write " + what + ": " + reason(e), e);
+        }
+    }
+
+    private static StartupException bindFailure(ServerConfig config, Exception e) {
+        String where = config.bindAddress().isAnyLocalAddress()
+                ? "port " + config.port()
+                : config.bindAddress().getHostAddress() + " port " + config.port();
+        if (e instanceof BindException && String.valueOf(e.getMessage()).contains("in use")) {
+            return new StartupException("Cannot listen on " + where + ": the port is already in use", e);
+        }
+        return new StartupException("Cannot listen on " + where + ": " + reason(e), e);
+    }
+
+    private static String reason(Exception e) {
+        String m = e.getMessage();
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return m == null ? e.getClass().getSimpleName() : m;
+    }
+
+    /** The port actually listened on; differs from the configured one when that was 0. */
+    public int port() {
+        return ((InetSocketAddress) listener.localAddress()).getPort();
+    }
+
+    /** Blocks until {@link #close()} has finished. */
+    public void awaitClose() throws InterruptedException {
+        stopped.await();
+    }
+
+    /**
+     * Stops listening, closes every connection (each device leaves as if it had sent OUT), waits
+     * for the services to write what they hold, and releases the threads. Safe to call twice.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            awaitQuietly();
+            return;
+        }
+        try {
+            listener.close().awaitUninterruptibly();
+            channels.close().awaitUninterruptibly();
+            // Lets the event loops run what is queued, such as the leaves of the connections just closed.
+            workers.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly();
+            boss.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly();
+            closeAll(services);
+            log.info("Server stopped");
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    private void awaitQuietly() {
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeAll(List<AutoCloseable> opened) {
+        List<AutoCloseable> reversed = new ArrayList<>(opened);
+        Collections.reverse(reversed);
+        for (AutoCloseable c : reversed) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                log.warn("Closing {} failed: {}", c, e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package org.edgenet.server.net;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import org.edgenet.common.format.DeviceNames;
+import org.edgenet.common.format.Timestamps;
+import org.edgenet.common.message.Joined;
+import org.edgenet.common.message.Login;
+import org.edgenet.common.message.LoginReply;
+import org.edgenet.common.message.LoginStatus;
+import org.edgenet.common.message.Message;
+import org.edgenet.common.message.RegisterUdp;
+import org.edgenet.common.wire.ErrorCode;
+import org.edgenet.common.wire.ProtocolException;
+import org.edgenet.server.service.ActiveDevice;
+import org.edgenet.server.service.AlreadyJoinedException;
+import org.edgenet.server.service.FileDataStore;
+import org.edgenet.server.service.LoginGuard;
+import org.edgenet.server.service.Services;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Admits a device: {@code Login} until the password is right, then {@code RegisterUdp}, which adds
+ * the device to the registry. On success this handler replaces itself with the command handler and
+ * takes the login timeout with it; anything else before that is a protocol violation.
+ *
+ * <pre>
+ *   Login ──wrong/unknown/already joined──▶ LoginReply(…)      (try again)
+ *   Login ──blocked──▶ LoginReply(BLOCKED | BLOCKED_NOW)        (close)
+ *   Login ──right──▶ LoginReply(WELCOME) ─ RegisterUdp ─▶ Joined  (command mode)
+ * </pre>
+ */
+public final class AuthHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(AuthHandler.class);
+
+    private final Services services;
+    private final CommandHandlerFactory commands;
+    /** The device whose password was accepted and whose UDP port is awaited; null before that. */
+    private String welcomed;
+    /** True while a join is being recorded; no message is read meanwhile. */
+    private boolean joining;
+
+    public AuthHandler(Services services, CommandHandlerFactory commands) {
+        this.services = services;
+        this.commands = commands;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            if (joining) {
+                throw new ProtocolException(ErrorCode.UNEXPECTED_MESSAGE, "message while joining");
+            }
+            if (msg instanceof Login login) {
+                login(ctx, login);
+            } else if (msg instanceof RegisterUdp udp && welcomed != null) {
+                join(ctx, welcomed, udp.udpPort());
+            } else {
+                throw new ProtocolException(ErrorCode.UNEXPECTED_MESSAGE, describe(msg) + " before joining");
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private static String describe(Object msg) {
+        return msg instanceof Message m ? m.type().name() : msg.getClass().getSimpleName();
+    }
+
+    private void login(ChannelHandlerContext ctx, Login login) {
+        welcomed = null;
+        String device = login.device();
+        String ip = Peers.ip(ctx.channel());
+        LoginGuard guard = services.guard();
+        if (!services.credentials().knows(device)) {
+            // Only a valid name is echoed: the text came from the network.
+            log.info("Login failed for {} from {}: unknown device",
+                    DeviceNames.isValid(device) ? device : "an invalid name", ip);
+            reply(ctx, LoginStatus.UNKNOWN_DEVICE);
+            return;
+        }
+        Optional<Duration> blocked = guard.blockedFor(device);
+        if (blocked.isPresent()) {
+            log.info("Blocked device {} tried to join from {}", device, ip);
+            reply(ctx, LoginStatus.BLOCKED);
+            return;
+        }
+        if (!services.credentials().matches(device, login.password())) {
+            LoginGuard.Failure f = guard.recordFailure(device);
+            if (f.alreadyBlocked()) {
+                log.info("Blocked device {} tried to join from {}", device, ip);
+                reply(ctx, LoginStatus.BLOCKED);
+            } else if (f.blockedNow()) {
+                log.info("Login failed for {} from {}: invalid password ({} of {})", device, ip,
+                        f.failures(), guard.attempts());
+                log.info("{} is blocked for {} s after {} failed attempts", device,
+                        guard.blockDuration().toSeconds(), f.failures());
+                reply(ctx, LoginStatus.BLOCKED_NOW);
+            } else {
+                log.info("Login failed for {} from {}: invalid password ({} of {})", device, ip,
+                        f.failures(), guard.attempts());
+                reply(ctx, LoginStatus.INVALID_PASSWORD);
+            }
+            return;
+        }
+        guard.recordSuccess(device);
+        if (services.registry().isActive(device)) {
+            log.info("Login refused for {} from {}: already joined", device, ip);
+            reply(ctx, LoginStatus.ALREADY_JOINED);
+            return;
+        }
+        welcomed = device;
+        reply(ctx, LoginStatus.WELCOME);
+    }
+
+    private void reply(ChannelHandlerContext ctx, LoginStatus status) {
+        if (status.closesConnection()) {
+            ctx.channel().config().setAutoRead(false);
+            ctx.writeAndFlush(new LoginReply(status)).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.writeAndFlush(new LoginReply(status));
+        }
+    }
+
+    private void join(ChannelHandlerContext ctx, String device, int udpPort) {
+        String ip = Peers.ip(ctx.channel());
+        joining = true;
+        ctx.channel().config().setAutoRead(false);
+        services.registry().join(device, ip, udpPort).whenCompleteAsync((entry, error) -> {
+            assert ctx.executor().inEventLoop();
+            joining = false;
+            welcomed = null;
+            if (error != null) {
+                joinFailed(ctx, device, FileDataStore.unwrap(error));
+            } else if (!ctx.channel().isActive()) {
+                // The device went away while its join was recorded: it leaves as if it had said OUT.
+                services.registry().leave(entry);
+            } else {
+                joined(ctx, entry);
+            }
+        }, ctx.executor());
+    }
+
+    private void joined(ChannelHandlerContext ctx, ActiveDevice entry) {
+        log.info("{} joined from {} (udp {})", entry.name(), entry.ip(), entry.udpPort());
+        ctx.writeAndFlush(new Joined(entry.name(), Timestamps.format(entry.activeSince(), services.zone())));
+        if (ctx.pipeline().get(ServerInitializer.LOGIN_TIMEOUT) != null) {
+            ctx.pipeline().remove(ServerInitializer.LOGIN_TIMEOUT);
+        }
+        ctx.pipeline().replace(this, ServerInitializer.COMMAND, commands.forSession(new Session(entry)));
+        ctx.channel().config().setAutoRead(true);
+    }
+
+    private void joinFailed(ChannelHandlerContext ctx, String device, Throwable error) {
+        if (error instanceof AlreadyJoinedException) {
+            log.info("Login refused for {}: already joined", device);
+            reply(ctx, LoginStatus.ALREADY_JOINED);
+            ctx.channel().config().setAutoRead(true);
+        } else {
+            ctx.fireExceptionCaught(error);
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package org.edgenet.server.net;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.edgenet.common.wire.ErrorCode;
+import org.edgenet.common.wire.ProtocolException;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Closes a connection that has not joined in time, so idle sockets cannot pile up. The auth
+ * handler removes this handler on a successful join, which cancels the timer.
+ */
+public final class LoginTimeout extends ChannelInboundHandlerAdapter {
+    private final Duration timeout;
+    private ScheduledFuture<?> timer;
+
+    public LoginTimeout(Duration timeout) {
+        this.timeout = timeout;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        if (ctx.channel().isActive()) {
+            arm(ctx);
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        arm(ctx);
+        super.channelActive(ctx);
+    }
+
+    private void arm(ChannelHandlerContext ctx) {
+        if (timer != null) {
+            return;
+        }
+        timer = ctx.executor().schedule(() -> {
+            if (ctx.channel().isActive()) {
+                ctx.fireExceptionCaught(new ProtocolException(ErrorCode.LOGIN_TIMEOUT,
+                        "no login within " + describe(timeout)));
+            }
+        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private static String describe(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        cancel();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        cancel();
+        super.channelInactive(ctx);
+    }
+
+    private void cancel() {
+        if (timer != null) {
+            timer.cancel(false);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package org.edgenet.server.net;
+
+import io.netty.channel.Channel;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+
+/** How a connection's remote end is named in logs and in the device log. */
+final class Peers {
+    private Peers() {
+    }
+
+    /** The remote IP address, e.g. {@code 129.64.31.13}. */
+    static String ip(Channel ch) {
+        SocketAddress a = ch.remoteAddress();
+        if (a instanceof InetSocketAddress isa && isa.getAddress() != null) {
+            return isa.getAddress().getHostAddress();
+        }
+        return String.valueOf(a);
+    }
+
+    /** Address and port, e.g. {@code 127.0.0.1:53422}. */
+    static String describe(Channel ch) {
+        SocketAddress a = ch.remoteAddress();
+        if (a instanceof InetSocketAddress isa && isa.getAddress() != null) {
+            return isa.getAddress().getHostAddress() + ":" + isa.getPort();
+        }
+        return String.valueOf(a);
+    }
+}

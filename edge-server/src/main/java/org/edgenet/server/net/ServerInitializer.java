@@ -1,0 +1,61 @@
+package org.edgenet.server.net;
+
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.flow.FlowControlHandler;
+import org.edgenet.common.message.MessageCodec;
+import org.edgenet.common.wire.FrameDecoder;
+import org.edgenet.common.wire.Limits;
+import org.edgenet.server.service.Services;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+
+/**
+ * The pipeline of one device connection, read top to bottom: bytes become frames, frames become
+ * messages, messages wait while a command runs, the login timer and the auth handler admit the
+ * device (the auth handler then becomes the command handler), and the error handler decides how
+ * a failing connection ends.
+ */
+public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
+    public static final String FRAME = "frame";
+    public static final String CODEC = "codec";
+    public static final String FLOW = "flow";
+    public static final String LOGIN_TIMEOUT = "loginTimeout";
+    public static final String AUTH = "auth";
+    public static final String COMMAND = "command";
+    public static final String ERRORS = "errors";
+
+    private static final Logger log = LoggerFactory.getLogger(ServerInitializer.class);
+
+    private final Limits limits;
+    private final Duration loginTimeout;
+    private final Services services;
+    private final CommandHandlerFactory commands;
+    private final ChannelGroup channels;
+
+    public ServerInitializer(Limits limits, Duration loginTimeout, Services services,
+                             CommandHandlerFactory commands, ChannelGroup channels) {
+        this.limits = limits;
+        this.loginTimeout = loginTimeout;
+        this.services = services;
+        this.commands = commands;
+        this.channels = channels;
+    }
+
+    @Override
+    protected void initChannel(SocketChannel ch) {
+        log.info("Connection from {}", Peers.describe(ch));
+        channels.add(ch);
+        ChannelPipeline p = ch.pipeline();
+        p.addLast(FRAME, new FrameDecoder(limits))
+                .addLast(CODEC, MessageCodec.INSTANCE)
+                .addLast(FLOW, new FlowControlHandler())
+                .addLast(LOGIN_TIMEOUT, new LoginTimeout(loginTimeout))
+                .addLast(AUTH, new AuthHandler(services, commands))
+                .addLast(ERRORS, ErrorHandler.INSTANCE);
+    }
+}

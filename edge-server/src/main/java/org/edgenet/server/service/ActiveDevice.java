@@ -1,0 +1,14 @@
+package org.edgenet.server.service;
+
+import java.time.Instant;
+
+/**
+ * A joined device as the registry records it.
+ *
+ * @param name        device name from the credentials
+ * @param ip          address it connected from
+ * @param udpPort     where it listens for peers
+ * @param activeSince when it joined
+ */
+public record ActiveDevice(String name, String ip, int udpPort, Instant activeSince) {
+}

@@ -1,0 +1,47 @@
+package org.edgenet.server.service;
+
+import org.edgenet.common.message.Operation;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Each device's uploaded data files, reached only through the device's own name and a numeric
+ * file ID, so no device can touch another's files and no path comes from the network. Requests
+ * fail with {@link org.edgenet.common.wire.ProtocolException}s carrying the code the device is told
+ * ({@code NO_SUCH_FILE}, {@code EMPTY_FILE}, {@code INVALID_DATA}). Thread-safe; operations on one
+ * file never interleave.
+ */
+public interface DataStore extends AutoCloseable {
+    /** Starts receiving a file; nothing is visible under its name until the upload finishes. */
+    CompletableFuture<Upload> beginUpload(String device, long fileId);
+
+    /** SCS: the result of {@code op} over the device's stored file, as exact decimal text. */
+    CompletableFuture<String> compute(String device, long fileId, Operation op);
+
+    /** DTE: removes the file, logs the deletion and yields the number of samples it held. */
+    CompletableFuture<Long> delete(String device, long fileId);
+
+    /** Lets work under way finish, then stops. */
+    @Override
+    void close();
+
+    /**
+     * One file being received. Calls come one at a time: the next only after the previous future
+     * completed.
+     */
+    interface Upload {
+        long fileId();
+
+        /**
+         * Checks and stores the next bytes; takes ownership of {@code chunk} and releases it. A bad
+         * line fails the future with {@code INVALID_DATA}, after which the upload is discarded.
+         */
+        CompletableFuture<Void> append(io.netty.buffer.ByteBuf chunk);
+
+        /** The file is complete: puts it in place, logs it and yields its number of samples. */
+        CompletableFuture<Long> finish();
+
+        /** Drops everything received; safe to call at any time and more than once. */
+        CompletableFuture<Void> abort();
+    }
+}

@@ -1,0 +1,36 @@
+package org.edgenet.server.service;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The set of active devices, in join order. Changes complete once they are visible to readers of
+ * the registry's record (the device log); queries answer from memory. Thread-safe.
+ */
+public interface DeviceRegistry extends AutoCloseable {
+    /**
+     * Adds a device, stamped with the current time. Fails with {@link AlreadyJoinedException} when
+     * the name is active already; the check and the insert are one atomic step.
+     */
+    CompletableFuture<ActiveDevice> join(String device, String ip, int udpPort);
+
+    /** Removes exactly this entry; completes at once when it is no longer there. */
+    CompletableFuture<Void> leave(ActiveDevice device);
+
+    /** True when the name is active or its join is being recorded. */
+    boolean isActive(String device);
+
+    /** Every active device in join order, as last recorded. */
+    List<ActiveDevice> active();
+
+    /** Every recorded active device except {@code device}, in join order. */
+    List<ActiveDevice> othersThan(String device);
+
+    /** The recorded entry of {@code device}, if it is active. */
+    Optional<ActiveDevice> find(String device);
+
+    /** Waits for pending changes to be recorded, then stops. */
+    @Override
+    void close();
+}

@@ -1,0 +1,348 @@
+package org.edgenet.server.service;
+
+import io.netty.buffer.ByteBuf;
+import org.edgenet.common.format.DeviceNames;
+import org.edgenet.common.format.Timestamps;
+import org.edgenet.common.message.Operation;
+import org.edgenet.common.wire.ErrorCode;
+import org.edgenet.common.wire.ProtocolException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.ZoneId;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
+
+/**
+ * Data files on disk: {@code <dataDir>/<device>/<device>-<fileId>.txt}, each with a
+ * {@code .stats} sidecar holding its {@link FileSummary}, so SCS answers without reading the file.
+ *
+ * <p>An upload is written to a temp file in the device's directory while {@link SampleParser}
+ * checks it; only a complete, valid upload is moved over the final name (with its sidecar), and
+ * only then is it logged. All disk work for one (device, file) runs on the same {@link Lanes} lane,
+ * so an upload, a computation and a deletion of the same file never interleave.
+ */
+public final class FileDataStore implements DataStore {
+    private static final Logger log = LoggerFactory.getLogger(FileDataStore.class);
+
+    static final String TEMP_PREFIX = ".upload-";
+    static final String TEMP_SUFFIX = ".tmp";
+    static final String STATS_SUFFIX = ".stats";
+    private static final int COPY_BUFFER = 64 * 1024;
+
+    /** One copy buffer per lane thread: memory stays bounded however many uploads run at once. */
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[COPY_BUFFER]);
+
+    private final Path dataDir;
+    private final ActivityLog uploadLog;
+    private final ActivityLog deletionLog;
+    private final Lanes lanes;
+    private final Clock clock;
+    private final ZoneId zone;
+
+    public FileDataStore(Path dataDir, ActivityLog uploadLog, ActivityLog deletionLog, Lanes lanes,
+                         Clock clock, ZoneId zone) throws IOException {
+        this.dataDir = dataDir.toAbsolutePath().normalize();
+        this.uploadLog = uploadLog;
+        this.deletionLog = deletionLog;
+        this.lanes = lanes;
+        this.clock = clock;
+        this.zone = zone;
+        Files.createDirectories(this.dataDir);
+        removeLeftoverTempFiles();
+    }
+
+    /** Uploads cut short by a crash leave temp files; they are never valid data. */
+    private void removeLeftoverTempFiles() throws IOException {
+        try (DirectoryStream<Path> devices = Files.newDirectoryStream(dataDir, Files::isDirectory)) {
+            for (Path dir : devices) {
+                try (DirectoryStream<Path> temps = Files.newDirectoryStream(dir, TEMP_PREFIX + "*" + TEMP_SUFFIX)) {
+                    for (Path t : temps) {
+                        Files.deleteIfExists(t);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The one place a device name becomes a path: it must stay a direct child of the data directory. */
+    Path deviceDir(String device) {
+        if (!DeviceNames.isValid(device)) {
+            throw new IllegalArgumentException("not a valid device name");
+        }
+        Path dir = dataDir.resolve(device).normalize();
+        if (!dataDir.equals(dir.getParent())) {
+            throw new IllegalArgumentException("device directory outside the data directory");
+        }
+        return dir;
+    }
+
+    /** Where the device's file {@code fileId} is stored. */
+    public Path dataFile(String device, long fileId) {
+        requireFileId(fileId);
+        return deviceDir(device).resolve(DeviceNames.dataFileName(device, fileId));
+    }
+
+    private static Path statsFile(Path dataFile) {
+        return dataFile.resolveSibling(dataFile.getFileName() + STATS_SUFFIX);
+    }
+
+    private static void requireFileId(long fileId) {
+        if (fileId < 0) {
+            throw new ProtocolException(ErrorCode.BAD_ARGUMENT, "file ID must not be negative: " + fileId);
+        }
+    }
+
+    private <T> CompletableFuture<T> onLane(String device, long fileId, Supplier<T> work) {
+        return CompletableFuture.supplyAsync(work, lanes.forKey(device + "\u0000" + fileId));
+    }
+
+    @Override
+    public CompletableFuture<Upload> beginUpload(String device, long fileId) {
+        Path target = dataFile(device, fileId);
+        return onLane(device, fileId, () -> {
+            try {
+                Files.createDirectories(target.getParent());
+                Path temp = Files.createTempFile(target.getParent(), TEMP_PREFIX + fileId + "-", TEMP_SUFFIX);
+                FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE);
+                return new FileUpload(device, fileId, target, temp, out);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    @Override
+    public CompletableFuture<String> compute(String device, long fileId, Operation op) {
+        Path file = dataFile(device, fileId);
+        return onLane(device, fileId, () -> summaryOf(file, fileId).compute(op, fileId));
+    }
+
+    @Override
+    public CompletableFuture<Long> delete(String device, long fileId) {
+        Path file = dataFile(device, fileId);
+        return onLane(device, fileId, () -> {
+            FileSummary summary = summaryOf(file, fileId);
+            try {
+                Files.delete(file);
+                Files.deleteIfExists(statsFile(file));
+            } catch (NoSuchFileException e) {
+                throw noSuchFile(fileId);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return summary.count();
+        }).thenCompose(count -> deletionLog.append(logLine(device, fileId, count)).thenApply(v -> count));
+    }
+
+    /**
+     * The stored summary when it matches the file; otherwise (no sidecar, a file put there by
+     * hand) the file is read once and the sidecar written for next time.
+     */
+    private FileSummary summaryOf(Path file, long fileId) {
+        try {
+            long size;
+            try {
+                size = Files.size(file);
+            } catch (NoSuchFileException e) {
+                throw noSuchFile(fileId);
+            }
+            Path stats = statsFile(file);
+            if (Files.exists(stats)) {
+                FileSummary s = FileSummary.parse(Files.readString(stats, StandardCharsets.US_ASCII));
+                if (s != null && s.bytes() == size) {
+                    return s;
+                }
+            }
+            FileSummary s = scan(file, fileId);
+            writeAtomically(stats, s.toText());
+            return s;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private FileSummary scan(Path file, long fileId) throws IOException {
+        SampleStats stats = new SampleStats();
+        SampleParser parser = new SampleParser(stats);
+        byte[] buf = SCRATCH.get();
+        long bytes = 0;
+        try (InputStream in = Files.newInputStream(file)) {
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                parser.feed(buf, 0, n);
+                bytes += n;
+            }
+            parser.finish();
+        } catch (NoSuchFileException e) {
+            throw noSuchFile(fileId);
+        } catch (ProtocolException e) {
+            // A stored file that is not valid data was not put there by an upload.
+            throw new ProtocolException(ErrorCode.INTERNAL, "stored file " + fileId + " is damaged (" + e.getMessage() + ")");
+        }
+        return stats.summary(bytes);
+    }
+
+    private static void writeAtomically(Path file, String text) throws IOException {
+        Path temp = Files.createTempFile(file.getParent(), TEMP_PREFIX + "stats-", TEMP_SUFFIX);
+        try {
+            Files.writeString(temp, text, StandardCharsets.US_ASCII);
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    private String logLine(String device, long fileId, long count) {
+        return device + "; " + Timestamps.format(clock.instant(), zone) + "; " + fileId + "; " + count;
+    }
+
+    private static ProtocolException noSuchFile(long fileId) {
+        return new ProtocolException(ErrorCode.NO_SUCH_FILE, "file " + fileId + " does not exist at the server side");
+    }
+
+    @Override
+    public void close() {
+        lanes.close();
+    }
+
+    /** Cause of a failed future, without the wrappers CompletableFuture adds. */
+    public static Throwable unwrap(Throwable t) {
+        while (t instanceof CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    /** Receives one file. Touched only on its lane, one call at a time. */
+    private final class FileUpload implements Upload {
+        private final String device;
+        private final long fileId;
+        private final Path target;
+        private final Path temp;
+        private final FileChannel out;
+        private final SampleStats stats = new SampleStats();
+        private final SampleParser parser = new SampleParser(stats);
+        private long bytes;
+        private boolean done;
+
+        FileUpload(String device, long fileId, Path target, Path temp, FileChannel out) {
+            this.device = device;
+            this.fileId = fileId;
+            this.target = target;
+            this.temp = temp;
+            this.out = out;
+        }
+
+        @Override
+        public long fileId() {
+            return fileId;
+        }
+
+        @Override
+        public CompletableFuture<Void> append(ByteBuf chunk) {
+            try {
+                return onLane(device, fileId, () -> {
+                    try {
+                        write(chunk);
+                        return null;
+                    } catch (RuntimeException e) {
+                        discard();
+                        throw e;
+                    } finally {
+                        chunk.release();
+                    }
+                });
+            } catch (RuntimeException e) {
+                chunk.release();
+                throw e;
+            }
+        }
+
+        private void write(ByteBuf chunk) {
+            if (done) {
+                throw new IllegalStateException("upload of file " + fileId + " is over");
+            }
+            byte[] buf = SCRATCH.get();
+            try {
+                while (chunk.isReadable()) {
+                    int n = Math.min(buf.length, chunk.readableBytes());
+                    chunk.readBytes(buf, 0, n);
+                    // Checked before written: a bad line stops the upload before it costs disk.
+                    parser.feed(buf, 0, n);
+                    ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
+                    while (bb.hasRemaining()) {
+                        out.write(bb);
+                    }
+                    bytes += n;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public CompletableFuture<Long> finish() {
+            return onLane(device, fileId, () -> {
+                try {
+                    if (done) {
+                        throw new IllegalStateException("upload of file " + fileId + " is over");
+                    }
+                    parser.finish();
+                    out.close();
+                    FileSummary summary = stats.summary(bytes);
+                    Path statsTemp = Files.createTempFile(target.getParent(), TEMP_PREFIX + "stats-", TEMP_SUFFIX);
+                    Files.writeString(statsTemp, summary.toText(), StandardCharsets.US_ASCII);
+                    // Data first, then its summary: a summary never describes a file that is not there.
+                    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    Files.move(statsTemp, statsFile(target), StandardCopyOption.ATOMIC_MOVE,
+                            StandardCopyOption.REPLACE_EXISTING);
+                    done = true;
+                    return summary.count();
+                } catch (IOException e) {
+                    discard();
+                    throw new UncheckedIOException(e);
+                } catch (RuntimeException e) {
+                    discard();
+                    throw e;
+                }
+            }).thenCompose(count -> uploadLog.append(logLine(device, fileId, count)).thenApply(v -> count));
+        }
+
+        @Override
+        public CompletableFuture<Void> abort() {
+            return onLane(device, fileId, () -> {
+                discard();
+                return null;
+            });
+        }
+
+        /** Closes and deletes the temp file; the stored file, if any, is untouched. */
+        private void discard() {
+            if (done) {
+                return;
+            }
+            done = true;
+            try {
+                out.close();
+                Files.deleteIfExists(temp);
+            } catch (IOException e) {
+                log.warn("Cannot remove {}: {}", temp, e.getMessage());
+            }
+        }
+    }
+}

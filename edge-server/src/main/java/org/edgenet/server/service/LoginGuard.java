@@ -1,0 +1,35 @@
+package org.edgenet.server.service;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Counts consecutive failed logins per device name and blocks the name, for every connection and
+ * address, once the count reaches the limit. Implementations are thread-safe.
+ */
+public interface LoginGuard {
+    /** How much longer {@code device} stays blocked, or empty when it may try to log in. */
+    Optional<Duration> blockedFor(String device);
+
+    /** Records a wrong password for a known device and says where that leaves it. */
+    Failure recordFailure(String device);
+
+    /** A successful login: the count starts again from zero. */
+    void recordSuccess(String device);
+
+    /** The consecutive failures allowed before a block. */
+    int attempts();
+
+    /** How long a block lasts. */
+    Duration blockDuration();
+
+    /**
+     * The state after one more failure.
+     *
+     * @param failures      consecutive failures so far, this one included
+     * @param blockedNow    true when this failure blocked the device
+     * @param alreadyBlocked true when another connection blocked the device a moment before
+     */
+    record Failure(int failures, boolean blockedNow, boolean alreadyBlocked) {
+    }
+}
