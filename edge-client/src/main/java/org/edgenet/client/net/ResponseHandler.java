@@ -1,0 +1,122 @@
+package org.edgenet.client.net;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+import io.netty.util.ReferenceCountUtil;
+import org.edgenet.common.message.ErrorReply;
+import org.edgenet.common.message.Message;
+import org.edgenet.common.wire.ProtocolException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Queue;
+
+/**
+ * Pairs the server's messages with the device's requests. Requests queue up and go out one at a
+ * time: the protocol has no request ids, so the next request is sent only once the current one
+ * has its reply. Everything here runs on the channel's event loop.
+ */
+final class ResponseHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(ResponseHandler.class);
+
+    private final Queue<Exchange<?>> waiting = new ArrayDeque<>();
+    private ChannelHandlerContext ctx;
+    private Exchange<?> current;
+    private ConnectionLostException closed;
+    /** Why the connection is going down, when we know: the server's fatal error or a bad frame. */
+    private Throwable closeReason;
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** Queues a request; must run on the event loop. */
+    void submit(Exchange<?> exchange) {
+        assert ctx.executor().inEventLoop();
+        if (closed != null) {
+            exchange.abandon(closed);
+            return;
+        }
+        waiting.add(exchange);
+        if (current == null) {
+            startNext();
+        }
+    }
+
+    void settled(Exchange<?> exchange) {
+        if (current == exchange) {
+            current = null;
+        }
+    }
+
+    void startNext() {
+        if (current != null || closed != null) {
+            return;
+        }
+        current = waiting.poll();
+        if (current != null) {
+            current.begin(this, ctx);
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            if (!(msg instanceof Message message)) {
+                throw new IllegalStateException("not a message: " + msg.getClass().getName());
+            }
+            if (current != null) {
+                current.onReply(ctx, message);
+            } else if (message instanceof ErrorReply error) {
+                // Unasked: the server is about to close (e.g. idle time-out), or a late refusal of
+                // an upload that already ended here.
+                log.warn("The server reports {}: {}", error.code(), error.message());
+                if (error.code().fatal()) {
+                    closeReason = new ServerError(error.code(), error.message());
+                }
+            } else {
+                throw new Exchange.UnexpectedReplyException(message.type() + " with no request waiting");
+            }
+        } catch (Exchange.UnexpectedReplyException e) {
+            log.warn("Closing the connection: the server sent {}", e.getMessage());
+            closeReason = e;
+            ctx.close();
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Throwable c = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+        if (c instanceof ProtocolException p) {
+            log.warn("Closing the connection: bad data from the server ({}: {})", p.code(), p.getMessage());
+        } else if (c instanceof IOException) {
+            log.info("Connection to the server failed: {}", c.toString());
+        } else {
+            log.warn("Unexpected failure on the connection to the server", c);
+        }
+        if (closeReason == null) {
+            closeReason = c;
+        }
+        ctx.close();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        closed = new ConnectionLostException("the connection to the server is closed", closeReason);
+        Exchange<?> interrupted = current;
+        current = null;
+        if (interrupted != null) {
+            interrupted.abandon(closed);
+        }
+        for (Exchange<?> e; (e = waiting.poll()) != null; ) {
+            e.abandon(closed);
+        }
+        super.channelInactive(ctx);
+    }
+}

@@ -1,0 +1,44 @@
+package org.edgenet.client.net;
+
+import org.edgenet.common.message.Computed;
+import org.edgenet.common.message.Deleted;
+import org.edgenet.common.message.DeviceInfo;
+import org.edgenet.common.message.Joined;
+import org.edgenet.common.message.Left;
+import org.edgenet.common.message.LoginStatus;
+import org.edgenet.common.message.Operation;
+import org.edgenet.common.message.Peer;
+import org.edgenet.common.message.Uploaded;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What a device can ask the server, one request at a time. Every future completes exceptionally
+ * with {@link ServerError} when the server refuses the request and with
+ * {@link ConnectionLostException} when the connection ends first.
+ */
+public interface ServerLink {
+    CompletableFuture<LoginStatus> login(String device, String password);
+
+    CompletableFuture<Joined> registerUdp(int udpPort);
+
+    CompletableFuture<List<DeviceInfo>> listActive();
+
+    CompletableFuture<Uploaded> upload(long fileId, Path file);
+
+    CompletableFuture<Computed> compute(long fileId, Operation operation);
+
+    CompletableFuture<Deleted> delete(long fileId);
+
+    CompletableFuture<Peer> lookupPeer(String device);
+
+    CompletableFuture<Left> leave();
+
+    /** Completes when the connection is closed, by either side. */
+    CompletableFuture<Void> closeFuture();
+
+    /** Closes the connection; pending requests fail with {@link ConnectionLostException}. */
+    void close();
+}

@@ -1,0 +1,143 @@
+package org.edgenet.client.console;
+
+import org.edgenet.client.net.ConnectionLostException;
+import org.edgenet.client.net.ServerError;
+import org.edgenet.client.net.ServerLink;
+import org.edgenet.common.message.Computed;
+import org.edgenet.common.message.Deleted;
+import org.edgenet.common.message.DeviceInfo;
+import org.edgenet.common.message.Joined;
+import org.edgenet.common.message.Left;
+import org.edgenet.common.message.LoginStatus;
+import org.edgenet.common.message.Operation;
+import org.edgenet.common.message.Peer;
+import org.edgenet.common.message.Uploaded;
+import org.edgenet.common.wire.ErrorCode;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A server the console tests script: answers from maps, and records every request so a test can
+ * check that a client-side error sent nothing.
+ */
+final class FakeServer implements ServerLink {
+    final Deque<LoginStatus> loginReplies = new ArrayDeque<>();
+    final List<String> requests = new ArrayList<>();
+    final Map<Long, byte[]> stored = new HashMap<>();
+    final Map<Long, String> results = new HashMap<>();
+    final Map<String, Peer> peers = new HashMap<>();
+    List<DeviceInfo> active = List.of();
+    ServerError uploadRefusal;
+    final CompletableFuture<Void> closed = new CompletableFuture<>();
+
+    @Override
+    public synchronized CompletableFuture<LoginStatus> login(String device, String password) {
+        requests.add("Login " + device);
+        LoginStatus status = loginReplies.isEmpty() ? LoginStatus.WELCOME : loginReplies.poll();
+        if (status.closesConnection()) {
+            closed.complete(null);
+        }
+        return CompletableFuture.completedFuture(status);
+    }
+
+    @Override
+    public synchronized CompletableFuture<Joined> registerUdp(int udpPort) {
+        requests.add("RegisterUdp " + udpPort);
+        return CompletableFuture.completedFuture(new Joined("device", "30 September 2022 10:31:13"));
+    }
+
+    @Override
+    public synchronized CompletableFuture<List<DeviceInfo>> listActive() {
+        requests.add("ListActive");
+        return CompletableFuture.completedFuture(active);
+    }
+
+    @Override
+    public synchronized CompletableFuture<Uploaded> upload(long fileId, Path file) {
+        requests.add("Upload " + fileId);
+        if (uploadRefusal != null) {
+            return CompletableFuture.failedFuture(uploadRefusal);
+        }
+        try {
+            byte[] bytes = Files.readAllBytes(file);
+            stored.put(fileId, bytes);
+            long lines = Files.readAllLines(file).size();
+            return CompletableFuture.completedFuture(new Uploaded(fileId, lines));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public synchronized CompletableFuture<Computed> compute(long fileId, Operation operation) {
+        requests.add("Compute " + fileId + " " + operation);
+        String result = results.get(fileId);
+        if (result == null) {
+            return CompletableFuture.failedFuture(new ServerError(ErrorCode.NO_SUCH_FILE, "file " + fileId + " does not exist"));
+        }
+        if (result.isEmpty()) {
+            return CompletableFuture.failedFuture(new ServerError(ErrorCode.EMPTY_FILE, "the file (ID:" + fileId + ") is empty"));
+        }
+        return CompletableFuture.completedFuture(new Computed(fileId, operation, result));
+    }
+
+    @Override
+    public synchronized CompletableFuture<Deleted> delete(long fileId) {
+        requests.add("Delete " + fileId);
+        byte[] gone = stored.remove(fileId);
+        if (gone == null) {
+            return CompletableFuture.failedFuture(new ServerError(ErrorCode.NO_SUCH_FILE, "file " + fileId + " does not exist"));
+        }
+        return CompletableFuture.completedFuture(new Deleted(fileId, 1));
+    }
+
+    @Override
+    public synchronized CompletableFuture<Peer> lookupPeer(String device) {
+        requests.add("LookupPeer " + device);
+        Peer peer = peers.get(device);
+        if (peer == null) {
+            return CompletableFuture.failedFuture(new ServerError(ErrorCode.DEVICE_OFFLINE, device + " is not active"));
+        }
+        return CompletableFuture.completedFuture(peer);
+    }
+
+    @Override
+    public synchronized CompletableFuture<Left> leave() {
+        requests.add("Leave");
+        closed.complete(null);
+        return CompletableFuture.completedFuture(new Left("device"));
+    }
+
+    @Override
+    public CompletableFuture<Void> closeFuture() {
+        return closed;
+    }
+
+    @Override
+    public void close() {
+        closed.complete(null);
+    }
+
+    /** The server goes away: later requests fail as they would on a real connection. */
+    void drop() {
+        closed.complete(null);
+    }
+
+    static <T> CompletableFuture<T> lost() {
+        return CompletableFuture.failedFuture(new ConnectionLostException("the connection to the server is closed", null));
+    }
+
+    synchronized List<String> requests() {
+        return List.copyOf(requests);
+    }
+}

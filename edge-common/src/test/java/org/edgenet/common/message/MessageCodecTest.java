@@ -1,0 +1,226 @@
+package org.edgenet.common.message;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.DecoderException;
+import org.edgenet.common.testing.Frames;
+import org.edgenet.common.wire.ErrorCode;
+import org.edgenet.common.wire.FrameDecoder;
+import org.edgenet.common.wire.Limits;
+import org.edgenet.common.wire.ProtocolException;
+import org.edgenet.common.wire.WireFormat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Every message through the real decoder pipeline and back out, on bytes. */
+class MessageCodecTest {
+    private final List<Throwable> errors = new ArrayList<>();
+    private final EmbeddedChannel channel = new EmbeddedChannel(
+            new FrameDecoder(Limits.SERVER), MessageCodec.INSTANCE, new ChannelInboundHandlerAdapter() {
+                @Override
+                public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                    errors.add(cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause);
+                }
+            });
+
+    @AfterEach
+    void releaseEverything() {
+        channel.finishAndReleaseAll();
+    }
+
+    /** One of each type, with fields that exercise non-ASCII text, large numbers and empty lists. */
+    private static List<Message> oneOfEach() {
+        DeviceInfo watch = new DeviceInfo("supersmartwatch", "129.64.31.13", 5432, "30 September 2022 10:31:13");
+        DeviceInfo band = new DeviceInfo("superwristband", "::1", 65535, "1 October 2022 00:00:00");
+        return List.of(
+                new Login("supersmartwatch", "pässwörd#$"),
+                new LoginReply(LoginStatus.BLOCKED_NOW),
+                new RegisterUdp(65535),
+                new Joined("supersmartwatch", "30 September 2022 10:31:13"),
+                new ListActive(),
+                new ActiveDevices(List.of(watch, band)),
+                new Leave(),
+                new Left("supersmartwatch"),
+                new UploadBegin(Long.MAX_VALUE),
+                new UploadEnd(),
+                new UploadAbort("the device could not read its file"),
+                new Uploaded(7, 1_000_000_000_000L),
+                new Compute(1, Operation.AVERAGE),
+                new Computed(1, Operation.SUM, "-123456789012345678901234567890"),
+                new Delete(0),
+                new Deleted(3, 10),
+                new LookupPeer("uav-camera"),
+                new Peer("uav-camera", "10.0.0.5", 8000),
+                new ErrorReply(ErrorCode.INVALID_DATA, "line 3: 'x' is not an integer"));
+    }
+
+    @Test
+    void roundTripsEveryMessageTypeThroughTheDecoderPipeline() {
+        Set<MessageType> seen = EnumSet.noneOf(MessageType.class);
+        for (Message m : oneOfEach()) {
+            channel.writeInbound(Frames.of(m));
+            assertEquals(m, channel.readInbound(), "decoded " + m.type());
+            seen.add(m.type());
+        }
+        byte[] data = "1\n2\n3\n".getBytes(StandardCharsets.US_ASCII);
+        channel.writeInbound(Frames.withBody(MessageType.UPLOAD_CHUNK.code(), data));
+        UploadChunk chunk = channel.readInbound();
+        try {
+            assertArrayEquals(data, bytes(chunk.content()), "chunk bytes");
+        } finally {
+            chunk.release();
+        }
+        seen.add(MessageType.UPLOAD_CHUNK);
+
+        assertEquals(EnumSet.allOf(MessageType.class), seen, "every type is covered");
+        assertTrue(errors.isEmpty(), "no errors: " + errors);
+    }
+
+    @Test
+    void encodesEveryMessageToTheBytesTheFrameBuilderExpects() {
+        for (Message m : oneOfEach()) {
+            channel.writeOutbound(m);
+            ByteBuf expected = Frames.of(m);
+            ByteBuf actual = channel.readOutbound();
+            try {
+                assertEquals(expected, actual, "bytes of " + m.type());
+            } finally {
+                expected.release();
+                actual.release();
+            }
+        }
+    }
+
+    @Test
+    void sendsAnUploadChunkAsAHeaderFollowedByTheUntouchedData() {
+        byte[] data = new byte[WireFormat.UPLOAD_CHUNK_SIZE];
+        data[0] = '4';
+        data[data.length - 1] = '\n';
+        channel.writeOutbound(new UploadChunk(Unpooled.wrappedBuffer(data)));
+
+        ByteBuf header = channel.readOutbound();
+        ByteBuf body = channel.readOutbound();
+        ByteBuf expected = Frames.withBody(MessageType.UPLOAD_CHUNK.code(), data);
+        try {
+            assertEquals(expected, Unpooled.wrappedBuffer(header.retain(), body.retain()), "header and data together");
+        } finally {
+            header.release();
+            body.release();
+            expected.release();
+        }
+    }
+
+    @Test
+    void decodesAMessageFedOneByteAtATime() {
+        Message m = new ActiveDevices(List.of(new DeviceInfo("yoda-wristband", "127.0.0.1", 9000, "2 May 2024 01:02:03")));
+        byte[] frame = bytes(Frames.of(m));
+        for (byte b : frame) {
+            assertNull(channel.readInbound(), "nothing before the last byte");
+            channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {b}));
+        }
+        assertEquals(m, channel.readInbound(), "the whole message after the last byte");
+    }
+
+    @Test
+    void rejectsABodyThatEndsInsideAField() {
+        byte[] body = bytes(Frames.of(new Login("supersmartwatch", "comp9331")));
+        byte[] truncated = java.util.Arrays.copyOfRange(body, WireFormat.HEADER_LENGTH, body.length - 2);
+
+        channel.writeInbound(Frames.withBody(MessageType.LOGIN.code(), truncated));
+
+        assertEquals(ErrorCode.MALFORMED, onlyCode(), "code for a truncated body");
+    }
+
+    @Test
+    void rejectsTrailingBytesAfterTheLastField() {
+        channel.writeInbound(Frames.withBody(MessageType.LIST_ACTIVE.code(), new byte[] {0}));
+
+        assertEquals(ErrorCode.MALFORMED, onlyCode(), "code for an extra byte after an empty body");
+    }
+
+    @Test
+    void rejectsInvalidUtf8InAString() {
+        // Length 2, then a lone continuation byte and an overlong encoding.
+        channel.writeInbound(Frames.withBody(MessageType.LEFT.code(), new byte[] {0, 2, (byte) 0x80, (byte) 0xC0}));
+
+        assertEquals(ErrorCode.MALFORMED, onlyCode(), "code for bytes that are not UTF-8");
+    }
+
+    @Test
+    void rejectsAStringLengthBeyondTheBody() {
+        channel.writeInbound(Frames.withBody(MessageType.LOOKUP_PEER.code(), new byte[] {0, 10, 'a', 'b'}));
+
+        assertEquals(ErrorCode.MALFORMED, onlyCode(), "code for a string longer than its body");
+    }
+
+    @Test
+    void rejectsAnUnknownLoginStatus() {
+        channel.writeInbound(Frames.withBody(MessageType.LOGIN_REPLY.code(), new byte[] {(byte) LoginStatus.values().length}));
+        assertEquals(ErrorCode.MALFORMED, onlyCode(), "code for a status past the last one");
+    }
+
+    @Test
+    void rejectsAnUnknownOperation() {
+        byte[] body = new byte[9];
+        body[8] = (byte) Operation.values().length;
+        channel.writeInbound(Frames.withBody(MessageType.COMPUTE.code(), body));
+        assertEquals(ErrorCode.MALFORMED, onlyCode(), "code for an operation past the last one");
+    }
+
+    @Test
+    void rejectsADeviceCountThatCannotFitTheBody() {
+        channel.writeInbound(Frames.withBody(MessageType.ACTIVE_DEVICES.code(), new byte[] {0x7F, -1, -1, -1}));
+
+        assertEquals(ErrorCode.MALFORMED, onlyCode(), "a huge count is refused before allocating a list");
+    }
+
+    @Test
+    void rejectsUdpPortZero() {
+        channel.writeInbound(Frames.withBody(MessageType.REGISTER_UDP.code(), new byte[] {0, 0}));
+
+        assertEquals(ErrorCode.MALFORMED, onlyCode(), "code for UDP port 0");
+    }
+
+    @Test
+    void keepsGoingAfterAMalformedBodyBecauseTheFrameBoundaryIsIntact() {
+        channel.writeInbound(Frames.withBody(MessageType.LIST_ACTIVE.code(), new byte[] {0}));
+        channel.writeInbound(Frames.of(new Leave()));
+
+        assertEquals(List.of(ErrorCode.MALFORMED), errors.stream().map(e -> ((ProtocolException) e).code()).toList(),
+                "the malformed frame is reported once");
+        assertEquals(new Leave(), channel.readInbound(), "framing is intact; the handler after decides to close");
+    }
+
+    @Test
+    void neverShowsThePasswordOfALogin() {
+        assertTrue(!new Login("supersmartwatch", "comp9331").toString().contains("comp9331"), "password hidden");
+    }
+
+    private ErrorCode onlyCode() {
+        assertEquals(1, errors.size(), "exactly one error: " + errors);
+        Throwable cause = errors.get(0);
+        assertTrue(cause instanceof ProtocolException, "a ProtocolException, not " + cause);
+        assertNull(channel.readInbound(), "nothing decoded from a bad frame");
+        return ((ProtocolException) cause).code();
+    }
+
+    private static byte[] bytes(ByteBuf buf) {
+        byte[] out = new byte[buf.readableBytes()];
+        buf.getBytes(buf.readerIndex(), out);
+        return out;
+    }
+}
