@@ -2,25 +2,58 @@ package org.edgenet.client.p2p;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import org.edgenet.common.format.DeviceNames;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A device's end of peer-to-peer transfers (UVF): the audience side listens on the device's
- * registered UDP port; the presenter side sends from a port the OS chooses.
+ * registered UDP port; the presenter side sends from a port the OS chooses. File reads and writes
+ * run on a small disk executor of this node, never on an event loop. The protocol is described in
+ * {@code docs/UVF-PROTOCOL.md} and on the datagram records of {@code org.edgenet.common.p2p}.
  */
 public final class PeerNode implements AutoCloseable {
-    private final Channel audience;
+    /** Big socket buffers absorb a window's burst; the kernel caps them at its own maximum. */
+    private static final int SOCKET_BUFFER = 4 * 1024 * 1024;
+    /** Every datagram fits: a smaller receive buffer would silently cut a large one short. */
+    private static final int RECEIVE_BUFFER = 65_536;
+    private static final AtomicInteger DISK_THREADS = new AtomicInteger();
 
-    private PeerNode(Channel audience) {
+    private final Channel audience;
+    private final Channel presenter;
+    private final PresenterHandler presenterHandler;
+    private final ExecutorService disk;
+    private final TransferEvents events;
+    private final PeerOptions options;
+    private final DropCounter drops;
+    private final SecureRandom random = new SecureRandom();
+
+    private PeerNode(Channel audience, Channel presenter, PresenterHandler presenterHandler, ExecutorService disk,
+                     TransferEvents events, PeerOptions options, DropCounter drops) {
         this.audience = audience;
+        this.presenter = presenter;
+        this.presenterHandler = presenterHandler;
+        this.disk = disk;
+        this.events = events;
+        this.options = options;
+        this.drops = drops;
     }
 
     /**
@@ -30,31 +63,140 @@ public final class PeerNode implements AutoCloseable {
      */
     public static PeerNode bind(EventLoopGroup group, int udpPort, Path directory, TransferEvents events)
             throws Exception {
-        Channel ch = new Bootstrap().group(group).channel(NioDatagramChannel.class)
-                .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
-                    @Override
-                    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket msg) {
-                        // Transfers arrive with UVF.
-                    }
-                })
-                .bind(udpPort).sync().channel();
-        return new PeerNode(ch);
+        return bind(group, udpPort, directory, events, PeerOptions.DEFAULTS);
+    }
+
+    /** As {@link #bind(EventLoopGroup, int, Path, TransferEvents)}, with chosen time-outs and windows. */
+    public static PeerNode bind(EventLoopGroup group, int udpPort, Path directory, TransferEvents events,
+                                PeerOptions options) throws Exception {
+        DropCounter drops = new DropCounter();
+        ExecutorService disk = newDiskExecutor();
+        Channel audience = null;
+        try {
+            audience = datagramBootstrap(group)
+                    .handler(new AudienceHandler(directory, events, options, disk, drops))
+                    .bind(udpPort).sync().channel();
+            PresenterHandler presenterHandler = new PresenterHandler(drops);
+            Channel presenter = datagramBootstrap(group).handler(presenterHandler).bind(0).sync().channel();
+            return new PeerNode(audience, presenter, presenterHandler, disk, events, options, drops);
+        } catch (Exception e) {
+            if (audience != null) {
+                audience.close().syncUninterruptibly();
+            }
+            disk.shutdown();
+            throw e;
+        }
+    }
+
+    private static Bootstrap datagramBootstrap(EventLoopGroup group) {
+        return new Bootstrap().group(group).channel(NioDatagramChannel.class)
+                .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
+                .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECEIVE_BUFFER));
+    }
+
+    /** Disk work of all this node's transfers; each transfer keeps at most one task queued at a time. */
+    private static ExecutorService newDiskExecutor() {
+        int threads = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "uvf-disk-" + DISK_THREADS.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     public int udpPort() {
         return ((InetSocketAddress) audience.localAddress()).getPort();
     }
 
-    /**
-     * Sends {@code file} to the audience at {@code address} as {@code presenter}. Completes when the
-     * audience has the whole file and confirmed its checksum; fails with a readable message.
-     */
-    public CompletableFuture<Void> send(InetSocketAddress address, Path file, String presenter) {
-        return CompletableFuture.failedFuture(new UnsupportedOperationException("UVF is not available yet"));
+    /** Datagrams this node dropped as bad, on both its ports. */
+    public DropCounter drops() {
+        return drops;
     }
 
+    /**
+     * Sends {@code file} to the audience at {@code address} as {@code presenter}. Completes when the
+     * audience has the whole file and confirmed its checksum; fails with a {@link TransferFailedException}
+     * whose message is a plain sentence.
+     */
+    public CompletableFuture<Void> send(InetSocketAddress address, Path file, String presenter) {
+        return send(address, file, presenter, address.getHostString() + ":" + address.getPort());
+    }
+
+    /**
+     * As {@link #send(InetSocketAddress, Path, String)}; {@code audience} names the receiver in
+     * {@link TransferEvents#progress} reports.
+     */
+    public CompletableFuture<Void> send(InetSocketAddress address, Path file, String presenter, String audience) {
+        Path name = file.getFileName();
+        if (name == null) {
+            return failed("there is no file to send");
+        }
+        String fileName = name.toString();
+        if (!DeviceNames.isValid(presenter)) {
+            return failed(presenter + " is not a valid device name");
+        }
+        if (!Files.exists(file)) {
+            return failed("the file " + fileName + " does not exist");
+        }
+        if (!Files.isRegularFile(file)) {
+            return failed(fileName + " is not a regular file");
+        }
+        String problem = FileNames.problem(presenter, fileName);
+        if (problem != null) {
+            return failed(problem);
+        }
+        if (address.isUnresolved()) {
+            return failed("the address of " + audience + " is unknown");
+        }
+        FileChannel channel;
+        long size;
+        try {
+            channel = FileChannel.open(file, StandardOpenOption.READ);
+            size = channel.size();
+        } catch (IOException e) {
+            return failed("the file " + fileName + " cannot be read: " + e.getMessage());
+        }
+        long id = random.nextLong();
+        OutgoingTransfer[] self = new OutgoingTransfer[1];
+        OutgoingTransfer t = new OutgoingTransfer(id, address, channel, size, fileName, presenter, audience,
+                options, disk, events, this.presenter, () -> presenterHandler.remove(self[0]));
+        self[0] = t;
+        try {
+            this.presenter.eventLoop().execute(() -> presenterHandler.start(t));
+        } catch (RejectedExecutionException e) {
+            closeQuietly(channel);
+            return failed("the device is closing");
+        }
+        return t.future;
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // Only read from: nothing to lose.
+        }
+    }
+
+    private static CompletableFuture<Void> failed(String message) {
+        return CompletableFuture.failedFuture(new TransferFailedException(message));
+    }
+
+    /** Stops both sides: outgoing transfers fail, incoming ones are dropped and their temp files deleted. */
     @Override
     public void close() {
+        presenter.close().syncUninterruptibly();
         audience.close().syncUninterruptibly();
+        disk.shutdown();
+        try {
+            // Lets queued aborts delete their temp files before the caller goes on.
+            disk.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

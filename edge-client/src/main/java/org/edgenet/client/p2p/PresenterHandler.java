@@ -1,0 +1,85 @@
+package org.edgenet.client.p2p;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramPacket;
+import org.edgenet.common.p2p.Accept;
+import org.edgenet.common.p2p.Ack;
+import org.edgenet.common.p2p.Done;
+import org.edgenet.common.p2p.DropReason;
+import org.edgenet.common.p2p.MalformedDatagramException;
+import org.edgenet.common.p2p.Reject;
+import org.edgenet.common.p2p.UvfCodec;
+import org.edgenet.common.p2p.UvfDatagram;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The presenter side of UVF, on a channel bound to a port the OS chose. Routes ACCEPT, ACK, DONE
+ * and REJECT to the {@link OutgoingTransfer} with their transfer id, provided they come from the
+ * port that transfer sends to; anything else is dropped and counted.
+ */
+final class PresenterHandler extends SimpleChannelInboundHandler<DatagramPacket> {
+    private final DropCounter drops;
+    private final Map<Long, OutgoingTransfer> transfers = new HashMap<>();
+    private boolean active = true;
+
+    PresenterHandler(DropCounter drops) {
+        this.drops = drops;
+    }
+
+    /** On the event loop: registers {@code t} and sends its OFFER. */
+    void start(OutgoingTransfer t) {
+        transfers.put(t.id, t);
+        if (active) {
+            t.start();
+        } else {
+            t.fail("the device is closing", false);
+        }
+    }
+
+    /** On the event loop: forgets a transfer that is over. */
+    void remove(OutgoingTransfer t) {
+        transfers.remove(t.id, t);
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+        InetSocketAddress from = packet.sender();
+        UvfDatagram d;
+        try {
+            d = UvfCodec.decode(packet.content());
+        } catch (MalformedDatagramException e) {
+            drops.drop(e.reason(), from, e.getMessage());
+            return;
+        }
+        OutgoingTransfer t = transfers.get(d.transferId());
+        if (t == null || t.to.getPort() != from.getPort()) {
+            drops.drop(DropReason.UNKNOWN_TRANSFER, from, Long.toHexString(d.transferId()));
+            return;
+        }
+        if (d instanceof Ack ack) {
+            t.onAck(ack);
+        } else if (d instanceof Accept accept) {
+            t.onAccept(accept);
+        } else if (d instanceof Done) {
+            t.onDone();
+        } else if (d instanceof Reject reject) {
+            t.onReject(reject);
+        } else {
+            drops.drop(DropReason.WRONG_DIRECTION, from, d.type().name());
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        active = false;
+        for (OutgoingTransfer t : new ArrayList<>(transfers.values())) {
+            t.fail("the transfer was cancelled because the device is closing", false);
+        }
+        ctx.fireChannelInactive();
+    }
+}

@@ -1,0 +1,232 @@
+package org.edgenet.common.p2p;
+
+import io.netty.buffer.ByteBuf;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Bytes to {@link UvfDatagram} and back. Decoding checks every field and every length against
+ * the bytes actually present before reading, and refuses trailing bytes, so that a datagram is
+ * either wholly valid or dropped with a {@link DropReason}.
+ */
+public final class UvfCodec {
+    private UvfCodec() {
+    }
+
+    /**
+     * Reads one whole datagram. A DATA record's payload is a slice of {@code in}: it lives only as
+     * long as {@code in} does.
+     *
+     * @throws MalformedDatagramException when the bytes are not a valid UVF datagram
+     */
+    public static UvfDatagram decode(ByteBuf in) {
+        int start = in.readerIndex();
+        int length = in.readableBytes();
+        if (length > UvfFormat.MAX_DATAGRAM) {
+            throw new MalformedDatagramException(DropReason.OVERSIZE, length + " bytes");
+        }
+        if (length < UvfFormat.HEADER_LENGTH) {
+            throw new MalformedDatagramException(DropReason.TRUNCATED, length + " bytes, no whole header");
+        }
+        int magic = in.getUnsignedShort(start);
+        if (magic != UvfFormat.MAGIC) {
+            throw new MalformedDatagramException(DropReason.BAD_MAGIC, String.format("magic 0x%04X", magic));
+        }
+        int version = in.getUnsignedByte(start + 2);
+        if (version != UvfFormat.VERSION) {
+            throw new MalformedDatagramException(DropReason.BAD_VERSION, "version " + version);
+        }
+        DatagramType type = DatagramType.of(in.getUnsignedByte(start + 3));
+        if (type == null) {
+            throw new MalformedDatagramException(DropReason.UNKNOWN_TYPE, "type " + in.getUnsignedByte(start + 3));
+        }
+        long id = in.getLong(start + 4);
+        ByteBuf body = in.slice(start + UvfFormat.HEADER_LENGTH, length - UvfFormat.HEADER_LENGTH);
+        UvfDatagram d = switch (type) {
+            case OFFER -> readOffer(id, body);
+            case ACCEPT -> new Accept(id, need(body, 6).readUnsignedShort(), readCount(body, "window"));
+            case DATA -> readData(id, body);
+            case ACK -> readAck(id, body);
+            case FIN -> readFin(id, body);
+            case DONE -> new Done(id);
+            case REJECT -> readReject(id, body);
+        };
+        if (body.isReadable() && type != DatagramType.DATA) {
+            throw new MalformedDatagramException(DropReason.MALFORMED, body.readableBytes() + " trailing bytes");
+        }
+        return d;
+    }
+
+    /** Writes {@code d} whole into {@code out}. */
+    public static void encode(UvfDatagram d, ByteBuf out) {
+        writeHeader(out, d.type(), d.transferId());
+        if (d instanceof Offer o) {
+            out.writeLong(o.fileSize());
+            out.writeShort(o.payloadSize());
+            writeName(out, o.presenter(), UvfFormat.MAX_NAME_BYTES);
+            writeName(out, o.fileName(), UvfFormat.MAX_NAME_BYTES);
+        } else if (d instanceof Accept a) {
+            out.writeShort(a.payloadSize());
+            out.writeInt(a.window());
+        } else if (d instanceof Data data) {
+            out.writeInt(data.seq());
+            out.writeBytes(data.payload(), data.payload().readerIndex(), data.payload().readableBytes());
+        } else if (d instanceof Ack a) {
+            writeAck(out, a);
+        } else if (d instanceof Fin f) {
+            out.writeInt(f.count());
+            out.writeBytes(f.sha256());
+        } else if (d instanceof Reject r) {
+            out.writeByte(r.code().code());
+            writeName(out, clip(r.reason(), UvfFormat.MAX_REASON_BYTES), UvfFormat.MAX_REASON_BYTES);
+        }
+    }
+
+    /** Writes the 16 bytes in front of a DATA payload, so a sender can read the file right behind them. */
+    public static void writeDataHeader(ByteBuf out, long transferId, int seq) {
+        writeHeader(out, DatagramType.DATA, transferId);
+        out.writeInt(seq);
+    }
+
+    private static void writeHeader(ByteBuf out, DatagramType type, long transferId) {
+        out.writeShort(UvfFormat.MAGIC);
+        out.writeByte(UvfFormat.VERSION);
+        out.writeByte(type.code());
+        out.writeLong(transferId);
+    }
+
+    private static Offer readOffer(long id, ByteBuf body) {
+        need(body, 10);
+        long size = body.readLong();
+        if (size < 0) {
+            throw new MalformedDatagramException(DropReason.MALFORMED, "negative file size");
+        }
+        int payload = body.readUnsignedShort();
+        String presenter = readName(body);
+        String fileName = readName(body);
+        return new Offer(id, size, payload, presenter, fileName);
+    }
+
+    private static Data readData(long id, ByteBuf body) {
+        int seq = readCount(body, "sequence number");
+        // The payload is the rest of the datagram; the receiver checks its length against the offer.
+        ByteBuf payload = body.slice(body.readerIndex(), body.readableBytes());
+        body.skipBytes(body.readableBytes());
+        return new Data(id, seq, payload);
+    }
+
+    private static Ack readAck(long id, ByteBuf body) {
+        need(body, 10);
+        int cumulative = readCount(body, "cumulative");
+        int window = readCount(body, "window");
+        int bits = body.readUnsignedShort();
+        if (bits > UvfFormat.MAX_SACK_BITS) {
+            throw new MalformedDatagramException(DropReason.MALFORMED, bits + " SACK bits");
+        }
+        int bytes = (bits + 7) >>> 3;
+        need(body, bytes);
+        long[] sack = new long[(bits + 63) >>> 6];
+        for (int i = 0; i < bytes; i++) {
+            int b = body.readUnsignedByte();
+            for (int j = 0; j < 8; j++) {
+                int bit = i * 8 + j;
+                if (bit < bits && (b & (0x80 >>> j)) != 0) {
+                    sack[bit >>> 6] |= 1L << (bit & 63);
+                }
+            }
+        }
+        return new Ack(id, cumulative, window, bits, sack);
+    }
+
+    private static void writeAck(ByteBuf out, Ack a) {
+        out.writeInt(a.cumulative());
+        out.writeInt(a.window());
+        out.writeShort(a.sackBits());
+        int bytes = (a.sackBits() + 7) >>> 3;
+        for (int i = 0; i < bytes; i++) {
+            int b = 0;
+            for (int j = 0; j < 8; j++) {
+                if (a.sacked(i * 8 + j)) {
+                    b |= 0x80 >>> j;
+                }
+            }
+            out.writeByte(b);
+        }
+    }
+
+    private static Fin readFin(long id, ByteBuf body) {
+        int count = readCount(body, "count");
+        byte[] sha = new byte[UvfFormat.DIGEST_LENGTH];
+        need(body, sha.length).readBytes(sha);
+        return new Fin(id, count, sha);
+    }
+
+    private static Reject readReject(long id, ByteBuf body) {
+        RejectCode code = RejectCode.of(need(body, 1).readUnsignedByte());
+        return new Reject(id, code, readName(body));
+    }
+
+    /** A u32 that must fit a non-negative int: counts and sequence numbers stay below 2^31. */
+    private static int readCount(ByteBuf body, String what) {
+        long v = need(body, 4).readUnsignedInt();
+        if (v > Integer.MAX_VALUE) {
+            throw new MalformedDatagramException(DropReason.MALFORMED, what + " " + v + " out of range");
+        }
+        return (int) v;
+    }
+
+    private static String readName(ByteBuf body) {
+        int n = need(body, 1).readUnsignedByte();
+        need(body, n);
+        ByteBuffer bytes = body.nioBuffer(body.readerIndex(), n);
+        body.skipBytes(n);
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(bytes).toString();
+        } catch (CharacterCodingException e) {
+            throw new MalformedDatagramException(DropReason.MALFORMED, "a name is not UTF-8");
+        }
+    }
+
+    private static void writeName(ByteBuf out, String s, int max) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        if (b.length > max) {
+            throw new IllegalArgumentException("longer than " + max + " bytes: " + s);
+        }
+        out.writeByte(b.length);
+        out.writeBytes(b);
+    }
+
+    /** Cuts {@code s} to at most {@code max} UTF-8 bytes without splitting a character. */
+    private static String clip(String s, int max) {
+        if (s.getBytes(StandardCharsets.UTF_8).length <= max) {
+            return s;
+        }
+        StringBuilder b = new StringBuilder();
+        int used = 0;
+        for (int i = 0; i < s.length(); ) {
+            int cp = s.codePointAt(i);
+            int n = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8).length;
+            if (used + n > max) {
+                break;
+            }
+            b.appendCodePoint(cp);
+            used += n;
+            i += Character.charCount(cp);
+        }
+        return b.toString();
+    }
+
+    private static ByteBuf need(ByteBuf body, int n) {
+        if (body.readableBytes() < n) {
+            throw new MalformedDatagramException(DropReason.TRUNCATED,
+                    "needs " + n + " more bytes, has " + body.readableBytes());
+        }
+        return body;
+    }
+}
