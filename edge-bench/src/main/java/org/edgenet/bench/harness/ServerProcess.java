@@ -1,9 +1,6 @@
 package org.edgenet.bench.harness;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +8,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The EdgeNet server as its own JVM, started from this process's classpath (the shaded bench jar
@@ -22,6 +21,7 @@ public final class ServerProcess implements AutoCloseable {
     /** Failed logins before a block; the bench never fails a login on purpose. */
     private static final int ATTEMPTS = 5;
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    private static final Pattern LISTENING = Pattern.compile("listening on port (\\d+)");
 
     private final Process process;
     private final int port;
@@ -55,59 +55,46 @@ public final class ServerProcess implements AutoCloseable {
                   <root level="INFO"><appender-ref ref="CONSOLE"/></root>
                 </configuration>
                 """);
-        IOException last = null;
-        // A free port can be taken between choosing and binding it; try a few.
-        for (int attempt = 0; attempt < 3; attempt++) {
-            int port = freePort();
-            List<String> cmd = new ArrayList<>();
-            cmd.add(javaCommand());
-            cmd.addAll(jvmOptions);
-            if (jfr != null) {
-                Files.createDirectories(jfr.getParent());
-                cmd.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,dumponexit=true");
-            }
-            cmd.add("-Dlogback.configurationFile=" + logback);
-            cmd.add("-cp");
-            cmd.add(System.getProperty("java.class.path"));
-            cmd.add(MAIN);
-            cmd.add(Integer.toString(port));
-            cmd.add(Integer.toString(ATTEMPTS));
-            Path output = dir.resolve("server-" + attempt + ".out");
-            Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(output.toFile()).start();
-            ServerProcess server = new ServerProcess(p, port, dir, output);
-            try {
-                server.awaitReady();
-                return server;
-            } catch (IOException e) {
-                server.close();
-                last = e;
-            }
+        List<String> cmd = new ArrayList<>();
+        cmd.add(javaCommand());
+        cmd.addAll(jvmOptions);
+        if (jfr != null) {
+            Files.createDirectories(jfr.getParent());
+            cmd.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,dumponexit=true");
         }
-        throw last;
-    }
-
-    public static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+        cmd.add("-Dlogback.configurationFile=" + logback);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(MAIN);
+        // Port 0: the server picks a free port and names it in its start-up line.
+        cmd.add("0");
+        cmd.add(Integer.toString(ATTEMPTS));
+        Path output = dir.resolve("server.out");
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(output.toFile()).start();
+        try {
+            return new ServerProcess(p, awaitPort(p, output), dir, output);
+        } catch (IOException e) {
+            p.destroyForcibly();
+            throw e;
         }
     }
 
-    private void awaitReady() throws IOException {
+    /** Reads the port from the server's {@code listening on port N} line. */
+    private static int awaitPort(Process p, Path output) throws IOException {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IOException("server exited with " + process.exitValue() + " at start: " + tail(5));
+            String text = Files.readString(output, StandardCharsets.UTF_8);
+            Matcher m = LISTENING.matcher(text);
+            if (m.find()) {
+                return Integer.parseInt(m.group(1));
             }
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return;
-            } catch (IOException notYet) {
-                pause(50);
+            if (!p.isAlive()) {
+                throw new IOException("the server exited with " + p.exitValue() + " at start: " + text.strip());
             }
+            pause(50);
         }
-        throw new IOException("server did not accept connections within " + START_TIMEOUT.toSeconds() + " s: "
-                + tail(5));
+        throw new IOException("the server did not say it was listening within " + START_TIMEOUT.toSeconds() + " s");
     }
 
     public int port() {
