@@ -113,7 +113,7 @@ public record LineChart(String file, String title, String xLabel, String yLabel,
             g.setColor(new Color(0xE6E6E6));
             g.drawLine(LEFT, py, LEFT + plotW, py);
             g.setColor(Color.BLACK);
-            String label = tick(v);
+            String label = yTick(v, yTop);
             g.drawString(label, LEFT - 8 - fm.stringWidth(label), py + fm.getAscent() / 2 - 1);
         }
         // X ticks at each distinct x of the data: the sizes measured, nothing invented between them.
@@ -142,11 +142,9 @@ public record LineChart(String file, String title, String xLabel, String yLabel,
         g.drawString(yLabel, -(TOP + (plotH + fm.stringWidth(yLabel)) / 2), 22);
         g.setTransform(saved);
 
-        int legendY = TOP + 12;
         for (int si = 0; si < series.size(); si++) {
             Series s = series.get(si);
-            Color c = PALETTE[si % PALETTE.length];
-            g.setColor(c);
+            g.setColor(PALETTE[si % PALETTE.length]);
             int prevX = -1;
             int prevY = -1;
             for (int i = 0; i < s.x().size(); i++) {
@@ -159,6 +157,7 @@ public record LineChart(String file, String title, String xLabel, String yLabel,
                 int py = TOP + plotH - (int) Math.round(y.median() / yTop * plotH);
                 int lo = TOP + plotH - (int) Math.round(y.min() / yTop * plotH);
                 int hi = TOP + plotH - (int) Math.round(y.max() / yTop * plotH);
+                // The whisker spans the runs' minimum to maximum; the dot is their median.
                 g.setStroke(new BasicStroke(1.2f));
                 g.drawLine(px, lo, px, hi);
                 g.drawLine(px - 4, lo, px + 4, lo);
@@ -171,14 +170,30 @@ public record LineChart(String file, String title, String xLabel, String yLabel,
                 prevX = px;
                 prevY = py;
             }
-            // Legend, top right inside the plot.
-            int lx = LEFT + plotW - 250;
-            int ly = legendY + si * 20;
+        }
+        drawLegend(g, fm, LEFT + plotW, TOP + 12);
+    }
+
+    /** Top right inside the plot, on a light box so that lines behind it do not cross the names. */
+    private void drawLegend(Graphics2D g, FontMetrics fm, int right, int top) {
+        int width = 0;
+        for (Series s : series) {
+            width = Math.max(width, fm.stringWidth(s.name()));
+        }
+        int lx = right - width - 50;
+        g.setColor(new Color(255, 255, 255, 230));
+        g.fillRect(lx - 8, top - 12, width + 50, series.size() * 20 + 6);
+        g.setColor(new Color(0xBBBBBB));
+        g.setStroke(new BasicStroke(1f));
+        g.drawRect(lx - 8, top - 12, width + 50, series.size() * 20 + 6);
+        for (int si = 0; si < series.size(); si++) {
+            int ly = top + si * 20;
+            g.setColor(PALETTE[si % PALETTE.length]);
             g.setStroke(new BasicStroke(2.5f));
             g.drawLine(lx, ly, lx + 24, ly);
             g.fillOval(lx + 8, ly - 4, 9, 9);
             g.setColor(Color.BLACK);
-            g.drawString(s.name(), lx + 32, ly + fm.getAscent() / 2 - 1);
+            g.drawString(series.get(si).name(), lx + 32, ly + fm.getAscent() / 2 - 1);
         }
     }
 
@@ -195,6 +210,12 @@ public record LineChart(String file, String title, String xLabel, String yLabel,
             }
         }
         return 10 * p;
+    }
+
+    /** A y tick with thousands separators and as many decimals as the axis's scale needs. */
+    static String yTick(double v, double top) {
+        int decimals = top >= 10 ? 0 : top >= 1 ? 1 : 3;
+        return Spread.number(v, decimals);
     }
 
     /** 1,000 as 1k and 10,000,000 as 10M; small values with the decimals they need. */

@@ -32,8 +32,10 @@ final class Runs {
         return Spread.of(r);
     }
 
+    /** Megabytes with one decimal, without a trailing ".0": 100 MB, 10.9 MB. */
     static String mb(long bytes) {
-        return String.format(Locale.ROOT, "%,.1f", bytes / 1e6);
+        String s = String.format(Locale.ROOT, "%,.1f", bytes / 1e6);
+        return s.endsWith(".0") ? s.substring(0, s.length() - 2) : s;
     }
 
     static String count(long n) {
