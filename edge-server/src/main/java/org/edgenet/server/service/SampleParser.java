@@ -16,6 +16,7 @@ import org.edgenet.common.wire.ProtocolException;
 public final class SampleParser {
     /** {@code -9223372036854775808} is the longest valid line. */
     public static final int MAX_LINE_LENGTH = 20;
+    private static final int SAFE_LENGTH = 18;
     private static final long MULT_MIN = Long.MIN_VALUE / 10;
 
     private final SampleStats stats;
@@ -33,39 +34,61 @@ public final class SampleParser {
 
     /** Reads {@code len} more bytes of the file. */
     public void feed(byte[] buf, int off, int len) {
+        // The state lives in locals inside the loop so the JIT keeps it in registers.
         int end = off + len;
-        for (int i = off; i < end; i++) {
-            byte b = buf[i];
-            if (b >= '0' && b <= '9') {
-                if (carriageReturn) {
-                    fail("carriage return inside the line");
-                }
-                if (++lineLength > MAX_LINE_LENGTH) {
-                    fail("line longer than " + MAX_LINE_LENGTH + " characters");
-                }
+        int length = lineLength;
+        boolean neg = negative;
+        boolean seenDigit = digits;
+        boolean cr = carriageReturn;
+        long v = value;
+        try {
+            for (int i = off; i < end; i++) {
+                byte b = buf[i];
                 int digit = b - '0';
-                long limit = negative ? Long.MIN_VALUE : -Long.MAX_VALUE;
-                if (value < MULT_MIN) {
-                    outOfRange();
+                if (digit >= 0 && digit <= 9 && !cr) {
+                    // Eighteen characters hold at most 18 digits, which cannot overflow: no checks.
+                    if (++length > SAFE_LENGTH) {
+                        if (length > MAX_LINE_LENGTH) {
+                            fail("line longer than " + MAX_LINE_LENGTH + " characters");
+                        }
+                        long limit = neg ? Long.MIN_VALUE : -Long.MAX_VALUE;
+                        if (v < MULT_MIN || v * 10 < limit + digit) {
+                            outOfRange();
+                        }
+                    }
+                    v = v * 10 - digit;
+                    seenDigit = true;
+                } else if (b == '\n') {
+                    if (length == 0) {
+                        fail("empty line");
+                    }
+                    if (!seenDigit) {
+                        fail("sign without digits");
+                    }
+                    stats.add(neg ? v : -v);
+                    line++;
+                    length = 0;
+                    neg = false;
+                    seenDigit = false;
+                    cr = false;
+                    v = 0;
+                } else if (b == '\r' && !cr) {
+                    cr = true;
+                } else if (cr) {
+                    fail("carriage return inside the line");
+                } else if ((b == '-' || b == '+') && length == 0) {
+                    neg = b == '-';
+                    length = 1;
+                } else {
+                    fail("not an integer (unexpected " + describe(b) + ")");
                 }
-                long shifted = value * 10;
-                if (shifted < limit + digit) {
-                    outOfRange();
-                }
-                value = shifted - digit;
-                digits = true;
-            } else if (b == '\n') {
-                endLine();
-            } else if (b == '\r' && !carriageReturn) {
-                carriageReturn = true;
-            } else if (carriageReturn) {
-                fail("carriage return inside the line");
-            } else if ((b == '-' || b == '+') && lineLength == 0) {
-                negative = b == '-';
-                lineLength = 1;
-            } else {
-                fail("not an integer (unexpected " + describe(b) + ")");
             }
+        } finally {
+            lineLength = length;
+            negative = neg;
+            digits = seenDigit;
+            carriageReturn = cr;
+            value = v;
         }
     }
 

@@ -1,0 +1,76 @@
+package org.edgenet.server;
+
+import org.edgenet.common.testing.MutableClock;
+import org.edgenet.server.service.ActivityLog;
+import org.edgenet.server.service.FileCredentialStore;
+import org.edgenet.server.service.FileDataStore;
+import org.edgenet.server.service.FileDeviceRegistry;
+import org.edgenet.server.service.InMemoryLoginGuard;
+import org.edgenet.server.service.Lanes;
+import org.edgenet.server.service.Services;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+
+/**
+ * Real file-backed services in a temp directory, all running on the caller's thread, with a clock
+ * the test moves. Handler tests on an EmbeddedChannel then only need {@code runPendingTasks()}.
+ */
+public final class TestServices implements AutoCloseable {
+    /** 30 September 2022 10:31:13 UTC, the time of the specification's examples. */
+    public static final Instant START = Instant.parse("2022-09-30T10:31:13Z");
+    public static final String CREDENTIALS = """
+            supersmartwatch comp9331
+            superwristband davidpass
+            wei-smartphone ph0ne$Wei
+            """;
+    public static final int ATTEMPTS = 3;
+    public static final Duration BLOCK = Duration.ofSeconds(10);
+
+    public final Path dir;
+    public final MutableClock clock = new MutableClock(START, ZoneOffset.UTC);
+    public final FileDeviceRegistry registry;
+    public final ActivityLog uploadLog;
+    public final ActivityLog deletionLog;
+    public final FileDataStore data;
+    public final Services services;
+
+    public TestServices(Path dir) {
+        this.dir = dir;
+        try {
+            Files.writeString(dir.resolve("credentials.txt"), CREDENTIALS);
+            registry = FileDeviceRegistry.open(dir.resolve("edge-device-log.txt"), clock, ZoneOffset.UTC, Runnable::run);
+            uploadLog = ActivityLog.open(dir.resolve("upload-log.txt"), Runnable::run);
+            deletionLog = ActivityLog.open(dir.resolve("deletion-log.txt"), Runnable::run);
+            data = new FileDataStore(dir.resolve("data"), uploadLog, deletionLog, Lanes.direct(), clock, ZoneOffset.UTC);
+            services = new Services(FileCredentialStore.load(dir.resolve("credentials.txt")),
+                    new InMemoryLoginGuard(ATTEMPTS, BLOCK, clock), registry, data, clock, ZoneOffset.UTC);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (StartupException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public String read(String file) {
+        try {
+            Path p = dir.resolve(file);
+            return Files.exists(p) ? Files.readString(p) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        data.close();
+        uploadLog.close();
+        deletionLog.close();
+        registry.close();
+    }
+}

@@ -1,0 +1,118 @@
+package org.edgenet.server.cli;
+
+import org.edgenet.server.TestServices;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ServerMainTest {
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cmd = ServerMain.commandLine();
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(err, true));
+        return cmd.execute(args);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "6", "2.5", "abc", "-1", "", "3 "})
+    void aBadNumberOfAttemptsPrintsTheSpecifiedMessage(String attempts) {
+        int code = run("4000", attempts);
+        assertTrue(code != 0, "non-zero exit");
+        assertEquals("Invalid number of allowed failed consecutive attempts: " + attempts
+                + ". The valid value of argument number is an integer between 1 and 5" + System.lineSeparator(),
+                err.toString(), "exactly one line, no usage, no stack trace");
+        assertEquals("", out.toString());
+    }
+
+    @Test
+    void missingAttemptsPrintsTheSpecifiedMessage() {
+        assertTrue(run("4000") != 0, "non-zero exit");
+        assertEquals("Invalid number of allowed failed consecutive attempts: (missing)"
+                + ". The valid value of argument number is an integer between 1 and 5" + System.lineSeparator(),
+                err.toString());
+    }
+
+    @Test
+    void theAttemptsOptionIsChecked() {
+        assertTrue(run("--port", "4000", "--attempts", "9") != 0, "non-zero exit");
+        assertTrue(err.toString().startsWith("Invalid number of allowed failed consecutive attempts: 9."), err.toString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"abc", "70000", "-5", "4000.0"})
+    void aBadPortIsOneClearLine(String port) {
+        assertTrue(run(port, "3") != 0, "non-zero exit");
+        String text = err.toString();
+        assertTrue(text.startsWith("Invalid server port: " + port + "."), text);
+        assertEquals(1, text.lines().count(), "one line");
+    }
+
+    @Test
+    void noArgumentsAtAllSaysWhatIsMissing() {
+        assertTrue(run() != 0, "non-zero exit");
+        assertTrue(err.toString().startsWith("Missing <server_port>."), err.toString());
+    }
+
+    @Test
+    void disagreeingPositionalAndOptionAreRefused() {
+        assertTrue(run("4000", "3", "--port", "4001") != 0, "non-zero exit");
+        assertTrue(err.toString().contains("given twice"), err.toString());
+    }
+
+    @Test
+    void anUnreadableCredentialsFileIsOneClearLine(@TempDir Path dir) {
+        Path missing = dir.resolve("nope.txt");
+        assertTrue(run("0", "3", "--credentials", missing.toString()) != 0, "non-zero exit");
+        assertEquals("Credentials file " + missing + " does not exist" + System.lineSeparator(), err.toString());
+    }
+
+    @Test
+    void aPortInUseIsOneClearLine(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("credentials.txt"), TestServices.CREDENTIALS);
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            List<String> args = new ArrayList<>(List.of(String.valueOf(taken.getLocalPort()), "3",
+                    "--bind", "127.0.0.1",
+                    "--credentials", dir.resolve("credentials.txt").toString(),
+                    "--data-dir", dir.resolve("data").toString(),
+                    "--device-log", dir.resolve("edge-device-log.txt").toString(),
+                    "--upload-log", dir.resolve("upload-log.txt").toString(),
+                    "--deletion-log", dir.resolve("deletion-log.txt").toString()));
+            assertTrue(run(args.toArray(String[]::new)) != 0, "non-zero exit");
+        }
+        String text = err.toString();
+        assertTrue(text.contains("already in use"), text);
+        assertEquals(1, text.lines().count(), "one line");
+    }
+
+    @Test
+    void helpShowsUsage() {
+        assertEquals(0, run("--help"));
+        assertTrue(out.toString().contains("<server_port>"), out.toString());
+        assertTrue(out.toString().contains("--block-seconds"), out.toString());
+    }
+
+    @Test
+    void versionFallsBackToDevOutsideTheJar() {
+        assertEquals(0, run("--version"));
+        assertEquals("EdgeNet server dev" + System.lineSeparator(), out.toString());
+        assertFalse(out.toString().isBlank(), "prints a version");
+    }
+}

@@ -1,0 +1,501 @@
+package org.edgenet.server.net;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.flow.FlowControlHandler;
+import org.edgenet.common.message.ActiveDevices;
+import org.edgenet.common.message.Compute;
+import org.edgenet.common.message.Computed;
+import org.edgenet.common.message.Delete;
+import org.edgenet.common.message.Deleted;
+import org.edgenet.common.message.DeviceInfo;
+import org.edgenet.common.message.ErrorReply;
+import org.edgenet.common.message.Leave;
+import org.edgenet.common.message.Left;
+import org.edgenet.common.message.ListActive;
+import org.edgenet.common.message.Login;
+import org.edgenet.common.message.LookupPeer;
+import org.edgenet.common.message.Operation;
+import org.edgenet.common.message.Peer;
+import org.edgenet.common.message.UploadAbort;
+import org.edgenet.common.message.UploadBegin;
+import org.edgenet.common.message.UploadChunk;
+import org.edgenet.common.message.UploadEnd;
+import org.edgenet.common.message.Uploaded;
+import org.edgenet.common.wire.ErrorCode;
+import org.edgenet.server.TestServices;
+import org.edgenet.server.service.ActiveDevice;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.edgenet.server.net.ServerInitializer.COMMAND;
+import static org.edgenet.server.net.ServerInitializer.ERRORS;
+import static org.edgenet.server.net.ServerInitializer.FLOW;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CommandHandlerTest {
+    private static final String LOG_LINE = "^\\S+; \\d{1,2} [A-Z][a-z]+ \\d{4} \\d{2}:\\d{2}:\\d{2}; \\d+; \\d+$";
+    private static final String ME = "supersmartwatch";
+
+    @TempDir
+    Path dir;
+    private TestServices t;
+    private final List<EmbeddedChannel> channels = new ArrayList<>();
+    /** Every chunk buffer sent, to check that each one was released. */
+    private final List<ByteBuf> sentChunks = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() {
+        t = new TestServices(dir);
+    }
+
+    @AfterEach
+    void tearDown() {
+        channels.forEach(EmbeddedChannel::finishAndReleaseAll);
+        for (ByteBuf b : sentChunks) {
+            assertEquals(0, b.refCnt(), "every upload chunk is released");
+        }
+        t.close();
+    }
+
+    /** A connection of a device that has joined, in command mode. */
+    private EmbeddedChannel session(String device, int udpPort) {
+        ActiveDevice entry = t.registry.join(device, "10.0.0." + udpPort % 250, udpPort).join();
+        EmbeddedChannel ch = new EmbeddedChannel();
+        ch.pipeline().addLast(FLOW, new FlowControlHandler())
+                .addLast(COMMAND, new CommandHandler(t.services, new Session(entry)))
+                .addLast(ERRORS, ErrorHandler.INSTANCE);
+        channels.add(ch);
+        return ch;
+    }
+
+    private EmbeddedChannel me() {
+        return session(ME, 8000);
+    }
+
+    /** Writes every message, lets the services' completions run, returns everything sent back. */
+    private static List<Object> send(EmbeddedChannel ch, Object... msgs) {
+        ch.writeInbound(msgs);
+        ch.runPendingTasks();
+        List<Object> out = new ArrayList<>();
+        Object o;
+        while ((o = ch.readOutbound()) != null) {
+            out.add(o);
+        }
+        return out;
+    }
+
+    private static Object single(List<Object> replies) {
+        assertEquals(1, replies.size(), "exactly one reply, got " + replies);
+        return replies.get(0);
+    }
+
+    private UploadChunk chunk(byte[] bytes, int from, int to) {
+        ByteBuf b = Unpooled.copiedBuffer(bytes, from, to - from);
+        sentChunks.add(b);
+        return new UploadChunk(b);
+    }
+
+    /** The messages of an upload of {@code content} cut into chunks of {@code chunkSize} bytes. */
+    private Object[] upload(long fileId, byte[] content, int chunkSize) {
+        List<Object> msgs = new ArrayList<>();
+        msgs.add(new UploadBegin(fileId));
+        for (int i = 0; i < content.length; i += chunkSize) {
+            msgs.add(chunk(content, i, Math.min(content.length, i + chunkSize)));
+        }
+        msgs.add(new UploadEnd());
+        return msgs.toArray();
+    }
+
+    private Object upload(EmbeddedChannel ch, long fileId, String content) {
+        return single(send(ch, upload(fileId, content.getBytes(StandardCharsets.US_ASCII), 65536)));
+    }
+
+    private Path stored(String device, long fileId) {
+        return dir.resolve("data").resolve(device).resolve(device + "-" + fileId + ".txt");
+    }
+
+    private List<Path> filesUnderData() throws IOException {
+        Path data = dir.resolve("data");
+        if (!Files.exists(data)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.walk(data)) {
+            return s.filter(Files::isRegularFile).toList();
+        }
+    }
+
+    // AED
+
+    @Test
+    void aedListsEveryOtherActiveDeviceInJoinOrder() {
+        session("superwristband", 9000);
+        t.clock.advance(Duration.ofMinutes(20));
+        EmbeddedChannel ch = me();
+        t.clock.advance(Duration.ofMinutes(5));
+        session("wei-smartphone", 8001);
+
+        ActiveDevices reply = assertInstanceOf(ActiveDevices.class, single(send(ch, new ListActive())));
+
+        assertEquals(List.of(
+                new DeviceInfo("superwristband", "10.0.0.0", 9000, "30 September 2022 10:31:13"),
+                new DeviceInfo("wei-smartphone", "10.0.0.1", 8001, "30 September 2022 10:56:13")), reply.devices());
+    }
+
+    @Test
+    void aedWithNoOtherDeviceIsAnEmptyList() {
+        ActiveDevices reply = assertInstanceOf(ActiveDevices.class, single(send(me(), new ListActive())));
+        assertTrue(reply.devices().isEmpty(), "no other active edge devices");
+    }
+
+    // OUT
+
+    @Test
+    void outRepliesLeftClosesAndRemovesTheDevice() {
+        session("superwristband", 9000);
+        EmbeddedChannel ch = me();
+
+        assertEquals(new Left(ME), single(send(ch, new Leave())));
+
+        assertFalse(ch.isOpen(), "connection closed after Left");
+        assertFalse(t.registry.isActive(ME), "device removed");
+        assertEquals("1; 30 September 2022 10:31:13; superwristband; 10.0.0.0; 9000\n", t.read("edge-device-log.txt"));
+    }
+
+    @Test
+    void aDroppedConnectionLeavesLikeOut() {
+        EmbeddedChannel ch = me();
+        ch.close();
+        ch.runPendingTasks();
+        assertFalse(t.registry.isActive(ME), "device removed");
+        assertEquals("", t.read("edge-device-log.txt"));
+    }
+
+    @Test
+    void loginInCommandModeIsAProtocolError() {
+        EmbeddedChannel ch = me();
+        ErrorReply reply = assertInstanceOf(ErrorReply.class, single(send(ch, new Login(ME, "comp9331"))));
+        assertEquals(ErrorCode.UNEXPECTED_MESSAGE, reply.code());
+        assertFalse(ch.isOpen(), "connection closed");
+    }
+
+    // UED
+
+    @Test
+    void uploadStoresTheExactBytesAndLogsIt() throws IOException {
+        byte[] content = "1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n".getBytes(StandardCharsets.US_ASCII);
+        t.clock.advance(Duration.ofMinutes(1));
+
+        Object reply = single(send(me(), upload(1, content, 4)));
+
+        assertEquals(new Uploaded(1, 10), reply);
+        assertArrayEquals(content, Files.readAllBytes(stored(ME, 1)), "stored file identical to the sent bytes");
+        String log = t.read("upload-log.txt");
+        assertEquals("supersmartwatch; 30 September 2022 10:32:13; 1; 10\n", log);
+        assertTrue(log.strip().matches(LOG_LINE), "log line format");
+    }
+
+    @Test
+    void uploadAcceptsCrLfNoFinalNewlineSignsAndTheLongRange() throws IOException {
+        String content = "+1\r\n-2\r\n9223372036854775807\r\n-9223372036854775808";
+        EmbeddedChannel ch = me();
+        assertEquals(new Uploaded(7, 4), upload(ch, 7, content));
+        assertEquals(content, Files.readString(stored(ME, 7)));
+        assertEquals(new Computed(7, Operation.SUM, "-2"),
+                single(send(ch, new Compute(7, Operation.SUM))));
+    }
+
+    @Test
+    void anEmptyFileIsAValidUploadOfNoSamples() {
+        assertEquals(new Uploaded(3, 0), upload(me(), 3, ""));
+        assertTrue(Files.exists(stored(ME, 3)), "stored");
+    }
+
+    @Test
+    void chunkBoundariesMayFallInsideNumbers() {
+        byte[] content = "12345\n-678\n90\n".getBytes(StandardCharsets.US_ASCII);
+        EmbeddedChannel ch = me();
+        assertEquals(new Uploaded(1, 3), single(send(ch, upload(1, content, 1))));
+        assertEquals(new Computed(1, Operation.SUM, String.valueOf(12345 - 678 + 90)),
+                single(send(ch, new Compute(1, Operation.SUM))));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "letters              | 1\\n2\\nabc\\n4\\n     | 3 | not an integer",
+            "a float              | 1\\n2.5\\n            | 2 | not an integer",
+            "an empty line        | 1\\n2\\n\\n3\\n        | 3 | empty line",
+            "two final newlines   | 1\\n2\\n\\n            | 3 | empty line",
+            "out of range         | 1\\n9223372036854775808\\n | 2 | out of range",
+            "below the range      | -9223372036854775809 | 1 | out of range",
+            "a lone sign          | 1\\n-\\n              | 2 | sign without digits",
+            "a sign at the end    | 5\\n+                 | 2 | sign without digits",
+            "a space              | 1\\n 2\\n             | 2 | space",
+            "a bare carriage return | 1\\r2\\n            | 1 | carriage return",
+    })
+    void invalidDataIsRefusedWithTheLineNumberAndLeavesNothing(String name, String content, int line, String reason)
+            throws IOException {
+        byte[] bytes = content.replace("\\n", "\n").replace("\\r", "\r").getBytes(StandardCharsets.US_ASCII);
+
+        ErrorReply reply = assertInstanceOf(ErrorReply.class, single(send(me(), upload(1, bytes, 3))));
+
+        assertEquals(ErrorCode.INVALID_DATA, reply.code());
+        assertTrue(reply.message().startsWith("line " + line + ": "), reply.message());
+        assertTrue(reply.message().contains(reason), reply.message());
+        assertEquals(List.of(), filesUnderData(), "no file and no temp file");
+        assertEquals("", t.read("upload-log.txt"), "nothing logged");
+    }
+
+    @Test
+    void aTenMegabyteLineIsRefusedAtItsFirstChunk() throws IOException {
+        EmbeddedChannel ch = me();
+        byte[] piece = new byte[65536];
+        // Zeros never overflow, so only the length bound can stop this line.
+        Arrays.fill(piece, (byte) '0');
+        send(ch, new UploadBegin(1));
+
+        List<Object> early = send(ch, chunk(piece, 0, piece.length));
+
+        ErrorReply reply = assertInstanceOf(ErrorReply.class, single(early), "refused before the line ends");
+        assertEquals(ErrorCode.INVALID_DATA, reply.code());
+        assertTrue(reply.message().startsWith("line 1: line longer than 20 characters"), reply.message());
+        for (int sent = piece.length; sent < 10 * 1024 * 1024; sent += piece.length) {
+            assertEquals(List.of(), send(ch, chunk(piece, 0, piece.length)), "the rest is dropped silently");
+        }
+        assertEquals(List.of(), send(ch, new UploadEnd()), "no second reply");
+        assertEquals(List.of(), filesUnderData(), "nothing stored");
+        assertTrue(ch.isActive(), "the session goes on");
+        assertInstanceOf(ActiveDevices.class, single(send(ch, new ListActive())));
+    }
+
+    @Test
+    void theClientsAbortAfterAnEarlyRefusalEndsTheUpload() throws IOException {
+        EmbeddedChannel ch = me();
+        byte[] bad = "x\n".getBytes(StandardCharsets.US_ASCII);
+        assertInstanceOf(ErrorReply.class, single(send(ch, new UploadBegin(1), chunk(bad, 0, bad.length))));
+        assertEquals(List.of(), send(ch, new UploadAbort("server refused the file")), "no reply to the abort");
+        assertEquals(new Uploaded(1, 1), upload(ch, 1, "5\n"), "next upload works");
+        assertEquals(List.of(stored(ME, 1), stored(ME, 1).resolveSibling(ME + "-1.txt.stats")),
+                filesUnderData().stream().sorted().toList());
+    }
+
+    @Test
+    void uploadAbortLeavesNothingAndNoReply() throws IOException {
+        EmbeddedChannel ch = me();
+        byte[] part = "1\n2\n".getBytes(StandardCharsets.US_ASCII);
+        List<Object> replies = send(ch, new UploadBegin(1), chunk(part, 0, part.length), new UploadAbort("file unreadable"));
+        assertEquals(List.of(), replies, "no reply");
+        assertEquals(List.of(), filesUnderData(), "temp file removed");
+        assertEquals("", t.read("upload-log.txt"), "nothing logged");
+        assertTrue(ch.isActive(), "session goes on");
+    }
+
+    @Test
+    void aDisconnectMidUploadLeavesNothing() throws IOException {
+        EmbeddedChannel ch = me();
+        byte[] part = "1\n2\n".getBytes(StandardCharsets.US_ASCII);
+        send(ch, new UploadBegin(1), chunk(part, 0, part.length));
+        assertEquals(1, filesUnderData().size(), "a temp file while receiving");
+        assertFalse(Files.exists(stored(ME, 1)), "never under the final name while receiving");
+
+        ch.close();
+        ch.runPendingTasks();
+
+        assertEquals(List.of(), filesUnderData(), "temp file removed");
+        assertEquals("", t.read("upload-log.txt"), "nothing logged");
+    }
+
+    @Test
+    void aFailedReuploadKeepsThePreviousFile() throws IOException {
+        EmbeddedChannel ch = me();
+        upload(ch, 1, "1\n2\n");
+        assertInstanceOf(ErrorReply.class, upload(ch, 1, "3\nbad\n"));
+        assertEquals("1\n2\n", Files.readString(stored(ME, 1)));
+    }
+
+    @Test
+    void reuploadReplacesTheFile() throws IOException {
+        EmbeddedChannel ch = me();
+        upload(ch, 1, "1\n2\n");
+        assertEquals(new Uploaded(1, 3), upload(ch, 1, "10\n20\n30\n"));
+        assertEquals("10\n20\n30\n", Files.readString(stored(ME, 1)));
+        assertEquals(new Computed(1, Operation.SUM, "60"), single(send(ch, new Compute(1, Operation.SUM))));
+    }
+
+    @Test
+    void aNegativeFileIdIsRefusedAndItsChunksDropped() throws IOException {
+        EmbeddedChannel ch = me();
+        ErrorReply reply = assertInstanceOf(ErrorReply.class, upload(ch, -1, "1\n"));
+        assertEquals(ErrorCode.BAD_ARGUMENT, reply.code());
+        assertEquals(List.of(), filesUnderData());
+        ErrorReply scs = assertInstanceOf(ErrorReply.class, single(send(ch, new Compute(-1, Operation.SUM))));
+        assertEquals(ErrorCode.BAD_ARGUMENT, scs.code());
+        assertTrue(ch.isActive(), "session goes on");
+    }
+
+    @Test
+    void aChunkOutsideAnUploadIsAProtocolError() {
+        EmbeddedChannel ch = me();
+        byte[] b = "1\n".getBytes(StandardCharsets.US_ASCII);
+        ErrorReply reply = assertInstanceOf(ErrorReply.class, single(send(ch, chunk(b, 0, b.length))));
+        assertEquals(ErrorCode.UNEXPECTED_MESSAGE, reply.code());
+        assertFalse(ch.isOpen(), "connection closed");
+    }
+
+    @Test
+    void anotherCommandDuringAnUploadIsAProtocolErrorAndLeavesNothing() throws IOException {
+        EmbeddedChannel ch = me();
+        ErrorReply reply = assertInstanceOf(ErrorReply.class, single(send(ch, new UploadBegin(1), new ListActive())));
+        assertEquals(ErrorCode.UNEXPECTED_MESSAGE, reply.code());
+        ch.runPendingTasks();
+        assertFalse(ch.isOpen(), "connection closed");
+        assertEquals(List.of(), filesUnderData(), "temp file removed");
+    }
+
+    // SCS
+
+    @Test
+    void scsComputesEachOperation() {
+        EmbeddedChannel ch = me();
+        upload(ch, 1, "1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n");
+        assertEquals(new Computed(1, Operation.SUM, "55"), single(send(ch, new Compute(1, Operation.SUM))));
+        assertEquals(new Computed(1, Operation.AVERAGE, "5.5"), single(send(ch, new Compute(1, Operation.AVERAGE))));
+        assertEquals(new Computed(1, Operation.MAX, "10"), single(send(ch, new Compute(1, Operation.MAX))));
+        assertEquals(new Computed(1, Operation.MIN, "1"), single(send(ch, new Compute(1, Operation.MIN))));
+    }
+
+    @Test
+    void averageIsExactOrRoundedToSixPlaces() {
+        EmbeddedChannel ch = me();
+        upload(ch, 1, "1\n2\n3\n");
+        upload(ch, 2, "1\n0\n0\n");
+        upload(ch, 3, "-1\n-2\n");
+        upload(ch, 4, "1\n0\n0\n0\n0\n0\n0\n0\n");
+        assertEquals("2", ((Computed) single(send(ch, new Compute(1, Operation.AVERAGE)))).result());
+        assertEquals("0.333333", ((Computed) single(send(ch, new Compute(2, Operation.AVERAGE)))).result());
+        assertEquals("-1.5", ((Computed) single(send(ch, new Compute(3, Operation.AVERAGE)))).result());
+        assertEquals("0.125", ((Computed) single(send(ch, new Compute(4, Operation.AVERAGE)))).result());
+    }
+
+    @Test
+    void sumsNearTheLongLimitsAreExact() {
+        EmbeddedChannel ch = me();
+        String max = "9223372036854775807\n";
+        String min = "-9223372036854775808\n";
+        upload(ch, 1, max.repeat(3));
+        upload(ch, 2, min.repeat(3));
+        upload(ch, 3, max + max + min);
+        assertEquals("27670116110564327421", ((Computed) single(send(ch, new Compute(1, Operation.SUM)))).result());
+        assertEquals("-27670116110564327424", ((Computed) single(send(ch, new Compute(2, Operation.SUM)))).result());
+        assertEquals("9223372036854775806", ((Computed) single(send(ch, new Compute(3, Operation.SUM)))).result());
+        assertEquals("9223372036854775807", ((Computed) single(send(ch, new Compute(1, Operation.AVERAGE)))).result());
+        assertEquals("3074457345618258602",
+                ((Computed) single(send(ch, new Compute(3, Operation.AVERAGE)))).result());
+    }
+
+    @Test
+    void anEmptyFileSumsToZeroAndHasNoAverageMaxOrMin() {
+        EmbeddedChannel ch = me();
+        upload(ch, 1, "");
+        assertEquals(new Computed(1, Operation.SUM, "0"), single(send(ch, new Compute(1, Operation.SUM))));
+        for (Operation op : List.of(Operation.AVERAGE, Operation.MAX, Operation.MIN)) {
+            ErrorReply reply = assertInstanceOf(ErrorReply.class, single(send(ch, new Compute(1, op))));
+            assertEquals(ErrorCode.EMPTY_FILE, reply.code(), op.name());
+            assertTrue(reply.message().contains("no data"), reply.message());
+        }
+    }
+
+    @Test
+    void scsOnAMissingFileSaysItDoesNotExist() {
+        ErrorReply reply = assertInstanceOf(ErrorReply.class, single(send(me(), new Compute(9, Operation.SUM))));
+        assertEquals(ErrorCode.NO_SUCH_FILE, reply.code());
+    }
+
+    @Test
+    void aDeviceCannotSeeAnotherDevicesFile() {
+        upload(session("superwristband", 9000), 1, "1\n2\n");
+        EmbeddedChannel ch = me();
+        ErrorReply scs = assertInstanceOf(ErrorReply.class, single(send(ch, new Compute(1, Operation.SUM))));
+        assertEquals(ErrorCode.NO_SUCH_FILE, scs.code());
+        ErrorReply dte = assertInstanceOf(ErrorReply.class, single(send(ch, new Delete(1))));
+        assertEquals(ErrorCode.NO_SUCH_FILE, dte.code());
+        assertTrue(Files.exists(stored("superwristband", 1)), "the other device's file is untouched");
+    }
+
+    // DTE
+
+    @Test
+    void dteDeletesTheFileAndLogsIt() throws IOException {
+        EmbeddedChannel ch = me();
+        upload(ch, 1, "1\n2\n3\n");
+        t.clock.advance(Duration.ofHours(1));
+
+        assertEquals(new Deleted(1, 3), single(send(ch, new Delete(1))));
+
+        assertEquals(List.of(), filesUnderData(), "data file and its summary gone");
+        String log = t.read("deletion-log.txt");
+        assertEquals("supersmartwatch; 30 September 2022 11:31:13; 1; 3\n", log);
+        assertTrue(log.strip().matches(LOG_LINE), "log line format");
+        ErrorReply again = assertInstanceOf(ErrorReply.class, single(send(ch, new Compute(1, Operation.SUM))));
+        assertEquals(ErrorCode.NO_SUCH_FILE, again.code());
+    }
+
+    @Test
+    void dteOfAMissingFileSaysItDoesNotExistAndLogsNothing() {
+        ErrorReply reply = assertInstanceOf(ErrorReply.class, single(send(me(), new Delete(4))));
+        assertEquals(ErrorCode.NO_SUCH_FILE, reply.code());
+        assertEquals("", t.read("deletion-log.txt"));
+    }
+
+    @Test
+    void dataFilesStayAfterOut() {
+        EmbeddedChannel ch = me();
+        upload(ch, 1, "1\n");
+        send(ch, new Leave());
+        assertTrue(Files.exists(stored(ME, 1)), "file kept");
+    }
+
+    // UVF lookup
+
+    @Test
+    void lookupFindsAnActivePeerOrSaysItIsOffline() {
+        session("superwristband", 9000);
+        EmbeddedChannel ch = me();
+        assertEquals(new Peer("superwristband", "10.0.0.0", 9000), single(send(ch, new LookupPeer("superwristband"))));
+        ErrorReply reply = assertInstanceOf(ErrorReply.class, single(send(ch, new LookupPeer("wei-smartphone"))));
+        assertEquals(ErrorCode.DEVICE_OFFLINE, reply.code());
+        assertEquals("wei-smartphone is offline", reply.message());
+    }
+
+    @Test
+    void commandsWaitForThePreviousReply() {
+        EmbeddedChannel ch = me();
+        byte[] content = "4\n".getBytes(StandardCharsets.US_ASCII);
+        List<Object> replies = send(ch, new UploadBegin(1), chunk(content, 0, content.length), new UploadEnd(),
+                new Compute(1, Operation.SUM), new Delete(1), new ListActive());
+        assertEquals(List.of(new Uploaded(1, 1), new Computed(1, Operation.SUM, "4"), new Deleted(1, 1)),
+                replies.subList(0, 3), "one reply per command, in order");
+        assertInstanceOf(ActiveDevices.class, replies.get(3));
+        assertNull(ch.readOutbound(), "nothing more");
+    }
+}

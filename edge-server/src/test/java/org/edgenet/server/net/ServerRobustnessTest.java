@@ -1,0 +1,230 @@
+package org.edgenet.server.net;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import org.edgenet.common.message.ActiveDevices;
+import org.edgenet.common.message.ErrorReply;
+import org.edgenet.common.message.Joined;
+import org.edgenet.common.message.ListActive;
+import org.edgenet.common.message.Login;
+import org.edgenet.common.message.LoginReply;
+import org.edgenet.common.message.LoginStatus;
+import org.edgenet.common.message.Message;
+import org.edgenet.common.message.MessageCodec;
+import org.edgenet.common.message.RegisterUdp;
+import org.edgenet.common.wire.ErrorCode;
+import org.edgenet.common.wire.WireFormat;
+import org.edgenet.server.EdgeServer;
+import org.edgenet.server.ServerConfig;
+import org.edgenet.server.TestServices;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/** A real server on a free port, spoken to with plain sockets, frame by frame. */
+class ServerRobustnessTest {
+    @TempDir
+    Path dir;
+    private EdgeServer server;
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private EdgeServer start(ServerConfig config) throws Exception {
+        Files.writeString(dir.resolve("credentials.txt"), TestServices.CREDENTIALS);
+        server = EdgeServer.start(config);
+        return server;
+    }
+
+    private ServerConfig config() {
+        return ServerConfig.in(dir).withPort(0).withBindAddress(InetAddress.getLoopbackAddress());
+    }
+
+    /** A raw TCP client that speaks frames through the codec's static methods. */
+    private final class RawClient implements AutoCloseable {
+        final Socket socket;
+        final DataInputStream in;
+
+        RawClient() throws IOException {
+            socket = new Socket(InetAddress.getLoopbackAddress(), server.port());
+            socket.setSoTimeout(10_000);
+            in = new DataInputStream(socket.getInputStream());
+        }
+
+        void send(Message m) throws IOException {
+            ByteBuf buf = Unpooled.buffer();
+            try {
+                MessageCodec.encode(m, buf);
+                byte[] bytes = new byte[buf.readableBytes()];
+                buf.readBytes(bytes);
+                sendRaw(bytes);
+            } finally {
+                buf.release();
+            }
+        }
+
+        void sendRaw(byte[] bytes) throws IOException {
+            socket.getOutputStream().write(bytes);
+            socket.getOutputStream().flush();
+        }
+
+        Message receive() throws IOException {
+            byte[] header = new byte[WireFormat.HEADER_LENGTH];
+            in.readFully(header);
+            int length = ((header[4] & 0xFF) << 24) | ((header[5] & 0xFF) << 16) | ((header[6] & 0xFF) << 8)
+                    | (header[7] & 0xFF);
+            byte[] frame = new byte[header.length + length];
+            System.arraycopy(header, 0, frame, 0, header.length);
+            in.readFully(frame, header.length, length);
+            return MessageCodec.decode(Unpooled.wrappedBuffer(frame));
+        }
+
+        /** Reads until the server closes; fails if it does not within the socket timeout. */
+        void awaitClosed() throws IOException {
+            try {
+                InputStream s = socket.getInputStream();
+                while (s.read() >= 0) {
+                    // Discards anything still in flight before the end of the stream.
+                }
+            } catch (SocketTimeoutException e) {
+                fail("the server did not close the connection");
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    private RawClient joined(String device, String password) throws IOException {
+        RawClient c = new RawClient();
+        c.send(new Login(device, password));
+        assertEquals(new LoginReply(LoginStatus.WELCOME), c.receive());
+        c.send(new RegisterUdp(8000));
+        assertInstanceOf(Joined.class, c.receive());
+        return c;
+    }
+
+    @Test
+    void garbageGetsBadMagicAndTheConnectionCloses() throws Exception {
+        start(config());
+        try (RawClient c = new RawClient()) {
+            c.sendRaw("GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            ErrorReply reply = assertInstanceOf(ErrorReply.class, c.receive());
+            assertEquals(ErrorCode.BAD_MAGIC, reply.code());
+            c.awaitClosed();
+        }
+    }
+
+    @Test
+    void aHugeLengthIsRefusedBeforeAnythingIsBuffered() throws Exception {
+        start(config());
+        try (RawClient c = new RawClient()) {
+            c.sendRaw(new byte[] {(byte) 0xED, 0x6E, 1, 1, 0x7F, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF});
+            ErrorReply reply = assertInstanceOf(ErrorReply.class, c.receive());
+            assertEquals(ErrorCode.TOO_LARGE, reply.code());
+            c.awaitClosed();
+        }
+    }
+
+    @Test
+    void halfAFrameThenSilenceIsCutOffAfterTheDefaultGapWhileOthersAreServed() throws Exception {
+        start(config());
+        try (RawClient stalled = new RawClient(); RawClient other = joined("supersmartwatch", "comp9331")) {
+            long sent = System.nanoTime();
+            stalled.sendRaw(new byte[] {(byte) 0xED, 0x6E, 1, 1, 0, 0, 0, 40, 0, 5});
+
+            other.send(new ListActive());
+            assertInstanceOf(ActiveDevices.class, other.receive(), "served while the other connection stalls");
+
+            ErrorReply reply = assertInstanceOf(ErrorReply.class, stalled.receive());
+            Duration waited = Duration.ofNanos(System.nanoTime() - sent);
+            assertEquals(ErrorCode.FRAME_GAP, reply.code());
+            assertTrue(waited.compareTo(Duration.ofMillis(900)) >= 0, "not before the 1 s gap: " + waited);
+            stalled.awaitClosed();
+
+            other.send(new ListActive());
+            assertInstanceOf(ActiveDevices.class, other.receive(), "still served afterwards");
+        }
+    }
+
+    @Test
+    void aShortConfiguredGapAppliesToEveryConnection() throws Exception {
+        start(config().withFrameGap(Duration.ofMillis(100)));
+        try (RawClient c = new RawClient()) {
+            c.sendRaw(new byte[] {(byte) 0xED, 0x6E});
+            assertEquals(ErrorCode.FRAME_GAP, assertInstanceOf(ErrorReply.class, c.receive()).code());
+            c.awaitClosed();
+        }
+    }
+
+    @Test
+    void aConnectionThatNeverLogsInIsClosed() throws Exception {
+        start(config().withLoginTimeout(Duration.ofMillis(200)));
+        try (RawClient c = new RawClient()) {
+            assertEquals(ErrorCode.LOGIN_TIMEOUT, assertInstanceOf(ErrorReply.class, c.receive()).code());
+            c.awaitClosed();
+        }
+    }
+
+    @Test
+    void aDroppedDeviceLeavesAndClosingTheServerEmptiesTheDeviceLog() throws Exception {
+        start(config());
+        RawClient a = joined("supersmartwatch", "comp9331");
+        RawClient b = joined("superwristband", "davidpass");
+        a.close();
+        // The leave is recorded off the event loop: wait for it by asking the other device.
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            b.send(new ListActive());
+            ActiveDevices list = assertInstanceOf(ActiveDevices.class, b.receive());
+            if (list.devices().isEmpty()) {
+                break;
+            }
+            assertTrue(System.nanoTime() < deadline, "the dropped device was never removed");
+        }
+        assertTrue(Files.readString(dir.resolve("edge-device-log.txt")).startsWith("1; "), "b is listed first");
+
+        server.close();
+        b.awaitClosed();
+        assertEquals("", Files.readString(dir.resolve("edge-device-log.txt")));
+        server.close();
+    }
+
+    @Test
+    void aSecondServerOnTheSamePortFailsWithOneClearLine() throws Exception {
+        start(config());
+        ServerConfig same = config().withPort(server.port()).withFilesIn(Files.createDirectory(dir.resolve("second")));
+        Files.writeString(same.credentialsFile(), TestServices.CREDENTIALS);
+        Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> EdgeServer.start(same));
+        assertTrue(e.getMessage().contains("already in use"), e.getMessage());
+        try (RawClient c = joined("supersmartwatch", "comp9331")) {
+            c.send(new ListActive());
+            assertInstanceOf(ActiveDevices.class, c.receive(), "the first server still serves");
+        } catch (EOFException unexpected) {
+            fail("first server stopped serving");
+        }
+    }
+}

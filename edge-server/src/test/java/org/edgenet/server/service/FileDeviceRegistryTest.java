@@ -1,0 +1,236 @@
+package org.edgenet.server.service;
+
+import org.edgenet.common.testing.MutableClock;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class FileDeviceRegistryTest {
+    private static final String LINE = "^\\d+; \\d{1,2} [A-Z][a-z]+ \\d{4} \\d{2}:\\d{2}:\\d{2}; \\S+; [0-9a-f.:]+; \\d+$";
+
+    @TempDir
+    Path dir;
+    private final MutableClock clock = new MutableClock(Instant.parse("2022-09-30T10:31:13Z"), ZoneOffset.UTC);
+
+    private FileDeviceRegistry direct() throws IOException {
+        return FileDeviceRegistry.open(dir.resolve("edge-device-log.txt"), clock, ZoneOffset.UTC, Runnable::run);
+    }
+
+    private String file() throws IOException {
+        return Files.readString(dir.resolve("edge-device-log.txt"));
+    }
+
+    @Test
+    void startsWithAnEmptyFileEvenIfAnOldOneHadDevices() throws IOException {
+        Files.writeString(dir.resolve("edge-device-log.txt"), "1; 30 September 2022 10:31:13; old; 1.2.3.4; 5\n");
+        try (FileDeviceRegistry r = direct()) {
+            assertEquals("", file());
+            assertTrue(r.active().isEmpty(), "no active devices at start");
+        }
+    }
+
+    @Test
+    void writesTheSpecifiedLineFormat() throws IOException {
+        try (FileDeviceRegistry r = direct()) {
+            r.join("supersmartwatch", "129.64.31.13", 5432).join();
+            clock.advance(Duration.ofSeconds(1240));
+            r.join("superwristband", "129.64.128.17", 9000).join();
+
+            assertEquals("1; 30 September 2022 10:31:13; supersmartwatch; 129.64.31.13; 5432\n"
+                    + "2; 30 September 2022 10:51:53; superwristband; 129.64.128.17; 9000\n", file());
+            for (String line : file().split("\n")) {
+                assertTrue(line.matches(LINE), line);
+            }
+        }
+    }
+
+    @Test
+    void fiveJoinsAreNumberedOneToFiveAndALeaveRenumbersTheRest() throws IOException {
+        try (FileDeviceRegistry r = direct()) {
+            List<ActiveDevice> joined = new ArrayList<>();
+            for (int i = 1; i <= 5; i++) {
+                joined.add(r.join("d" + i, "10.0.0." + i, 8000 + i).join());
+                clock.advance(Duration.ofSeconds(1));
+            }
+            assertEquals(List.of("1 d1", "2 d2", "3 d3", "4 d4", "5 d5"), seqAndNames(file()));
+
+            r.leave(joined.get(2)).join();
+
+            assertEquals(List.of("1 d1", "2 d2", "3 d4", "4 d5"), seqAndNames(file()));
+            assertEquals("3; 30 September 2022 10:31:16; d4; 10.0.0.4; 8004", file().split("\n")[2]);
+        }
+    }
+
+    private static List<String> seqAndNames(String text) {
+        List<String> out = new ArrayList<>();
+        for (String line : text.split("\n")) {
+            String[] f = line.split("; ");
+            out.add(f[0] + " " + f[2]);
+        }
+        return out;
+    }
+
+    @Test
+    void joiningAnActiveNameFails() throws IOException {
+        try (FileDeviceRegistry r = direct()) {
+            r.join("supersmartwatch", "1.1.1.1", 1).join();
+            CompletionException e = assertThrows(CompletionException.class,
+                    () -> r.join("supersmartwatch", "2.2.2.2", 2).join());
+            assertInstanceOf(AlreadyJoinedException.class, e.getCause());
+            assertEquals(1, r.active().size(), "one entry");
+        }
+    }
+
+    @Test
+    void aStaleLeaveDoesNotRemoveANewerJoin() throws IOException {
+        try (FileDeviceRegistry r = direct()) {
+            ActiveDevice first = r.join("supersmartwatch", "1.1.1.1", 1).join();
+            r.leave(first).join();
+            clock.advance(Duration.ofSeconds(5));
+            r.join("supersmartwatch", "2.2.2.2", 2).join();
+            r.leave(first).join();
+            assertTrue(r.isActive("supersmartwatch"), "the second session is still active");
+        }
+    }
+
+    @Test
+    void othersThanExcludesTheAskerAndKeepsJoinOrder() throws IOException {
+        try (FileDeviceRegistry r = direct()) {
+            r.join("a", "1.1.1.1", 1).join();
+            r.join("b", "1.1.1.2", 2).join();
+            r.join("c", "1.1.1.3", 3).join();
+            assertEquals(List.of("a", "c"), r.othersThan("b").stream().map(ActiveDevice::name).toList());
+            assertEquals(List.of(), direct().othersThan("a"), "a fresh registry has no one");
+        }
+    }
+
+    @Test
+    void concurrentJoinsAndLeavesLeaveAConsistentFile() throws Exception {
+        int threads = 8;
+        int perThread = 200;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try (FileDeviceRegistry r = FileDeviceRegistry.open(dir.resolve("edge-device-log.txt"), clock, ZoneOffset.UTC)) {
+            List<CompletableFuture<Void>> work = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                work.add(CompletableFuture.runAsync(() -> {
+                    for (int i = 0; i < perThread; i++) {
+                        ActiveDevice d = r.join("t" + thread + "-" + i, "10.0.0.1", 1000 + i).join();
+                        // Every odd device leaves again, so joins and leaves interleave.
+                        if (i % 2 == 1) {
+                            r.leave(d).join();
+                        }
+                    }
+                }, pool));
+            }
+            CompletableFuture.allOf(work.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+
+            String[] lines = file().split("\n");
+            assertEquals(threads * perThread / 2, lines.length, "every even device is listed");
+            Set<String> names = new HashSet<>();
+            for (int i = 0; i < lines.length; i++) {
+                assertTrue(lines[i].matches(LINE), lines[i]);
+                assertTrue(lines[i].startsWith((i + 1) + "; "), "numbered in order: " + lines[i]);
+                names.add(lines[i].split("; ")[2]);
+            }
+            for (int t = 0; t < threads; t++) {
+                for (int i = 0; i < perThread; i += 2) {
+                    assertTrue(names.contains("t" + t + "-" + i), "t" + t + "-" + i + " listed");
+                }
+            }
+            assertEquals(lines.length, r.active().size(), "memory agrees with the file");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aReaderNeverSeesAHalfWrittenFile() throws Exception {
+        Path log = dir.resolve("edge-device-log.txt");
+        AtomicBoolean writing = new AtomicBoolean(true);
+        AtomicReference<String> bad = new AtomicReference<>();
+        AtomicInteger reads = new AtomicInteger();
+        try (FileDeviceRegistry r = FileDeviceRegistry.open(log, clock, ZoneOffset.UTC)) {
+            Thread reader = new Thread(() -> {
+                while (writing.get() && bad.get() == null) {
+                    try {
+                        String text = Files.readString(log);
+                        reads.incrementAndGet();
+                        if (!text.isEmpty() && !text.endsWith("\n")) {
+                            bad.set(text);
+                        }
+                        String[] lines = text.isEmpty() ? new String[0] : text.split("\n");
+                        for (int i = 0; i < lines.length; i++) {
+                            if (!lines[i].matches(LINE) || !lines[i].startsWith((i + 1) + "; ")) {
+                                bad.set(text);
+                            }
+                        }
+                    } catch (IOException e) {
+                        bad.set("unreadable: " + e);
+                    }
+                }
+            });
+            reader.start();
+            List<ActiveDevice> joined = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                joined.add(r.join("device-" + i, "192.168.1.1", 5000 + i).join());
+            }
+            for (ActiveDevice d : joined) {
+                r.leave(d).join();
+            }
+            writing.set(false);
+            reader.join();
+        }
+        assertNull(bad.get(), "a read saw a partial file");
+        assertTrue(reads.get() > 0, "the reader read");
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(log), files.toList(), "no temp file left behind");
+        }
+        assertEquals("", Files.readString(log));
+    }
+
+    @Test
+    void manyJoinsAtOnceCoalesceIntoFewWrites() throws Exception {
+        // A writer that only runs when the test says so: everything queued meanwhile is one write.
+        List<Runnable> queued = new ArrayList<>();
+        try (FileDeviceRegistry r = FileDeviceRegistry.open(dir.resolve("edge-device-log.txt"), clock, ZoneOffset.UTC,
+                queued::add)) {
+            List<CompletableFuture<ActiveDevice>> joins = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                joins.add(r.join("d" + i, "10.0.0.1", 1 + i));
+            }
+            assertEquals(1, queued.size(), "one write queued for a thousand joins");
+            assertFalse(joins.get(999).isDone(), "not complete before the file shows it");
+
+            queued.remove(0).run();
+
+            assertTrue(joins.stream().allMatch(CompletableFuture::isDone), "one write completes them all");
+            assertEquals(1000, file().split("\n").length);
+        }
+    }
+}
