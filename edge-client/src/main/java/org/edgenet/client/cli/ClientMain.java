@@ -123,7 +123,7 @@ public final class ClientMain implements Callable<Integer> {
         try (PeerNode peerNode = bindUdp(group, udpPort, terminal)) {
             EdgeClient client = connect(group, serverAddress, host, serverPort);
             log.info("Connected to the server at {}:{}, listening on UDP {}, files in {}",
-                    host, serverPort, udpPort, dir.toAbsolutePath());
+                    host, serverPort, udpPort, dir.toAbsolutePath().normalize());
             try {
                 return new Console(client, peerNode::send, udpPort, dir, input(), terminal).run();
             } finally {

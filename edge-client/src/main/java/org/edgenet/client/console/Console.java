@@ -364,7 +364,7 @@ public final class Console {
             terminal.say(e.code() == ErrorCode.DEVICE_OFFLINE ? audience + " is offline" : e.getMessage());
             return;
         }
-        CompletableFuture<Void> transfer = startTransfer(peer, file);
+        CompletableFuture<Void> transfer = startTransfer(peer, file, audience);
         transfers.add(transfer);
         terminal.say("Uploading " + fileName + " to " + audience + " in the background");
         transfer.whenComplete((ok, failure) -> {
@@ -378,9 +378,9 @@ public final class Console {
         });
     }
 
-    private CompletableFuture<Void> startTransfer(Peer peer, Path file) {
+    private CompletableFuture<Void> startTransfer(Peer peer, Path file, String audience) {
         try {
-            return peers.send(new InetSocketAddress(peer.ip(), peer.udpPort()), file, device);
+            return peers.send(new InetSocketAddress(peer.ip(), peer.udpPort()), file, device, audience);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

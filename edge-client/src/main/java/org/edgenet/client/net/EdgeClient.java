@@ -69,7 +69,10 @@ public final class EdgeClient implements ServerLink, AutoCloseable {
         channel.closeFuture().addListener(f -> closeFuture.complete(null));
     }
 
-    /** Connects to {@code host:port}, resolving the name on the way. */
+    /**
+     * Connects to {@code host:port}. A host name is resolved by Netty's default resolver, which
+     * blocks an event loop thread; load generators should pass a resolved address instead.
+     */
     public static CompletableFuture<EdgeClient> connect(EventLoopGroup group, String host, int port) {
         return connect(group, InetSocketAddress.createUnresolved(host, port));
     }
@@ -121,7 +124,11 @@ public final class EdgeClient implements ServerLink, AutoCloseable {
         return send(new ListActive(), ActiveDevices.class, ActiveDevices::devices);
     }
 
-    /** Streams {@code file} to the server as data file {@code fileId}; never holds the whole file. */
+    /**
+     * Streams {@code file} to the server as data file {@code fileId}; never holds the whole file.
+     * The file is opened on the calling thread; chunks are read from the page cache by
+     * {@link io.netty.handler.stream.ChunkedNioFile} as the socket drains.
+     */
     @Override
     public CompletableFuture<Uploaded> upload(long fileId, Path file) {
         UploadStream stream;

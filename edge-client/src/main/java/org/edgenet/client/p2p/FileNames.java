@@ -12,7 +12,10 @@ final class FileNames {
     private FileNames() {
     }
 
-    /** {@code <presenter>_<fileName>}: device names have no underscore, so the split is unambiguous. */
+    /**
+     * {@code <presenter>_<fileName>}. Temp files ({@code .uvf-<digits>.part}) never contain an
+     * underscore, so a stored name can never be mistaken for one.
+     */
     static String storedName(String presenter, String fileName) {
         return presenter + "_" + fileName;
     }

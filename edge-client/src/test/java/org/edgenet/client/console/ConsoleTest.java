@@ -37,8 +37,8 @@ class ConsoleTest {
 
     private final FakeServer server = new FakeServer();
     private final List<String> transfers = new ArrayList<>();
-    private PeerSender peers = (address, file, presenter) -> {
-        transfers.add(address + " " + file.getFileName() + " " + presenter);
+    private PeerSender peers = (address, file, presenter, audience) -> {
+        transfers.add(address + " " + file.getFileName() + " " + presenter + " " + audience);
         return CompletableFuture.completedFuture(null);
     };
     private int exitCode;
@@ -307,7 +307,7 @@ class ConsoleTest {
         assertAnswers("UVF uav-camera clip.mp4\n",
                 "Uploading clip.mp4 to uav-camera in the background",
                 "clip.mp4 has been uploaded");
-        assertEquals(List.of(new InetSocketAddress("127.0.0.1", 9000) + " clip.mp4 supersmartwatch"), transfers,
+        assertEquals(List.of(new InetSocketAddress("127.0.0.1", 9000) + " clip.mp4 supersmartwatch uav-camera"), transfers,
                 "sent to the registered address as this device");
     }
 
@@ -315,7 +315,7 @@ class ConsoleTest {
     void reportsAFailedUvfTransferWithItsReason() throws IOException {
         Files.writeString(dir.resolve("clip.mp4"), "video");
         server.peers.put("uav-camera", new Peer("uav-camera", "127.0.0.1", 9000));
-        peers = (address, file, presenter) -> CompletableFuture.failedFuture(
+        peers = (address, file, presenter, audience) -> CompletableFuture.failedFuture(
                 new IOException("uav-camera did not answer"));
 
         assertAnswers("UVF uav-camera clip.mp4\n",

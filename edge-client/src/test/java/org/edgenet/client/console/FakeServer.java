@@ -1,6 +1,5 @@
 package org.edgenet.client.console;
 
-import org.edgenet.client.net.ConnectionLostException;
 import org.edgenet.client.net.ServerError;
 import org.edgenet.client.net.ServerLink;
 import org.edgenet.common.message.Computed;
@@ -128,13 +127,9 @@ final class FakeServer implements ServerLink {
         closed.complete(null);
     }
 
-    /** The server goes away: later requests fail as they would on a real connection. */
+    /** The server goes away while the console waits for input. */
     void drop() {
         closed.complete(null);
-    }
-
-    static <T> CompletableFuture<T> lost() {
-        return CompletableFuture.failedFuture(new ConnectionLostException("the connection to the server is closed", null));
     }
 
     synchronized List<String> requests() {

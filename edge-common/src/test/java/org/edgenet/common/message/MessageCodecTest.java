@@ -114,12 +114,14 @@ class MessageCodecTest {
 
         ByteBuf header = channel.readOutbound();
         ByteBuf body = channel.readOutbound();
+        // The composite owns both parts: releasing it releases them.
+        ByteBuf sent = Unpooled.wrappedBuffer(header, body);
         ByteBuf expected = Frames.withBody(MessageType.UPLOAD_CHUNK.code(), data);
         try {
-            assertEquals(expected, Unpooled.wrappedBuffer(header.retain(), body.retain()), "header and data together");
+            assertEquals(WireFormat.HEADER_LENGTH, header.readableBytes(), "the header alone first");
+            assertEquals(expected, sent, "header and data together");
         } finally {
-            header.release();
-            body.release();
+            sent.release();
             expected.release();
         }
     }

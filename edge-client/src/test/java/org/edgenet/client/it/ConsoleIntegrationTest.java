@@ -1,0 +1,132 @@
+package org.edgenet.client.it;
+
+import org.edgenet.client.console.Console;
+import org.edgenet.client.console.ConsoleInput;
+import org.edgenet.client.console.PeerSender;
+import org.edgenet.client.console.Terminal;
+import org.edgenet.client.net.EdgeClient;
+import org.edgenet.client.p2p.PeerNode;
+import org.edgenet.client.p2p.TransferEvents;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.PrintWriter;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.edgenet.client.it.LiveServer.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** A scripted user at the console of a device talking to a real server. */
+class ConsoleIntegrationTest {
+    private static final String PROMPT = Terminal.COMMAND_PROMPT;
+
+    @TempDir
+    Path dir;
+    private Path clientDir;
+    private LiveServer live;
+
+    @BeforeEach
+    void startServer() throws Exception {
+        clientDir = Files.createDirectory(dir.resolve("client"));
+        live = new LiveServer(Files.createDirectory(dir.resolve("server")),
+                List.of("supersmartwatch comp9331", "uav-camera Fly#High22"), c -> c.withAttempts(3));
+    }
+
+    @AfterEach
+    void stopServer() {
+        live.close();
+    }
+
+    private String session(String script, PeerSender peers) throws Exception {
+        EdgeClient client = await(live.connect());
+        StringWriter out = new StringWriter();
+        Console console = new Console(client, peers, 8123, clientDir,
+                ConsoleInput.of(new BufferedReader(new StringReader(script))), new Terminal(new PrintWriter(out)));
+        assertEquals(0, console.run(), "OUT exits 0");
+        return out.toString();
+    }
+
+    @Test
+    void aWholeSessionShowsTheExpectedTextsForEveryCommand() throws Exception {
+        EdgeClient other = await(live.join("uav-camera", "Fly#High22", 9002));
+        // "1; <timestamp>; uav-camera; 127.0.0.1; 9002": the time AED must show.
+        String joinedAt = live.awaitLines(live.config.deviceLog(), 1).get(0).split("; ")[1];
+        Files.writeString(clientDir.resolve("clip.mp4"), "not really a video");
+
+        String out = session("supersmartwatch\nwrong\ncomp9331\nEDG 1 10\nUED 1\nSCS 1 SUM\nSCS 1 AVERAGE\nSCS 9 MAX\n"
+                + "DTE 1\nDTE 1\nAED\nUVF nobody clip.mp4\nOUT\n",
+                (address, file, presenter, audience) -> CompletableFuture.completedFuture(null));
+
+        List<String> samples = Files.readAllLines(clientDir.resolve("supersmartwatch-1.txt"));
+        long sum = samples.stream().mapToLong(Long::parseLong).sum();
+        String averagePrefix = "Computation (AVERAGE) result on the file (ID:1) returned from the server is: ";
+        String averageLine = out.lines().filter(l -> l.startsWith(averagePrefix)).findFirst().orElse("no AVERAGE line");
+        BigDecimal average = new BigDecimal(averageLine.substring(averagePrefix.length()));
+        assertEquals(0, average.compareTo(BigDecimal.valueOf(sum).divide(BigDecimal.TEN)), "the average: " + averageLine);
+        String expected = String.join("\n",
+                "Username: Password: Invalid Password. Please try again",
+                "Password: Welcome to the edge network, supersmartwatch!",
+                PROMPT,
+                "data generation done: 10 data samples written to supersmartwatch-1.txt",
+                PROMPT,
+                "Data file with ID of 1 has been uploaded to the server (10 samples)",
+                PROMPT,
+                "Computation (SUM) result on the file (ID:1) returned from the server is: " + sum,
+                PROMPT,
+                averageLine,
+                PROMPT,
+                "the file does not exist at the server side",
+                PROMPT,
+                "file with ID of 1 has been successfully removed from the central server",
+                PROMPT,
+                "the file does not exist at the server side",
+                PROMPT,
+                "uav-camera, 127.0.0.1, 9002, active since " + joinedAt + ".",
+                PROMPT,
+                "nobody is offline",
+                PROMPT,
+                "Bye, supersmartwatch!",
+                "");
+        assertEquals(expected, out, "the transcript");
+        assertEquals(List.of(), await(other.listActive()), "after OUT the device has left the network");
+    }
+
+    @Test
+    void uvfSendsAFileToAnotherDeviceInTheBackground() throws Exception {
+        Path audienceDir = Files.createDirectory(dir.resolve("audience"));
+        CompletableFuture<Path> received = new CompletableFuture<>();
+        TransferEvents audienceEvents = (fileName, presenter, stored) -> received.complete(stored);
+        byte[] video = new byte[3_000_000];
+        new java.util.Random(5).nextBytes(video);
+        Files.write(clientDir.resolve("test.mp4"), video);
+
+        try (PeerNode audience = PeerNode.bind(live.group, 0, audienceDir, audienceEvents);
+             PeerNode presenter = PeerNode.bind(live.group, 0, clientDir, (f, p, s) -> { })) {
+            await(live.join("uav-camera", "Fly#High22", audience.udpPort()));
+
+            String out = session("supersmartwatch\ncomp9331\nUVF uav-camera test.mp4\nOUT\n", presenter::send);
+
+            Path stored = received.get(LiveServer.WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertEquals(audienceDir.resolve("supersmartwatch_test.mp4"), stored, "stored as <presenter>_<filename>");
+            assertArrayEquals(video, Files.readAllBytes(stored), "byte-identical");
+            // OUT may or may not find the transfer still running, depending on timing.
+            List<String> lines = out.lines()
+                    .filter(l -> !l.equals(PROMPT) && !l.equals("Waiting for 1 background upload(s) to finish")).toList();
+            assertEquals(List.of("Username: Password: Welcome to the edge network, supersmartwatch!",
+                    "Uploading test.mp4 to uav-camera in the background",
+                    "test.mp4 has been uploaded",
+                    "Bye, supersmartwatch!"), lines, "the presenter's transcript");
+        }
+    }
+}
