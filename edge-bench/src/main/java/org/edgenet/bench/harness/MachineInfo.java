@@ -9,9 +9,12 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 
-/** The facts a reader needs to compare a report with their own machine. */
+/**
+ * The facts a reader needs to compare a report with their own machine, including how busy it was
+ * (the load average when the run started): the machines here are shared.
+ */
 public record MachineInfo(int cores, long memoryMiB, String cpu, String os, String jdk, String date,
-                          long openFilesLimit, List<String> benchJvmArgs) {
+                          long openFilesLimit, List<String> benchJvmArgs, double loadAverage) {
 
     public static MachineInfo read() {
         return new MachineInfo(Runtime.getRuntime().availableProcessors(), readMemoryMiB(), cpuModel(),
@@ -19,7 +22,8 @@ public record MachineInfo(int cores, long memoryMiB, String cpu, String os, Stri
                         + System.getProperty("os.arch") + ")",
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
                 ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")),
-                Descriptors.limit(), ManagementFactory.getRuntimeMXBean().getInputArguments());
+                Descriptors.limit(), ManagementFactory.getRuntimeMXBean().getInputArguments(),
+                KernelCounters.loadAverage());
     }
 
     private static long readMemoryMiB() {

@@ -1,5 +1,6 @@
 package org.edgenet.bench.report;
 
+import org.edgenet.bench.harness.KernelCounters;
 import org.edgenet.bench.harness.MachineInfo;
 import org.edgenet.bench.stats.Spread;
 
@@ -25,6 +26,7 @@ public final class Report {
     private final String serverJvm;
     private final List<ScenarioResult> results;
     private final double totalSeconds;
+    private final double loadAtEnd = KernelCounters.loadAverage();
 
     public Report(MachineInfo machine, String mode, String serverJvm, List<ScenarioResult> results,
                   double totalSeconds) {
@@ -117,6 +119,8 @@ public final class Report {
         m.row("OS", machine.os());
         m.row("JDK", machine.jdk());
         m.row("open files (soft limit)", machine.openFilesLimit());
+        m.row("load average (1 min) at start / end", Spread.number(machine.loadAverage(), 2) + " / "
+                + Spread.number(loadAtEnd, 2));
         m.row("server JVM", "`" + serverJvm + "`");
         m.row("load generator JVM", "`" + String.join(" ", machine.benchJvmArgs()) + "`");
         m.row("run", mode + ", " + String.format(java.util.Locale.ROOT, "%.0f s", totalSeconds));

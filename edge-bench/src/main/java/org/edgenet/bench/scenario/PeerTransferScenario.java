@@ -3,6 +3,7 @@ package org.edgenet.bench.scenario;
 import org.edgenet.bench.baseline.TcpCopy;
 import org.edgenet.bench.baseline.UdpBlast;
 import org.edgenet.bench.harness.BenchContext;
+import org.edgenet.bench.harness.KernelCounters;
 import org.edgenet.bench.load.Device;
 import org.edgenet.bench.report.LineChart;
 import org.edgenet.bench.report.ScenarioResult;
@@ -55,8 +56,8 @@ public final class PeerTransferScenario implements Scenario {
         Path presenterDir = Files.createDirectories(dir.resolve("presenter"));
         Path stored = audienceDir.resolve(PRESENTER + "_" + source.getFileName());
         Table t = result.table(new Table("UVF vs UDP blast vs TCP copy, " + Runs.mb(bytes) + " MB", "loss",
-                "UVF goodput (MB/s)", "UDP blast arrived (%)", "UDP blast (MB/s)", "TCP copy (MB/s)", "UVF/blast",
-                "UVF/TCP"));
+                "UVF goodput (MB/s)", "kernel UDP drops during UVF", "UDP blast arrived (%)", "UDP blast (MB/s)",
+                "TCP copy (MB/s)", "UVF/blast", "UVF/TCP"));
         List<Double> x = new ArrayList<>();
         List<Spread> uvfSeries = new ArrayList<>();
         List<Spread> blastSeries = new ArrayList<>();
@@ -69,60 +70,41 @@ public final class PeerTransferScenario implements Scenario {
         try (PeerNode audience = PeerNode.bind(ctx.group(), 0, audienceDir, quiet);
              PeerNode presenter = PeerNode.bind(ctx.group(), 0, presenterDir, quiet)) {
             InetSocketAddress audienceAddress = new InetSocketAddress("127.0.0.1", audience.udpPort());
-            warmUp(ctx, presenter, audienceAddress, stored, timeout);
+            warmUp(presenter, audienceAddress, source, stored, timeout);
+            Level[] levels = new Level[losses.length];
             for (int li = 0; li < losses.length; li++) {
-                double loss = losses[li];
-                Runs uvf = new Runs();
-                Runs blastRate = new Runs();
-                Runs blastArrived = new Runs();
-                Runs tcp = new Runs();
-                for (int r = 0; r < repeats; r++) {
-                    long seed = 1000L * li + r;
-                    Files.deleteIfExists(stored);
-                    try (DatagramRelay relay = DatagramRelay.start(audienceAddress, lossOnly(loss), seed)) {
-                        long t0 = System.nanoTime();
-                        presenter.send(relay.address(), source, PRESENTER).get(timeout, TimeUnit.SECONDS);
-                        double seconds = (System.nanoTime() - t0) / 1e9;
-                        if (!Files.exists(stored) || Files.mismatch(source, stored) != -1) {
-                            result.problem(String.format(Locale.ROOT, "UVF at %.0f%% loss: the received file differs "
-                                    + "from the one sent", loss * 100));
-                        }
-                        uvf.add(bytes / 1e6 / seconds);
-                    } catch (TimeoutException e) {
-                        result.problem(String.format(Locale.ROOT, "UVF at %.0f%% loss did not finish within %d s",
-                                loss * 100, timeout));
-                        break;
-                    } catch (java.util.concurrent.ExecutionException e) {
-                        result.problem(String.format(Locale.ROOT, "UVF at %.0f%% loss failed: %s", loss * 100,
-                                Device.describe(e)));
-                        break;
+                levels[li] = new Level(losses[li]);
+            }
+            // Loss rates take turns within each repeat, so a noisy minute on the machine spreads over all of them.
+            for (int r = 0; r < repeats; r++) {
+                for (int li = 0; li < levels.length; li++) {
+                    Level level = levels[li];
+                    if (!level.failed) {
+                        measure(level, 1000L * li + r, source, stored, audienceAddress, presenter, dir, bytes, timeout,
+                                result);
                     }
-                    Files.deleteIfExists(stored);
-                    UdpBlast.Result blast = blast(source, dir.resolve("blast.tmp"), loss, seed);
-                    blastRate.add(blast.megabytesPerSecond());
-                    blastArrived.add(blast.arrivedFraction() * 100);
-                    tcp.add(TcpCopy.copy(source, dir.resolve("tcp.tmp"), timeout).megabytesPerSecond());
-                    Files.deleteIfExists(dir.resolve("tcp.tmp"));
-                    Files.deleteIfExists(dir.resolve("blast.tmp"));
                 }
-                String label = String.format(Locale.ROOT, "%.0f %%", loss * 100);
-                Spread toBlast = uvf.ratioTo(blastRate);
-                Spread toTcp = uvf.ratioTo(tcp);
-                t.row(label, uvf.format(1), blastArrived.format(1), blastRate.format(1), tcp.format(1),
-                        toBlast.format(3), toTcp.format(3));
-                x.add(loss * 100);
-                uvfSeries.add(uvf.spread());
-                blastSeries.add(blastRate.spread());
-                tcpSeries.add(tcp.spread());
+            }
+            for (int li = 0; li < levels.length; li++) {
+                Level level = levels[li];
+                String label = String.format(Locale.ROOT, "%.0f %%", level.loss * 100);
+                Spread toBlast = level.uvf.ratioTo(level.blastRate);
+                Spread toTcp = level.uvf.ratioTo(level.tcp);
+                t.row(label, level.uvf.format(1), level.kernelDrops.format(0), level.blastArrived.format(1),
+                        level.blastRate.format(1), level.tcp.format(1), toBlast.format(3), toTcp.format(3));
+                x.add(level.loss * 100);
+                uvfSeries.add(level.uvf.spread());
+                blastSeries.add(level.blastRate.spread());
+                tcpSeries.add(level.tcp.spread());
                 result.ratio("UVF at " + label + " loss, goodput vs UDP blast", toBlast);
                 result.ratio("UVF at " + label + " loss, goodput vs TCP copy", toTcp);
-                result.summary("UVF " + Runs.mb(bytes) + " MB at " + label + " loss (MB/s)", uvf.format(1),
-                        blastRate.format(1) + " (UDP blast, " + blastArrived.format(0) + " % arrived)",
+                result.summary("UVF " + Runs.mb(bytes) + " MB at " + label + " loss (MB/s)", level.uvf.format(1),
+                        level.blastRate.format(1) + " (UDP blast, " + level.blastArrived.format(0) + " % arrived)",
                         toBlast.format(3));
-                result.summary("UVF at " + label + " loss vs TCP copy (MB/s)", uvf.format(1), tcp.format(1) + " (TCP copy)",
-                        toTcp.format(3));
-                result.metric("uvf." + li + ".mbps", uvf.spread().median());
-                result.metric("uvf." + li + ".blastArrived", blastArrived.spread().median());
+                result.summary("UVF at " + label + " loss vs TCP copy (MB/s)", level.uvf.format(1),
+                        level.tcp.format(1) + " (TCP copy)", toTcp.format(3));
+                result.metric("uvf." + li + ".mbps", level.uvf.spread().median());
+                result.metric("uvf." + li + ".blastArrived", level.blastArrived.spread().median());
             }
         } finally {
             deleteTree(dir);
@@ -134,8 +116,11 @@ public final class PeerTransferScenario implements Scenario {
                 + "file bytes over the time from send() to the presenter's completion, after the audience "
                 + "confirmed the checksum; the stored file is compared byte for byte. The UDP blast sends the same "
                 + "bytes through a relay with the same loss in %d-byte datagrams as fast as the socket takes "
-                + "them, with no acknowledgements: its MB/s counts only what arrived. The TCP copy has no loss. "
-                + "Two untimed 1 %%-loss transfers of a tenth of the size warm the JIT up first. "
+                + "them, with no acknowledgements: its MB/s counts only what arrived. The TCP copy has no loss. Kernel UDP drops are "
+                + "datagrams the kernel discarded because a socket's receive buffer was full (Udp RcvbufErrors "
+                + "of /proc/net/snmp, machine-wide) while UVF ran: loss on top of the injected loss. "
+                + "Two untimed transfers of the same file (lossless, then 1 %% loss) warm up first; loss rates "
+                + "take turns within each repeat. "
                 + "%d run(s) per loss rate.", Runs.mb(bytes), BLAST_PAYLOAD, repeats));
         result.chart(new LineChart("uvf-goodput-vs-loss.png", "Goodput vs loss (" + Runs.mb(bytes) + " MB)",
                 "injected loss (%)", "MB/s", false, List.of(new Series("EdgeNet UVF", x, uvfSeries),
@@ -143,16 +128,70 @@ public final class PeerTransferScenario implements Scenario {
         return result;
     }
 
-    /** Two untimed transfers of a tenth of the file, so the first measured one does not pay for the JIT. */
-    private static void warmUp(BenchContext ctx, PeerNode presenter, InetSocketAddress audience, Path stored,
-                               long timeout) throws Exception {
-        Path small = ctx.data().binary(ctx.pick(100_000L, 10_000_000L));
-        Path storedSmall = stored.resolveSibling(PRESENTER + "_" + small.getFileName());
-        for (int i = 0; i < 2; i++) {
-            try (DatagramRelay relay = DatagramRelay.start(audience, lossOnly(0.01), 99 + i)) {
-                presenter.send(relay.address(), small, PRESENTER).get(timeout, TimeUnit.SECONDS);
+    /** What one loss rate measured across repeats. */
+    private static final class Level {
+        final double loss;
+        final Runs uvf = new Runs();
+        final Runs kernelDrops = new Runs();
+        final Runs blastRate = new Runs();
+        final Runs blastArrived = new Runs();
+        final Runs tcp = new Runs();
+        boolean failed;
+
+        Level(double loss) {
+            this.loss = loss;
+        }
+    }
+
+    /** One UVF transfer at the level's loss, then its two baselines, each with the same bytes. */
+    private static void measure(Level level, long seed, Path source, Path stored, InetSocketAddress audience,
+                                PeerNode presenter, Path dir, long bytes, long timeout, ScenarioResult result)
+            throws Exception {
+        double loss = level.loss;
+        Files.deleteIfExists(stored);
+        try (DatagramRelay relay = DatagramRelay.start(audience, lossOnly(loss), seed)) {
+            long drops0 = KernelCounters.udpReceiveBufferErrors();
+            long t0 = System.nanoTime();
+            presenter.send(relay.address(), source, PRESENTER).get(timeout, TimeUnit.SECONDS);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            long drops1 = KernelCounters.udpReceiveBufferErrors();
+            level.kernelDrops.add(drops0 < 0 || drops1 < 0 ? Double.NaN : drops1 - drops0);
+            if (!Files.exists(stored) || Files.mismatch(source, stored) != -1) {
+                result.problem(String.format(Locale.ROOT, "UVF at %.0f%% loss: the received file differs "
+                        + "from the one sent", loss * 100));
             }
-            Files.deleteIfExists(storedSmall);
+            level.uvf.add(bytes / 1e6 / seconds);
+        } catch (TimeoutException e) {
+            result.problem(String.format(Locale.ROOT, "UVF at %.0f%% loss did not finish within %d s",
+                    loss * 100, timeout));
+            level.failed = true;
+            return;
+        } catch (java.util.concurrent.ExecutionException e) {
+            result.problem(String.format(Locale.ROOT, "UVF at %.0f%% loss failed: %s", loss * 100,
+                    Device.describe(e)));
+            level.failed = true;
+            return;
+        }
+        Files.deleteIfExists(stored);
+        UdpBlast.Result blast = blast(source, dir.resolve("blast.tmp"), loss, seed);
+        level.blastRate.add(blast.megabytesPerSecond());
+        level.blastArrived.add(blast.arrivedFraction() * 100);
+        level.tcp.add(TcpCopy.copy(source, dir.resolve("tcp.tmp"), timeout).megabytesPerSecond());
+        Files.deleteIfExists(dir.resolve("tcp.tmp"));
+        Files.deleteIfExists(dir.resolve("blast.tmp"));
+    }
+
+    /**
+     * Two untimed transfers of the measured file (lossless, then 1 % loss), so that no loss rate's
+     * first run pays for the JIT or for the page cache: smaller warm-ups proved too short.
+     */
+    private static void warmUp(PeerNode presenter, InetSocketAddress audience, Path source, Path stored,
+                               long timeout) throws Exception {
+        for (int i = 0; i < 2; i++) {
+            try (DatagramRelay relay = DatagramRelay.start(audience, lossOnly(0.01 * i), 99 + i)) {
+                presenter.send(relay.address(), source, PRESENTER).get(timeout, TimeUnit.SECONDS);
+            }
+            Files.deleteIfExists(stored);
         }
     }
 

@@ -57,25 +57,36 @@ public final class UploadScenario implements Scenario {
             device.upload(99, warm).get(timeout, TimeUnit.SECONDS);
             uploads++;
             TcpCopy.copy(warm, copy, timeout);
-            for (int si = 0; si < sizes.size(); si++) {
-                long samples = sizes.get(si);
-                DataFiles.Samples file = ctx.data().samples(samples);
-                Runs edgeRate = new Runs();
-                Runs tcpRate = new Runs();
-                for (int r = 0; r < repeats; r++) {
+            List<DataFiles.Samples> files = new ArrayList<>();
+            List<Runs> edgeRates = new ArrayList<>();
+            List<Runs> tcpRates = new ArrayList<>();
+            for (long samples : sizes) {
+                files.add(ctx.data().samples(samples));
+                edgeRates.add(new Runs());
+                tcpRates.add(new Runs());
+            }
+            // Sizes take turns within each repeat, so a noisy minute on the machine spreads over all of them.
+            for (int r = 0; r < repeats; r++) {
+                for (int si = 0; si < sizes.size(); si++) {
+                    DataFiles.Samples file = files.get(si);
                     long t0 = System.nanoTime();
                     long amount = device.upload(si, file.file()).get(timeout, TimeUnit.SECONDS);
                     double seconds = (System.nanoTime() - t0) / 1e9;
                     uploads++;
-                    if (amount != samples) {
-                        result.problem("UED of " + samples + " samples: the server counted " + amount);
+                    if (amount != sizes.get(si)) {
+                        result.problem("UED of " + sizes.get(si) + " samples: the server counted " + amount);
                     }
-                    edgeRate.add(file.stats().bytes() / 1e6 / seconds);
-                    tcpRate.add(TcpCopy.copy(file.file(), copy, timeout).megabytesPerSecond());
+                    edgeRates.get(si).add(file.stats().bytes() / 1e6 / seconds);
+                    tcpRates.get(si).add(TcpCopy.copy(file.file(), copy, timeout).megabytesPerSecond());
                     Files.deleteIfExists(copy);
                 }
+            }
+            for (int si = 0; si < sizes.size(); si++) {
+                long samples = sizes.get(si);
+                Runs edgeRate = edgeRates.get(si);
+                Runs tcpRate = tcpRates.get(si);
                 Spread ratio = edgeRate.ratioTo(tcpRate);
-                t.row(Runs.size(samples), Runs.mb(file.stats().bytes()), edgeRate.format(1), tcpRate.format(1),
+                t.row(Runs.size(samples), Runs.mb(files.get(si).stats().bytes()), edgeRate.format(1), tcpRate.format(1),
                         ratio.format(3));
                 x.add((double) samples);
                 edge.add(edgeRate.spread());
@@ -97,8 +108,8 @@ public final class UploadScenario implements Scenario {
                 + "after it has parsed every line, stored the file and written upload-log.txt. The baseline sends "
                 + "the same file over a plain loopback socket, 64 KiB at a time, into a file, and stops when the "
                 + "receiver has closed it. Samples are random integers below 10^9, one per line (about 10.9 bytes "
-                + "each). One untimed upload and copy of the smallest file come first. %d run(s) per size, EdgeNet and "
-                + "baseline alternating.", repeats));
+                + "each). One untimed upload and copy of the smallest file come first. %d run(s) per size; sizes take turns "
+                + "within each run, and each upload is followed by its TCP copy.", repeats));
         result.chart(new LineChart("ued-throughput.png", "UED throughput vs file size", "samples (log scale)",
                 "MB/s", true, List.of(new Series("EdgeNet UED", x, edge), new Series("plain TCP copy", x, tcp))));
         return result;
