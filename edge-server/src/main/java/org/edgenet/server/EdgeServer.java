@@ -95,6 +95,8 @@ public final class EdgeServer implements AutoCloseable {
             ServerBootstrap b = new ServerBootstrap()
                     .group(boss, workers)
                     .channel(NioServerSocketChannel.class)
+                    // No connection is accepted before the files are reset below.
+                    .option(ChannelOption.AUTO_READ, false)
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childHandler(new ServerInitializer(config.limits(), config.loginTimeout(), services,
@@ -106,6 +108,16 @@ public final class EdgeServer implements AutoCloseable {
             } catch (Exception e) {
                 throw bindFailure(config, e);
             }
+            // The port is ours, so no other server is using these files: start them afresh.
+            try {
+                registry.clear();
+                data.removeLeftoverUploads();
+            } catch (IOException e) {
+                listener.close().awaitUninterruptibly();
+                throw new StartupException("Cannot prepare " + config.deviceLog() + " and " + config.dataDir()
+                        + ": " + reason(e), e);
+            }
+            listener.config().setAutoRead(true);
             return new EdgeServer(boss, workers, channels, listener, opened);
         } catch (Exception e) {
             if (workers != null) {

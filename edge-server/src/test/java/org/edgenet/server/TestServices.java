@@ -45,6 +45,7 @@ public final class TestServices implements AutoCloseable {
         try {
             Files.writeString(dir.resolve("credentials.txt"), CREDENTIALS);
             registry = FileDeviceRegistry.open(dir.resolve("edge-device-log.txt"), clock, ZoneOffset.UTC, Runnable::run);
+            registry.clear();
             uploadLog = ActivityLog.open(dir.resolve("upload-log.txt"), Runnable::run);
             deletionLog = ActivityLog.open(dir.resolve("deletion-log.txt"), Runnable::run);
             data = new FileDataStore(dir.resolve("data"), uploadLog, deletionLog, Lanes.direct(), clock, ZoneOffset.UTC);

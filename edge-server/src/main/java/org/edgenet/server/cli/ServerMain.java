@@ -26,6 +26,8 @@ public final class ServerMain implements Callable<Integer> {
     /** Exit code of a bad argument or a failed start. */
     public static final int FAILED = 1;
 
+    // Port and attempts are taken as text and checked here: picocli's own conversion error would
+    // print a usage dump, where the specification wants exactly one line.
     @Parameters(index = "0", arity = "0..1", paramLabel = "<server_port>", description = "TCP port to listen on")
     private String portArg;
 

@@ -16,7 +16,6 @@ import org.edgenet.common.wire.ErrorCode;
 import org.edgenet.common.wire.ProtocolException;
 import org.edgenet.server.service.ActiveDevice;
 import org.edgenet.server.service.AlreadyJoinedException;
-import org.edgenet.server.service.FileDataStore;
 import org.edgenet.server.service.LoginGuard;
 import org.edgenet.server.service.Services;
 import org.slf4j.Logger;
@@ -109,7 +108,12 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
             }
             return;
         }
-        guard.recordSuccess(device);
+        if (!guard.recordSuccess(device)) {
+            log.info("Blocked device {} tried to join from {}", device, ip);
+            reply(ctx, LoginStatus.BLOCKED);
+            return;
+        }
+        // Checked here for a prompt answer; the join itself checks again, atomically.
         if (services.registry().isActive(device)) {
             log.info("Login refused for {} from {}: already joined", device, ip);
             reply(ctx, LoginStatus.ALREADY_JOINED);
@@ -137,7 +141,7 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
             joining = false;
             welcomed = null;
             if (error != null) {
-                joinFailed(ctx, device, FileDataStore.unwrap(error));
+                joinFailed(ctx, device, ErrorHandler.causeOf(error));
             } else if (!ctx.channel().isActive()) {
                 // The device went away while its join was recorded: it leaves as if it had said OUT.
                 services.registry().leave(entry);

@@ -28,7 +28,6 @@ import org.edgenet.common.wire.ErrorCode;
 import org.edgenet.common.wire.ProtocolException;
 import org.edgenet.server.service.ActiveDevice;
 import org.edgenet.server.service.DataStore;
-import org.edgenet.server.service.FileDataStore;
 import org.edgenet.server.service.Services;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -197,6 +196,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         DataStore.Upload current = upload;
+        // The store owns the chunk from here and releases it once written.
         whenDone(ctx, current.append(chunk.content()), (v, e) -> {
             if (e != null && upload == current) {
                 // The store has discarded the upload; the device stops sending once it reads this.
@@ -301,7 +301,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
             assert ctx.executor().inEventLoop();
             busy = false;
             try {
-                then.accept(value, error == null ? null : FileDataStore.unwrap(error));
+                then.accept(value, error == null ? null : ErrorHandler.causeOf(error));
             } catch (RuntimeException e) {
                 ctx.fireExceptionCaught(e);
                 return;

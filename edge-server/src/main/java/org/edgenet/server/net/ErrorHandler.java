@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.concurrent.CompletionException;
 
 /**
  * The last handler and the one place that decides what happens to a connection after an error.
@@ -27,9 +28,17 @@ public final class ErrorHandler extends ChannelInboundHandlerAdapter {
     private ErrorHandler() {
     }
 
+    /** The failure itself, without the wrappers of decoders and futures. */
+    static Throwable causeOf(Throwable t) {
+        while ((t instanceof DecoderException || t instanceof CompletionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        Throwable t = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+        Throwable t = causeOf(cause);
         if (t instanceof ProtocolException p) {
             ErrorReply reply = ErrorReply.of(p);
             if (p.code().fatal()) {

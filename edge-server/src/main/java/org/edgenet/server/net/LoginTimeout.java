@@ -21,6 +21,8 @@ public final class LoginTimeout extends ChannelInboundHandlerAdapter {
         this.timeout = timeout;
     }
 
+    // The timer starts when the connection is live: either the handler joins a live pipeline, or
+    // the pipeline is built first and the channel becomes active afterwards.
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         if (ctx.channel().isActive()) {

@@ -47,6 +47,7 @@ public final class FileCredentialStore implements CredentialStore {
             String line = stripCarriageReturn(lines.get(i));
             int lineNo = i + 1;
             if (line.isEmpty()) {
+                // Blank lines, typically at the end of the file, are not worth a warning.
                 continue;
             }
             int space = line.indexOf(' ');

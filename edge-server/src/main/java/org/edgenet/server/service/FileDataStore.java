@@ -24,7 +24,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 
 /**
@@ -63,11 +62,13 @@ public final class FileDataStore implements DataStore {
         this.clock = clock;
         this.zone = zone;
         Files.createDirectories(this.dataDir);
-        removeLeftoverTempFiles();
     }
 
-    /** Uploads cut short by a crash leave temp files; they are never valid data. */
-    private void removeLeftoverTempFiles() throws IOException {
+    /**
+     * Uploads cut short by a crash leave temp files; they are never valid data. Called once the
+     * server owns its port, so a second server started by mistake cannot delete a running one's uploads.
+     */
+    public void removeLeftoverUploads() throws IOException {
         try (DirectoryStream<Path> devices = Files.newDirectoryStream(dataDir, Files::isDirectory)) {
             for (Path dir : devices) {
                 try (DirectoryStream<Path> temps = Files.newDirectoryStream(dir, TEMP_PREFIX + "*" + TEMP_SUFFIX)) {
@@ -107,6 +108,7 @@ public final class FileDataStore implements DataStore {
         }
     }
 
+    /** Runs {@code work} on the lane of this file: after, never beside, earlier work on it. */
     private <T> CompletableFuture<T> onLane(String device, long fileId, Supplier<T> work) {
         return CompletableFuture.supplyAsync(work, lanes.forKey(device + "\u0000" + fileId));
     }
@@ -117,6 +119,7 @@ public final class FileDataStore implements DataStore {
         return onLane(device, fileId, () -> {
             try {
                 Files.createDirectories(target.getParent());
+                // Beside the final name, so that putting it in place is a rename within one file system.
                 Path temp = Files.createTempFile(target.getParent(), TEMP_PREFIX + fileId + "-", TEMP_SUFFIX);
                 FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE);
                 return new FileUpload(device, fileId, target, temp, out);
@@ -218,14 +221,6 @@ public final class FileDataStore implements DataStore {
     @Override
     public void close() {
         lanes.close();
-    }
-
-    /** Cause of a failed future, without the wrappers CompletableFuture adds. */
-    public static Throwable unwrap(Throwable t) {
-        while (t instanceof CompletionException && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
     }
 
     /** Receives one file. Touched only on its lane, one call at a time. */

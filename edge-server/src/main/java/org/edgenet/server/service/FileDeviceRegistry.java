@@ -65,7 +65,7 @@ public final class FileDeviceRegistry implements DeviceRegistry {
         this.ownedWriter = owned;
     }
 
-    /** Opens the registry with its own writer thread and records that no device is active. */
+    /** Opens the registry with its own writer thread; {@link #clear()} then starts the record afresh. */
     public static FileDeviceRegistry open(Path file, Clock clock, ZoneId zone) throws IOException {
         ExecutorService owner = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "device-log-writer");
@@ -85,8 +85,21 @@ public final class FileDeviceRegistry implements DeviceRegistry {
         if (dir != null) {
             Files.createDirectories(dir);
         }
-        registry.writeEntries(List.of());
         return registry;
+    }
+
+    /**
+     * Records that no device is active, as at every start. Kept apart from opening so that a server
+     * that fails to start (its port taken by a running one) leaves that server's file alone.
+     */
+    public void clear() throws IOException {
+        synchronized (lock) {
+            if (!live.isEmpty()) {
+                throw new IllegalStateException("devices are active");
+            }
+        }
+        writeEntries(List.of());
+        recorded = List.of();
     }
 
     @Override

@@ -63,8 +63,14 @@ public final class InMemoryLoginGuard implements LoginGuard {
     }
 
     @Override
-    public void recordSuccess(String device) {
-        states.remove(device);
+    public boolean recordSuccess(String device) {
+        Instant now = clock.instant();
+        boolean[] blocked = new boolean[1];
+        states.computeIfPresent(device, (k, v) -> {
+            blocked[0] = v.blockedUntil() != null && !expired(v, now);
+            return blocked[0] ? v : null;
+        });
+        return !blocked[0];
     }
 
     @Override

@@ -14,8 +14,12 @@ public interface LoginGuard {
     /** Records a wrong password for a known device and says where that leaves it. */
     Failure recordFailure(String device);
 
-    /** A successful login: the count starts again from zero. */
-    void recordSuccess(String device);
+    /**
+     * A right password: the count starts again from zero, unless the device is blocked (another
+     * connection may have blocked it since {@link #blockedFor} was asked), in which case nothing
+     * changes and the answer is false.
+     */
+    boolean recordSuccess(String device);
 
     /** The consecutive failures allowed before a block. */
     int attempts();

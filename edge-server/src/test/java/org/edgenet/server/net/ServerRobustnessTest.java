@@ -3,6 +3,14 @@ package org.edgenet.server.net;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.edgenet.common.message.ActiveDevices;
+import org.edgenet.common.message.Compute;
+import org.edgenet.common.message.Computed;
+import org.edgenet.common.message.Operation;
+import org.edgenet.common.message.UploadAbort;
+import org.edgenet.common.message.UploadBegin;
+import org.edgenet.common.message.UploadChunk;
+import org.edgenet.common.message.UploadEnd;
+import org.edgenet.common.message.Uploaded;
 import org.edgenet.common.message.ErrorReply;
 import org.edgenet.common.message.Joined;
 import org.edgenet.common.message.ListActive;
@@ -21,6 +29,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -28,11 +37,13 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -73,15 +84,7 @@ class ServerRobustnessTest {
         }
 
         void send(Message m) throws IOException {
-            ByteBuf buf = Unpooled.buffer();
-            try {
-                MessageCodec.encode(m, buf);
-                byte[] bytes = new byte[buf.readableBytes()];
-                buf.readBytes(bytes);
-                sendRaw(bytes);
-            } finally {
-                buf.release();
-            }
+            sendRaw(frameOf(m));
         }
 
         void sendRaw(byte[] bytes) throws IOException {
@@ -214,13 +217,80 @@ class ServerRobustnessTest {
     }
 
     @Test
+    void anUploadSentWithoutWaitingIsStoredByteForByte() throws Exception {
+        start(config());
+        StringBuilder text = new StringBuilder();
+        BigInteger sum = BigInteger.ZERO;
+        for (long i = 0; i < 200_000; i++) {
+            long v = (i * 7919L) % 2_000_003L - 1_000_000L;
+            text.append(v).append('\n');
+            sum = sum.add(BigInteger.valueOf(v));
+        }
+        byte[] content = text.toString().getBytes(StandardCharsets.US_ASCII);
+        try (RawClient c = joined("supersmartwatch", "comp9331")) {
+            // The whole upload goes out before any reply is read: the server must pace itself.
+            ByteArrayOutputStream wire = new ByteArrayOutputStream();
+            wire.write(frameOf(new UploadBegin(1)));
+            for (int off = 0; off < content.length; off += WireFormat.UPLOAD_CHUNK_SIZE) {
+                int len = Math.min(WireFormat.UPLOAD_CHUNK_SIZE, content.length - off);
+                wire.write(frameOf(new UploadChunk(Unpooled.wrappedBuffer(content, off, len))));
+            }
+            wire.write(frameOf(new UploadEnd()));
+            wire.write(frameOf(new Compute(1, Operation.SUM)));
+            c.sendRaw(wire.toByteArray());
+
+            assertEquals(new Uploaded(1, 200_000), c.receive());
+            assertEquals(new Computed(1, Operation.SUM, sum.toString()), c.receive());
+        }
+        assertArrayEquals(content, Files.readAllBytes(dir.resolve("data/supersmartwatch/supersmartwatch-1.txt")));
+        assertTrue(Files.readString(dir.resolve("upload-log.txt")).matches("supersmartwatch; .*; 1; 200000\n"),
+                "one upload-log line");
+    }
+
+    @Test
+    void anEarlyRefusalOfAnUploadLetsTheSessionGoOn() throws Exception {
+        start(config());
+        try (RawClient c = joined("supersmartwatch", "comp9331")) {
+            c.send(new UploadBegin(2));
+            c.send(new UploadChunk(Unpooled.copiedBuffer("1\n2\nthree\n", StandardCharsets.US_ASCII)));
+            ErrorReply reply = assertInstanceOf(ErrorReply.class, c.receive());
+            assertEquals(new ErrorReply(ErrorCode.INVALID_DATA, "line 3: not an integer (unexpected 't')"), reply);
+            c.send(new UploadChunk(Unpooled.copiedBuffer("4\n", StandardCharsets.US_ASCII)));
+            c.send(new UploadAbort("the server refused the file"));
+            c.send(new Compute(2, Operation.SUM));
+            assertEquals(ErrorCode.NO_SUCH_FILE, assertInstanceOf(ErrorReply.class, c.receive()).code());
+        }
+        assertEquals("", Files.readString(dir.resolve("upload-log.txt")), "nothing logged");
+    }
+
+    private static byte[] frameOf(Message m) {
+        ByteBuf buf = Unpooled.buffer();
+        try {
+            MessageCodec.encode(m, buf);
+            byte[] bytes = new byte[buf.readableBytes()];
+            buf.readBytes(bytes);
+            return bytes;
+        } finally {
+            buf.release();
+            if (m instanceof UploadChunk chunk && chunk.refCnt() > 0) {
+                chunk.release();
+            }
+        }
+    }
+
+    @Test
     void aSecondServerOnTheSamePortFailsWithOneClearLine() throws Exception {
         start(config());
-        ServerConfig same = config().withPort(server.port()).withFilesIn(Files.createDirectory(dir.resolve("second")));
-        Files.writeString(same.credentialsFile(), TestServices.CREDENTIALS);
-        Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> EdgeServer.start(same));
-        assertTrue(e.getMessage().contains("already in use"), e.getMessage());
         try (RawClient c = joined("supersmartwatch", "comp9331")) {
+            String deviceLog = Files.readString(dir.resolve("edge-device-log.txt"));
+            // Same port and the same files, as when a server is started twice by mistake.
+            ServerConfig same = config().withPort(server.port());
+
+            Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> EdgeServer.start(same));
+
+            assertTrue(e.getMessage().contains("already in use"), e.getMessage());
+            assertEquals(deviceLog, Files.readString(dir.resolve("edge-device-log.txt")),
+                    "the running server's device log is untouched");
             c.send(new ListActive());
             assertInstanceOf(ActiveDevices.class, c.receive(), "the first server still serves");
         } catch (EOFException unexpected) {

@@ -73,7 +73,9 @@ class FileDataStoreTest {
         Path deviceDir = Files.createDirectories(dir.resolve("data").resolve("supersmartwatch"));
         Path leftover = Files.writeString(deviceDir.resolve(".upload-1-123.tmp"), "1\n");
         Path kept = Files.writeString(deviceDir.resolve("supersmartwatch-1.txt"), "1\n");
-        open();
+        FileDataStore store = open();
+        assertTrue(Files.exists(leftover), "opening alone changes nothing");
+        store.removeLeftoverUploads();
         assertFalse(Files.exists(leftover), "temp file of a crashed upload removed");
         assertTrue(Files.exists(kept), "data kept");
     }

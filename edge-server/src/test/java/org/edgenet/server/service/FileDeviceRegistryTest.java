@@ -38,7 +38,10 @@ class FileDeviceRegistryTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2022-09-30T10:31:13Z"), ZoneOffset.UTC);
 
     private FileDeviceRegistry direct() throws IOException {
-        return FileDeviceRegistry.open(dir.resolve("edge-device-log.txt"), clock, ZoneOffset.UTC, Runnable::run);
+        FileDeviceRegistry r = FileDeviceRegistry.open(dir.resolve("edge-device-log.txt"), clock, ZoneOffset.UTC,
+                Runnable::run);
+        r.clear();
+        return r;
     }
 
     private String file() throws IOException {
@@ -46,8 +49,12 @@ class FileDeviceRegistryTest {
     }
 
     @Test
-    void startsWithAnEmptyFileEvenIfAnOldOneHadDevices() throws IOException {
-        Files.writeString(dir.resolve("edge-device-log.txt"), "1; 30 September 2022 10:31:13; old; 1.2.3.4; 5\n");
+    void clearingAtStartEmptiesAFileThatHadDevices() throws IOException {
+        String old = "1; 30 September 2022 10:31:13; old; 1.2.3.4; 5\n";
+        Files.writeString(dir.resolve("edge-device-log.txt"), old);
+        FileDeviceRegistry opened = FileDeviceRegistry.open(dir.resolve("edge-device-log.txt"), clock, ZoneOffset.UTC);
+        opened.close();
+        assertEquals(old, file(), "opening alone changes nothing");
         try (FileDeviceRegistry r = direct()) {
             assertEquals("", file());
             assertTrue(r.active().isEmpty(), "no active devices at start");
@@ -176,6 +183,7 @@ class FileDeviceRegistryTest {
         AtomicReference<String> bad = new AtomicReference<>();
         AtomicInteger reads = new AtomicInteger();
         try (FileDeviceRegistry r = FileDeviceRegistry.open(log, clock, ZoneOffset.UTC)) {
+            r.clear();
             Thread reader = new Thread(() -> {
                 while (writing.get() && bad.get() == null) {
                     try {

@@ -55,6 +55,17 @@ class InMemoryLoginGuardTest {
     }
 
     @Test
+    void aRightPasswordDoesNotLiftABlock() {
+        for (int i = 0; i < 3; i++) {
+            guard.recordFailure("d");
+        }
+        assertFalse(guard.recordSuccess("d"), "refused while blocked");
+        assertTrue(guard.blockedFor("d").isPresent(), "still blocked");
+        clock.advance(Duration.ofSeconds(10));
+        assertTrue(guard.recordSuccess("d"), "accepted after the block");
+    }
+
+    @Test
     void concurrentFailuresBlockExactlyOnce() {
         InMemoryLoginGuard many = new InMemoryLoginGuard(5, Duration.ofSeconds(10), clock);
         List<CompletableFuture<LoginGuard.Failure>> all = new ArrayList<>();
