@@ -110,6 +110,8 @@ public final class ClientMain implements Callable<Integer> {
         if (!Files.isDirectory(dir)) {
             throw new StartupException("The client directory " + dir + " does not exist");
         }
+        // Resolved here, on the main thread, so that the event loop never blocks on DNS and a
+        // bad name gets its own message rather than a generic connect failure.
         InetAddress serverAddress;
         try {
             serverAddress = InetAddress.getByName(host);
@@ -119,6 +121,7 @@ public final class ClientMain implements Callable<Integer> {
 
         PrintWriter out = spec.commandLine().getOut();
         Terminal terminal = new Terminal(out);
+        // One group for the server connection and both UDP sockets: a device needs little.
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         try (PeerNode peerNode = bindUdp(group, udpPort, terminal)) {
             EdgeClient client = connect(group, serverAddress, host, serverPort);
@@ -139,6 +142,8 @@ public final class ClientMain implements Callable<Integer> {
             return PeerNode.bind(group, udpPort, dir, new TransferAnnouncer(terminal));
         } catch (Exception e) {
             log.info("Cannot bind UDP port {}: {}", udpPort, e.toString());
+            // The JDK says "Address already in use"; other bind failures (e.g. a privileged port)
+            // keep their own reason.
             if (e instanceof BindException && String.valueOf(e.getMessage()).contains("in use")) {
                 throw new StartupException("UDP port " + udpPort + " is already in use");
             }
@@ -156,6 +161,7 @@ public final class ClientMain implements Callable<Integer> {
         }
     }
 
+    /** A terminal when there is one (passwords unechoed), else standard input as lines. */
     private ConsoleInput input() {
         java.io.Console console = System.console();
         if (console != null && stdin == System.in) {

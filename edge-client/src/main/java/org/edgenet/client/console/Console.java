@@ -106,8 +106,12 @@ public final class Console {
         }
     }
 
-    /** The login conversation; true once the device has joined. */
+    /**
+     * The login conversation; true once the device has joined. The server counts failures and
+     * decides about blocks; the console only follows its verdict.
+     */
     private boolean join() throws ServerGone {
+        // Null when the next round must ask for the name too, not only the password.
         String name = null;
         while (true) {
             if (name == null) {
@@ -135,6 +139,7 @@ public final class Console {
                 name = null;
                 continue;
             } catch (IllegalArgumentException e) {
+                // Too long for the wire, so certainly not a device in the credentials.
                 terminal.say("Unknown edge device name. Please try again");
                 name = null;
                 continue;
@@ -157,6 +162,7 @@ public final class Console {
                     name = null;
                     break;
                 case BLOCKED_NOW:
+                    // The server closes the connection after either block reply.
                     terminal.say("Invalid Password. Your account has been blocked. Please try again later");
                     return false;
                 case BLOCKED:
@@ -179,6 +185,7 @@ public final class Console {
     }
 
     private Next execute(String line) throws ServerGone {
+        // Any run of white space separates arguments: a stray double space is not worth an error.
         String[] words = line.strip().split("\\s+");
         String command = words[0];
         if (command.isEmpty()) {
@@ -188,6 +195,7 @@ public final class Console {
             terminal.say(unknownCommand(command));
             return Next.PROMPT;
         }
+        // Command lines carry no secrets, so the log may keep them whole.
         log.info("Command: {}", line.strip());
         try {
             switch (command) {
@@ -344,6 +352,7 @@ public final class Console {
         }
         String audience = words[1];
         String fileName = words[2];
+        // Only files of the client directory may leave the device.
         if (fileName.contains("/") || fileName.contains("\\") || fileName.contains("..")) {
             terminal.say("the filename must be a plain file name in the client directory");
             return;
@@ -365,6 +374,7 @@ public final class Console {
             return;
         }
         CompletableFuture<Void> transfer = startTransfer(peer, file, audience);
+        // Remembered so that OUT can let it finish instead of cutting it off.
         transfers.add(transfer);
         terminal.say("Uploading " + fileName + " to " + audience + " in the background");
         transfer.whenComplete((ok, failure) -> {

@@ -90,6 +90,7 @@ final class ResponseHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** Bad frames and socket errors both end the connection; the log file keeps the reason. */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         Throwable c = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
@@ -106,6 +107,7 @@ final class ResponseHandler extends ChannelInboundHandlerAdapter {
         ctx.close();
     }
 
+    /** Fails the request in flight and every queued one; later requests fail at once. */
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         closed = new ConnectionLostException("the connection to the server is closed", closeReason);
