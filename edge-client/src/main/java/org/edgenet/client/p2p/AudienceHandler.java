@@ -46,6 +46,8 @@ import java.util.concurrent.TimeUnit;
 final class AudienceHandler extends SimpleChannelInboundHandler<DatagramPacket> {
     private static final Logger log = LoggerFactory.getLogger(AudienceHandler.class);
     private static final int MAX_REMEMBERED = 1024;
+    /** Unknown-transfer REJECTs per sweep period: a flood of forged DATA cannot turn us into a reflector. */
+    private static final int MAX_UNKNOWN_ANSWERS = 64;
 
     /** What a finished transfer answers to a repeated OFFER or FIN, until it is forgotten. */
     private record Finished(UvfDatagram answer, long forgetAt) {
@@ -61,6 +63,7 @@ final class AudienceHandler extends SimpleChannelInboundHandler<DatagramPacket> 
     private final List<IncomingTransfer> dirty = new ArrayList<>();
     private ChannelHandlerContext ctx;
     private ScheduledFuture<?> sweep;
+    private int unknownAnswers;
 
     AudienceHandler(Path directory, TransferEvents events, PeerOptions options, Executor disk, DropCounter drops) {
         this.directory = directory;
@@ -189,6 +192,7 @@ final class AudienceHandler extends SimpleChannelInboundHandler<DatagramPacket> 
     }
 
     private void opened(IncomingTransfer t, IncomingFile file) {
+        assert ctx.executor().inEventLoop();
         if (transfers.get(t.key) != t) {
             file.abort(() -> { });
             return;
@@ -205,7 +209,7 @@ final class AudienceHandler extends SimpleChannelInboundHandler<DatagramPacket> 
             if (!finished.containsKey(key)) {
                 // Tells a presenter that lost its OFFER's answer, or outlived our memory, to stop.
                 drops.drop(DropReason.UNKNOWN_TRANSFER, key.presenter(), Long.toHexString(key.id()));
-                send(key, new Reject(key.id(), RejectCode.UNKNOWN_TRANSFER, "the receiver knows no such transfer"));
+                answerUnknown(key);
             }
             return;
         }
@@ -249,7 +253,7 @@ final class AudienceHandler extends SimpleChannelInboundHandler<DatagramPacket> 
                 send(key, done.answer());
             } else {
                 drops.drop(DropReason.UNKNOWN_TRANSFER, key.presenter(), Long.toHexString(key.id()));
-                send(key, new Reject(key.id(), RejectCode.UNKNOWN_TRANSFER, "the receiver knows no such transfer"));
+                answerUnknown(key);
             }
             return;
         }
@@ -272,6 +276,7 @@ final class AudienceHandler extends SimpleChannelInboundHandler<DatagramPacket> 
     }
 
     private void finished(IncomingTransfer t, IncomingFile.Outcome outcome) {
+        assert ctx.executor().inEventLoop();
         if (!transfers.remove(t.key, t)) {
             return;
         }
@@ -281,7 +286,8 @@ final class AudienceHandler extends SimpleChannelInboundHandler<DatagramPacket> 
             log.info("Received {} from {} as {}", t.fileName, t.presenter, outcome.stored().getFileName());
             events.received(t.fileName, t.presenter, outcome.stored());
         } else {
-            remember(t.key, new Reject(t.key.id(), RejectCode.CHECKSUM_MISMATCH, outcome.problem()));
+            RejectCode code = outcome.damaged() ? RejectCode.CHECKSUM_MISMATCH : RejectCode.STORAGE_FAILED;
+            remember(t.key, new Reject(t.key.id(), code, outcome.problem()));
             ctx.flush();
             log.warn("Discarded {} from {}: {}", t.fileName, t.presenter, outcome.problem());
             events.receiveFailed(t.fileName, t.presenter, outcome.problem());
@@ -320,6 +326,7 @@ final class AudienceHandler extends SimpleChannelInboundHandler<DatagramPacket> 
 
     /** Periodic: abandons silent transfers and forgets finished ones. */
     private void sweep() {
+        unknownAnswers = 0;
         long now = System.nanoTime();
         long idle = options.idleTimeout().toNanos();
         for (IncomingTransfer t : new ArrayList<>(transfers.values())) {
@@ -330,6 +337,13 @@ final class AudienceHandler extends SimpleChannelInboundHandler<DatagramPacket> 
         Iterator<Finished> it = finished.values().iterator();
         while (it.hasNext() && it.next().forgetAt() - now < 0) {
             it.remove();
+        }
+    }
+
+    private void answerUnknown(TransferKey key) {
+        if (unknownAnswers < MAX_UNKNOWN_ANSWERS) {
+            unknownAnswers++;
+            send(key, new Reject(key.id(), RejectCode.UNKNOWN_TRANSFER, "the receiver knows no such transfer"));
         }
     }
 
@@ -375,5 +389,11 @@ final class AudienceHandler extends SimpleChannelInboundHandler<DatagramPacket> 
         ByteBuf buf = ctx.alloc().directBuffer(64);
         UvfCodec.encode(d, buf);
         ctx.write(new DatagramPacket(buf, key.presenter()));
+    }
+
+    /** A socket error (an ICMP report, a failed send) concerns one datagram: the port stays open. */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("UVF socket error on {}: {}", ctx.channel().localAddress(), cause.toString());
     }
 }

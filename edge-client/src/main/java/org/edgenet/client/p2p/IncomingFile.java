@@ -29,7 +29,14 @@ import java.util.function.Consumer;
  */
 final class IncomingFile {
     /** Outcome of {@link #finish}: {@code null} problem means the file has its final name. */
-    record Outcome(Path stored, String problem) {
+    record Outcome(Path stored, String problem, boolean damaged) {
+        static Outcome stored(Path path) {
+            return new Outcome(path, null, false);
+        }
+
+        static Outcome failed(String problem, boolean damaged) {
+            return new Outcome(null, problem, damaged);
+        }
     }
 
     private record Chunk(long offset, ByteBuf data) {
@@ -226,13 +233,13 @@ final class IncomingFile {
 
     private void finishNow(Finish f) {
         if (closed) {
-            f.done().accept(new Outcome(null, "the file could not be written"));
+            f.done().accept(Outcome.failed("the file could not be written", false));
             return;
         }
         byte[] actual = sha.digest();
         if (!MessageDigest.isEqual(actual, f.expected())) {
             closeAndDelete();
-            f.done().accept(new Outcome(null, "the file arrived damaged (SHA-256 mismatch)"));
+            f.done().accept(Outcome.failed("the file arrived damaged (SHA-256 mismatch)", true));
             return;
         }
         try {
@@ -240,10 +247,10 @@ final class IncomingFile {
             closed = true;
             // On POSIX a rename replaces an existing target atomically: readers see old or new, never half.
             Files.move(temp, f.target(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            f.done().accept(new Outcome(f.target(), null));
+            f.done().accept(Outcome.stored(f.target()));
         } catch (IOException e) {
             closeAndDelete();
-            f.done().accept(new Outcome(null, "the file could not be stored: " + e.getMessage()));
+            f.done().accept(Outcome.failed("the file could not be stored: " + e.getMessage(), false));
         }
     }
 

@@ -23,7 +23,8 @@ final class IncomingTransfer {
     final AtomicBoolean windowUpdatePosted = new AtomicBoolean();
 
     State state = State.OPENING;
-    IncomingFile file;
+    /** Set once on the event loop when the temp file is open; the writer's callback reads it too. */
+    volatile IncomingFile file;
     int cumulative;
     int highest = -1;
     long lastHeard;

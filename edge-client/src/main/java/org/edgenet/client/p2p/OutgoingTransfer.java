@@ -15,6 +15,8 @@ import org.edgenet.common.p2p.RejectCode;
 import org.edgenet.common.p2p.UvfCodec;
 import org.edgenet.common.p2p.UvfDatagram;
 import org.edgenet.common.p2p.UvfFormat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -46,6 +48,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class OutgoingTransfer {
     private enum Phase { OFFERING, SENDING, FINISHING, OVER }
+
+    private static final Logger log = LoggerFactory.getLogger(OutgoingTransfer.class);
 
     private static final double INITIAL_CWND = 16;
     private static final double MIN_CWND = 4;
@@ -96,6 +100,8 @@ final class OutgoingTransfer {
     private double ssthresh = Double.MAX_VALUE;
     private long recoveryStart;
     private long rackSentAt;
+    private long minRtt = Long.MAX_VALUE;
+    private int reorderMultiple = 1;
     private int highestAcked = -1;
 
     private long offerSentAt;
@@ -104,6 +110,9 @@ final class OutgoingTransfer {
     private boolean heardAny;
     private long timerDeadline;
     private ScheduledFuture<?> timer;
+    private long sentCount;
+    private long resentCount;
+    private int timeouts;
 
     OutgoingTransfer(long id, InetSocketAddress to, FileChannel file, long size, String fileName, String presenter,
                      String audience, PeerOptions options, Executor disk, TransferEvents events, Channel channel,
@@ -153,6 +162,7 @@ final class OutgoingTransfer {
         long now = System.nanoTime();
         if (!offerResent) {
             rtt.sample(now - offerSentAt);
+            minRtt = now - offerSentAt;
         }
         payload = a.payloadSize();
         count = (int) UvfFormat.datagramCount(size, payload);
@@ -162,7 +172,7 @@ final class OutgoingTransfer {
         retransmitted = new boolean[ring];
         acked = new boolean[ring];
         lost = new boolean[ring];
-        lostQueue = new int[ring];
+        lostQueue = new int[2 * ring];
         rwnd = a.window();
         if (count == 0) {
             sha = digest.digest();
@@ -190,7 +200,7 @@ final class OutgoingTransfer {
                     newestSentAt = sentAt[i];
                     newestRetransmitted = retransmitted[i];
                 }
-                ackOne(i);
+                ackOne(i, now);
             }
             clear(i);
         }
@@ -209,7 +219,7 @@ final class OutgoingTransfer {
                         newestSentAt = sentAt[i];
                         newestRetransmitted = retransmitted[i];
                     }
-                    ackOne(i);
+                    ackOne(i, now);
                     highestAcked = Math.max(highestAcked, s);
                 }
             }
@@ -219,6 +229,7 @@ final class OutgoingTransfer {
         if (newly > 0) {
             if (!newestRetransmitted) {
                 rtt.sample(now - newestSentAt);
+                minRtt = Math.min(minRtt, now - newestSentAt);
             }
             rtt.resetBackOff();
             rackSentAt = Math.max(rackSentAt, newestSentAt);
@@ -263,7 +274,11 @@ final class OutgoingTransfer {
     }
 
     /** Marks datagram at ring index {@code i} delivered and frees its buffer early. */
-    private void ackOne(int i) {
+    private void ackOne(int i, long now) {
+        if (retransmitted[i] && minRtt != Long.MAX_VALUE && now - sentAt[i] < minRtt) {
+            // Acknowledged faster than any round trip: the original arrived, only late. Allow more reordering.
+            reorderMultiple = Math.min(16, reorderMultiple + 1);
+        }
         acked[i] = true;
         if (!lost[i]) {
             pipe--;
@@ -285,9 +300,14 @@ final class OutgoingTransfer {
         retransmitted[i] = false;
     }
 
-    /** RACK: a datagram is lost when one sent sufficiently later has been delivered. */
+    /**
+     * RACK: a datagram is lost when one sent sufficiently later has been delivered. The allowance
+     * starts at a quarter of the minimum round trip and grows each time a retransmission proves
+     * spurious, up to one smoothed round trip.
+     */
     private void detectLosses(long now) {
-        long reorder = Math.max(MIN_REORDER, rtt.srtt(0) / 4);
+        long quarters = minRtt == Long.MAX_VALUE ? 0 : reorderMultiple * (minRtt / 4);
+        long reorder = Math.max(MIN_REORDER, Math.min(quarters, rtt.srtt(0)));
         int end = Math.min(nextSeq, highestAcked);
         for (int s = base; s < end; s++) {
             int i = s % ring;
@@ -300,7 +320,10 @@ final class OutgoingTransfer {
     private void markLost(int s, int i, long now) {
         lost[i] = true;
         pipe--;
-        lostQueue[(lostHead + lostSize) % ring] = s;
+        if (lostSize == lostQueue.length) {
+            compactLostQueue();
+        }
+        lostQueue[(lostHead + lostSize) % lostQueue.length] = s;
         lostSize++;
         if (sentAt[i] - recoveryStart > 0) {
             // One reduction per round of losses: only a datagram sent after the last cut can cause another.
@@ -310,10 +333,28 @@ final class OutgoingTransfer {
         }
     }
 
+    /**
+     * Drops entries of datagrams acknowledged since they were queued. At most {@code ring} entries
+     * are live (one per datagram in the window), so this always makes room.
+     */
+    private void compactLostQueue() {
+        int kept = 0;
+        int[] live = new int[lostQueue.length];
+        for (int k = 0; k < lostSize; k++) {
+            int s = lostQueue[(lostHead + k) % lostQueue.length];
+            if (s >= base && lost[s % ring]) {
+                live[kept++] = s;
+            }
+        }
+        System.arraycopy(live, 0, lostQueue, 0, kept);
+        lostHead = 0;
+        lostSize = kept;
+    }
+
     private int nextLost() {
         while (lostSize > 0) {
             int s = lostQueue[lostHead];
-            lostHead = (lostHead + 1) % ring;
+            lostHead = (lostHead + 1) % lostQueue.length;
             lostSize--;
             if (s >= base && lost[s % ring]) {
                 return s;
@@ -363,6 +404,10 @@ final class OutgoingTransfer {
             lost[i] = false;
         }
         pipe++;
+        sentCount++;
+        if (again) {
+            resentCount++;
+        }
         channel.write(new DatagramPacket(slots[i].retainedDuplicate(), to));
     }
 
@@ -496,6 +541,7 @@ final class OutgoingTransfer {
     private void onRetransmissionTimeout(long now) {
         if (pipe > 0) {
             // Nothing came back for a whole RTO: presume everything outstanding lost.
+            timeouts++;
             rtt.backOff();
             for (int s = base; s < nextSeq; s++) {
                 int i = s % ring;
@@ -519,6 +565,9 @@ final class OutgoingTransfer {
 
     private void over() {
         phase = Phase.OVER;
+        log.debug("Transfer {} of {} to {} over: {} datagrams of {} B sent, {} again, {} time-outs, cwnd {}, srtt {} us",
+                Long.toHexString(id), fileName, to, sentCount, payload, resentCount, timeouts, (int) cwnd,
+                rtt.srtt(-1000) / 1000);
         if (timer != null) {
             timer.cancel(false);
             timer = null;

@@ -92,7 +92,7 @@ public final class PeerNode implements AutoCloseable {
         return new Bootstrap().group(group).channel(NioDatagramChannel.class)
                 .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
                 .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECEIVE_BUFFER));
+                .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECEIVE_BUFFER));
     }
 
     /** Disk work of all this node's transfers; each transfer keeps at most one task queued at a time. */
@@ -174,6 +174,12 @@ public final class PeerNode implements AutoCloseable {
         return t.future;
     }
 
+    private static void drain(Channel channel) {
+        if (!channel.eventLoop().isShuttingDown()) {
+            channel.eventLoop().submit(() -> { }).syncUninterruptibly();
+        }
+    }
+
     private static void closeQuietly(FileChannel channel) {
         try {
             channel.close();
@@ -186,11 +192,18 @@ public final class PeerNode implements AutoCloseable {
         return CompletableFuture.failedFuture(new TransferFailedException(message));
     }
 
-    /** Stops both sides: outgoing transfers fail, incoming ones are dropped and their temp files deleted. */
+    /**
+     * Stops both sides: outgoing transfers fail, incoming ones are dropped and their temp files
+     * deleted before this returns. Blocks, so never call it on an event loop.
+     */
     @Override
     public void close() {
         presenter.close().syncUninterruptibly();
         audience.close().syncUninterruptibly();
+        // The handlers hear channelInactive in a task queued by the close; once a later task has run,
+        // their aborts are on the disk executor, which then finishes them before shutting down.
+        drain(presenter);
+        drain(audience);
         disk.shutdown();
         try {
             // Lets queued aborts delete their temp files before the caller goes on.

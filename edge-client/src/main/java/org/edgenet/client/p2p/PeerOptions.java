@@ -22,7 +22,7 @@ import java.time.Duration;
 public record PeerOptions(Duration silenceTimeout, Duration idleTimeout, Duration initialRto, Duration minRto,
                           Duration maxRto, int maxLocalPayload, int windowBytes, int maxTransfers) {
     public static final PeerOptions DEFAULTS = new PeerOptions(Duration.ofSeconds(12), Duration.ofSeconds(15),
-            Duration.ofMillis(300), Duration.ofMillis(5), Duration.ofSeconds(1), 32 * 1024, 4 * 1024 * 1024, 64);
+            Duration.ofMillis(300), Duration.ofMillis(50), Duration.ofSeconds(1), 32 * 1024, 4 * 1024 * 1024, 64);
 
     public PeerOptions {
         positive(silenceTimeout, "silenceTimeout");

@@ -11,11 +11,16 @@ import org.edgenet.common.p2p.MalformedDatagramException;
 import org.edgenet.common.p2p.Reject;
 import org.edgenet.common.p2p.UvfCodec;
 import org.edgenet.common.p2p.UvfDatagram;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The presenter side of UVF, on a channel bound to a port the OS chose. Routes ACCEPT, ACK, DONE
@@ -23,8 +28,18 @@ import java.util.Map;
  * port that transfer sends to; anything else is dropped and counted.
  */
 final class PresenterHandler extends SimpleChannelInboundHandler<DatagramPacket> {
+    private static final Logger log = LoggerFactory.getLogger(PresenterHandler.class);
+    private static final int RECENT = 256;
+
     private final DropCounter drops;
     private final Map<Long, OutgoingTransfer> transfers = new HashMap<>();
+    /** Ids of transfers that just ended: their late ACKs are expected, not bad datagrams. */
+    private final Set<Long> recentlyOver = Collections.newSetFromMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
+            return size() > RECENT;
+        }
+    });
     private boolean active = true;
 
     PresenterHandler(DropCounter drops) {
@@ -43,7 +58,9 @@ final class PresenterHandler extends SimpleChannelInboundHandler<DatagramPacket>
 
     /** On the event loop: forgets a transfer that is over. */
     void remove(OutgoingTransfer t) {
-        transfers.remove(t.id, t);
+        if (transfers.remove(t.id, t)) {
+            recentlyOver.add(t.id);
+        }
     }
 
     @Override
@@ -57,6 +74,9 @@ final class PresenterHandler extends SimpleChannelInboundHandler<DatagramPacket>
             return;
         }
         OutgoingTransfer t = transfers.get(d.transferId());
+        if (t == null && recentlyOver.contains(d.transferId())) {
+            return;
+        }
         if (t == null || t.to.getPort() != from.getPort()) {
             drops.drop(DropReason.UNKNOWN_TRANSFER, from, Long.toHexString(d.transferId()));
             return;
@@ -81,5 +101,11 @@ final class PresenterHandler extends SimpleChannelInboundHandler<DatagramPacket>
             t.fail("the transfer was cancelled because the device is closing", false);
         }
         ctx.fireChannelInactive();
+    }
+
+    /** A socket error (an ICMP report, a failed send) concerns one datagram: the port stays open. */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("UVF socket error on {}: {}", ctx.channel().localAddress(), cause.toString());
     }
 }

@@ -139,6 +139,26 @@ class PeerTransferTest {
     }
 
     @Test
+    void closingTheAudienceMidTransferDeletesItsTempFileAndFailsThePresenter() throws Exception {
+        Path audienceDir = dir("audience");
+        Path file = randomFile(dir("presenter").resolve("clip.bin"), TEN_MB, 3);
+        PeerOptions quick = OPTIONS.withSilenceTimeout(Duration.ofMillis(800));
+        RecordingEvents audienceEvents = new RecordingEvents();
+        try (PeerNode presenter = PeerNode.bind(group, 0, file.getParent(), new RecordingEvents(), quick)) {
+            PeerNode audience = PeerNode.bind(group, 0, audienceDir, audienceEvents, quick);
+            CompletableFuture<Void> sent = presenter.send(local(audience.udpPort()), file, "cam");
+            assertTrue(audienceEvents.receivingStarted.await(30, TimeUnit.SECONDS), "data arrives");
+
+            audience.close();
+
+            assertEquals(List.of(), listing(audienceDir), "no temp file is left once close returns");
+            assertEquals("the device is closing", audienceEvents.nextFailed().reason(), "audience's event");
+            ExecutionException e = assertThrows(ExecutionException.class, () -> sent.get(10, TimeUnit.SECONDS));
+            assertEquals("the receiver stopped answering", e.getCause().getMessage(), "presenter's failure");
+        }
+    }
+
+    @Test
     void threePresentersSendToOneAudienceAtOnce() throws Exception {
         Path audienceDir = dir("audience");
         RecordingEvents audienceEvents = new RecordingEvents();

@@ -2,6 +2,7 @@ package org.edgenet.client.p2p;
 
 import java.nio.file.Path;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,6 +23,8 @@ final class RecordingEvents implements TransferEvents {
     final AtomicInteger receivingProgress = new AtomicInteger();
     /** Runs on every progress report of a sending transfer. */
     volatile Runnable onSendingProgress = () -> { };
+    /** Counted down on every progress report of a receiving transfer. */
+    final CountDownLatch receivingStarted = new CountDownLatch(1);
 
     @Override
     public void received(String fileName, String presenter, Path stored) {
@@ -33,6 +36,8 @@ final class RecordingEvents implements TransferEvents {
         (sending ? sendingProgress : receivingProgress).incrementAndGet();
         if (sending) {
             onSendingProgress.run();
+        } else {
+            receivingStarted.countDown();
         }
     }
 

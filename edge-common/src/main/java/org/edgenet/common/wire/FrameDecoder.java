@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Cuts the byte stream into whole frames (header and body, as one buffer) after checking every
- * header field. The length is bounded before a byte of the body is buffered, and a frame whose
- * bytes stop arriving for longer than {@link Limits#frameGap()} fails with {@link ErrorCode#FRAME_GAP}.
+ * Cuts the byte stream into whole frames (header and body, each in a buffer of its own) after
+ * checking every header field. The length is bounded before a byte of the body is buffered, and a
+ * frame whose bytes stop arriving for longer than {@link Limits#frameGap()} fails with {@link ErrorCode#FRAME_GAP}.
  * After the first error the rest of the stream is discarded.
  */
 public final class FrameDecoder extends ByteToMessageDecoder {
@@ -38,8 +38,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
                 if (in.readableBytes() < frameLength) {
                     break;
                 }
-                out.add(in.retainedSlice(start, frameLength));
-                in.skipBytes(frameLength);
+                out.add(copyFrame(ctx, in, frameLength));
             }
         } catch (ProtocolException e) {
             failed = true;
@@ -52,6 +51,17 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         } else {
             cancelGapTimer();
         }
+    }
+
+    /**
+     * Gives the frame its own buffer. A slice would pin the cumulation buffer while the frame lives
+     * (a chunk being written, a frame held by flow control), so that during a long upload the
+     * decoder could neither compact nor free it and it would grow with the file.
+     */
+    private static ByteBuf copyFrame(ChannelHandlerContext ctx, ByteBuf in, int frameLength) {
+        ByteBuf frame = ctx.alloc().buffer(frameLength);
+        frame.writeBytes(in, frameLength);
+        return frame;
     }
 
     private int checkHeader(ByteBuf in, int start) {

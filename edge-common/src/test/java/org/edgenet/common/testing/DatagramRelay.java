@@ -113,7 +113,7 @@ public final class DatagramRelay implements AutoCloseable {
         return new Bootstrap().group(group).channel(NioDatagramChannel.class)
                 .option(ChannelOption.SO_RCVBUF, BUFFER)
                 .option(ChannelOption.SO_SNDBUF, BUFFER)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(65_536))
+                .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(65_536))
                 .handler(handler);
     }
 

@@ -2,6 +2,7 @@ package org.edgenet.common.wire;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -44,6 +45,28 @@ class FrameDecoderTest {
         assertFrame(expected, channel.readInbound());
         assertNull(channel.readInbound(), "exactly one frame");
         assertTrue(errors.causes.isEmpty(), "no error for a valid frame");
+    }
+
+    @Test
+    void givesEachFrameABufferOfItsOwn() {
+        ByteBuf first = Frames.of(new Login("supersmartwatch", "comp9331"));
+        ByteBuf second = Frames.of(new Login("superwristband", "davidpass"));
+        ByteBuf both = Unpooled.buffer().writeBytes(first).writeBytes(second);
+        first.release();
+        second.release();
+        // Heap buffers show their backing array: a view of the input would share its larger one.
+        channel.config().setAllocator(new UnpooledByteBufAllocator(false));
+        channel.writeInbound(both);
+
+        ByteBuf a = channel.readInbound();
+        ByteBuf b = channel.readInbound();
+        try {
+            assertEquals(a.readableBytes(), a.array().length, "the first frame owns exactly its bytes");
+            assertEquals(b.readableBytes(), b.array().length, "the second frame owns exactly its bytes");
+        } finally {
+            a.release();
+            b.release();
+        }
     }
 
     @Test

@@ -15,14 +15,13 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 
 /**
- * The pipeline of one device connection, read top to bottom: bytes become frames (each copied
- * out of the decoder's buffer, see {@link FrameCopier}), frames become messages, messages wait while a command runs, the login timer and the auth handler admit the
+ * The pipeline of one device connection, read top to bottom: bytes become frames, frames become
+ * messages, messages wait while a command runs, the login timer and the auth handler admit the
  * device (the auth handler then becomes the command handler), and the error handler decides how
  * a failing connection ends.
  */
 public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     public static final String FRAME = "frame";
-    public static final String COPY = "copy";
     public static final String CODEC = "codec";
     public static final String FLOW = "flow";
     public static final String LOGIN_TIMEOUT = "loginTimeout";
@@ -53,7 +52,6 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
         channels.add(ch);
         ChannelPipeline p = ch.pipeline();
         p.addLast(FRAME, new FrameDecoder(limits))
-                .addLast(COPY, FrameCopier.INSTANCE)
                 .addLast(CODEC, MessageCodec.INSTANCE)
                 .addLast(FLOW, new FlowControlHandler())
                 .addLast(LOGIN_TIMEOUT, new LoginTimeout(loginTimeout))
