@@ -40,6 +40,8 @@ public final class Bench {
     /** Runs the scenarios named in {@code only} (all when empty), printing progress to {@code out}. */
     public static Report run(BenchContext ctx, Collection<String> only, PrintStream out) {
         Set<String> wanted = Set.copyOf(only);
+        // Read before the run: the date and load average describe the conditions the run started in.
+        MachineInfo machine = MachineInfo.read();
         List<ScenarioResult> results = new ArrayList<>();
         long start = System.nanoTime();
         for (Scenario s : all()) {
@@ -61,7 +63,7 @@ public final class Bench {
             results.add(r);
         }
         double total = (System.nanoTime() - start) / 1e9;
-        return new Report(MachineInfo.read(), ctx.quick() ? "quick" : "full",
+        return new Report(machine, ctx.quick() ? "quick" : "full",
                 String.join(" ", BenchContext.SERVER_JVM), results, total);
     }
 

@@ -14,7 +14,7 @@ import java.util.List;
  * (the load average when the run started): the machines here are shared.
  */
 public record MachineInfo(int cores, long memoryMiB, String cpu, String os, String jdk, String date,
-                          long openFilesLimit, List<String> benchJvmArgs, double loadAverage) {
+                          long openFilesLimit, List<String> benchJvmArgs, double loadAverage, String commit) {
 
     public static MachineInfo read() {
         return new MachineInfo(Runtime.getRuntime().availableProcessors(), readMemoryMiB(), cpuModel(),
@@ -23,7 +23,22 @@ public record MachineInfo(int cores, long memoryMiB, String cpu, String os, Stri
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
                 ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")),
                 Descriptors.limit(), ManagementFactory.getRuntimeMXBean().getInputArguments(),
-                KernelCounters.loadAverage());
+                KernelCounters.loadAverage(), readCommit());
+    }
+
+    /** The commit the bench runs in (working directory), with "+changes" when the tree is dirty. */
+    private static String readCommit() {
+        try {
+            Process p = new ProcessBuilder("git", "describe", "--always", "--dirty=+changes").redirectErrorStream(true)
+                    .start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+            return p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0 ? out : "unknown";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unknown";
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     private static long readMemoryMiB() {

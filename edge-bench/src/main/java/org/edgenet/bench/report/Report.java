@@ -113,6 +113,7 @@ public final class Report {
 
         sb.append("## Machine\n\n");
         Table m = new Table("Machine", "fact", "value");
+        m.row("commit", machine.commit());
         m.row("cores", machine.cores());
         m.row("memory", Spread.number(machine.memoryMiB(), 0) + " MiB");
         m.row("CPU", machine.cpu());

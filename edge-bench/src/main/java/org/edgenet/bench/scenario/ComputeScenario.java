@@ -57,6 +57,7 @@ public final class ComputeScenario implements Scenario {
         List<Spread> edge50 = new ArrayList<>();
         List<Spread> edge99 = new ArrayList<>();
         List<Spread> base50 = new ArrayList<>();
+        List<Spread> base99 = new ArrayList<>();
         try (Workspace ws = ctx.workspace(ID, 1);
              ServerProcess server = ctx.startServer(ws, ID);
              RoundTripServer plain = new RoundTripServer(files.stream().map(f -> f.stats().sum().toString()).toList());
@@ -107,6 +108,7 @@ public final class ComputeScenario implements Scenario {
                 edge50.add(p50.spread());
                 edge99.add(p99.spread());
                 base50.add(b50.spread());
+                base99.add(b99.spread());
                 result.ratio("SCS " + Runs.size(samples) + " samples, speed vs plain TCP round trip (p50)", speed);
                 result.summary("SCS " + Runs.size(samples) + " samples: p50 / p99 (ms)",
                         p50.format(2) + " / " + p99.format(2), b50.format(2) + " / " + b99.format(2) + " (plain round trip)",
@@ -130,7 +132,8 @@ public final class ComputeScenario implements Scenario {
                 repeats));
         result.chart(new LineChart("scs-latency.png", "SCS latency vs file size", "samples (log scale)",
                 "latency (ms)", true, List.of(new Series("EdgeNet p50", x, edge50), new Series("EdgeNet p99", x, edge99),
-                        new Series("plain TCP round trip p50", x, base50))));
+                        new Series("plain TCP round trip p50", x, base50),
+                        new Series("plain TCP round trip p99", x, base99))));
         return result;
     }
 

@@ -15,7 +15,9 @@ import org.edgenet.bench.stats.Latencies;
 import org.edgenet.bench.stats.Spread;
 import org.edgenet.common.message.DeviceInfo;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -36,6 +38,8 @@ public final class JoinScenario implements Scenario {
     private static final int IN_FLIGHT = 1000;
     /** Devices that join and leave once before measuring, so the server's JIT has seen the path. */
     private static final int WARM_UP = 500;
+    /** Loopback addresses the devices connect to, 127.0.0.1 and up. */
+    private static final int ADDRESSES = 8;
 
     @Override
     public String id() {
@@ -109,7 +113,7 @@ public final class JoinScenario implements Scenario {
             Bounded.Outcome<Device> joined = Bounded.run(n, IN_FLIGHT, i -> {
                 long t0 = System.nanoTime();
                 String name = names.get(i);
-                return Device.join(ctx.group(), address, name, Workspace.password(name), udpPort(i))
+                return Device.join(ctx.group(), spread(address, i), name, Workspace.password(name), udpPort(i))
                         .whenComplete((d, e) -> joins.since(t0));
             }).get(300, TimeUnit.SECONDS);
             double joinSeconds = (System.nanoTime() - start) / 1e9;
@@ -206,6 +210,22 @@ public final class JoinScenario implements Scenario {
         }
     }
 
+    /**
+     * The server's port on one of {@link #ADDRESSES} loopback addresses (the server listens on all).
+     * One client address and one server address allow only the ~28,000 ephemeral ports, and the
+     * ports of the previous run's dropped connections stay in TIME_WAIT for a minute: at 19,000
+     * devices the kernel's search for a free port, not the server, set the pace. Real devices come
+     * from many addresses anyway.
+     */
+    static InetSocketAddress spread(InetSocketAddress server, int device) {
+        try {
+            byte[] ip = {127, 0, 0, (byte) (1 + device % ADDRESSES)};
+            return new InetSocketAddress(InetAddress.getByAddress(ip), server.getPort());
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("a literal address always resolves", e);
+        }
+    }
+
     /** A distinct UDP port per device, as the log shows it; nothing listens there in this scenario. */
     private static int udpPort(int i) {
         return 20_000 + i % 40_000;
@@ -213,12 +233,13 @@ public final class JoinScenario implements Scenario {
 
     private void report(ScenarioResult result, List<Size> sizes, int repeats, int aedSamples) {
         result.paragraph(String.format("A fresh server per run, warmed up by %,d devices joining and leaving once; then devices join %,d at a time (connect, login, "
-                + "register UDP) from one load-generator JVM on a 2-thread event loop. Memory is read from "
+                + "register UDP) from one load-generator JVM on a 2-thread event loop, spread over the server's "
+                + "port on 127.0.0.1 to 127.0.0.%d so that ephemeral ports never run short. Memory is read from "
                 + "outside the server: heap in use after `jcmd GC.run` (jstat), RSS from /proc. Bytes per device "
                 + "are the growth over the idle server, divided by the devices. AED latency: %d requests, one at "
                 + "a time, from random devices while all are joined. Afterwards half the devices leave with OUT "
                 + "and the rest drop their connections; edge-device-log.txt is checked after the joins, after "
-                + "the leaves and at the end. %d run(s) per size.", WARM_UP, IN_FLIGHT, aedSamples, repeats));
+                + "the leaves and at the end. %d run(s) per size.", WARM_UP, IN_FLIGHT, ADDRESSES, aedSamples, repeats));
         Table t = result.table(new Table("Join all at once", "devices", "time to join all (s)", "joins/s",
                 "join p50 (ms)", "join p99 (ms)", "heap after GC (MB)", "RSS (MB)", "heap B/device", "RSS B/device",
                 "AED p50 (ms)", "AED p99 (ms)"));
