@@ -17,7 +17,7 @@ import java.util.SplittableRandom;
  */
 public final class DataFiles {
     private static final long SEED = 20221030L;
-    /** Samples are 0 to 999,999,999: about ten bytes a line, so 100M samples make about 1 GB. */
+    /** Samples are 0 to 999,999,999: about 9.9 bytes a line, so 100M samples make about 1 GB. */
     private static final int BOUND = 1_000_000_000;
 
     private final Path cache;

@@ -128,7 +128,7 @@ public final class ComputeScenario implements Scenario {
                 + "answers from a precomputed value. Between the two, an AED on the same EdgeNet connection (no other "
                 + "device is joined, so its reply is empty) shows what a command costs that never leaves the event "
                 + "loop: the difference to SCS is SCS's trip to its file's lane and the disk. Speed vs baseline is baseline p50 / EdgeNet p50 (below 1: "
-                + "EdgeNet is slower). %d run(s) per size; p99 of a handful of requests is their maximum.",
+                + "EdgeNet is slower). %d run(s) per size.",
                 repeats));
         result.chart(new LineChart("scs-latency.png", "SCS latency vs file size", "samples (log scale)",
                 "latency (ms)", true, List.of(new Series("EdgeNet p50", x, edge50), new Series("EdgeNet p99", x, edge99),

@@ -107,7 +107,7 @@ public final class UploadScenario implements Scenario {
                 + "server in its own JVM; the clock runs from the first chunk to the server's reply, which comes "
                 + "after it has parsed every line, stored the file and written upload-log.txt. The baseline sends "
                 + "the same file over a plain loopback socket, 64 KiB at a time, into a file, and stops when the "
-                + "receiver has closed it. Samples are random integers below 10^9, one per line (about 10.9 bytes "
+                + "receiver has closed it. Samples are random integers below 10^9, one per line (about 9.9 bytes "
                 + "each). One untimed upload and copy of the smallest file come first. %d run(s) per size; sizes take turns "
                 + "within each run, and each upload is followed by its TCP copy.", repeats));
         result.chart(new LineChart("ued-throughput.png", "UED throughput vs file size", "samples (log scale)",
