@@ -33,6 +33,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
@@ -63,6 +64,8 @@ final class AudienceHandler extends SimpleChannelInboundHandler<DatagramPacket> 
     private final List<IncomingTransfer> dirty = new ArrayList<>();
     private ChannelHandlerContext ctx;
     private ScheduledFuture<?> sweep;
+    /** Completes once the channel is inactive and every transfer's abort is queued on the disk executor. */
+    final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private int unknownAnswers;
 
     AudienceHandler(Path directory, TransferEvents events, PeerOptions options, Executor disk, DropCounter drops) {
@@ -91,6 +94,7 @@ final class AudienceHandler extends SimpleChannelInboundHandler<DatagramPacket> 
         for (IncomingTransfer t : new ArrayList<>(transfers.values())) {
             abandon(t, "the device is closing");
         }
+        stopped.complete(null);
         ctx.fireChannelInactive();
     }
 

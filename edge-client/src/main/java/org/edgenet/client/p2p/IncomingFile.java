@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -66,6 +67,8 @@ final class IncomingFile {
     private long written;
     private boolean closed;
     private ByteBuffer readBack;
+    /** Event-loop side: the largest prefix handed to the writer so far. */
+    private long prefixQueued;
 
     /** Told, on the disk thread, how many bytes are written so far; {@link #finish} reports the end. */
     interface Progress {
@@ -104,7 +107,11 @@ final class IncomingFile {
      * hash the prefix. Also starts the writer for what was added before.
      */
     void prefix(long bytes) {
-        queue.add(new Prefix(bytes));
+        // Called once per read burst: only a grown prefix is worth a marker, so duplicates queue nothing.
+        if (bytes > prefixQueued) {
+            prefixQueued = bytes;
+            queue.add(new Prefix(bytes));
+        }
         schedule();
     }
 
@@ -122,7 +129,12 @@ final class IncomingFile {
 
     private void schedule() {
         if (scheduled.compareAndSet(false, true)) {
-            disk.execute(this::drain);
+            try {
+                disk.execute(this::drain);
+            } catch (RejectedExecutionException e) {
+                // The node has closed its disk executor: finish here, so the temp file still goes.
+                drain();
+            }
         }
     }
 

@@ -26,6 +26,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -580,13 +581,19 @@ final class OutgoingTransfer {
                 }
             }
         }
-        disk.execute(() -> {
-            try {
-                file.close();
-            } catch (IOException ignored) {
-                // A file only read from: closing cannot lose anything.
-            }
-        });
+        try {
+            disk.execute(this::closeFile);
+        } catch (RejectedExecutionException e) {
+            closeFile();
+        }
         onOver.run();
+    }
+
+    private void closeFile() {
+        try {
+            file.close();
+        } catch (IOException ignored) {
+            // A file only read from: closing cannot lose anything.
+        }
     }
 }

@@ -16,11 +16,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -39,17 +41,20 @@ public final class PeerNode implements AutoCloseable {
     private final Channel audience;
     private final Channel presenter;
     private final PresenterHandler presenterHandler;
+    private final AudienceHandler audienceHandler;
     private final ExecutorService disk;
     private final TransferEvents events;
     private final PeerOptions options;
     private final DropCounter drops;
     private final SecureRandom random = new SecureRandom();
 
-    private PeerNode(Channel audience, Channel presenter, PresenterHandler presenterHandler, ExecutorService disk,
+    private PeerNode(Channel audience, Channel presenter, AudienceHandler audienceHandler,
+                     PresenterHandler presenterHandler, ExecutorService disk,
                      TransferEvents events, PeerOptions options, DropCounter drops) {
         this.audience = audience;
         this.presenter = presenter;
         this.presenterHandler = presenterHandler;
+        this.audienceHandler = audienceHandler;
         this.disk = disk;
         this.events = events;
         this.options = options;
@@ -73,12 +78,11 @@ public final class PeerNode implements AutoCloseable {
         ExecutorService disk = newDiskExecutor();
         Channel audience = null;
         try {
-            audience = datagramBootstrap(group)
-                    .handler(new AudienceHandler(directory, events, options, disk, drops))
-                    .bind(udpPort).sync().channel();
+            AudienceHandler audienceHandler = new AudienceHandler(directory, events, options, disk, drops);
+            audience = datagramBootstrap(group).handler(audienceHandler).bind(udpPort).sync().channel();
             PresenterHandler presenterHandler = new PresenterHandler(drops);
             Channel presenter = datagramBootstrap(group).handler(presenterHandler).bind(0).sync().channel();
-            return new PeerNode(audience, presenter, presenterHandler, disk, events, options, drops);
+            return new PeerNode(audience, presenter, audienceHandler, presenterHandler, disk, events, options, drops);
         } catch (Exception e) {
             if (audience != null) {
                 audience.close().syncUninterruptibly();
@@ -174,9 +178,13 @@ public final class PeerNode implements AutoCloseable {
         return t.future;
     }
 
-    private static void drain(Channel channel) {
-        if (!channel.eventLoop().isShuttingDown()) {
-            channel.eventLoop().submit(() -> { }).syncUninterruptibly();
+    private static void awaitQuietly(CompletableFuture<Void> stopped) {
+        try {
+            stopped.get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // The event loop is gone or stuck: nothing more can be cleaned up from here.
         }
     }
 
@@ -200,10 +208,10 @@ public final class PeerNode implements AutoCloseable {
     public void close() {
         presenter.close().syncUninterruptibly();
         audience.close().syncUninterruptibly();
-        // The handlers hear channelInactive in a task queued by the close; once a later task has run,
-        // their aborts are on the disk executor, which then finishes them before shutting down.
-        drain(presenter);
-        drain(audience);
+        // channelInactive runs in a task the close queues after its future completes: wait for the
+        // handlers to have queued their aborts, so that the disk executor finishes them before it stops.
+        awaitQuietly(presenterHandler.stopped);
+        awaitQuietly(audienceHandler.stopped);
         disk.shutdown();
         try {
             // Lets queued aborts delete their temp files before the caller goes on.

@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The presenter side of UVF, on a channel bound to a port the OS chose. Routes ACCEPT, ACK, DONE
@@ -41,6 +42,8 @@ final class PresenterHandler extends SimpleChannelInboundHandler<DatagramPacket>
         }
     });
     private boolean active = true;
+    /** Completes once the channel is inactive and every transfer has failed. */
+    final CompletableFuture<Void> stopped = new CompletableFuture<>();
 
     PresenterHandler(DropCounter drops) {
         this.drops = drops;
@@ -100,6 +103,7 @@ final class PresenterHandler extends SimpleChannelInboundHandler<DatagramPacket>
         for (OutgoingTransfer t : new ArrayList<>(transfers.values())) {
             t.fail("the transfer was cancelled because the device is closing", false);
         }
+        stopped.complete(null);
         ctx.fireChannelInactive();
     }
 
