@@ -124,7 +124,8 @@ public final class PeerTransferScenario implements Scenario {
                 + "%d run(s) per loss rate.", Runs.mb(bytes), BLAST_PAYLOAD, repeats));
         result.chart(new LineChart("uvf-goodput-vs-loss.png", "Goodput vs loss (" + Runs.mb(bytes) + " MB)",
                 "injected loss (%)", "MB/s", false, List.of(new Series("EdgeNet UVF", x, uvfSeries),
-                        new Series("UDP blast (arrived)", x, blastSeries), new Series("plain TCP copy", x, tcpSeries))));
+                        new Series("UDP blast, same relay (arrived)", x, blastSeries),
+                        new Series("plain TCP copy (no relay, no loss)", x, tcpSeries))));
         return result;
     }
 
