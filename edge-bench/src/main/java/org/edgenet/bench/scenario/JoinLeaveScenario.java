@@ -46,6 +46,7 @@ public final class JoinLeaveScenario implements Scenario {
         Runs leave50 = new Runs();
         Runs leave99 = new Runs();
         long totalCycles = 0;
+        int logEmpty = 0;
         for (int r = 0; r < repeats; r++) {
             try (Workspace ws = ctx.workspace(ID, loops * NAMES_PER_LOOP);
                  ServerProcess server = ctx.startServer(ws, ID)) {
@@ -77,6 +78,7 @@ public final class JoinLeaveScenario implements Scenario {
                 leave99.add(leaves.p99());
                 Optional<String> log = DeviceLog.await(() -> DeviceLog.check(ws.dir(), Map.of(), null), 30_000);
                 log.ifPresent(p -> result.problem("after the join/leave loop: " + p));
+                logEmpty += log.isEmpty() ? 1 : 0;
                 for (String line : server.troubleLines()) {
                     result.problem("server console: " + line);
                 }
@@ -88,8 +90,9 @@ public final class JoinLeaveScenario implements Scenario {
                 + "leave. edge-device-log.txt must be empty at the end. %d run(s).", loops, millis / 1000.0,
                 NAMES_PER_LOOP, repeats));
         Table t = result.table(new Table("Join/leave loop, " + loops + " connections", "cycles/s",
-                "join p50 (ms)", "join p99 (ms)", "leave p50 (ms)", "leave p99 (ms)"));
-        t.row(rate.format(0), join50.format(2), join99.format(2), leave50.format(2), leave99.format(2));
+                "join p50 (ms)", "join p99 (ms)", "leave p50 (ms)", "leave p99 (ms)", "log empty at the end"));
+        t.row(rate.format(0), join50.format(2), join99.format(2), leave50.format(2), leave99.format(2),
+                logEmpty + " of " + repeats + " runs");
         result.summary("join+leave cycles/s (" + loops + " connections)", rate.format(0), "", "");
         result.summary("join / leave p99 in the loop (ms)", join99.format(1) + " / " + leave99.format(1), "", "");
         result.metric("joinleave.cycles", totalCycles);

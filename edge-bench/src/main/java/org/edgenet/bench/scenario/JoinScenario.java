@@ -60,7 +60,17 @@ public final class JoinScenario implements Scenario {
         final Runs aedP50 = new Runs();
         final Runs aedP99 = new Runs();
         final Runs leaveSeconds = new Runs();
+        /** edge-device-log.txt checks made and passed: after the joins, the leaves and the drops. */
+        int logChecks;
+        int logChecksPassed;
         boolean skipped;
+
+        void logChecked(Optional<String> problem) {
+            logChecks++;
+            if (problem.isEmpty()) {
+                logChecksPassed++;
+            }
+        }
 
         Size(int devices) {
             this.devices = devices;
@@ -134,6 +144,7 @@ public final class JoinScenario implements Scenario {
             size.joinP99.add(joins.p99());
 
             Optional<String> logProblem = DeviceLog.await(() -> DeviceLog.check(ws.dir(), ports, null), 30_000);
+            size.logChecked(logProblem);
             logProblem.ifPresent(p -> result.problem(String.format("%,d devices joined: %s", n, p)));
             List<String> joinOrder = logProblem.isPresent() ? null : orderInLog(ws, result);
 
@@ -173,6 +184,7 @@ public final class JoinScenario implements Scenario {
             }
             Optional<String> afterLeave = DeviceLog.await(() -> DeviceLog.check(ws.dir(), ports, joinOrder), 60_000);
             size.leaveSeconds.add((System.nanoTime() - leaveStart) / 1e9);
+            size.logChecked(afterLeave);
             afterLeave.ifPresent(p -> result.problem(String.format("%,d devices, half left: %s", n, p)));
 
             // The rest drop their connections without OUT: they must leave all the same (R-LOG-3).
@@ -180,6 +192,7 @@ public final class JoinScenario implements Scenario {
                 devices.get(i).drop();
             }
             Optional<String> afterDrop = DeviceLog.await(() -> DeviceLog.check(ws.dir(), Map.of(), null), 60_000);
+            size.logChecked(afterDrop);
             afterDrop.ifPresent(p -> result.problem(String.format("%,d devices, all gone: %s", n, p)));
             for (String line : server.troubleLines()) {
                 result.problem("server console: " + line);
@@ -266,11 +279,13 @@ public final class JoinScenario implements Scenario {
             result.summary(String.format("heap per joined device (%,d)", s.devices),
                     s.heapPerDevice.format(0) + " B", "", "");
         }
-        Table leave = result.table(new Table("Half leave with OUT, until edge-device-log.txt is right again",
-                "devices", "leaves", "time (s)"));
+        Table leave = result.table(new Table("Half leave with OUT, until edge-device-log.txt is right again; "
+                + "the log checked after the joins, after the leaves and after the rest dropped",
+                "devices", "leaves", "time (s)", "log checks passed"));
         for (Size s : sizes) {
             if (!s.leaveSeconds.spread().isEmpty()) {
-                leave.row(Runs.count(s.devices), Runs.count(s.devices / 2), s.leaveSeconds.format(2));
+                leave.row(Runs.count(s.devices), Runs.count(s.devices / 2), s.leaveSeconds.format(2),
+                        s.logChecksPassed + " of " + s.logChecks);
             }
         }
         result.chart(new LineChart("aed-latency-vs-devices.png", "AED latency vs joined devices",

@@ -122,12 +122,15 @@ public final class MixedScenario implements Scenario {
             for (Device d : joined.results()) {
                 d.drop();
             }
-            checkLog(ws.dir().resolve("upload-log.txt"), uploads.get(), result);
-            checkLog(ws.dir().resolve("deletion-log.txt"), deletes.get(), result);
+            boolean uploadLogRight = checkLog(ws.dir().resolve("upload-log.txt"), uploads.get(), result);
+            boolean deletionLogRight = checkLog(ws.dir().resolve("deletion-log.txt"), deletes.get(), result);
             for (String line : server.troubleLines()) {
                 result.problem("server console: " + line);
             }
             report(result, devices, millis, window, seconds, latencies, errors, perWindow, windows);
+            result.paragraph(String.format("Logs after the run: upload-log.txt has %s line per confirmed UED (%,d), "
+                    + "deletion-log.txt %s line per confirmed DTE (%,d).", uploadLogRight ? "one" : "NOT one",
+                    uploads.get(), deletionLogRight ? "one" : "NOT one", deletes.get()));
         }
         if (firstError.get() != null) {
             result.problem("first failed command: " + firstError.get());
@@ -181,13 +184,14 @@ public final class MixedScenario implements Scenario {
         }
     }
 
-    private static void checkLog(Path log, long expected, ScenarioResult result) throws IOException {
+    /** True when {@code log} has {@code expected} lines within a few seconds; else records a problem. */
+    private static boolean checkLog(Path log, long expected, ScenarioResult result) throws IOException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         long lines = -1;
         while (System.nanoTime() < deadline) {
             lines = Files.exists(log) ? Files.readAllLines(log, StandardCharsets.UTF_8).size() : 0;
             if (lines == expected) {
-                return;
+                return true;
             }
             try {
                 Thread.sleep(50);
@@ -197,6 +201,7 @@ public final class MixedScenario implements Scenario {
             }
         }
         result.problem(log.getFileName() + " has " + lines + " lines for " + expected + " confirmed commands");
+        return false;
     }
 
     /** One device's closed loop: the next command starts when the previous reply arrived. */
