@@ -50,6 +50,7 @@ public final class BenchMain implements Callable<Integer> {
         if (System.getProperty("logback.configurationFile") == null) {
             System.setProperty("logback.configurationFile", "org/edgenet/bench/bench-logback.xml");
         }
+        // Plots are drawn without a display, also on machines that have one.
         System.setProperty("java.awt.headless", "true");
         CommandLine cmd = new CommandLine(new BenchMain());
         cmd.setExecutionExceptionHandler((e, c, parsed) -> {

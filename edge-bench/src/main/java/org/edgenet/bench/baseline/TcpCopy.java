@@ -46,6 +46,7 @@ public final class TcpCopy {
                         out.write(buf, 0, n);
                     }
                 }
+                // End of file for the receiver, while the socket stays open for its confirmation.
                 s.shutdownOutput();
                 // One byte back: the receiver has the whole file on disk.
                 if (s.getInputStream().read() != 1) {
@@ -67,6 +68,7 @@ public final class TcpCopy {
     }
 
     private static long receive(ServerSocket listener, Path target) {
+        // Plain blocking streams with a 64 KiB array: what anyone would write first, no tricks like sendfile.
         try (Socket s = listener.accept(); OutputStream file = Files.newOutputStream(target)) {
             InputStream in = s.getInputStream();
             byte[] buf = new byte[BUFFER];

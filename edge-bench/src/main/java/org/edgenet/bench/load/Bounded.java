@@ -40,6 +40,7 @@ public final class Bounded {
             complete.run();
             return done;
         }
+        // A worker takes the next index when its previous task completes, on whatever thread completed it.
         Runnable[] worker = new Runnable[1];
         worker[0] = () -> {
             int i = next.getAndIncrement();

@@ -84,6 +84,7 @@ public record LineChart(String file, String title, String xLabel, String yLabel,
             xMin = 0;
             xMax = 1;
         }
+        // A single x value (one size measured) still needs a visible axis around it.
         if (xMin == xMax) {
             xMin -= 1;
             xMax += 1;
@@ -95,6 +96,7 @@ public record LineChart(String file, String title, String xLabel, String yLabel,
             xMin -= 0.15;
             xMax += 0.15;
         }
+        // The y axis starts at zero, so lines of different series compare by height; the top leaves headroom.
         double yTop = niceCeiling(yMax <= 0 ? 1 : yMax * 1.08);
         int plotW = WIDTH - LEFT - RIGHT;
         int plotH = HEIGHT - TOP - BOTTOM;
@@ -138,6 +140,7 @@ public record LineChart(String file, String title, String xLabel, String yLabel,
         g.drawLine(LEFT, TOP + plotH, LEFT + plotW, TOP + plotH);
         g.drawString(xLabel, LEFT + (plotW - fm.stringWidth(xLabel)) / 2, HEIGHT - 22);
         AffineTransform saved = g.getTransform();
+        // The y label reads bottom to top, beside the axis.
         g.rotate(-Math.PI / 2);
         g.drawString(yLabel, -(TOP + (plotH + fm.stringWidth(yLabel)) / 2), 22);
         g.setTransform(saved);

@@ -145,6 +145,7 @@ public final class Report {
             }
             sb.append('\n');
         }
+        // One section per scenario: what was measured and how, its tables, plots, notes and problems.
         for (ScenarioResult r : results) {
             sb.append("## ").append(r.title()).append("\n\n");
             sb.append("Reproduce: `").append(r.command()).append("`\n\n");
@@ -171,6 +172,7 @@ public final class Report {
         return sb.toString();
     }
 
+    /** The hand-written causes, shipped as a resource so that the whole file stays generated. */
     private static String analysis() {
         try (InputStream in = Report.class.getResourceAsStream(ANALYSIS)) {
             return in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);

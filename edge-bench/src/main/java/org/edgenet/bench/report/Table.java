@@ -34,6 +34,7 @@ public final class Table {
         return rows;
     }
 
+    /** GitHub-flavoured Markdown; numbers right-aligned, since every column after the first holds figures. */
     public String toMarkdown() {
         StringBuilder sb = new StringBuilder();
         line(sb, header);
@@ -48,6 +49,7 @@ public final class Table {
         return sb.toString();
     }
 
+    /** One row; a pipe inside a cell would end the cell, so it is escaped. */
     private static void line(StringBuilder sb, List<String> cells) {
         sb.append('|');
         for (String c : cells) {
@@ -76,6 +78,7 @@ public final class Table {
                 sb.append(i == 0 ? c + pad : pad + c).append(i + 1 < row.size() ? "  " : "");
             }
             sb.append('\n');
+            // A rule under the header, as wide as the table.
             if (r == 0) {
                 int total = 0;
                 for (int w : width) {

@@ -65,6 +65,7 @@ public final class ComputeScenario implements Scenario {
             String name = ws.devices().get(0);
             Device device = Device.join(ctx.group(), new InetSocketAddress("127.0.0.1", server.port()), name,
                     Workspace.password(name), 9000).get(30, TimeUnit.SECONDS);
+            // Uploads are set-up here, not measured: UED has its own scenario.
             for (int i = 0; i < files.size(); i++) {
                 device.upload(i, files.get(i).file()).get(timeout, TimeUnit.SECONDS);
             }
@@ -139,6 +140,7 @@ public final class ComputeScenario implements Scenario {
 
     /** Empty when {@code answer} is right for {@code op} over the file, else what is wrong. */
     static Optional<String> check(DataFiles.SampleStats stats, Operation op, String answer) {
+        // The result is text for people; take the first number in it, whatever words surround it.
         Matcher m = NUMBER.matcher(answer.replace(",", ""));
         if (!m.find()) {
             return Optional.of("SCS " + op + " answered '" + answer + "', not a number");
@@ -150,6 +152,7 @@ public final class ComputeScenario implements Scenario {
             case MIN -> BigDecimal.valueOf(stats.min());
             case AVERAGE -> new BigDecimal(stats.sum()).divide(BigDecimal.valueOf(stats.count()), MathContext.DECIMAL64);
         };
+        // AVERAGE is a decimal whose rounding the server chooses; the rest must be exact.
         boolean right = op == Operation.AVERAGE
                 ? got.subtract(expected).abs().compareTo(BigDecimal.valueOf(0.01)) <= 0
                 : got.compareTo(expected) == 0;

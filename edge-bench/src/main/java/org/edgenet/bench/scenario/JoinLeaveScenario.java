@@ -57,6 +57,7 @@ public final class JoinLeaveScenario implements Scenario {
                 AtomicReference<Throwable> failure = new AtomicReference<>();
                 long start = System.nanoTime();
                 long end = start + millis * 1_000_000;
+                // Every loop runs on the event loop by itself; this thread only waits for all to stop.
                 List<CompletableFuture<Void>> running = new ArrayList<>();
                 for (int l = 0; l < loops; l++) {
                     CompletableFuture<Void> done = new CompletableFuture<>();
@@ -76,6 +77,7 @@ public final class JoinLeaveScenario implements Scenario {
                 join99.add(joins.p99());
                 leave50.add(leaves.p50());
                 leave99.add(leaves.p99());
+                // Every cycle ended with OUT, so the registry must be empty again.
                 Optional<String> log = DeviceLog.await(() -> DeviceLog.check(ws.dir(), Map.of(), null), 30_000);
                 log.ifPresent(p -> result.problem("after the join/leave loop: " + p));
                 logEmpty += log.isEmpty() ? 1 : 0;
@@ -117,6 +119,7 @@ public final class JoinLeaveScenario implements Scenario {
                     return d.leave().thenRun(() -> leaves.since(t1));
                 })
                 .whenComplete((v, e) -> {
+                    // The first failure stops every loop: the rate of a broken server means nothing.
                     if (e != null) {
                         failure.compareAndSet(null, e);
                         done.complete(null);

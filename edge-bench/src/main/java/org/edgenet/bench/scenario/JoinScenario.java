@@ -95,6 +95,7 @@ public final class JoinScenario implements Scenario {
                         n, Descriptors.limit(), n + Descriptors.RESERVE));
                 continue;
             }
+            // A fresh server per run: memory per device is only meaningful from a known idle state.
             for (int r = 0; r < repeats; r++) {
                 runOnce(ctx, size, aedSamples, r, result);
             }
@@ -110,6 +111,7 @@ public final class JoinScenario implements Scenario {
              ServerProcess server = ctx.startServer(ws, "join-" + n)) {
             InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.port());
             warmUp(ctx, address, ws, Math.min(n, WARM_UP), result);
+            // The idle server's footprint, after the warm-up loaded every class the joins need.
             long heap0 = server.heapAfterGc();
             long rss0 = server.rss();
             List<String> names = ws.devices();
@@ -128,6 +130,7 @@ public final class JoinScenario implements Scenario {
             }).get(300, TimeUnit.SECONDS);
             double joinSeconds = (System.nanoTime() - start) / 1e9;
             List<Device> devices = joined.results();
+            // Without every device joined, neither the memory nor the log check would mean anything.
             if (!joined.failures().isEmpty()) {
                 result.problem(String.format("%,d devices: %d joins failed, first: %s", n, joined.failures().size(),
                         Device.describe(joined.failures().get(0))));
@@ -148,6 +151,7 @@ public final class JoinScenario implements Scenario {
             logProblem.ifPresent(p -> result.problem(String.format("%,d devices joined: %s", n, p)));
             List<String> joinOrder = logProblem.isPresent() ? null : orderInLog(ws, result);
 
+            // Measured with every device joined and idle: what holding them costs, not what serving them costs.
             long heap = server.heapAfterGc();
             long rss = server.rss();
             size.heapMb.add(heap / 1e6);
@@ -197,6 +201,7 @@ public final class JoinScenario implements Scenario {
             for (String line : server.troubleLines()) {
                 result.problem("server console: " + line);
             }
+            // Reached only when every step above ran: the quick test checks this count.
             result.metric("join." + n + ".joined", n);
         }
     }

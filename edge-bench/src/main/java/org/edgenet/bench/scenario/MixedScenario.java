@@ -86,6 +86,7 @@ public final class MixedScenario implements Scenario {
             latencies.put(c, new Latencies());
             errors.put(c, new AtomicLong());
         }
+        // Throughput per window rather than one total: the spread of windows shows warm-up and noise.
         int windows = (int) (millis / window);
         AtomicLongArray perWindow = new AtomicLongArray(windows + 1);
         AtomicReference<String> firstError = new AtomicReference<>();
@@ -95,6 +96,7 @@ public final class MixedScenario implements Scenario {
              ServerProcess server = ctx.startServer(ws, ID)) {
             InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.port());
             List<String> names = ws.devices();
+            // Joining is not measured here; it only has to finish before the clock starts.
             Bounded.Outcome<Device> joined = Bounded.run(devices, 100, i -> Device.join(ctx.group(), address,
                     names.get(i), Workspace.password(names.get(i)), 30_000 + i)).get(120, TimeUnit.SECONDS);
             if (!joined.failures().isEmpty()) {
@@ -119,6 +121,7 @@ public final class MixedScenario implements Scenario {
             }
             CompletableFuture.allOf(loops.toArray(CompletableFuture[]::new)).get(millis + 120_000, TimeUnit.MILLISECONDS);
             double seconds = (System.nanoTime() - start) / 1e9;
+            // Dropping (not OUT) is the cheapest way out; the server must cope with it anyway (R-LOG-3).
             for (Device d : joined.results()) {
                 d.drop();
             }
@@ -247,6 +250,7 @@ public final class MixedScenario implements Scenario {
                 done.complete(null);
                 return;
             }
+            // Each device has its own seeded random: the same run issues the same sequence of commands.
             Command c = Command.pick(random);
             if ((c == Command.SCS || c == Command.DTE) && stored.isEmpty()) {
                 c = Command.UED;
@@ -278,6 +282,7 @@ public final class MixedScenario implements Scenario {
                     return;
                 } else {
                     latencies.get(command).record(now - t0);
+                    // Replies after the end still count for latency, not for the throughput windows.
                     int w = (int) ((now - start) / windowNanos);
                     if (w < perWindow.length() && now < end) {
                         perWindow.incrementAndGet(w);
@@ -287,11 +292,13 @@ public final class MixedScenario implements Scenario {
             });
         }
 
+        /** One of this device's uploaded file IDs; only called when there is one. */
         private long anyStored() {
             Long[] ids = stored.toArray(Long[]::new);
             return ids[random.nextInt(ids.length)];
         }
 
+        /** Another device's name, for the UVF lookup: every device of the mix is joined. */
         private String other() {
             String me = device.name();
             String pick;

@@ -54,6 +54,7 @@ public final class PeerTransferScenario implements Scenario {
         Path dir = Files.createTempDirectory(ctx.work(), "uvf-");
         Path audienceDir = Files.createDirectories(dir.resolve("audience"));
         Path presenterDir = Files.createDirectories(dir.resolve("presenter"));
+        // Where UVF stores what it receives (R-UVF-3): the presenter's name, an underscore, the file name.
         Path stored = audienceDir.resolve(PRESENTER + "_" + source.getFileName());
         Table t = result.table(new Table("UVF vs UDP blast vs TCP copy, " + Runs.mb(bytes) + " MB", "loss",
                 "UVF goodput (MB/s)", "kernel UDP drops during UVF", "UDP blast arrived (%)", "UDP blast (MB/s)",
@@ -62,6 +63,7 @@ public final class PeerTransferScenario implements Scenario {
         List<Spread> uvfSeries = new ArrayList<>();
         List<Spread> blastSeries = new ArrayList<>();
         List<Spread> tcpSeries = new ArrayList<>();
+        // Completion is read from the presenter's future and the stored file; the events add nothing here.
         TransferEvents quiet = new TransferEvents() {
             @Override
             public void received(String fileName, String presenter, Path file) {

@@ -51,6 +51,7 @@ public final class UploadScenario implements Scenario {
             String name = ws.devices().get(0);
             Device device = Device.join(ctx.group(), new InetSocketAddress("127.0.0.1", server.port()), name,
                     Workspace.password(name), 9000).get(30, TimeUnit.SECONDS);
+            // The copy lands beside the server's files, on the same file system, as a fair comparison.
             Path copy = ws.dir().resolve("tcp-copy.tmp");
             // One untimed upload and copy of the smallest file: the first measured run should not pay for the JIT.
             Path warm = ctx.data().samples(sizes.get(0)).file();
@@ -76,6 +77,7 @@ public final class UploadScenario implements Scenario {
                     if (amount != sizes.get(si)) {
                         result.problem("UED of " + sizes.get(si) + " samples: the server counted " + amount);
                     }
+                    // End to end: the clock includes the server's parse, store and log before its reply.
                     edgeRates.get(si).add(file.stats().bytes() / 1e6 / seconds);
                     tcpRates.get(si).add(TcpCopy.copy(file.file(), copy, timeout).megabytesPerSecond());
                     Files.deleteIfExists(copy);
