@@ -1,0 +1,207 @@
+package org.edgenet.bench.harness;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The EdgeNet server as its own JVM, started from this process's classpath (the shaded bench jar
+ * carries the server, and so does a test classpath) in a {@link Workspace}. Memory is measured from
+ * outside, as an operator would: heap after a forced GC through jcmd/jstat, RSS from /proc.
+ */
+public final class ServerProcess implements AutoCloseable {
+    public static final String MAIN = "org.edgenet.server.cli.ServerMain";
+    /** Failed logins before a block; the bench never fails a login on purpose. */
+    private static final int ATTEMPTS = 5;
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    private static final Pattern LISTENING = Pattern.compile("listening on port (\\d+)");
+
+    private final Process process;
+    private final int port;
+    private final Path dir;
+    private final Path output;
+
+    private ServerProcess(Process process, int port, Path dir, Path output) {
+        this.process = process;
+        this.port = port;
+        this.dir = dir;
+        this.output = output;
+    }
+
+    /** The same {@code java} that runs the bench, so both sides use one JDK. */
+    public static String javaCommand() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /**
+     * Starts the server in {@code dir} (which holds credentials.txt) and waits until it accepts
+     * connections. {@code jfr}, when not null, is where a flight recording of the whole run goes.
+     */
+    public static ServerProcess start(Path dir, List<String> jvmOptions, Path jfr) throws IOException {
+        Path logback = dir.resolve("logback.xml");
+        Files.writeString(logback, """
+                <configuration>
+                  <appender name="CONSOLE" class="ch.qos.logback.core.ConsoleAppender">
+                    <encoder><pattern>%d{HH:mm:ss.SSS} %-5level %msg%n</pattern></encoder>
+                  </appender>
+                  <logger name="io.netty" level="WARN"/>
+                  <root level="INFO"><appender-ref ref="CONSOLE"/></root>
+                </configuration>
+                """);
+        List<String> cmd = new ArrayList<>();
+        cmd.add(javaCommand());
+        cmd.addAll(jvmOptions);
+        if (jfr != null) {
+            Files.createDirectories(jfr.getParent());
+            cmd.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,dumponexit=true");
+        }
+        cmd.add("-Dlogback.configurationFile=" + logback);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(MAIN);
+        // Port 0: the server picks a free port and names it in its start-up line.
+        cmd.add("0");
+        cmd.add(Integer.toString(ATTEMPTS));
+        Path output = dir.resolve("server.out");
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(output.toFile()).start();
+        try {
+            return new ServerProcess(p, awaitPort(p, output), dir, output);
+        } catch (IOException e) {
+            p.destroyForcibly();
+            throw e;
+        }
+    }
+
+    /** Reads the port from the server's {@code listening on port N} line. */
+    private static int awaitPort(Process p, Path output) throws IOException {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            String text = Files.readString(output, StandardCharsets.UTF_8);
+            Matcher m = LISTENING.matcher(text);
+            if (m.find()) {
+                return Integer.parseInt(m.group(1));
+            }
+            if (!p.isAlive()) {
+                throw new IOException("the server exited with " + p.exitValue() + " at start: " + text.strip());
+            }
+            pause(50);
+        }
+        throw new IOException("the server did not say it was listening within " + START_TIMEOUT.toSeconds() + " s");
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Heap in use right after a full GC, in bytes, read with jcmd and jstat. */
+    public long heapAfterGc() throws IOException {
+        run(tool("jcmd"), Long.toString(pid()), "GC.run");
+        List<String> lines = run(tool("jstat"), "-gc", Long.toString(pid()));
+        if (lines.size() < 2) {
+            throw new IOException("jstat printed nothing usable: " + lines);
+        }
+        String[] names = lines.get(0).trim().split("\\s+");
+        String[] values = lines.get(1).trim().split("\\s+");
+        double kib = 0;
+        for (int i = 0; i < names.length && i < values.length; i++) {
+            if (List.of("S0U", "S1U", "EU", "OU").contains(names[i])) {
+                kib += Double.parseDouble(values[i]);
+            }
+        }
+        return (long) (kib * 1024);
+    }
+
+    /** Resident set size in bytes, from /proc/&lt;pid&gt;/status. */
+    public long rss() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+            }
+        }
+        throw new IOException("no VmRSS for " + pid());
+    }
+
+    /** Lines of the server's console that an operator would worry about: errors and stack traces. */
+    public List<String> troubleLines() throws IOException {
+        List<String> bad = new ArrayList<>();
+        for (String line : Files.readAllLines(output, StandardCharsets.UTF_8)) {
+            if (line.contains(" ERROR ") || line.startsWith("\tat ") || line.contains("Exception")) {
+                bad.add(line);
+            }
+        }
+        return bad;
+    }
+
+    /** The last {@code n} lines of the server's console, for error messages. */
+    public String tail(int n) {
+        try {
+            List<String> lines = Files.readAllLines(output, StandardCharsets.UTF_8);
+            return String.join(" | ", lines.subList(Math.max(0, lines.size() - n), lines.size()));
+        } catch (IOException e) {
+            return "(no output)";
+        }
+    }
+
+    private static String tool(String name) {
+        Path p = Path.of(System.getProperty("java.home"), "bin", name);
+        return Files.isExecutable(p) ? p.toString() : name;
+    }
+
+    private static List<String> run(String... cmd) throws IOException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        try {
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IOException(String.join(" ", cmd) + " failed: " + out.trim());
+            }
+            return out.lines().toList();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted running " + cmd[0], e);
+        } finally {
+            p.destroy();
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Asks the server to stop (SIGTERM), then kills it if it has not gone within ten seconds. */
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+}

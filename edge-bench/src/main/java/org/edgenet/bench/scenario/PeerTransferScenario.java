@@ -1,0 +1,221 @@
+package org.edgenet.bench.scenario;
+
+import org.edgenet.bench.baseline.TcpCopy;
+import org.edgenet.bench.baseline.UdpBlast;
+import org.edgenet.bench.harness.BenchContext;
+import org.edgenet.bench.harness.KernelCounters;
+import org.edgenet.bench.load.Device;
+import org.edgenet.bench.report.LineChart;
+import org.edgenet.bench.report.ScenarioResult;
+import org.edgenet.bench.report.Series;
+import org.edgenet.bench.report.Table;
+import org.edgenet.bench.stats.Spread;
+import org.edgenet.client.p2p.PeerNode;
+import org.edgenet.client.p2p.PeerOptions;
+import org.edgenet.client.p2p.TransferEvents;
+import org.edgenet.common.testing.DatagramRelay;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Issue item 5: UVF goodput for one file at 0 %, 1 % and 5 % loss through a seeded lossy relay,
+ * next to two baselines from the same run: an unreliable UDP blast of the same bytes through the
+ * same relay (what arrived, how fast) and the plain TCP copy. The received file must be
+ * byte-identical every time.
+ */
+public final class PeerTransferScenario implements Scenario {
+    public static final String ID = "uvf";
+    /** Datagram payload of the blast: the payload UVF itself uses towards an address of this machine. */
+    static final int BLAST_PAYLOAD = PeerOptions.DEFAULTS.maxLocalPayload();
+    private static final String PRESENTER = "bench-presenter";
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public ScenarioResult run(BenchContext ctx) throws Exception {
+        ScenarioResult result = new ScenarioResult(ID, "5. UVF goodput under loss", Scenario.command(ID, ctx));
+        long bytes = ctx.pick(1_000_000L, 100_000_000L);
+        double[] losses = {0, 0.01, 0.05};
+        int repeats = ctx.repeats(3);
+        long timeout = ctx.pick(60L, 180L);
+        Path source = ctx.data().binary(bytes);
+        Path dir = Files.createTempDirectory(ctx.work(), "uvf-");
+        Path audienceDir = Files.createDirectories(dir.resolve("audience"));
+        Path presenterDir = Files.createDirectories(dir.resolve("presenter"));
+        // Where UVF stores what it receives (R-UVF-3): the presenter's name, an underscore, the file name.
+        Path stored = audienceDir.resolve(PRESENTER + "_" + source.getFileName());
+        Table t = result.table(new Table("UVF vs UDP blast vs TCP copy, " + Runs.mb(bytes) + " MB", "loss",
+                "UVF goodput (MB/s)", "kernel UDP drops during UVF", "UDP blast arrived (%)", "UDP blast (MB/s)",
+                "TCP copy (MB/s)", "UVF/blast", "UVF/TCP"));
+        List<Double> x = new ArrayList<>();
+        List<Spread> uvfSeries = new ArrayList<>();
+        List<Spread> blastSeries = new ArrayList<>();
+        List<Spread> tcpSeries = new ArrayList<>();
+        // Completion is read from the presenter's future and the stored file; the events add nothing here.
+        TransferEvents quiet = new TransferEvents() {
+            @Override
+            public void received(String fileName, String presenter, Path file) {
+            }
+        };
+        try (PeerNode audience = PeerNode.bind(ctx.group(), 0, audienceDir, quiet);
+             PeerNode presenter = PeerNode.bind(ctx.group(), 0, presenterDir, quiet)) {
+            InetSocketAddress audienceAddress = new InetSocketAddress("127.0.0.1", audience.udpPort());
+            warmUp(presenter, audienceAddress, source, stored, timeout);
+            Level[] levels = new Level[losses.length];
+            for (int li = 0; li < losses.length; li++) {
+                levels[li] = new Level(losses[li]);
+            }
+            // Loss rates take turns within each repeat, so a noisy minute on the machine spreads over all of them.
+            for (int r = 0; r < repeats; r++) {
+                for (int li = 0; li < levels.length; li++) {
+                    Level level = levels[li];
+                    if (!level.failed) {
+                        measure(level, 1000L * li + r, source, stored, audienceAddress, presenter, dir, bytes, timeout,
+                                result);
+                    }
+                }
+            }
+            for (int li = 0; li < levels.length; li++) {
+                Level level = levels[li];
+                String label = String.format(Locale.ROOT, "%.0f %%", level.loss * 100);
+                Spread toBlast = level.uvf.ratioTo(level.blastRate);
+                Spread toTcp = level.uvf.ratioTo(level.tcp);
+                t.row(label, level.uvf.format(1), level.kernelDrops.format(0), level.blastArrived.format(1),
+                        level.blastRate.format(1), level.tcp.format(1), toBlast.format(3), toTcp.format(3));
+                x.add(level.loss * 100);
+                uvfSeries.add(level.uvf.spread());
+                blastSeries.add(level.blastRate.spread());
+                tcpSeries.add(level.tcp.spread());
+                result.ratio("UVF at " + label + " loss, goodput vs UDP blast", toBlast);
+                result.ratio("UVF at " + label + " loss, goodput vs TCP copy", toTcp);
+                result.summary("UVF " + Runs.mb(bytes) + " MB at " + label + " loss (MB/s)", level.uvf.format(1),
+                        level.blastRate.format(1) + " (UDP blast, " + level.blastArrived.format(0) + " % arrived)",
+                        toBlast.format(3));
+                result.summary("UVF at " + label + " loss vs TCP copy (MB/s)", level.uvf.format(1),
+                        level.tcp.format(1) + " (TCP copy)", toTcp.format(3));
+                result.metric("uvf." + li + ".mbps", level.uvf.spread().median());
+                result.metric("uvf." + li + ".blastArrived", level.blastArrived.spread().median());
+            }
+        } finally {
+            deleteTree(dir);
+        }
+        result.paragraph(String.format(Locale.ROOT, "Two peer nodes of the client library in the load-generator JVM "
+                + "(one presenter, one audience) send a %s MB random binary file through the fault-injecting UDP "
+                + "relay of UVF's own tests, set to drop the given share of datagrams in both directions and "
+                + "nothing else (seeded, so runs repeat exactly). Goodput is "
+                + "file bytes over the time from send() to the presenter's completion, after the audience "
+                + "confirmed the checksum; the stored file is compared byte for byte. The UDP blast sends the same "
+                + "bytes through a relay with the same loss in %d-byte datagrams as fast as the socket takes "
+                + "them, with no acknowledgements: its MB/s counts only what arrived. The TCP copy has no loss. Kernel UDP drops are "
+                + "datagrams the kernel discarded because a socket's receive buffer was full (Udp RcvbufErrors "
+                + "of /proc/net/snmp, machine-wide) while UVF ran: loss on top of the injected loss. "
+                + "Two untimed transfers of the same file (lossless, then 1 %% loss) warm up first; loss rates "
+                + "take turns within each repeat. "
+                + "%d run(s) per loss rate.", Runs.mb(bytes), BLAST_PAYLOAD, repeats));
+        result.chart(new LineChart("uvf-goodput-vs-loss.png", "Goodput vs loss (" + Runs.mb(bytes) + " MB)",
+                "injected loss (%)", "MB/s", false, List.of(new Series("EdgeNet UVF", x, uvfSeries),
+                        new Series("UDP blast, same relay (arrived)", x, blastSeries),
+                        new Series("plain TCP copy (no relay, no loss)", x, tcpSeries))));
+        return result;
+    }
+
+    /** What one loss rate measured across repeats. */
+    private static final class Level {
+        final double loss;
+        final Runs uvf = new Runs();
+        final Runs kernelDrops = new Runs();
+        final Runs blastRate = new Runs();
+        final Runs blastArrived = new Runs();
+        final Runs tcp = new Runs();
+        boolean failed;
+
+        Level(double loss) {
+            this.loss = loss;
+        }
+    }
+
+    /** One UVF transfer at the level's loss, then its two baselines, each with the same bytes. */
+    private static void measure(Level level, long seed, Path source, Path stored, InetSocketAddress audience,
+                                PeerNode presenter, Path dir, long bytes, long timeout, ScenarioResult result)
+            throws Exception {
+        double loss = level.loss;
+        Files.deleteIfExists(stored);
+        try (DatagramRelay relay = DatagramRelay.start(audience, lossOnly(loss), seed)) {
+            long drops0 = KernelCounters.udpReceiveBufferErrors();
+            long t0 = System.nanoTime();
+            presenter.send(relay.address(), source, PRESENTER).get(timeout, TimeUnit.SECONDS);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            long drops1 = KernelCounters.udpReceiveBufferErrors();
+            level.kernelDrops.add(drops0 < 0 || drops1 < 0 ? Double.NaN : drops1 - drops0);
+            if (!Files.exists(stored) || Files.mismatch(source, stored) != -1) {
+                result.problem(String.format(Locale.ROOT, "UVF at %.0f%% loss: the received file differs "
+                        + "from the one sent", loss * 100));
+            }
+            level.uvf.add(bytes / 1e6 / seconds);
+        } catch (TimeoutException e) {
+            result.problem(String.format(Locale.ROOT, "UVF at %.0f%% loss did not finish within %d s",
+                    loss * 100, timeout));
+            level.failed = true;
+            return;
+        } catch (java.util.concurrent.ExecutionException e) {
+            result.problem(String.format(Locale.ROOT, "UVF at %.0f%% loss failed: %s", loss * 100,
+                    Device.describe(e)));
+            level.failed = true;
+            return;
+        }
+        Files.deleteIfExists(stored);
+        UdpBlast.Result blast = blast(source, dir.resolve("blast.tmp"), loss, seed);
+        level.blastRate.add(blast.megabytesPerSecond());
+        level.blastArrived.add(blast.arrivedFraction() * 100);
+        level.tcp.add(TcpCopy.copy(source, dir.resolve("tcp.tmp"), timeout).megabytesPerSecond());
+        Files.deleteIfExists(dir.resolve("tcp.tmp"));
+        Files.deleteIfExists(dir.resolve("blast.tmp"));
+    }
+
+    /**
+     * Two untimed transfers of the measured file (lossless, then 1 % loss), so that no loss rate's
+     * first run pays for the JIT or for the page cache: smaller warm-ups proved too short.
+     */
+    private static void warmUp(PeerNode presenter, InetSocketAddress audience, Path source, Path stored,
+                               long timeout) throws Exception {
+        for (int i = 0; i < 2; i++) {
+            try (DatagramRelay relay = DatagramRelay.start(audience, lossOnly(0.01 * i), 99 + i)) {
+                presenter.send(relay.address(), source, PRESENTER).get(timeout, TimeUnit.SECONDS);
+            }
+            Files.deleteIfExists(stored);
+        }
+    }
+
+    /** Loss alone, no duplicates or reordering: the measured cost is that of loss. */
+    private static DatagramRelay.Faults lossOnly(double loss) {
+        return new DatagramRelay.Faults(loss, 0, 0, Duration.ZERO);
+    }
+
+    private static UdpBlast.Result blast(Path source, Path target, double loss, long seed)
+            throws IOException, InterruptedException {
+        try (UdpBlast.Receiver receiver = new UdpBlast.Receiver(target);
+             DatagramRelay relay = DatagramRelay.start(receiver.address(), lossOnly(loss), seed)) {
+            return UdpBlast.blast(source, receiver, relay.address(), BLAST_PAYLOAD);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
