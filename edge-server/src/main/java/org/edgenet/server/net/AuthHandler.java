@@ -5,7 +5,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import org.edgenet.common.format.DeviceNames;
-import org.edgenet.common.format.Timestamps;
 import org.edgenet.common.message.Joined;
 import org.edgenet.common.message.Login;
 import org.edgenet.common.message.LoginReply;
@@ -153,7 +152,7 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
 
     private void joined(ChannelHandlerContext ctx, ActiveDevice entry) {
         log.info("{} joined from {} (udp {})", entry.name(), entry.ip(), entry.udpPort());
-        ctx.writeAndFlush(new Joined(entry.name(), Timestamps.format(entry.activeSince(), services.zone())));
+        ctx.writeAndFlush(new Joined(entry.name(), entry.since()));
         if (ctx.pipeline().get(ServerInitializer.LOGIN_TIMEOUT) != null) {
             ctx.pipeline().remove(ServerInitializer.LOGIN_TIMEOUT);
         }

@@ -5,7 +5,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import org.edgenet.common.format.DeviceNames;
-import org.edgenet.common.format.Timestamps;
 import org.edgenet.common.message.ActiveDevices;
 import org.edgenet.common.message.Compute;
 import org.edgenet.common.message.Computed;
@@ -141,7 +140,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
         List<ActiveDevice> others = services.registry().othersThan(name());
         List<DeviceInfo> infos = new ArrayList<>(others.size());
         for (ActiveDevice d : others) {
-            infos.add(new DeviceInfo(d.name(), d.ip(), d.udpPort(), Timestamps.format(d.activeSince(), services.zone())));
+            infos.add(new DeviceInfo(d.name(), d.ip(), d.udpPort(), d.since()));
         }
         ctx.writeAndFlush(new ActiveDevices(infos));
         log.info("Return message: {}", infos.isEmpty() ? "no other active edge devices"

@@ -9,6 +9,8 @@ import java.time.Instant;
  * @param ip          address it connected from
  * @param udpPort     where it listens for peers
  * @param activeSince when it joined
+ * @param since       {@code activeSince} as the device log shows it, formatted once at join
+ *                    because AED repeats it for every device on every request
  */
-public record ActiveDevice(String name, String ip, int udpPort, Instant activeSince) {
+public record ActiveDevice(String name, String ip, int udpPort, Instant activeSince, String since) {
 }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -104,8 +105,9 @@ public final class FileDeviceRegistry implements DeviceRegistry {
 
     @Override
     public CompletableFuture<ActiveDevice> join(String device, String ip, int udpPort) {
-        ActiveDevice entry = new ActiveDevice(device, ip, udpPort, clock.instant());
-        String tail = "; " + Timestamps.format(entry.activeSince(), zone) + "; " + device + "; " + ip + "; " + udpPort;
+        Instant now = clock.instant();
+        ActiveDevice entry = new ActiveDevice(device, ip, udpPort, now, Timestamps.format(now, zone));
+        String tail = "; " + entry.since() + "; " + device + "; " + ip + "; " + udpPort;
         synchronized (lock) {
             if (live.putIfAbsent(device, new Entry(entry, tail)) != null) {
                 return CompletableFuture.failedFuture(new AlreadyJoinedException(device));
