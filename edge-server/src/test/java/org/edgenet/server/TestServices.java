@@ -41,6 +41,11 @@ public final class TestServices implements AutoCloseable {
     public final Services services;
 
     public TestServices(Path dir) {
+        this(dir, Lanes.direct());
+    }
+
+    /** With the data store's file work on {@code lanes}, e.g. a queue the test runs by hand. */
+    public TestServices(Path dir, Lanes lanes) {
         this.dir = dir;
         try {
             Files.writeString(dir.resolve("credentials.txt"), CREDENTIALS);
@@ -48,7 +53,7 @@ public final class TestServices implements AutoCloseable {
             registry.clear();
             uploadLog = ActivityLog.open(dir.resolve("upload-log.txt"), Runnable::run);
             deletionLog = ActivityLog.open(dir.resolve("deletion-log.txt"), Runnable::run);
-            data = new FileDataStore(dir.resolve("data"), uploadLog, deletionLog, Lanes.direct(), clock, ZoneOffset.UTC);
+            data = new FileDataStore(dir.resolve("data"), uploadLog, deletionLog, lanes, clock, ZoneOffset.UTC);
             services = new Services(FileCredentialStore.load(dir.resolve("credentials.txt")),
                     new InMemoryLoginGuard(ATTEMPTS, BLOCK, clock), registry, data, clock, ZoneOffset.UTC);
         } catch (IOException e) {

@@ -41,20 +41,33 @@ import java.util.function.BiConsumer;
  * Serves a joined device's commands, one at a time, each with exactly one reply. While a command's
  * disk work runs on a service thread, reading stops ({@code autoRead} off; the flow-control handler
  * holds frames already decoded) and resumes when the reply has been written back on the event loop.
- * That is also the back-pressure of an upload: one chunk is being written at a time, whatever the
- * device sends.
+ *
+ * <p>Upload chunks are the exception: reading goes on while the file's lane checks and writes
+ * earlier chunks, so receiving and parsing overlap, up to {@link #MAX_CHUNKS_IN_FLIGHT} chunks per
+ * connection; only then does reading stop, until one of them is done. The lane runs an upload's
+ * chunks and its end in the order they were handed over, so order needs nothing more here.
  *
  * <p>Upload states: none, receiving (an {@link DataStore.Upload} is open) and discarding (a reply
  * already refused the upload; chunks are dropped until {@code UploadEnd} or {@code UploadAbort}).
+ * Because results of queued chunks arrive after the upload may have failed, ended or been aborted,
+ * {@link #settled} remembers the upload whose one reply is already decided, and every later result
+ * of that upload stays silent.
  */
 public final class CommandHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(CommandHandler.class);
+
+    /** 4 x 64 KiB per connection: enough to keep the lane busy while the next chunk arrives. */
+    static final int MAX_CHUNKS_IN_FLIGHT = 4;
 
     private final Services services;
     private final Session session;
 
     private DataStore.Upload upload;
     private boolean discarding;
+    /** The last upload refused or aborted: its one reply has gone out or is not owed. */
+    private DataStore.Upload settled;
+    /** Chunks handed to a lane whose result has not come back to the event loop yet. */
+    private int chunksInFlight;
     private boolean busy;
     private boolean left;
 
@@ -196,14 +209,30 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
         }
         DataStore.Upload current = upload;
         // The store owns the chunk from here and releases it once written.
-        whenDone(ctx, current.append(chunk.content()), (v, e) -> {
-            if (e != null && upload == current) {
-                // The store has discarded the upload; the device stops sending once it reads this.
-                upload = null;
-                discarding = true;
-                fail(ctx, "Storing file " + current.fileId(), e);
+        CompletableFuture<Void> written = current.append(chunk.content());
+        chunksInFlight++;
+        if (chunksInFlight >= MAX_CHUNKS_IN_FLIGHT) {
+            ctx.channel().config().setAutoRead(false);
+        }
+        written.whenCompleteAsync((v, error) -> {
+            assert ctx.executor().inEventLoop();
+            chunksInFlight--;
+            try {
+                if (error != null && settled != current) {
+                    settled = current;
+                    if (upload == current) {
+                        // The store has discarded the upload; the device stops sending once it reads this.
+                        upload = null;
+                        discarding = true;
+                    }
+                    fail(ctx, "Storing file " + current.fileId(), ErrorHandler.causeOf(error));
+                }
+            } catch (RuntimeException e) {
+                ctx.fireExceptionCaught(e);
+                return;
             }
-        });
+            resumeReading(ctx);
+        }, ctx.executor());
     }
 
     private void endUpload(ChannelHandlerContext ctx) {
@@ -212,11 +241,16 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         DataStore.Upload current = upload;
+        // The end has been read: a chunk that fails from here on must not start discarding.
+        upload = null;
         long fileId = current.fileId();
         whenDone(ctx, current.finish(), (count, e) -> {
-            upload = null;
             if (e != null) {
-                fail(ctx, "Storing file " + fileId, e);
+                // A queued chunk that failed has already replied with the same cause.
+                if (settled != current) {
+                    settled = current;
+                    fail(ctx, "Storing file " + fileId, e);
+                }
                 return;
             }
             log.info("Received {} from {}: {} samples", DeviceNames.dataFileName(name(), fileId), name(), count);
@@ -231,6 +265,8 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         log.info("{} aborted the upload of file {}", name(), upload.fileId());
+        // The device expects no reply, not even for a chunk of it that fails later.
+        settled = upload;
         upload.abort();
         upload = null;
     }
@@ -305,10 +341,15 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
                 ctx.fireExceptionCaught(e);
                 return;
             }
-            if (ctx.channel().isActive() && !left) {
-                ctx.channel().config().setAutoRead(true);
-            }
+            resumeReading(ctx);
         }, ctx.executor());
+    }
+
+    /** Reads on unless a command is running or the lane already holds enough chunks. */
+    private void resumeReading(ChannelHandlerContext ctx) {
+        if (!busy && chunksInFlight < MAX_CHUNKS_IN_FLIGHT && ctx.channel().isActive() && !left) {
+            ctx.channel().config().setAutoRead(true);
+        }
     }
 
     /** A request the device can correct: the error goes back and the session goes on. */

@@ -234,6 +234,12 @@ public final class FileDataStore implements DataStore {
         private final SampleParser parser = new SampleParser(stats);
         private long bytes;
         private boolean done;
+        /**
+         * Why a chunk was refused. Chunks and the end of the upload may already be queued behind
+         * the one that failed; they all fail with this same cause rather than "upload is over", so
+         * whichever result the handler reads, it names the bad line.
+         */
+        private RuntimeException failure;
 
         FileUpload(String device, long fileId, Path target, Path temp, FileChannel out) {
             this.device = device;
@@ -256,7 +262,7 @@ public final class FileDataStore implements DataStore {
                         write(chunk);
                         return null;
                     } catch (RuntimeException e) {
-                        discard();
+                        fail(e);
                         throw e;
                     } finally {
                         chunk.release();
@@ -269,6 +275,9 @@ public final class FileDataStore implements DataStore {
         }
 
         private void write(ByteBuf chunk) {
+            if (failure != null) {
+                throw failure;
+            }
             if (done) {
                 throw new IllegalStateException("upload of file " + fileId + " is over");
             }
@@ -294,6 +303,9 @@ public final class FileDataStore implements DataStore {
         public CompletableFuture<Long> finish() {
             return onLane(device, fileId, () -> {
                 try {
+                    if (failure != null) {
+                        throw failure;
+                    }
                     if (done) {
                         throw new IllegalStateException("upload of file " + fileId + " is over");
                     }
@@ -312,7 +324,7 @@ public final class FileDataStore implements DataStore {
                     discard();
                     throw new UncheckedIOException(e);
                 } catch (RuntimeException e) {
-                    discard();
+                    fail(e);
                     throw e;
                 }
             }).thenCompose(count -> uploadLog.append(logLine(device, fileId, count)).thenApply(v -> count));
@@ -324,6 +336,14 @@ public final class FileDataStore implements DataStore {
                 discard();
                 return null;
             });
+        }
+
+        /** Keeps the first cause of failure and drops what was received. */
+        private void fail(RuntimeException e) {
+            if (failure == null && !done) {
+                failure = e;
+            }
+            discard();
         }
 
         /** Closes and deletes the temp file; the stored file, if any, is untouched. */

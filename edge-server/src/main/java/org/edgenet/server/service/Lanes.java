@@ -43,6 +43,11 @@ public final class Lanes implements AutoCloseable {
         return new Lanes(new Executor[] {Runnable::run}, List.of());
     }
 
+    /** Every key on {@code executor}, which the caller owns: for tests that decide when lane work runs. */
+    public static Lanes on(Executor executor) {
+        return new Lanes(new Executor[] {executor}, List.of());
+    }
+
     public Executor forKey(Object key) {
         return lanes[Math.floorMod(key.hashCode(), lanes.length)];
     }

@@ -26,6 +26,7 @@ import org.edgenet.common.message.Uploaded;
 import org.edgenet.common.wire.ErrorCode;
 import org.edgenet.server.TestServices;
 import org.edgenet.server.service.ActiveDevice;
+import org.edgenet.server.service.Lanes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,11 +39,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.List;
 import java.util.stream.Stream;
 
+import static org.edgenet.server.net.CommandHandler.MAX_CHUNKS_IN_FLIGHT;
 import static org.edgenet.server.net.ServerInitializer.COMMAND;
 import static org.edgenet.server.net.ServerInitializer.ERRORS;
 import static org.edgenet.server.net.ServerInitializer.FLOW;
@@ -76,6 +80,36 @@ class CommandHandlerTest {
             assertEquals(0, b.refCnt(), "every upload chunk is released");
         }
         t.close();
+    }
+
+    /** File work waiting until the test runs it, once {@link #queueLaneWork()} was called. */
+    private final Deque<Runnable> lane = new ArrayDeque<>();
+
+    /** From here on, file work waits in {@link #lane}: chunks stay in flight until {@link #runAll}. */
+    private void queueLaneWork() {
+        t.close();
+        t = new TestServices(dir, Lanes.on(lane::add));
+    }
+
+    /** Runs queued file work and the completions it hands back until neither has anything left. */
+    private List<Object> runAll(EmbeddedChannel ch) {
+        do {
+            while (!lane.isEmpty()) {
+                lane.poll().run();
+            }
+            ch.runPendingTasks();
+        } while (!lane.isEmpty());
+        List<Object> out = new ArrayList<>();
+        Object o;
+        while ((o = ch.readOutbound()) != null) {
+            out.add(o);
+        }
+        return out;
+    }
+
+    private UploadChunk chunk(String text) {
+        byte[] b = text.getBytes(StandardCharsets.US_ASCII);
+        return chunk(b, 0, b.length);
     }
 
     /** A connection of a device that has joined, in command mode. */
@@ -297,6 +331,80 @@ class CommandHandlerTest {
         assertEquals(new Uploaded(1, 1), upload(ch, 1, "5\n"), "next upload works");
         assertEquals(List.of(stored(ME, 1), stored(ME, 1).resolveSibling(ME + "-1.txt.stats")),
                 filesUnderData().stream().sorted().toList());
+    }
+
+    @Test
+    void chunksKeepArrivingWhileEarlierOnesAreWrittenUpToTheBound() throws IOException {
+        queueLaneWork();
+        EmbeddedChannel ch = me();
+        StringBuilder text = new StringBuilder();
+        for (int i = 1; i <= 300; i++) {
+            text.append(i).append('\n');
+        }
+        byte[] content = text.toString().getBytes(StandardCharsets.US_ASCII);
+        Object[] msgs = upload(1, content, 200);
+        assertTrue(msgs.length - 2 > MAX_CHUNKS_IN_FLIGHT, "more chunks than the bound");
+        ch.writeInbound(msgs[0]);
+        assertEquals(List.of(), runAll(ch), "no reply to the start of an upload");
+
+        ch.writeInbound(Arrays.copyOfRange(msgs, 1, msgs.length));
+
+        assertEquals(MAX_CHUNKS_IN_FLIGHT, lane.size(), "chunks handed over before any was written");
+        assertFalse(ch.config().isAutoRead(), "reading stops at the bound");
+        assertEquals(new Uploaded(1, 300), single(runAll(ch)));
+        assertArrayEquals(content, Files.readAllBytes(stored(ME, 1)), "stored in order, byte for byte");
+        assertTrue(ch.config().isAutoRead(), "reading resumed");
+    }
+
+    @Test
+    void aBadLineInAnEarlyChunkWithLaterWorkQueuedGetsExactlyOneRefusal() throws IOException {
+        queueLaneWork();
+        EmbeddedChannel ch = me();
+        ch.writeInbound(new UploadBegin(1));
+        runAll(ch);
+
+        ch.writeInbound(chunk("1\n2\n"), chunk("3\nx\n"), chunk("5\n6\n"), new UploadEnd());
+        assertEquals(4, lane.size(), "three chunks and the end queued behind one another");
+
+        ErrorReply reply = assertInstanceOf(ErrorReply.class, single(runAll(ch)));
+        assertEquals(ErrorCode.INVALID_DATA, reply.code());
+        assertEquals("line 4: not an integer (unexpected 'x')", reply.message());
+        assertEquals(List.of(), filesUnderData(), "no file and no temp file");
+        assertEquals("", t.read("upload-log.txt"), "nothing logged");
+        ch.writeInbound(new UploadBegin(2), chunk("7\n"), new UploadEnd());
+        assertEquals(new Uploaded(2, 1), single(runAll(ch)), "the end of the refused upload ended it");
+    }
+
+    @Test
+    void aChunkThatFailsBehindAnAbortSendsNoReply() throws IOException {
+        queueLaneWork();
+        EmbeddedChannel ch = me();
+        ch.writeInbound(new UploadBegin(1));
+        runAll(ch);
+
+        ch.writeInbound(chunk("x\n"), chunk("1\n"), new UploadAbort("file unreadable"));
+
+        assertEquals(List.of(), runAll(ch), "an aborted upload gets no reply");
+        assertEquals(List.of(), filesUnderData(), "temp file removed");
+        assertEquals("", t.read("upload-log.txt"), "nothing logged");
+        assertInstanceOf(ActiveDevices.class, single(send(ch, new ListActive())), "the session goes on");
+    }
+
+    @Test
+    void aDisconnectWithChunksInFlightLeavesNothing() throws IOException {
+        queueLaneWork();
+        EmbeddedChannel ch = me();
+        ch.writeInbound(new UploadBegin(1));
+        runAll(ch);
+        ch.writeInbound(chunk("1\n"), chunk("2\n"), chunk("3\n"));
+        assertEquals(3, lane.size(), "chunks in flight");
+
+        ch.close();
+        runAll(ch);
+
+        assertEquals(List.of(), filesUnderData(), "temp file removed");
+        assertEquals("", t.read("upload-log.txt"), "nothing logged");
+        assertFalse(t.registry.isActive(ME), "device removed");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.edgenet.server.service;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.edgenet.common.message.Operation;
 import org.edgenet.common.testing.MutableClock;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -96,6 +98,29 @@ class FileDataStoreTest {
                 () -> open().delete("supersmartwatch", 1).join());
         assertEquals(ErrorCode.NO_SUCH_FILE, assertInstanceOf(ProtocolException.class, e.getCause()).code());
         assertEquals("", Files.readString(dir.resolve("deletion-log.txt")), "nothing logged");
+    }
+
+    @Test
+    void everyResultAfterABadChunkReportsThatChunksLine() throws IOException {
+        FileDataStore store = open();
+        DataStore.Upload u = store.beginUpload("supersmartwatch", 1).join();
+        ByteBuf later = Unpooled.copiedBuffer("3\n", StandardCharsets.US_ASCII);
+
+        String first = failure(u.append(Unpooled.copiedBuffer("1\nx\n", StandardCharsets.US_ASCII)));
+
+        assertEquals("line 2: not an integer (unexpected 'x')", first);
+        assertEquals(first, failure(u.append(later)), "a chunk queued behind the bad one");
+        assertEquals(0, later.refCnt(), "its buffer released");
+        assertEquals(first, failure(u.finish()), "the end of the upload");
+        assertFalse(Files.exists(dataFile("supersmartwatch", 1)), "nothing stored");
+        assertEquals("", Files.readString(dir.resolve("upload-log.txt")), "nothing logged");
+    }
+
+    private static String failure(CompletableFuture<?> result) {
+        CompletionException e = assertThrows(CompletionException.class, result::join);
+        ProtocolException p = assertInstanceOf(ProtocolException.class, e.getCause());
+        assertEquals(ErrorCode.INVALID_DATA, p.code());
+        return p.getMessage();
     }
 
     @Test

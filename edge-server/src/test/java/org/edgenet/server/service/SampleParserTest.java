@@ -6,9 +6,11 @@ import org.junit.jupiter.api.Test;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SampleParserTest {
     private static SampleStats parse(String text, int chunk) {
@@ -22,10 +24,132 @@ class SampleParserTest {
         return stats;
     }
 
+    /** The error text for {@code text}, checked to be the same at every chunk size. */
     private static String failure(String text) {
-        ProtocolException e = assertThrows(ProtocolException.class, () -> parse(text, 1));
+        String expected = failureAt(text, 1);
+        for (int chunk = 2; chunk <= text.length() + 1; chunk++) {
+            assertEquals(expected, failureAt(text, chunk), "chunk size " + chunk + " of " + text);
+        }
+        return expected;
+    }
+
+    private static String failureAt(String text, int chunk) {
+        ProtocolException e = assertThrows(ProtocolException.class, () -> parse(text, chunk), text);
         assertEquals(ErrorCode.INVALID_DATA, e.code());
         return e.getMessage();
+    }
+
+    /** The outcome of a whole parse as text: its summary, or the error it stopped with. */
+    private static String outcome(String text, int chunk) {
+        try {
+            return parse(text, chunk).summary(0).toString();
+        } catch (ProtocolException e) {
+            return e.code() + " " + e.getMessage();
+        }
+    }
+
+    /**
+     * One valid line, drawn to hit every path: short values (the common case), each length up to
+     * 20 characters, the ends of the range, '+' and '-', and leading zeros.
+     */
+    private static String validLine(SplittableRandom r) {
+        switch (r.nextInt(8)) {
+            case 0:
+                return Long.toString(Long.MIN_VALUE);
+            case 1:
+                return (r.nextBoolean() ? "+" : "") + Long.MAX_VALUE;
+            case 2: {
+                // 1 to 19 digits, so 18-digit (fast) and 19-digit (checked) lines both occur.
+                int digits = 1 + r.nextInt(19);
+                StringBuilder b = new StringBuilder();
+                b.append((char) ('1' + r.nextInt(9)));
+                while (b.length() < digits) {
+                    b.append((char) ('0' + r.nextInt(10)));
+                }
+                String sign = new String[] {"", "-", "+"}[r.nextInt(3)];
+                return digits == 19 && b.compareTo(new StringBuilder("9223372036854775807")) > 0
+                        ? sign + b.substring(1) : sign + b;
+            }
+            case 3:
+                return "0".repeat(1 + r.nextInt(19)) + r.nextInt(10);
+            case 4:
+                return "-" + "0".repeat(r.nextInt(18)) + r.nextInt(10);
+            default:
+                return Long.toString(r.nextInt(1_000_000_000) - (r.nextBoolean() ? 0 : 500_000_000L));
+        }
+    }
+
+    private static String randomFile(SplittableRandom r, int lines) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < lines; i++) {
+            String value = validLine(r);
+            text.append(value.length() > SampleParser.MAX_LINE_LENGTH ? "1" : value);
+            if (i < lines - 1 || r.nextBoolean()) {
+                text.append(r.nextInt(4) == 0 ? "\r\n" : "\n");
+            }
+        }
+        return text.toString();
+    }
+
+    /** The sum and count by the JDK's own parser, independent of the parser under test. */
+    private static void assertMatchesJdk(String text, FileSummary actual) {
+        BigInteger sum = BigInteger.ZERO;
+        long count = 0;
+        for (String line : text.split("\r?\n")) {
+            if (!line.isEmpty()) {
+                sum = sum.add(BigInteger.valueOf(Long.parseLong(line)));
+                count++;
+            }
+        }
+        assertEquals(count, actual.count(), "count of " + text);
+        assertEquals(sum, actual.sum(), "sum of " + text);
+    }
+
+    @Test
+    void randomValidFilesGiveTheSameSummaryAtEveryChunkSize() {
+        SplittableRandom r = new SplittableRandom(9331);
+        for (int file = 0; file < 60; file++) {
+            String text = randomFile(r, 1 + r.nextInt(30));
+            // Chunk size 1 never holds a whole line, so it is read by the state machine alone.
+            String reference = outcome(text, 1);
+            assertMatchesJdk(text, parse(text, 1).summary(0));
+            for (int chunk = 2; chunk <= text.length() + 1; chunk++) {
+                assertEquals(reference, outcome(text, chunk), "chunk size " + chunk + " of " + text);
+            }
+        }
+    }
+
+    @Test
+    void randomBadLinesGiveTheSameErrorAtEveryChunkSize() {
+        String[] bad = {"", "-", "+", "1x", "x", " 5", "5 ", "1.5", "--1", "+-1", "1-", "12\r3", "\r",
+                "9223372036854775808", "-9223372036854775809", "99999999999999999999", "000000000000000000001",
+                "1234567890123456789012", "\u00e9", "\t7"};
+        SplittableRandom r = new SplittableRandom(4100);
+        for (int file = 0; file < 200; file++) {
+            int lines = 1 + r.nextInt(12);
+            int badLine = 1 + r.nextInt(lines);
+            StringBuilder text = new StringBuilder();
+            for (int i = 1; i <= lines; i++) {
+                text.append(i == badLine ? bad[r.nextInt(bad.length)] : validLine(r)).append('\n');
+            }
+            String reference = outcome(text.toString(), 1);
+            assertTrue(reference.startsWith("INVALID_DATA line " + badLine + ": "), reference + " for " + text);
+            for (int chunk = 2; chunk <= text.length() + 1; chunk++) {
+                assertEquals(reference, outcome(text.toString(), chunk), "chunk size " + chunk + " of " + text);
+            }
+        }
+    }
+
+    @Test
+    void eighteenNineteenAndTwentyCharacterLinesAtEveryChunkSize() {
+        String text = "999999999999999999\n-999999999999999999\n1000000000000000000\n"
+                + "-1000000000000000000\n9223372036854775807\n-9223372036854775808\n+922337203685477580\n"
+                + "-000000000000000001\n0000000000000000000\n";
+        String reference = outcome(text, 1);
+        assertMatchesJdk(text, parse(text, 1).summary(0));
+        for (int chunk = 2; chunk <= text.length() + 1; chunk++) {
+            assertEquals(reference, outcome(text, chunk), "chunk size " + chunk);
+        }
     }
 
     @Test
