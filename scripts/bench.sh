@@ -16,7 +16,7 @@ fi
 ulimit -Sn "$hard" 2>/dev/null || echo "Could not raise the open-file limit to $hard; large join sizes may be skipped." >&2
 
 # The bench jar carries the server and the client too, so its staleness covers all modules.
-jar="$(ensure_built_all edge-bench)"
+jar="$(ensure_built edge-bench --all)"
 cd "$root"
 # shellcheck disable=SC2086 # BENCH_JAVA_OPTS holds several words on purpose
 exec java -Xms512m -Xmx2g -XX:+UseG1GC -Djava.awt.headless=true ${BENCH_JAVA_OPTS:-} -jar "$jar" "$@"
