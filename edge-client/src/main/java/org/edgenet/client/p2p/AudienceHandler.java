@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -180,19 +181,31 @@ final class AudienceHandler extends SimpleChannelInboundHandler<DatagramPacket> 
     /** On the disk executor: creates the temp file, then hands back to the event loop. */
     private void open(IncomingTransfer t) {
         try {
+            // Refused up front: a file that cannot fit would fill the disk and then fail anyway.
+            long usable = Files.getFileStore(directory).getUsableSpace();
+            if (t.size > usable) {
+                refuseStorage(t, "the receiver has no room for " + t.size + " bytes",
+                        "not enough disk space (" + t.size + " bytes offered, " + usable + " free)");
+                return;
+            }
             Path temp = TempFiles.create(directory, ".uvf-", ".part");
             FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.READ);
             IncomingFile file = new IncomingFile(temp, ch, disk, written -> afterWrite(t, written));
             ctx.executor().execute(() -> opened(t, file));
         } catch (IOException e) {
-            ctx.executor().execute(() -> {
-                if (transfers.remove(t.key, t)) {
-                    remember(t.key, new Reject(t.key.id(), RejectCode.STORAGE_FAILED, "the receiver cannot store files"));
-                    ctx.flush();
-                    events.receiveFailed(t.fileName, t.presenter, "the file could not be created: " + e.getMessage());
-                }
-            });
+            refuseStorage(t, "the receiver cannot store files", "the file could not be created: " + e.getMessage());
         }
+    }
+
+    /** From the disk executor: ends a transfer that cannot be stored, telling both ends why. */
+    private void refuseStorage(IncomingTransfer t, String toPresenter, String toConsole) {
+        ctx.executor().execute(() -> {
+            if (transfers.remove(t.key, t)) {
+                remember(t.key, new Reject(t.key.id(), RejectCode.STORAGE_FAILED, toPresenter));
+                ctx.flush();
+                events.receiveFailed(t.fileName, t.presenter, toConsole);
+            }
+        });
     }
 
     private void opened(IncomingTransfer t, IncomingFile file) {

@@ -15,6 +15,7 @@ import org.edgenet.common.p2p.Reject;
 import org.edgenet.common.p2p.RejectCode;
 import org.edgenet.common.p2p.UvfCodec;
 import org.edgenet.common.p2p.UvfDatagram;
+import org.edgenet.common.p2p.UvfFormat;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -139,6 +140,20 @@ class AudienceHandlerTest {
         assertTrue(events.nextFailed().reason().contains("name"), "the console hears why");
         receive(encode(offer(10, fileName, presenter)));
         assertEquals(r, sent(), "a repeated offer gets the same answer");
+    }
+
+    @Test
+    void anOfferLargerThanTheFreeDiskSpaceIsRefusedAndNothingIsKept() throws Exception {
+        long free = Files.getFileStore(dir).getUsableSpace();
+        long size = Math.max(free + 1, 1L << 40);
+        Offer offer = new Offer(ID, size, UvfFormat.MAX_PAYLOAD, "cam", "huge.bin");
+
+        receive(encode(offer));
+
+        Reject r = assertInstanceOf(Reject.class, sent(), "answer");
+        assertEquals(RejectCode.STORAGE_FAILED, r.code(), "reject code");
+        assertEquals(List.of(), listing(), "nothing on disk");
+        assertTrue(events.nextFailed().reason().contains("disk space"), "the console hears why");
     }
 
     @Test
