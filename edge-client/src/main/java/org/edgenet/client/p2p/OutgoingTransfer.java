@@ -104,6 +104,11 @@ final class OutgoingTransfer {
     private long minRtt = Long.MAX_VALUE;
     private int reorderMultiple = 1;
     private int highestAcked = -1;
+    // The tally of the ACK being read: how many datagrams it newly acknowledged, and the most
+    // recently sent of them, whose round trip is the RTT sample (unless it was a retransmission).
+    private int newlyAcked;
+    private long newestAckedSentAt;
+    private boolean newestAckedRetransmitted;
 
     private long offerSentAt;
     private boolean offerResent;
@@ -190,17 +195,12 @@ final class OutgoingTransfer {
         }
         long now = System.nanoTime();
         int cum = Math.min(a.cumulative(), nextSeq);
-        int newly = 0;
-        long newestSentAt = Long.MIN_VALUE;
-        boolean newestRetransmitted = true;
+        newlyAcked = 0;
+        newestAckedSentAt = Long.MIN_VALUE;
+        newestAckedRetransmitted = true;
         for (int s = base; s < cum; s++) {
             int i = s % ring;
             if (!acked[i]) {
-                newly++;
-                if (sentAt[i] > newestSentAt) {
-                    newestSentAt = sentAt[i];
-                    newestRetransmitted = retransmitted[i];
-                }
                 ackOne(i, now);
             }
             clear(i);
@@ -215,11 +215,6 @@ final class OutgoingTransfer {
                 int s = cum + 1 + b;
                 int i = s % ring;
                 if (!acked[i]) {
-                    newly++;
-                    if (sentAt[i] > newestSentAt) {
-                        newestSentAt = sentAt[i];
-                        newestRetransmitted = retransmitted[i];
-                    }
                     ackOne(i, now);
                     highestAcked = Math.max(highestAcked, s);
                 }
@@ -227,14 +222,14 @@ final class OutgoingTransfer {
         }
         highestAcked = Math.max(highestAcked, base - 1);
         rwnd = a.window();
-        if (newly > 0) {
-            if (!newestRetransmitted) {
-                rtt.sample(now - newestSentAt);
-                minRtt = Math.min(minRtt, now - newestSentAt);
+        if (newlyAcked > 0) {
+            if (!newestAckedRetransmitted) {
+                rtt.sample(now - newestAckedSentAt);
+                minRtt = Math.min(minRtt, now - newestAckedSentAt);
             }
             rtt.resetBackOff();
-            rackSentAt = Math.max(rackSentAt, newestSentAt);
-            cwnd += cwnd < ssthresh ? newly : (double) newly / cwnd;
+            rackSentAt = Math.max(rackSentAt, newestAckedSentAt);
+            cwnd += cwnd < ssthresh ? newlyAcked : (double) newlyAcked / cwnd;
             cwnd = Math.min(cwnd, ring);
             timerDeadline = now + rtt.rto();
             detectLosses(now);
@@ -275,7 +270,13 @@ final class OutgoingTransfer {
     }
 
     /** Marks datagram at ring index {@code i} delivered and frees its buffer early. */
+    /** Marks slot {@code i} acknowledged and counts it in the tally of the ACK being read. */
     private void ackOne(int i, long now) {
+        newlyAcked++;
+        if (sentAt[i] > newestAckedSentAt) {
+            newestAckedSentAt = sentAt[i];
+            newestAckedRetransmitted = retransmitted[i];
+        }
         if (retransmitted[i] && minRtt != Long.MAX_VALUE && now - sentAt[i] < minRtt) {
             // Acknowledged faster than any round trip: the original arrived, only late. Allow more reordering.
             reorderMultiple = Math.min(16, reorderMultiple + 1);
