@@ -12,7 +12,6 @@ import org.edgenet.common.p2p.Data;
 import org.edgenet.common.p2p.Done;
 import org.edgenet.common.p2p.DropReason;
 import org.edgenet.common.p2p.Fin;
-import org.edgenet.common.p2p.MalformedDatagramException;
 import org.edgenet.common.p2p.Offer;
 import org.edgenet.common.p2p.Reject;
 import org.edgenet.common.p2p.RejectCode;
@@ -102,11 +101,8 @@ final class AudienceHandler extends SimpleChannelInboundHandler<DatagramPacket> 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
         InetSocketAddress from = packet.sender();
-        UvfDatagram d;
-        try {
-            d = UvfCodec.decode(packet.content());
-        } catch (MalformedDatagramException e) {
-            drops.drop(e.reason(), from, e.getMessage());
+        UvfDatagram d = drops.decodeOrDrop(packet);
+        if (d == null) {
             return;
         }
         TransferKey key = new TransferKey(from, d.transferId());

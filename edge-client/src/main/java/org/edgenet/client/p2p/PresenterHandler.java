@@ -7,9 +7,7 @@ import org.edgenet.common.p2p.Accept;
 import org.edgenet.common.p2p.Ack;
 import org.edgenet.common.p2p.Done;
 import org.edgenet.common.p2p.DropReason;
-import org.edgenet.common.p2p.MalformedDatagramException;
 import org.edgenet.common.p2p.Reject;
-import org.edgenet.common.p2p.UvfCodec;
 import org.edgenet.common.p2p.UvfDatagram;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,11 +67,8 @@ final class PresenterHandler extends SimpleChannelInboundHandler<DatagramPacket>
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
         InetSocketAddress from = packet.sender();
-        UvfDatagram d;
-        try {
-            d = UvfCodec.decode(packet.content());
-        } catch (MalformedDatagramException e) {
-            drops.drop(e.reason(), from, e.getMessage());
+        UvfDatagram d = drops.decodeOrDrop(packet);
+        if (d == null) {
             return;
         }
         OutgoingTransfer t = transfers.get(d.transferId());
