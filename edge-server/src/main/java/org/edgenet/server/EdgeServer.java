@@ -26,9 +26,12 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -72,6 +75,10 @@ public final class EdgeServer implements AutoCloseable {
         EventLoopGroup boss = null;
         EventLoopGroup workers = null;
         try {
+            // Before any file is opened: a second server in the same place must change nothing.
+            for (Path dir : workingDirectories(config)) {
+                opened.add(DirectoryLock.acquire(dir));
+            }
             FileDeviceRegistry registry = open(opened, () -> FileDeviceRegistry.open(config.deviceLog(), config.clock(),
                     config.zone()), config.deviceLog());
             ActivityLog uploads = open(opened, () -> ActivityLog.open(config.uploadLog()), config.uploadLog());
@@ -108,7 +115,7 @@ public final class EdgeServer implements AutoCloseable {
             } catch (Exception e) {
                 throw bindFailure(config, e);
             }
-            // The port is ours, so no other server is using these files: start them afresh.
+            // The directories are ours (locked above), so no other server uses these files: start afresh.
             try {
                 registry.clear();
                 data.removeLeftoverUploads();
@@ -129,6 +136,17 @@ public final class EdgeServer implements AutoCloseable {
             closeAll(opened);
             throw e;
         }
+    }
+
+    /** Every directory the server writes in; each is claimed with a {@link DirectoryLock}. */
+    static Set<Path> workingDirectories(ServerConfig config) {
+        Set<Path> dirs = new LinkedHashSet<>();
+        for (Path file : List.of(config.deviceLog(), config.uploadLog(), config.deletionLog())) {
+            Path parent = file.toAbsolutePath().normalize().getParent();
+            dirs.add(parent);
+        }
+        dirs.add(config.dataDir().toAbsolutePath().normalize());
+        return dirs;
     }
 
     private interface Opener<T> {

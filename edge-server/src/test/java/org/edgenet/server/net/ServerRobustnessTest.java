@@ -279,18 +279,41 @@ class ServerRobustnessTest {
     }
 
     @Test
-    void aSecondServerOnTheSamePortFailsWithOneClearLine() throws Exception {
+    void aSecondServerOnTheSamePortFailsWithOneClearLine(@TempDir Path elsewhere) throws Exception {
+        start(config());
+        try (RawClient c = joined("supersmartwatch", "comp9331")) {
+            Files.writeString(elsewhere.resolve("credentials.txt"), TestServices.CREDENTIALS);
+            ServerConfig samePort = ServerConfig.in(elsewhere).withPort(server.port())
+                    .withBindAddress(InetAddress.getLoopbackAddress());
+
+            Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> EdgeServer.start(samePort));
+
+            assertTrue(e.getMessage().contains("already in use"), e.getMessage());
+            c.send(new ListActive());
+            assertInstanceOf(ActiveDevices.class, c.receive(), "the first server still serves");
+        } catch (EOFException unexpected) {
+            fail("first server stopped serving");
+        }
+    }
+
+    @Test
+    void aSecondServerInTheSameDirectoryIsRefusedAndChangesNothing() throws Exception {
         start(config());
         try (RawClient c = joined("supersmartwatch", "comp9331")) {
             String deviceLog = Files.readString(dir.resolve("edge-device-log.txt"));
-            // Same port and the same files, as when a server is started twice by mistake.
-            ServerConfig same = config().withPort(server.port());
+            Path upload = Files.createDirectories(dir.resolve("data/supersmartwatch"))
+                    .resolve(".upload-1-inprogress.tmp");
+            Files.writeString(upload, "1\n");
+            // Another port, the same files: what an operator's second start by mistake does.
+            ServerConfig sameFiles = config().withPort(0);
 
-            Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> EdgeServer.start(same));
+            Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> EdgeServer.start(sameFiles));
 
-            assertTrue(e.getMessage().contains("already in use"), e.getMessage());
+            assertTrue(e.getMessage().matches("Another EdgeNet server \\(pid \\d+\\) is using the directory .*"),
+                    e.getMessage());
             assertEquals(deviceLog, Files.readString(dir.resolve("edge-device-log.txt")),
                     "the running server's device log is untouched");
+            assertTrue(Files.exists(upload), "the running server's upload in progress is untouched");
             c.send(new ListActive());
             assertInstanceOf(ActiveDevices.class, c.receive(), "the first server still serves");
         } catch (EOFException unexpected) {
