@@ -28,6 +28,7 @@ import java.net.UnknownHostException;
 import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +45,8 @@ public final class ClientMain implements Callable<Integer> {
 
     /** Exit code for start-up failures; picocli uses 2 for bad arguments. */
     static final int FAILED = 1;
+    /** A day: longer than any reply can sensibly take. */
+    static final int MAX_REPLY_TIMEOUT_SECONDS = 86_400;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "<server_host>", description = "server host name or IP address")
     String hostArgument;
@@ -67,6 +70,11 @@ public final class ClientMain implements Callable<Integer> {
     @Option(names = "--dir", paramLabel = "<dir>", defaultValue = ".",
             description = "directory of the device's files (EDG, UED, UVF); default: the working directory")
     Path dir;
+
+    @Option(names = "--reply-timeout", paramLabel = "<seconds>", defaultValue = "30",
+            description = "how long to wait for a reply before asking whether to keep waiting; 0 waits for ever"
+                    + " (default: ${DEFAULT-VALUE})")
+    String replyTimeoutOption;
 
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -107,6 +115,7 @@ public final class ClientMain implements Callable<Integer> {
         String host = pick("server host", hostArgument, hostOption);
         int serverPort = port("server port", pick("server port", portArgument, portOption));
         int udpPort = port("UDP port", pick("UDP port", udpPortArgument, udpPortOption));
+        Duration replyTimeout = replyTimeout(replyTimeoutOption);
         if (!Files.isDirectory(dir)) {
             throw new StartupException("The client directory " + dir + " does not exist");
         }
@@ -128,7 +137,7 @@ public final class ClientMain implements Callable<Integer> {
             log.info("Connected to the server at {}:{}, listening on UDP {}, files in {}",
                     host, serverPort, udpPort, dir.toAbsolutePath().normalize());
             try {
-                return new Console(client, peerNode::send, udpPort, dir, input(), terminal).run();
+                return new Console(client, peerNode::send, udpPort, dir, input(), terminal, replyTimeout).run();
             } finally {
                 client.close();
             }
@@ -193,6 +202,17 @@ public final class ClientMain implements Callable<Integer> {
             // Reported below with the range.
         }
         throw new StartupException("Invalid " + what + ": " + value + ". A port is an integer between 1 and 65535");
+    }
+
+    private static Duration replyTimeout(String value) {
+        if (value.matches("\\d{1,5}")) {
+            int seconds = Integer.parseInt(value);
+            if (seconds <= MAX_REPLY_TIMEOUT_SECONDS) {
+                return Duration.ofSeconds(seconds);
+            }
+        }
+        throw new StartupException("Invalid reply time-out: " + value + ". It is a whole number of seconds from 0"
+                + " (wait for ever) to " + MAX_REPLY_TIMEOUT_SECONDS);
     }
 
     /** A start-up problem the user can fix; its message is the whole story. */

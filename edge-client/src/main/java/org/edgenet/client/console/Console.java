@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -29,6 +30,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.random.RandomGenerator;
 
 /**
@@ -55,6 +58,7 @@ public final class Console {
     private final ConsoleInput input;
     private final Terminal terminal;
     private final DataGenerator generator;
+    private final Duration replyTimeout;
     private final Set<CompletableFuture<?>> transfers = ConcurrentHashMap.newKeySet();
     /** Reads input on its own thread so that a server that goes away is noticed at the prompt. */
     private final ExecutorService reader = Executors.newSingleThreadExecutor(r -> {
@@ -64,12 +68,21 @@ public final class Console {
     });
     private String device;
 
-    public Console(ServerLink server, PeerSender peers, int udpPort, Path dir, ConsoleInput input, Terminal terminal) {
-        this(server, peers, udpPort, dir, input, terminal, RandomGenerator.getDefault());
+    /**
+     * @param replyTimeout how long the server may owe a reply before the user is asked whether to
+     *                     keep waiting; zero waits for ever
+     */
+    public Console(ServerLink server, PeerSender peers, int udpPort, Path dir, ConsoleInput input, Terminal terminal,
+                   Duration replyTimeout) {
+        this(server, peers, udpPort, dir, input, terminal, replyTimeout, RandomGenerator.getDefault());
     }
 
     Console(ServerLink server, PeerSender peers, int udpPort, Path dir, ConsoleInput input, Terminal terminal,
-            RandomGenerator random) {
+            Duration replyTimeout, RandomGenerator random) {
+        if (replyTimeout.isNegative()) {
+            throw new IllegalArgumentException("replyTimeout must not be negative: " + replyTimeout);
+        }
+        this.replyTimeout = replyTimeout;
         this.server = server;
         this.peers = peers;
         this.udpPort = udpPort;
@@ -97,6 +110,9 @@ public final class Console {
                     return 0;
                 }
             }
+        } catch (GaveUp e) {
+            server.close();
+            return 1;
         } catch (ServerGone e) {
             terminal.say("The server closed the connection.");
             server.close();
@@ -474,10 +490,36 @@ public final class Console {
         return Optional.ofNullable(line.join());
     }
 
-    /** The reply of a request; {@link ServerError} when the server refused it. */
+    /**
+     * The reply of a request; {@link ServerError} when the server refused it. When the server has
+     * owed the reply for longer than the time-out, the user decides whether to wait on.
+     */
     private <T> T await(CompletableFuture<T> future) throws ServerGone {
         try {
-            return future.get();
+            if (replyTimeout.isZero()) {
+                return future.get();
+            }
+            while (true) {
+                Duration owed = server.waitingForReply();
+                Duration left = replyTimeout.minus(owed);
+                if (!left.isNegative() && !left.isZero()) {
+                    try {
+                        return future.get(left.toNanos(), TimeUnit.NANOSECONDS);
+                    } catch (TimeoutException e) {
+                        // Owed that long, or still sending (a long UED): look again.
+                        continue;
+                    }
+                }
+                if (future.isDone()) {
+                    return future.get();
+                }
+                keepWaitingOrQuit(owed);
+                // The question may have taken a while; the reply may be here by now.
+                if (future.isDone()) {
+                    return future.get();
+                }
+                awaitAnotherTimeout(future);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ServerGone();
@@ -498,6 +540,42 @@ public final class Console {
         }
     }
 
+    /** After the user chose to wait: one more full time-out before asking again. */
+    private void awaitAnotherTimeout(CompletableFuture<?> future) throws InterruptedException {
+        try {
+            future.get(replyTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            // The caller looks at the future again.
+        }
+    }
+
+    /**
+     * Asks whether to go on waiting for a reply the server owes; returns when the user wants to,
+     * throws {@link GaveUp} when not. Piped input has nobody to ask, so it gives up at once.
+     */
+    private void keepWaitingOrQuit(Duration owed) throws ServerGone {
+        String waited = "The server has not answered for " + owed.toSeconds() + " s.";
+        log.warn("No reply from the server for {} s", owed.toSeconds());
+        if (!input.interactive()) {
+            terminal.say(waited + " Disconnecting.");
+            throw new GaveUp();
+        }
+        terminal.say(waited);
+        while (true) {
+            terminal.ask("Keep waiting (W) or quit (Q)? ");
+            Optional<String> answer = nextLine(false);
+            String a = answer.map(String::strip).orElse("Q").toUpperCase(Locale.ROOT);
+            if (a.equals("W") || a.equals("WAIT")) {
+                return;
+            }
+            if (a.equals("Q") || a.equals("QUIT")) {
+                terminal.say("Disconnected from the server.");
+                throw new GaveUp();
+            }
+            terminal.say("Please answer W to keep waiting or Q to quit.");
+        }
+    }
+
     private static String describe(Throwable failure) {
         Throwable t = failure;
         while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
@@ -508,9 +586,13 @@ public final class Console {
     }
 
     /** The connection to the server ended while the console needed it. */
-    private static final class ServerGone extends Exception {
+    private static class ServerGone extends Exception {
         ServerGone() {
             super(null, null, false, false);
         }
+    }
+
+    /** The user (or a script's end) chose not to wait for the server any longer; already said. */
+    private static final class GaveUp extends ServerGone {
     }
 }

@@ -11,6 +11,11 @@ public interface ConsoleInput {
     /** A password: not echoed on a terminal, an ordinary line from a script. Null at the end. */
     String readPassword() throws IOException;
 
+    /** True when a person types the lines and can answer a question; false for scripts. */
+    default boolean interactive() {
+        return false;
+    }
+
     /** Lines from a reader, e.g. piped standard input or a test script. */
     static ConsoleInput of(BufferedReader reader) {
         return new ConsoleInput() {
@@ -29,6 +34,11 @@ public interface ConsoleInput {
     /** An interactive terminal: passwords are read without echo. */
     static ConsoleInput of(java.io.Console console) {
         return new ConsoleInput() {
+            @Override
+            public boolean interactive() {
+                return true;
+            }
+
             @Override
             public String readLine() {
                 return console.readLine();

@@ -37,6 +37,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -162,6 +163,11 @@ public final class EdgeClient implements ServerLink, AutoCloseable {
     @Override
     public CompletableFuture<Left> leave() {
         return send(new Leave(), Left.class, Function.identity());
+    }
+
+    @Override
+    public Duration waitingForReply() {
+        return responses.waitingForReply();
     }
 
     @Override

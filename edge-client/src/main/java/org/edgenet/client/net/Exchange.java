@@ -34,6 +34,11 @@ abstract class Exchange<T> {
         result.completeExceptionally(cause);
     }
 
+    /** The whole request is on the wire: from now on the server owes the reply. */
+    protected final void requestSent() {
+        owner.requestSent(this);
+    }
+
     /** Frees the connection for the next request, then completes the future. */
     protected final void succeed(T value) {
         owner.settled(this);

@@ -21,7 +21,13 @@ final class ReplyExchange<R extends Message, T> extends Exchange<T> {
 
     @Override
     protected void start(ChannelHandlerContext ctx) {
-        ctx.writeAndFlush(request).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        ctx.writeAndFlush(request).addListener((ChannelFutureListener) f -> {
+            if (f.isSuccess()) {
+                requestSent();
+            } else {
+                f.channel().close();
+            }
+        });
     }
 
     @Override

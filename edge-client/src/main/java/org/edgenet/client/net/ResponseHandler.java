@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Queue;
 
@@ -28,6 +29,12 @@ final class ResponseHandler extends ChannelInboundHandlerAdapter {
     private ConnectionLostException closed;
     /** Why the connection is going down, when we know: the server's fatal error or a bad frame. */
     private Throwable closeReason;
+    /**
+     * When the current request was fully sent, on the event loop's ticker; {@link #NOT_WAITING}
+     * while there is none or it is still being sent. Read by the console's thread.
+     */
+    private volatile long sentAtNanos = NOT_WAITING;
+    private static final long NOT_WAITING = Long.MIN_VALUE;
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
@@ -50,7 +57,20 @@ final class ResponseHandler extends ChannelInboundHandlerAdapter {
     void settled(Exchange<?> exchange) {
         if (current == exchange) {
             current = null;
+            sentAtNanos = NOT_WAITING;
         }
+    }
+
+    void requestSent(Exchange<?> exchange) {
+        if (current == exchange) {
+            sentAtNanos = ctx.executor().ticker().nanoTime();
+        }
+    }
+
+    /** How long the server has owed the reply to the request in flight; zero when it owes none. */
+    Duration waitingForReply() {
+        long sent = sentAtNanos;
+        return sent == NOT_WAITING ? Duration.ZERO : Duration.ofNanos(ctx.executor().ticker().nanoTime() - sent);
     }
 
     void startNext() {
@@ -113,6 +133,7 @@ final class ResponseHandler extends ChannelInboundHandlerAdapter {
         closed = new ConnectionLostException("the connection to the server is closed", closeReason);
         Exchange<?> interrupted = current;
         current = null;
+        sentAtNanos = NOT_WAITING;
         if (interrupted != null) {
             interrupted.abandon(closed);
         }

@@ -11,6 +11,7 @@ import org.edgenet.common.message.Peer;
 import org.edgenet.common.message.Uploaded;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -35,6 +36,12 @@ public interface ServerLink {
     CompletableFuture<Peer> lookupPeer(String device);
 
     CompletableFuture<Left> leave();
+
+    /**
+     * How long the server has owed the reply to the request in flight, counted from when the
+     * request was fully sent (for UED, from the end of the file); zero when no reply is owed.
+     */
+    Duration waitingForReply();
 
     /** Completes when the connection is closed, by either side. */
     CompletableFuture<Void> closeFuture();

@@ -30,6 +30,7 @@ final class UploadExchange extends Exchange<Uploaded> {
                 return;
             }
             streamWritten = true;
+            requestSent();
             settleIfDone();
         });
     }

@@ -25,7 +25,12 @@ class ClientMainTest {
     private final StringWriter err = new StringWriter();
 
     private int run(String... args) {
-        CommandLine cmd = ClientMain.commandLine(new ClientMain(new ByteArrayInputStream(new byte[0])));
+        return runWithInput("", args);
+    }
+
+    private int runWithInput(String input, String... args) {
+        CommandLine cmd = ClientMain.commandLine(new ClientMain(
+                new ByteArrayInputStream(input.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
         cmd.setOut(new PrintWriter(out, true));
         cmd.setErr(new PrintWriter(err, true));
         return cmd.execute(args);
@@ -118,8 +123,32 @@ class ClientMainTest {
     void printsHelpNamingThePositionalArguments() {
         assertEquals(0, run("--help"), "exit 0");
         for (String name : new String[] {"<server_host>", "<server_port>", "<client_udp_server_port>",
-                "--host", "--port", "--udp-port", "--dir"}) {
+                "--host", "--port", "--udp-port", "--dir", "--reply-timeout"}) {
             assertTrue(out.toString().contains(name), "help mentions " + name);
+        }
+    }
+
+    @Test
+    void refusesAReplyTimeoutThatIsNotWholeSeconds() {
+        assertOneLineError("Invalid reply time-out: 2.5. It is a whole number of seconds from 0 (wait for ever)"
+                + " to 86400", run("127.0.0.1", "4000", "8000", "--reply-timeout", "2.5"));
+    }
+
+    @Test
+    void givesUpOnAServerThatAcceptsButNeverAnswers() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             DatagramSocket probe = new DatagramSocket(0)) {
+            int udpPort = probe.getLocalPort();
+            probe.close();
+
+            int code = runWithInput("supersmartwatch\ncomp9331\nAED\n", "127.0.0.1",
+                    Integer.toString(silent.getLocalPort()), Integer.toString(udpPort), "--dir", dir.toString(),
+                    "--reply-timeout", "1");
+
+            assertEquals(1, code, "giving up exits 1");
+            assertEquals("Username: Password: The server has not answered for 1 s. Disconnecting."
+                    + System.lineSeparator(), out.toString(), "what the user sees");
+            assertEquals("", err.toString(), "no error output");
         }
     }
 }

@@ -16,6 +16,7 @@ import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -31,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ConsoleTest {
     private static final String PROMPT = Terminal.COMMAND_PROMPT;
     private static final String LOGIN = "supersmartwatch\ncomp9331\n";
+    private static final Duration REPLY_TIMEOUT = Duration.ofSeconds(30);
 
     @TempDir
     Path dir;
@@ -48,7 +50,7 @@ class ConsoleTest {
         StringWriter out = new StringWriter();
         Console console = new Console(server, peers, 8000, dir,
                 ConsoleInput.of(new BufferedReader(new StringReader(script))),
-                new Terminal(new PrintWriter(out)), new Random(7));
+                new Terminal(new PrintWriter(out)), REPLY_TIMEOUT, new Random(7));
         exitCode = console.run();
         return out.toString();
     }
@@ -345,7 +347,7 @@ class ConsoleTest {
             }
         };
         StringWriter out = new StringWriter();
-        Console console = new Console(server, peers, 8000, dir, input, new Terminal(new PrintWriter(out)));
+        Console console = new Console(server, peers, 8000, dir, input, new Terminal(new PrintWriter(out)), REPLY_TIMEOUT);
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(console::run);
 
         assertTrue(atCommandPrompt.await(10, TimeUnit.SECONDS), "the console reaches the prompt");
@@ -353,5 +355,92 @@ class ConsoleTest {
 
         assertEquals(1, exit.get(10, TimeUnit.SECONDS), "non-zero exit");
         assertTrue(out.toString().endsWith(PROMPT + "\nThe server closed the connection.\n"), out.toString());
+    }
+
+    /** Lines from a list for a person at a terminal; {@code onLine} sees each line as it is read. */
+    private static ConsoleInput person(List<String> lines, java.util.function.Consumer<String> onLine) {
+        List<String> left = new ArrayList<>(lines);
+        return new ConsoleInput() {
+            @Override
+            public boolean interactive() {
+                return true;
+            }
+
+            @Override
+            public synchronized String readLine() {
+                if (left.isEmpty()) {
+                    return null;
+                }
+                String line = left.remove(0);
+                onLine.accept(line);
+                return line;
+            }
+
+            @Override
+            public String readPassword() {
+                return readLine();
+            }
+        };
+    }
+
+    private String runAsPerson(ConsoleInput input) {
+        StringWriter out = new StringWriter();
+        Console console = new Console(server, peers, 8000, dir, input, new Terminal(new PrintWriter(out)),
+                REPLY_TIMEOUT, new Random(7));
+        exitCode = console.run();
+        return out.toString();
+    }
+
+    @Test
+    void aScriptGivesUpOnAServerThatOwesAReplyLongerThanTheTimeout() {
+        server.pendingActive = new CompletableFuture<>();
+        server.owed = Duration.ofSeconds(31);
+
+        String[] answers = answers("AED\nDTE 1\n");
+
+        assertEquals(List.of("The server has not answered for 31 s. Disconnecting."), List.of(answers),
+                "one line, and nothing after it");
+        assertEquals(1, exitCode, "giving up exits 1");
+        assertTrue(server.closed.isDone(), "the connection is closed");
+        assertFalse(server.requests().contains("Delete 1"), "the script's next command is not run");
+    }
+
+    @Test
+    void aPersonWhoKeepsWaitingGetsTheReplyWhenItComes() {
+        server.pendingActive = new CompletableFuture<>();
+        server.owed = Duration.ofSeconds(45);
+        DeviceInfo late = new DeviceInfo("superwristband", "10.0.0.5", 9000, "30 September 2022 10:32:00");
+
+        String out = runAsPerson(person(List.of("supersmartwatch", "comp9331", "AED", "W", "OUT"), line -> {
+            if (line.equals("W")) {
+                server.owed = Duration.ZERO;
+                server.pendingActive.complete(List.of(late));
+            }
+        }));
+
+        assertTrue(out.contains("The server has not answered for 45 s.\nKeep waiting (W) or quit (Q)? "
+                + "superwristband, 10.0.0.5, 9000, active since 30 September 2022 10:32:00.\n"), out);
+        assertEquals(0, exitCode, "OUT after the reply exits 0");
+    }
+
+    @Test
+    void aPersonWhoQuitsIsDisconnectedWithExitCodeOne() {
+        server.pendingActive = new CompletableFuture<>();
+        server.owed = Duration.ofSeconds(30);
+
+        String out = runAsPerson(person(List.of("supersmartwatch", "comp9331", "AED", "maybe", "q"), line -> { }));
+
+        assertTrue(out.endsWith("The server has not answered for 30 s.\nKeep waiting (W) or quit (Q)? "
+                + "Please answer W to keep waiting or Q to quit.\nKeep waiting (W) or quit (Q)? "
+                + "Disconnected from the server.\n"), out);
+        assertEquals(1, exitCode, "quitting exits 1");
+        assertTrue(server.closed.isDone(), "the connection is closed");
+    }
+
+    @Test
+    void aReplyWithinTheTimeoutAsksNothing() {
+        server.owed = Duration.ofSeconds(29);
+
+        assertAnswers("AED\n", "no other active edge devices");
     }
 }

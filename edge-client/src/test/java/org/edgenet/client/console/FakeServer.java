@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -38,6 +39,10 @@ final class FakeServer implements ServerLink {
     List<DeviceInfo> active = List.of();
     ServerError uploadRefusal;
     final CompletableFuture<Void> closed = new CompletableFuture<>();
+    /** When set, AED is answered only when the test completes this future. */
+    CompletableFuture<List<DeviceInfo>> pendingActive;
+    /** What {@link #waitingForReply()} reports: how long the server has owed a reply. */
+    volatile Duration owed = Duration.ZERO;
 
     @Override
     public synchronized CompletableFuture<LoginStatus> login(String device, String password) {
@@ -58,6 +63,9 @@ final class FakeServer implements ServerLink {
     @Override
     public synchronized CompletableFuture<List<DeviceInfo>> listActive() {
         requests.add("ListActive");
+        if (pendingActive != null) {
+            return pendingActive;
+        }
         return CompletableFuture.completedFuture(active);
     }
 
@@ -115,6 +123,11 @@ final class FakeServer implements ServerLink {
         requests.add("Leave");
         closed.complete(null);
         return CompletableFuture.completedFuture(new Left("device"));
+    }
+
+    @Override
+    public Duration waitingForReply() {
+        return owed;
     }
 
     @Override

@@ -19,6 +19,7 @@ import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -52,7 +53,8 @@ class ConsoleIntegrationTest {
         EdgeClient client = await(live.connect());
         StringWriter out = new StringWriter();
         Console console = new Console(client, peers, 8123, clientDir,
-                ConsoleInput.of(new BufferedReader(new StringReader(script))), new Terminal(new PrintWriter(out)));
+                ConsoleInput.of(new BufferedReader(new StringReader(script))), new Terminal(new PrintWriter(out)),
+                Duration.ofSeconds(30));
         assertEquals(0, console.run(), "OUT exits 0");
         return out.toString();
     }

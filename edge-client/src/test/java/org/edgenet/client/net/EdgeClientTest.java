@@ -296,4 +296,19 @@ class EdgeClientTest {
             }
         }
     }
+
+    @Test
+    void countsHowLongTheServerHasOwedTheReplySinceTheRequestWentOut() throws Exception {
+        channel.freezeTime();
+        assertEquals(java.time.Duration.ZERO, client.waitingForReply(), "nothing owed before a request");
+
+        CompletableFuture<List<DeviceInfo>> active = client.listActive();
+        channel.runPendingTasks();
+        channel.advanceTimeBy(31, java.util.concurrent.TimeUnit.SECONDS);
+
+        assertEquals(java.time.Duration.ofSeconds(31), client.waitingForReply(), "owed since it was sent");
+        reply(new ActiveDevices(List.of()));
+        assertEquals(List.of(), active.get(), "answered");
+        assertEquals(java.time.Duration.ZERO, client.waitingForReply(), "nothing owed after the reply");
+    }
 }
