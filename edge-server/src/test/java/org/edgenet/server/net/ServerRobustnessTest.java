@@ -17,6 +17,7 @@ import org.edgenet.common.message.ListActive;
 import org.edgenet.common.message.Login;
 import org.edgenet.common.message.LoginReply;
 import org.edgenet.common.message.LoginStatus;
+import org.edgenet.common.format.DeviceNames;
 import org.edgenet.common.message.Message;
 import org.edgenet.common.message.MessageCodec;
 import org.edgenet.common.message.RegisterUdp;
@@ -63,7 +64,11 @@ class ServerRobustnessTest {
     }
 
     private EdgeServer start(ServerConfig config) throws Exception {
-        Files.writeString(dir.resolve("credentials.txt"), TestServices.CREDENTIALS);
+        return start(config, TestServices.CREDENTIALS);
+    }
+
+    private EdgeServer start(ServerConfig config, String credentials) throws Exception {
+        Files.writeString(dir.resolve("credentials.txt"), credentials);
         server = EdgeServer.start(config);
         return server;
     }
@@ -296,5 +301,23 @@ class ServerRobustnessTest {
         } catch (EOFException unexpected) {
             fail("first server stopped serving");
         }
+    }
+
+    @Test
+    void aNameOfTheLongestLengthJoinsUploadsAndComputesWithTheLargestFileId() throws Exception {
+        String longest = "d".repeat(DeviceNames.MAX_BYTES);
+        start(config(), longest + " pw\n");
+        long fileId = Long.MAX_VALUE;
+        try (RawClient c = joined(longest, "pw")) {
+            c.send(new UploadBegin(fileId));
+            c.send(new UploadChunk(Unpooled.copiedBuffer("1\n2\n3\n", StandardCharsets.US_ASCII)));
+            c.send(new UploadEnd());
+            assertEquals(new Uploaded(fileId, 3), c.receive());
+            c.send(new Compute(fileId, Operation.SUM));
+            assertEquals(new Computed(fileId, Operation.SUM, "6"), c.receive());
+        }
+        Path stored = dir.resolve("data").resolve(longest).resolve(longest + "-" + fileId + ".txt");
+        assertEquals("1\n2\n3\n", Files.readString(stored));
+        assertTrue(Files.exists(stored.resolveSibling(stored.getFileName() + ".stats")), "the summary beside it");
     }
 }
