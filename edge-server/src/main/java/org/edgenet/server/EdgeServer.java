@@ -10,7 +10,9 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.concurrent.Ticker;
 import org.edgenet.server.net.CommandHandler;
+import org.edgenet.server.net.LogLimiter;
 import org.edgenet.server.net.ServerInitializer;
 import org.edgenet.server.service.ActivityLog;
 import org.edgenet.server.service.CredentialStore;
@@ -50,16 +52,18 @@ public final class EdgeServer implements AutoCloseable {
     private final Channel listener;
     /** Closed in reverse order of opening, after the event loops stop. */
     private final List<AutoCloseable> services;
+    private final LogLimiter logLimiter;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private EdgeServer(EventLoopGroup boss, EventLoopGroup workers, ChannelGroup channels, Channel listener,
-                       List<AutoCloseable> services) {
+                       List<AutoCloseable> services, LogLimiter logLimiter) {
         this.boss = boss;
         this.workers = workers;
         this.channels = channels;
         this.listener = listener;
         this.services = services;
+        this.logLimiter = logLimiter;
     }
 
     /**
@@ -98,6 +102,9 @@ public final class EdgeServer implements AutoCloseable {
 
             boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
             workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+            LogLimiter logLimiter = new LogLimiter(Ticker.systemTicker());
+            // Summaries of ended windows go out within a second, also when no further event comes.
+            boss.scheduleAtFixedRate(logLimiter::flush, 1, 1, TimeUnit.SECONDS);
             ChannelGroup channels = new DefaultChannelGroup("devices", GlobalEventExecutor.INSTANCE);
             ServerBootstrap b = new ServerBootstrap()
                     .group(boss, workers)
@@ -107,7 +114,7 @@ public final class EdgeServer implements AutoCloseable {
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childHandler(new ServerInitializer(config.limits(), config.loginTimeout(), services,
-                            CommandHandler.factory(services), channels));
+                            CommandHandler.factory(services), channels, logLimiter));
             InetSocketAddress address = new InetSocketAddress(config.bindAddress(), config.port());
             Channel listener;
             try {
@@ -125,7 +132,7 @@ public final class EdgeServer implements AutoCloseable {
                         + ": " + reason(e), e);
             }
             listener.config().setAutoRead(true);
-            return new EdgeServer(boss, workers, channels, listener, opened);
+            return new EdgeServer(boss, workers, channels, listener, opened, logLimiter);
         } catch (Exception e) {
             if (workers != null) {
                 workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
@@ -212,6 +219,7 @@ public final class EdgeServer implements AutoCloseable {
             workers.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly();
             boss.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly();
             closeAll(services);
+            logLimiter.flushAll();
             log.info("Server stopped");
         } finally {
             stopped.countDown();

@@ -1,6 +1,7 @@
 package org.edgenet.client.console;
 
 import org.edgenet.client.net.ServerError;
+import org.edgenet.common.format.DeviceNames;
 import org.edgenet.common.message.DeviceInfo;
 import org.edgenet.common.message.LoginStatus;
 import org.edgenet.common.message.Peer;
@@ -188,6 +189,17 @@ class ConsoleTest {
         for (String line : lines) {
             assertTrue(line.matches("\\d+"), "an integer per line: " + line);
         }
+    }
+
+    @Test
+    void theLongestNameAndTheLargestFileIdMakeAFileTheDeviceCanWrite() throws IOException {
+        String longest = "d".repeat(DeviceNames.MAX_BYTES);
+        String file = longest + "-" + Long.MAX_VALUE + ".txt";
+
+        String out = run(longest + "\npw\nEDG " + Long.MAX_VALUE + " 3\nOUT\n");
+
+        assertTrue(out.contains("data generation done: 3 data samples written to " + file + "\n"), out);
+        assertEquals(3, Files.readAllLines(dir.resolve(file)).size(), "written through its temp file");
     }
 
     @Test

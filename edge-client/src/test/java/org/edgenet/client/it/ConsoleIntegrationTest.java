@@ -1,5 +1,9 @@
 package org.edgenet.client.it;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import org.edgenet.client.console.Console;
 import org.edgenet.client.console.ConsoleInput;
 import org.edgenet.client.console.PeerSender;
@@ -11,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 import java.io.BufferedReader;
 import java.io.PrintWriter;
@@ -27,6 +32,8 @@ import java.util.concurrent.TimeUnit;
 import static org.edgenet.client.it.LiveServer.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A scripted user at the console of a device talking to a real server. */
 class ConsoleIntegrationTest {
@@ -129,6 +136,36 @@ class ConsoleIntegrationTest {
                     "Uploading test.mp4 to uav-camera in the background",
                     "test.mp4 has been uploaded",
                     "Bye, supersmartwatch!"), lines, "the presenter's transcript");
+        }
+    }
+
+    @Test
+    void aPasswordTypedAsTheNameOrAWrongOneReachesNeitherTheServerNorTheDeviceLog() throws Exception {
+        Logger all = (Logger) LoggerFactory.getLogger("org.edgenet");
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.start();
+        Level level = all.getLevel();
+        all.addAppender(appender);
+        all.setLevel(Level.INFO);
+        all.setAdditive(false);
+        List<String> lines;
+        try {
+            session("comp9331\nsupersmartwatch\nsupersmartwatch\nSecret-typo1\ncomp9331\nOUT\n",
+                    (address, file, presenter, audience) -> CompletableFuture.completedFuture(null));
+            synchronized (appender) {
+                lines = appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+            }
+        } finally {
+            all.detachAppender(appender);
+            all.setLevel(level);
+            all.setAdditive(true);
+        }
+
+        assertTrue(lines.stream().anyMatch(l -> l.matches("Login failed from 127\\.0\\.0\\.1: unknown device name \\(ref [0-9a-f]{8}\\)")),
+                "the unknown name is logged as a reference: " + lines);
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("supersmartwatch joined from 127.0.0.1")), "then the join: " + lines);
+        for (String line : lines) {
+            assertFalse(line.contains("comp9331") || line.contains("Secret-typo1"), line);
         }
     }
 }

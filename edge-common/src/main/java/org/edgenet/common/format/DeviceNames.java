@@ -5,10 +5,20 @@ import java.util.regex.Pattern;
 
 /**
  * What a device name may be. Names become parts of file names on the server and on devices, so
- * they are limited to characters that are safe in a path component on every platform.
+ * they are limited to characters that are safe in a path component on every platform, and to a
+ * length that leaves room for the rest of the longest file name built from them.
  */
 public final class DeviceNames {
-    public static final int MAX_BYTES = 255;
+    /**
+     * The longest name, in bytes (names are ASCII, so also in characters). A path component holds
+     * at most 255 bytes on common file systems; the longest one built from a name of n bytes is the
+     * device's temp file for EDG, {@code .<name>-<fileID>.txt.<random>.tmp}: 1 + n + 1 + 19 (the
+     * digits of the largest file ID) + 4 + 1 + 13 (a random long in base 36) + 4 = n + 43 bytes, so
+     * n may be up to 212. The server's longest, the summary sidecar
+     * {@code <name>-<fileID>.txt.stats}, is n + 30; its temp files ({@code .upload-<fileID>-<random>.tmp},
+     * at most 52 bytes) do not contain the name. 200 leaves a margin for a longer suffix later.
+     */
+    public static final int MAX_BYTES = 200;
 
     private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9._#@$*+=~-]+");
 
@@ -18,10 +28,15 @@ public final class DeviceNames {
     public static boolean isValid(String name) {
         return name != null
                 && !name.isEmpty()
-                && name.getBytes(StandardCharsets.UTF_8).length <= MAX_BYTES
+                && bytes(name) <= MAX_BYTES
                 && SAFE.matcher(name).matches()
                 && !name.equals(".")
                 && !name.equals("..");
+    }
+
+    /** The length of {@code name} in UTF-8, the measure of {@link #MAX_BYTES}. */
+    public static int bytes(String name) {
+        return name.getBytes(StandardCharsets.UTF_8).length;
     }
 
     /** The data file of EDG and UED: {@code <device>-<fileID>.txt}. */

@@ -4,7 +4,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
-import org.edgenet.common.format.DeviceNames;
 import org.edgenet.common.message.Joined;
 import org.edgenet.common.message.Login;
 import org.edgenet.common.message.LoginReply;
@@ -19,6 +18,7 @@ import org.edgenet.server.service.LoginGuard;
 import org.edgenet.server.service.Services;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -36,17 +36,21 @@ import java.util.Optional;
  */
 public final class AuthHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(AuthHandler.class);
+    /** Every refused login, whatever the reason, counts towards one limit per address. */
+    static final LogLimiter.Kind LOGIN_FAILED = new LogLimiter.Kind("Login failed", log, Level.INFO);
 
     private final Services services;
     private final CommandHandlerFactory commands;
+    private final LogLimiter logLimiter;
     /** The device whose password was accepted and whose UDP port is awaited; null before that. */
     private String welcomed;
     /** True while a join is being recorded; no message is read meanwhile. */
     private boolean joining;
 
-    public AuthHandler(Services services, CommandHandlerFactory commands) {
+    public AuthHandler(Services services, CommandHandlerFactory commands, LogLimiter logLimiter) {
         this.services = services;
         this.commands = commands;
+        this.logLimiter = logLimiter;
     }
 
     @Override
@@ -77,44 +81,58 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
         String ip = Peers.ip(ctx.channel());
         LoginGuard guard = services.guard();
         if (!services.credentials().knows(device)) {
-            // Only a valid name is echoed: the text came from the network.
-            log.info("Login failed for {} from {}: unknown device",
-                    DeviceNames.isValid(device) ? device : "an invalid name", ip);
+            // Never the name itself: an unknown name is often a password typed in the wrong field.
+            if (logLimiter.admit(LOGIN_FAILED, ip)) {
+                log.info("Login failed from {}: unknown device name (ref {})", ip, LogRef.of(device));
+            }
             reply(ctx, LoginStatus.UNKNOWN_DEVICE);
             return;
         }
         Optional<Duration> blocked = guard.blockedFor(device);
         if (blocked.isPresent()) {
-            log.info("Blocked device {} tried to join from {}", device, ip);
+            if (logLimiter.admit(LOGIN_FAILED, ip)) {
+                log.info("Blocked device {} tried to join from {}", device, ip);
+            }
             reply(ctx, LoginStatus.BLOCKED);
             return;
         }
         if (!services.credentials().matches(device, login.password())) {
             LoginGuard.Failure f = guard.recordFailure(device);
+            boolean logged = logLimiter.admit(LOGIN_FAILED, ip);
             if (f.alreadyBlocked()) {
-                log.info("Blocked device {} tried to join from {}", device, ip);
+                if (logged) {
+                    log.info("Blocked device {} tried to join from {}", device, ip);
+                }
                 reply(ctx, LoginStatus.BLOCKED);
             } else if (f.blockedNow()) {
-                log.info("Login failed for {} from {}: invalid password ({} of {})", device, ip,
-                        f.failures(), guard.attempts());
-                log.info("{} is blocked for {} s after {} failed attempts", device,
-                        guard.blockDuration().toSeconds(), f.failures());
+                if (logged) {
+                    log.info("Login failed for {} from {}: invalid password ({} of {})", device, ip,
+                            f.failures(), guard.attempts());
+                    log.info("{} is blocked for {} s after {} failed attempts", device,
+                            guard.blockDuration().toSeconds(), f.failures());
+                }
                 reply(ctx, LoginStatus.BLOCKED_NOW);
             } else {
-                log.info("Login failed for {} from {}: invalid password ({} of {})", device, ip,
-                        f.failures(), guard.attempts());
+                if (logged) {
+                    log.info("Login failed for {} from {}: invalid password ({} of {})", device, ip,
+                            f.failures(), guard.attempts());
+                }
                 reply(ctx, LoginStatus.INVALID_PASSWORD);
             }
             return;
         }
         if (!guard.recordSuccess(device)) {
-            log.info("Blocked device {} tried to join from {}", device, ip);
+            if (logLimiter.admit(LOGIN_FAILED, ip)) {
+                log.info("Blocked device {} tried to join from {}", device, ip);
+            }
             reply(ctx, LoginStatus.BLOCKED);
             return;
         }
         // Checked here for a prompt answer; the join itself checks again, atomically.
         if (services.registry().isActive(device)) {
-            log.info("Login refused for {} from {}: already joined", device, ip);
+            if (logLimiter.admit(LOGIN_FAILED, ip)) {
+                log.info("Login refused for {} from {}: already joined", device, ip);
+            }
             reply(ctx, LoginStatus.ALREADY_JOINED);
             return;
         }
@@ -162,7 +180,10 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
 
     private void joinFailed(ChannelHandlerContext ctx, String device, Throwable error) {
         if (error instanceof AlreadyJoinedException) {
-            log.info("Login refused for {}: already joined", device);
+            String ip = Peers.ip(ctx.channel());
+            if (logLimiter.admit(LOGIN_FAILED, ip)) {
+                log.info("Login refused for {} from {}: already joined", device, ip);
+            }
             reply(ctx, LoginStatus.ALREADY_JOINED);
             ctx.channel().config().setAutoRead(true);
         } else {

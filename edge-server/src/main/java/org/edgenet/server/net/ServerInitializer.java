@@ -11,6 +11,7 @@ import org.edgenet.common.wire.Limits;
 import org.edgenet.server.service.Services;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 import java.time.Duration;
 
@@ -30,32 +31,39 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     public static final String ERRORS = "errors";
 
     private static final Logger log = LoggerFactory.getLogger(ServerInitializer.class);
+    static final LogLimiter.Kind CONNECTION = new LogLimiter.Kind("Connection", log, Level.INFO);
 
     private final Limits limits;
     private final Duration loginTimeout;
     private final Services services;
     private final CommandHandlerFactory commands;
     private final ChannelGroup channels;
+    private final LogLimiter logLimiter;
+    private final ErrorHandler errors;
 
     public ServerInitializer(Limits limits, Duration loginTimeout, Services services,
-                             CommandHandlerFactory commands, ChannelGroup channels) {
+                             CommandHandlerFactory commands, ChannelGroup channels, LogLimiter logLimiter) {
         this.limits = limits;
         this.loginTimeout = loginTimeout;
         this.services = services;
         this.commands = commands;
         this.channels = channels;
+        this.logLimiter = logLimiter;
+        this.errors = new ErrorHandler(logLimiter);
     }
 
     @Override
     protected void initChannel(SocketChannel ch) {
-        log.info("Connection from {}", Peers.describe(ch));
+        if (logLimiter.admit(CONNECTION, Peers.ip(ch))) {
+            log.info("Connection from {}", Peers.describe(ch));
+        }
         channels.add(ch);
         ChannelPipeline p = ch.pipeline();
         p.addLast(FRAME, new FrameDecoder(limits))
                 .addLast(CODEC, MessageCodec.INSTANCE)
                 .addLast(FLOW, new FlowControlHandler())
                 .addLast(LOGIN_TIMEOUT, new LoginTimeout(loginTimeout))
-                .addLast(AUTH, new AuthHandler(services, commands))
-                .addLast(ERRORS, ErrorHandler.INSTANCE);
+                .addLast(AUTH, new AuthHandler(services, commands, logLimiter))
+                .addLast(ERRORS, errors);
     }
 }

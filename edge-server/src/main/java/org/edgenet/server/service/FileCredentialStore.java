@@ -6,23 +6,31 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
- * Credentials read once at start from a file of {@code name password} lines: one single space, no
- * other white space, case-sensitive. Bad lines are reported by number (never with their password)
- * and skipped, so one typo does not keep every other device out.
+ * Credentials read once at start from a file of {@code name password} lines in UTF-8 (a leading
+ * byte-order mark is skipped; lines end with LF, CR LF or CR): one single space, no other white
+ * space, case-sensitive. Bad lines, invalid UTF-8 included, are reported by number (never with
+ * their password) and skipped, so one typo does not keep every other device out.
  */
 public final class FileCredentialStore implements CredentialStore {
     private static final Logger log = LoggerFactory.getLogger(FileCredentialStore.class);
+
+    /** The UTF-8 byte-order mark, EF BB BF. */
+    private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
     private final Map<String, byte[]> passwords;
 
@@ -32,9 +40,9 @@ public final class FileCredentialStore implements CredentialStore {
 
     /** Reads {@code file}; a missing or unreadable file stops the start with a clear message. */
     public static FileCredentialStore load(Path file) throws StartupException {
-        List<String> lines;
+        byte[] bytes;
         try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new StartupException("Credentials file " + file + " does not exist", e);
         } catch (AccessDeniedException e) {
@@ -43,30 +51,60 @@ public final class FileCredentialStore implements CredentialStore {
             throw new StartupException("Credentials file " + file + " cannot be read: " + e.getMessage(), e);
         }
         Map<String, byte[]> passwords = new HashMap<>();
-        for (int i = 0; i < lines.size(); i++) {
-            String line = stripCarriageReturn(lines.get(i));
-            int lineNo = i + 1;
-            if (line.isEmpty()) {
-                // Blank lines, typically at the end of the file, are not worth a warning.
-                continue;
+        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        // Editors on Windows may start a UTF-8 file with a byte-order mark; it is not part of a name.
+        int start = startsWith(bytes, BOM) ? BOM.length : 0;
+        int lineNo = 0;
+        while (start < bytes.length) {
+            lineNo++;
+            int end = start;
+            while (end < bytes.length && bytes[end] != '\n' && bytes[end] != '\r') {
+                end++;
             }
-            int space = line.indexOf(' ');
-            if (space <= 0 || space == line.length() - 1 || hasWhitespace(line, space)) {
-                log.warn("{} line {}: not of the form 'name password'; skipped", file, lineNo);
-                continue;
+            ByteBuffer line = ByteBuffer.wrap(bytes, start, end - start);
+            start = end + (end + 1 < bytes.length && bytes[end] == '\r' && bytes[end + 1] == '\n' ? 2 : 1);
+            try {
+                add(passwords, utf8.decode(line).toString(), file, lineNo);
+            } catch (CharacterCodingException e) {
+                log.warn("{} line {}: not valid UTF-8; skipped", file, lineNo);
             }
-            String name = line.substring(0, space);
-            if (!DeviceNames.isValid(name)) {
-                log.warn("{} line {}: device name is not valid; skipped", file, lineNo);
-                continue;
-            }
-            if (passwords.containsKey(name)) {
-                log.warn("{} line {}: {} appears again; the first entry counts", file, lineNo, name);
-                continue;
-            }
-            passwords.put(name, line.substring(space + 1).getBytes(StandardCharsets.UTF_8));
         }
         return new FileCredentialStore(passwords);
+    }
+
+    /** Adds the entry of one line, or says by number (never with its password) why it is skipped. */
+    private static void add(Map<String, byte[]> passwords, String line, Path file, int lineNo) {
+        if (line.isEmpty()) {
+            // Blank lines, typically at the end of the file, are not worth a warning.
+            return;
+        }
+        int space = line.indexOf(' ');
+        if (space <= 0 || space == line.length() - 1 || hasWhitespace(line, space)) {
+            log.warn("{} line {}: not of the form 'name password'; skipped", file, lineNo);
+            return;
+        }
+        String name = line.substring(0, space);
+        int nameBytes = DeviceNames.bytes(name);
+        if (nameBytes > DeviceNames.MAX_BYTES) {
+            log.warn("{} line {}: device name is {} bytes, longer than the {} the server can store; skipped",
+                    file, lineNo, nameBytes, DeviceNames.MAX_BYTES);
+            return;
+        }
+        if (!DeviceNames.isValid(name)) {
+            log.warn("{} line {}: device name is not valid; skipped", file, lineNo);
+            return;
+        }
+        if (passwords.containsKey(name)) {
+            log.warn("{} line {}: {} appears again; the first entry counts", file, lineNo, name);
+            return;
+        }
+        passwords.put(name, line.substring(space + 1).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static boolean startsWith(byte[] bytes, byte[] prefix) {
+        return bytes.length >= prefix.length && Arrays.equals(bytes, 0, prefix.length, prefix, 0, prefix.length);
     }
 
     /** Any white space other than the one separator makes the line malformed. */
@@ -77,10 +115,6 @@ public final class FileCredentialStore implements CredentialStore {
             }
         }
         return false;
-    }
-
-    private static String stripCarriageReturn(String line) {
-        return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
     }
 
     @Override

@@ -3,6 +3,8 @@ package org.edgenet.server.net;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.util.concurrent.MockTicker;
+import io.netty.util.concurrent.Ticker;
 import org.edgenet.common.message.ErrorReply;
 import org.edgenet.common.message.Joined;
 import org.edgenet.common.message.ListActive;
@@ -12,6 +14,7 @@ import org.edgenet.common.message.LoginStatus;
 import org.edgenet.common.message.RegisterUdp;
 import org.edgenet.common.message.UploadChunk;
 import org.edgenet.common.wire.ErrorCode;
+import org.edgenet.server.LogCapture;
 import org.edgenet.server.TestServices;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,6 +34,7 @@ import static org.edgenet.server.net.ServerInitializer.LOGIN_TIMEOUT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,6 +45,8 @@ class AuthHandlerTest {
     @TempDir
     Path dir;
     private TestServices t;
+    private final MockTicker ticker = Ticker.newMockTicker();
+    private final LogLimiter logLimiter = new LogLimiter(ticker);
     private final List<EmbeddedChannel> channels = new ArrayList<>();
 
     @BeforeEach
@@ -59,8 +65,8 @@ class AuthHandlerTest {
         EmbeddedChannel ch = new EmbeddedChannel();
         ch.freezeTime();
         ch.pipeline().addLast(LOGIN_TIMEOUT, new LoginTimeout(LOGIN_LIMIT))
-                .addLast(AUTH, new AuthHandler(t.services, CommandHandler.factory(t.services)))
-                .addLast(ERRORS, ErrorHandler.INSTANCE);
+                .addLast(AUTH, new AuthHandler(t.services, CommandHandler.factory(t.services), logLimiter))
+                .addLast(ERRORS, new ErrorHandler(logLimiter));
         channels.add(ch);
         return ch;
     }
@@ -273,5 +279,45 @@ class AuthHandlerTest {
         ch.runPendingTasks();
         assertFalse(t.registry.isActive("supersmartwatch"), "removed");
         assertEquals("", t.read("edge-device-log.txt"), "device log empty again");
+    }
+
+    @Test
+    void aPasswordTypedAsTheNameIsNeverLoggedOnlyAReferenceToIt() {
+        try (LogCapture logs = new LogCapture(AuthHandler.class)) {
+            EmbeddedChannel ch = connect();
+            assertEquals(LoginStatus.UNKNOWN_DEVICE, login(ch, "comp9331", "supersmartwatch"));
+            assertEquals(LoginStatus.UNKNOWN_DEVICE, login(ch, "comp9331", "x"));
+            assertEquals(LoginStatus.UNKNOWN_DEVICE, login(ch, "droiD$#$", "x"));
+
+            List<String> lines = logs.lines();
+            assertEquals(3, lines.size(), lines.toString());
+            for (String line : lines) {
+                assertTrue(line.matches("INFO Login failed from embedded: unknown device name \\(ref [0-9a-f]{8}\\)"), line);
+                assertFalse(line.contains("comp9331") || line.contains("droiD") || line.contains("supersmartwatch"), line);
+            }
+            assertEquals(lines.get(0), lines.get(1), "the same text gives the same reference");
+            assertNotEquals(lines.get(0), lines.get(2), "another text another one");
+        }
+    }
+
+    @Test
+    void aFloodOfFailedLoginsFromOneAddressLogsFiveLinesAndOneSummary() {
+        try (LogCapture logs = new LogCapture(AuthHandler.class)) {
+            EmbeddedChannel ch = connect();
+            assertEquals(LoginStatus.INVALID_PASSWORD, login(ch, "supersmartwatch", "wrong"));
+            for (int i = 0; i < 10_000; i++) {
+                assertEquals(LoginStatus.UNKNOWN_DEVICE, login(ch, "guess" + i, "x"));
+            }
+            assertEquals(LoginStatus.INVALID_PASSWORD, login(ch, "supersmartwatch", "wrong again"));
+            assertEquals(5, logs.lines().size(), "every kind of failure counts: " + logs.lines());
+
+            ticker.advance(LogLimiter.WINDOW.toNanos(), TimeUnit.NANOSECONDS);
+            logLimiter.flush();
+
+            assertEquals("INFO Login failed from embedded: 9,997 more like this in the last 10 s",
+                    logs.lines().get(5));
+            assertEquals(LoginStatus.UNKNOWN_DEVICE, login(ch, "nobody", "x"));
+            assertEquals(7, logs.lines().size(), "a new window logs again");
+        }
     }
 }

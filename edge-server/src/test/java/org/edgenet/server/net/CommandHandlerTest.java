@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.flow.FlowControlHandler;
+import io.netty.util.concurrent.Ticker;
 import org.edgenet.common.message.ActiveDevices;
 import org.edgenet.common.message.Compute;
 import org.edgenet.common.message.Computed;
@@ -118,7 +119,7 @@ class CommandHandlerTest {
         EmbeddedChannel ch = new EmbeddedChannel();
         ch.pipeline().addLast(FLOW, new FlowControlHandler())
                 .addLast(COMMAND, new CommandHandler(t.services, new Session(entry)))
-                .addLast(ERRORS, ErrorHandler.INSTANCE);
+                .addLast(ERRORS, new ErrorHandler(new LogLimiter(Ticker.systemTicker())));
         channels.add(ch);
         return ch;
     }

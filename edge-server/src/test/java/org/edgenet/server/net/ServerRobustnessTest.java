@@ -1,6 +1,7 @@
 package org.edgenet.server.net;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import org.edgenet.common.message.ActiveDevices;
 import org.edgenet.common.message.Compute;
@@ -17,12 +18,16 @@ import org.edgenet.common.message.ListActive;
 import org.edgenet.common.message.Login;
 import org.edgenet.common.message.LoginReply;
 import org.edgenet.common.message.LoginStatus;
+import org.edgenet.common.format.DeviceNames;
 import org.edgenet.common.message.Message;
 import org.edgenet.common.message.MessageCodec;
+import org.edgenet.common.message.MessageType;
 import org.edgenet.common.message.RegisterUdp;
+import org.edgenet.common.testing.Frames;
 import org.edgenet.common.wire.ErrorCode;
 import org.edgenet.common.wire.WireFormat;
 import org.edgenet.server.EdgeServer;
+import org.edgenet.server.LogCapture;
 import org.edgenet.server.ServerConfig;
 import org.edgenet.server.TestServices;
 import org.junit.jupiter.api.AfterEach;
@@ -42,6 +47,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -63,7 +71,11 @@ class ServerRobustnessTest {
     }
 
     private EdgeServer start(ServerConfig config) throws Exception {
-        Files.writeString(dir.resolve("credentials.txt"), TestServices.CREDENTIALS);
+        return start(config, TestServices.CREDENTIALS);
+    }
+
+    private EdgeServer start(ServerConfig config, String credentials) throws Exception {
+        Files.writeString(dir.resolve("credentials.txt"), credentials);
         server = EdgeServer.start(config);
         return server;
     }
@@ -318,6 +330,97 @@ class ServerRobustnessTest {
             assertInstanceOf(ActiveDevices.class, c.receive(), "the first server still serves");
         } catch (EOFException unexpected) {
             fail("first server stopped serving");
+        }
+    }
+
+    @Test
+    void aNameOfTheLongestLengthJoinsUploadsAndComputesWithTheLargestFileId() throws Exception {
+        String longest = "d".repeat(DeviceNames.MAX_BYTES);
+        start(config(), longest + " pw\n");
+        long fileId = Long.MAX_VALUE;
+        try (RawClient c = joined(longest, "pw")) {
+            c.send(new UploadBegin(fileId));
+            c.send(new UploadChunk(Unpooled.copiedBuffer("1\n2\n3\n", StandardCharsets.US_ASCII)));
+            c.send(new UploadEnd());
+            assertEquals(new Uploaded(fileId, 3), c.receive());
+            c.send(new Compute(fileId, Operation.SUM));
+            assertEquals(new Computed(fileId, Operation.SUM, "6"), c.receive());
+        }
+        Path stored = dir.resolve("data").resolve(longest).resolve(longest + "-" + fileId + ".txt");
+        assertEquals("1\n2\n3\n", Files.readString(stored));
+        assertTrue(Files.exists(stored.resolveSibling(stored.getFileName() + ".stats")), "the summary beside it");
+    }
+
+    @Test
+    void aFloodOfFailedLoginsFromOneAddressLeavesAFewLinesThatAddUp() throws Exception {
+        int logins = 2_000;
+        int connections = 20;
+        try (LogCapture auth = new LogCapture(AuthHandler.class);
+             LogCapture accepted = new LogCapture(ServerInitializer.class)) {
+            start(config());
+            for (int k = 0; k < connections; k++) {
+                try (RawClient c = new RawClient()) {
+                    ByteArrayOutputStream tries = new ByteArrayOutputStream();
+                    for (int i = 0; i < logins / connections; i++) {
+                        tries.write(frameOf(new Login("comp9331", "supersmartwatch")));
+                    }
+                    c.sendRaw(tries.toByteArray());
+                    for (int i = 0; i < logins / connections; i++) {
+                        assertEquals(new LoginReply(LoginStatus.UNKNOWN_DEVICE), c.receive());
+                    }
+                }
+            }
+            server.close();
+
+            assertEquals(logins, countedIn(auth.lines(), "Login failed from 127.0.0.1: unknown device name \\(ref [0-9a-f]{8}\\)",
+                    "Login failed from 127.0.0.1"), "every failure is logged or counted: " + auth.lines());
+            assertTrue(auth.lines().size() <= 12, "at most a few lines per 10 s: " + auth.lines());
+            assertTrue(auth.lines().stream().noneMatch(l -> l.contains("comp9331")), "the typed text never shows");
+            List<String> connected = accepted.lines();
+            assertEquals(connections, countedIn(connected, "Connection from 127\\.0\\.0\\.1:\\d+", "Connection from 127.0.0.1"),
+                    "every connection is logged or counted: " + connected);
+            assertTrue(connected.size() <= 12, "at most a few lines per 10 s: " + connected);
+        }
+    }
+
+    /**
+     * The events in {@code lines}: one per line matching {@code event}, plus the count of every
+     * summary line of {@code summarised}.
+     */
+    private static long countedIn(List<String> lines, String event, String summarised) {
+        Pattern summary = Pattern.compile(Pattern.quote(summarised) + ": ([\\d,]+) more like this in the last 10 s");
+        long n = 0;
+        for (String line : lines) {
+            String text = line.substring(line.indexOf(' ') + 1);
+            Matcher m = summary.matcher(text);
+            if (m.matches()) {
+                n += Long.parseLong(m.group(1).replace(",", ""));
+            } else if (text.matches(event)) {
+                n++;
+            } else {
+                fail("unexpected line " + line);
+            }
+        }
+        return n;
+    }
+
+    @Test
+    void aBurstOfMalformedFramesOnOneConnectionGetsOneReplyAndOneWarning() throws Exception {
+        start(config());
+        ByteArrayOutputStream burst = new ByteArrayOutputStream();
+        for (int i = 0; i < 256; i++) {
+            // A login body must hold two strings; one byte cannot.
+            ByteBuf frame = Frames.withBody(MessageType.LOGIN.code(), new byte[] {0});
+            burst.write(ByteBufUtil.getBytes(frame));
+            frame.release();
+        }
+        try (LogCapture errors = new LogCapture(ErrorHandler.class); RawClient c = new RawClient()) {
+            c.sendRaw(burst.toByteArray());
+            assertEquals(ErrorCode.MALFORMED, assertInstanceOf(ErrorReply.class, c.receive()).code());
+            c.awaitClosed();
+            List<String> lines = errors.lines();
+            assertEquals(1, lines.size(), "one warning for the connection: " + lines);
+            assertTrue(lines.get(0).startsWith("WARN Closing 127.0.0.1:"), lines.get(0));
         }
     }
 }
