@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MessageCodecTest {
     private final List<Throwable> errors = new ArrayList<>();
     private final EmbeddedChannel channel = new EmbeddedChannel(
-            new FrameDecoder(Limits.SERVER), MessageCodec.INSTANCE, new ChannelInboundHandlerAdapter() {
+            new FrameDecoder(Limits.SERVER, MessageType::isKnown), MessageCodec.INSTANCE, new ChannelInboundHandlerAdapter() {
                 @Override
                 public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
                     errors.add(cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause);
