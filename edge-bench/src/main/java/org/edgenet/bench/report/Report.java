@@ -95,7 +95,7 @@ public final class Report {
         Files.createDirectories(dir);
         Path plots = dir.resolve("plots");
         for (ScenarioResult r : results) {
-            for (LineChart c : r.charts()) {
+            for (Chart c : r.charts()) {
                 c.write(plots);
             }
         }
@@ -158,7 +158,7 @@ public final class Report {
                 }
                 sb.append(t.toMarkdown()).append('\n');
             }
-            for (LineChart c : r.charts()) {
+            for (Chart c : r.charts()) {
                 sb.append("![").append(c.title()).append("](plots/").append(c.file()).append(")\n\n");
             }
             for (String n : r.notes()) {

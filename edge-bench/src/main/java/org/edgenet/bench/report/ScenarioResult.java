@@ -18,7 +18,7 @@ public final class ScenarioResult {
     private final String command;
     private final List<String> paragraphs = new ArrayList<>();
     private final List<Table> tables = new ArrayList<>();
-    private final List<LineChart> charts = new ArrayList<>();
+    private final List<Chart> charts = new ArrayList<>();
     private final List<SummaryRow> summary = new ArrayList<>();
     private final List<Ratio> ratios = new ArrayList<>();
     private final Map<String, Double> metrics = new LinkedHashMap<>();
@@ -62,7 +62,7 @@ public final class ScenarioResult {
         return t;
     }
 
-    public void chart(LineChart c) {
+    public void chart(Chart c) {
         charts.add(c);
     }
 
@@ -100,7 +100,7 @@ public final class ScenarioResult {
         return tables;
     }
 
-    public List<LineChart> charts() {
+    public List<Chart> charts() {
         return charts;
     }
 

@@ -6,7 +6,7 @@ import org.edgenet.bench.harness.DataFiles;
 import org.edgenet.bench.harness.ServerProcess;
 import org.edgenet.bench.harness.Workspace;
 import org.edgenet.bench.load.Device;
-import org.edgenet.bench.report.LineChart;
+import org.edgenet.bench.report.Chart;
 import org.edgenet.bench.report.ScenarioResult;
 import org.edgenet.bench.report.Series;
 import org.edgenet.bench.report.Table;
@@ -131,7 +131,7 @@ public final class ComputeScenario implements Scenario {
                 + "loop: the difference to SCS is SCS's trip to its file's lane and the disk. Speed vs baseline is baseline p50 / EdgeNet p50 (below 1: "
                 + "EdgeNet is slower). %d run(s) per size.",
                 repeats));
-        result.chart(new LineChart("scs-latency.png", "SCS latency vs file size", "samples (log scale)",
+        result.chart(new Chart("scs-latency.png", "SCS latency vs file size", "samples (log scale)",
                 "latency (ms)", true, List.of(new Series("EdgeNet p50", x, edge50), new Series("EdgeNet p99", x, edge99),
                         new Series("plain TCP round trip p50", x, base50),
                         new Series("plain TCP round trip p99", x, base99))));

@@ -7,7 +7,7 @@ import org.edgenet.bench.harness.ServerProcess;
 import org.edgenet.bench.harness.Workspace;
 import org.edgenet.bench.load.Bounded;
 import org.edgenet.bench.load.Device;
-import org.edgenet.bench.report.LineChart;
+import org.edgenet.bench.report.Chart;
 import org.edgenet.bench.report.ScenarioResult;
 import org.edgenet.bench.report.Series;
 import org.edgenet.bench.report.Table;
@@ -293,7 +293,7 @@ public final class JoinScenario implements Scenario {
                         s.logChecksPassed + " of " + s.logChecks);
             }
         }
-        result.chart(new LineChart("aed-latency-vs-devices.png", "AED latency vs joined devices",
+        result.chart(new Chart("aed-latency-vs-devices.png", "AED latency vs joined devices",
                 "joined devices", "AED latency (ms)", false,
                 List.of(new Series("p50", x, p50), new Series("p99", x, p99))));
     }

@@ -5,7 +5,7 @@ import org.edgenet.bench.baseline.UdpBlast;
 import org.edgenet.bench.harness.BenchContext;
 import org.edgenet.bench.harness.KernelCounters;
 import org.edgenet.bench.load.Device;
-import org.edgenet.bench.report.LineChart;
+import org.edgenet.bench.report.Chart;
 import org.edgenet.bench.report.ScenarioResult;
 import org.edgenet.bench.report.Series;
 import org.edgenet.bench.report.Table;
@@ -124,7 +124,7 @@ public final class PeerTransferScenario implements Scenario {
                 + "Two untimed transfers of the same file (lossless, then 1 %% loss) warm up first; loss rates "
                 + "take turns within each repeat. "
                 + "%d run(s) per loss rate.", Runs.mb(bytes), BLAST_PAYLOAD, repeats));
-        result.chart(new LineChart("uvf-goodput-vs-loss.png", "Goodput vs loss (" + Runs.mb(bytes) + " MB)",
+        result.chart(new Chart("uvf-goodput-vs-loss.png", "Goodput vs loss (" + Runs.mb(bytes) + " MB)",
                 "injected loss (%)", "MB/s", false, List.of(new Series("EdgeNet UVF", x, uvfSeries),
                         new Series("UDP blast, same relay (arrived)", x, blastSeries),
                         new Series("plain TCP copy (no relay, no loss)", x, tcpSeries))));

@@ -6,7 +6,7 @@ import org.edgenet.bench.harness.DataFiles;
 import org.edgenet.bench.harness.ServerProcess;
 import org.edgenet.bench.harness.Workspace;
 import org.edgenet.bench.load.Device;
-import org.edgenet.bench.report.LineChart;
+import org.edgenet.bench.report.Chart;
 import org.edgenet.bench.report.ScenarioResult;
 import org.edgenet.bench.report.Series;
 import org.edgenet.bench.report.Table;
@@ -112,7 +112,7 @@ public final class UploadScenario implements Scenario {
                 + "receiver has closed it. Samples are random integers below 10^9, one per line (about 9.9 bytes "
                 + "each). One untimed upload and copy of the smallest file come first. %d run(s) per size; sizes take turns "
                 + "within each run, and each upload is followed by its TCP copy.", repeats));
-        result.chart(new LineChart("ued-throughput.png", "UED throughput vs file size", "samples (log scale)",
+        result.chart(new Chart("ued-throughput.png", "UED throughput vs file size", "samples (log scale)",
                 "MB/s", true, List.of(new Series("EdgeNet UED", x, edge), new Series("plain TCP copy", x, tcp))));
         return result;
     }

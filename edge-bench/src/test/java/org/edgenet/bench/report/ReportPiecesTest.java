@@ -3,6 +3,8 @@ package org.edgenet.bench.report;
 import org.edgenet.bench.stats.Spread;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
@@ -30,7 +32,7 @@ class ReportPiecesTest {
 
     @Test
     void chartIsAReadablePngWithSomethingDrawnOnIt(@TempDir Path dir) throws Exception {
-        LineChart c = new LineChart("c.png", "Latency", "devices", "ms", false, List.of(
+        Chart c = new Chart("c.png", "Latency", "devices", "ms", false, List.of(
                 new Series("p50", List.of(1_000.0, 10_000.0), List.of(Spread.of(1, 2, 3), Spread.of(4, 5, 6))),
                 new Series("p99", List.of(1_000.0, 10_000.0), List.of(Spread.of(7), Spread.NONE))));
         BufferedImage img = ImageIO.read(c.write(dir).toFile());
@@ -50,10 +52,34 @@ class ReportPiecesTest {
     }
 
     @Test
-    void ticksAreShortAndCeilingsRound() {
-        assertEquals("19k", LineChart.tick(19_000), "thousands");
-        assertEquals("100M", LineChart.tick(100_000_000), "millions");
-        assertEquals("2.5", LineChart.tick(2.5), "decimals kept");
-        assertEquals(250, LineChart.niceCeiling(201), 1e-9, "rounded up to 2.5 x 10^2");
+    void chartDrawsEachMedianAsALineAndEachRunRangeAsAWhiskerOutOfTheLegend() {
+        Chart c = new Chart("c.png", "Throughput", "samples (log scale)", "MB/s", true, List.of(
+                new Series("EdgeNet", List.of(1_000.0, 10_000.0), List.of(Spread.of(1, 2, 5), Spread.NONE))));
+
+        XYChart chart = c.render();
+
+        assertEquals(List.of("Throughput", "samples (log scale)", "MB/s", true),
+                List.of(chart.getTitle(), chart.getXAxisTitle(), chart.getYAxisTitle(), chart.getStyler().isXAxisLogarithmic()),
+                "title, axis titles and log axis");
+        XYSeries line = chart.getSeries("EdgeNet");
+        XYSeries whisker = chart.getSeries("EdgeNet (min–max)");
+        assertEquals(2, line.getYData()[0], "the median");
+        assertTrue(Double.isNaN(line.getYData()[1]), "a point without runs is a gap");
+        assertEquals(List.of(1.0, 5.0), List.of(whisker.getYData()[0] - whisker.getExtraValues()[0],
+                whisker.getYData()[0] + whisker.getExtraValues()[0]), "the whisker spans the runs' minimum to maximum");
+        assertTrue(line.isShowInLegend() && !whisker.isShowInLegend(), "only the line is named in the legend");
+    }
+
+    @Test
+    void chartsWithoutARangeToScaleAreStillWritten(@TempDir Path dir) throws Exception {
+        List<Chart> edgeCases = List.of(
+                new Chart("zero.png", "Latency", "devices", "ms", false, List.of(
+                        new Series("p50", List.of(10.0), List.of(Spread.of(0, 0))))),
+                new Chart("empty.png", "Throughput", "samples (log scale)", "MB/s", true, List.of(
+                        new Series("EdgeNet", List.of(1_000.0, 1_000_000.0), List.of(Spread.NONE, Spread.NONE)))));
+        for (Chart c : edgeCases) {
+            BufferedImage img = ImageIO.read(c.write(dir).toFile());
+            assertEquals(540, img.getHeight(), "height of " + c.file());
+        }
     }
 }

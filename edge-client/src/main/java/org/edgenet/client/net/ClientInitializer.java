@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import org.edgenet.common.message.MessageCodec;
+import org.edgenet.common.message.MessageType;
 import org.edgenet.common.wire.FrameDecoder;
 import org.edgenet.common.wire.Limits;
 
@@ -22,7 +23,7 @@ public final class ClientInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel ch) {
-        ch.pipeline().addLast(FRAME, new FrameDecoder(limits))
+        ch.pipeline().addLast(FRAME, new FrameDecoder(limits, MessageType::isKnown))
                 .addLast(CODEC, MessageCodec.INSTANCE)
                 .addLast(CHUNKS, new ChunkedWriteHandler())
                 .addLast(RESPONSES, new ResponseHandler());

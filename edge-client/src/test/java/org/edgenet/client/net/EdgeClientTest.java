@@ -16,6 +16,7 @@ import org.edgenet.common.message.LoginReply;
 import org.edgenet.common.message.LoginStatus;
 import org.edgenet.common.message.Message;
 import org.edgenet.common.message.MessageCodec;
+import org.edgenet.common.message.MessageType;
 import org.edgenet.common.message.Operation;
 import org.edgenet.common.message.RegisterUdp;
 import org.edgenet.common.message.UploadAbort;
@@ -55,7 +56,7 @@ class EdgeClientTest {
     private final EmbeddedChannel channel = new EmbeddedChannel(new ClientInitializer(Limits.CLIENT));
     private final EdgeClient client = EdgeClient.on(channel);
     /** Reads what the client sent the way the server would. */
-    private final EmbeddedChannel server = new EmbeddedChannel(new FrameDecoder(Limits.SERVER), MessageCodec.INSTANCE);
+    private final EmbeddedChannel server = new EmbeddedChannel(new FrameDecoder(Limits.SERVER, MessageType::isKnown), MessageCodec.INSTANCE);
 
     @TempDir
     Path dir;

@@ -4,7 +4,11 @@ import io.netty.buffer.ByteBuf;
 import org.edgenet.common.wire.ErrorCode;
 import org.edgenet.common.wire.ProtocolException;
 
-/** A request failed. Body: code u16, message string (for a person to read). */
+/**
+ * A request failed. Body: code u16, message string (for a person to read). A code this version
+ * does not know, from a newer server, reads as {@link ErrorCode#INTERNAL} with the number in
+ * front of the message, so the user still sees the error and can look the number up.
+ */
 public record ErrorReply(ErrorCode code, String message) implements Message {
     public static ErrorReply of(ProtocolException e) {
         return new ErrorReply(e.code(), e.getMessage() == null ? e.code().name() : e.getMessage());
@@ -20,6 +24,9 @@ public record ErrorReply(ErrorCode code, String message) implements Message {
     }
 
     static ErrorReply read(ByteBuf in) {
-        return new ErrorReply(ErrorCode.of(Bodies.readUnsignedShort(in, "code")), Bodies.readString(in, "message"));
+        int code = Bodies.readUnsignedShort(in, "code");
+        String message = Bodies.readString(in, "message");
+        return ErrorCode.lookup(code).map(c -> new ErrorReply(c, message))
+                .orElseGet(() -> new ErrorReply(ErrorCode.INTERNAL, "error " + code + ": " + message));
     }
 }

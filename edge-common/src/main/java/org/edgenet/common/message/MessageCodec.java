@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageCodec;
+import org.edgenet.common.wire.ErrorCode;
+import org.edgenet.common.wire.ProtocolException;
 import org.edgenet.common.wire.WireFormat;
 
 import java.util.List;
@@ -54,7 +56,9 @@ public final class MessageCodec extends MessageToMessageCodec<ByteBuf, Message> 
 
     /** Reads one whole frame whose header {@link org.edgenet.common.wire.FrameDecoder} has checked. */
     public static Message decode(ByteBuf frame) {
-        MessageType type = MessageType.of(frame.getUnsignedByte(frame.readerIndex() + WireFormat.TYPE_OFFSET));
+        int code = frame.getUnsignedByte(frame.readerIndex() + WireFormat.TYPE_OFFSET);
+        MessageType type = MessageType.lookup(code).orElseThrow(
+                () -> new ProtocolException(ErrorCode.UNKNOWN_TYPE, "unknown message type " + code));
         ByteBuf body = frame.slice(frame.readerIndex() + WireFormat.HEADER_LENGTH,
                 frame.readableBytes() - WireFormat.HEADER_LENGTH);
         return type.readBody(body);

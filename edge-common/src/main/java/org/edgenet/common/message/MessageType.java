@@ -2,16 +2,20 @@ package org.edgenet.common.message;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.util.ReferenceCountUtil;
+import org.edgenet.common.wire.CodeTable;
 import org.edgenet.common.wire.ErrorCode;
 import org.edgenet.common.wire.ProtocolException;
+import org.edgenet.common.wire.WireCode;
 
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
  * The type byte of a frame and the reader of each body. Codes are stable on the wire: new message
- * types take new codes, and a peer that does not know a code rejects the frame.
+ * types take new codes, and a peer that does not know a code refuses the frame with
+ * {@link ErrorCode#UNKNOWN_TYPE}.
  */
-public enum MessageType {
+public enum MessageType implements WireCode {
     LOGIN(1, Login::read),
     LOGIN_REPLY(2, LoginReply::read),
     REGISTER_UDP(3, RegisterUdp::read),
@@ -33,13 +37,7 @@ public enum MessageType {
     PEER(19, Peer::read),
     ERROR(127, ErrorReply::read);
 
-    private static final MessageType[] BY_CODE = new MessageType[256];
-
-    static {
-        for (MessageType t : values()) {
-            BY_CODE[t.code] = t;
-        }
-    }
+    private static final CodeTable<MessageType> CODES = CodeTable.of(values(), 8);
 
     private final int code;
     private final Function<ByteBuf, ? extends Message> reader;
@@ -49,19 +47,19 @@ public enum MessageType {
         this.reader = reader;
     }
 
+    @Override
     public int code() {
         return code;
     }
 
-    public static boolean isKnown(int code) {
-        return code >= 0 && code < BY_CODE.length && BY_CODE[code] != null;
+    /** The type with {@code code}; empty for a code this version does not know (see {@link CodeTable}). */
+    public static Optional<MessageType> lookup(int code) {
+        return CODES.lookup(code);
     }
 
-    public static MessageType of(int code) {
-        if (!isKnown(code)) {
-            throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, "unknown message type " + code);
-        }
-        return BY_CODE[code];
+    /** For {@link org.edgenet.common.wire.FrameDecoder}: whether a frame of this type byte can be read. */
+    public static boolean isKnown(int code) {
+        return lookup(code).isPresent();
     }
 
     /** Reads a whole body; bytes left over after the last field make the frame malformed. */

@@ -1,7 +1,15 @@
 package org.edgenet.common.p2p;
 
-/** The datagram types of UVF and their codes on the wire. */
-public enum DatagramType {
+import org.edgenet.common.wire.CodeTable;
+import org.edgenet.common.wire.WireCode;
+
+import java.util.Optional;
+
+/**
+ * The datagram types of UVF and their codes on the wire (a u8). A datagram of a type this version
+ * does not know is dropped and counted as {@link DropReason#UNKNOWN_TYPE}.
+ */
+public enum DatagramType implements WireCode {
     /** Presenter to audience: a file is coming. */
     OFFER(1),
     /** Audience to presenter: the offer is taken, send data. */
@@ -17,13 +25,7 @@ public enum DatagramType {
     /** Either way: this transfer is refused or over; the reason says why. */
     REJECT(7);
 
-    private static final DatagramType[] BY_CODE = new DatagramType[8];
-
-    static {
-        for (DatagramType t : values()) {
-            BY_CODE[t.code] = t;
-        }
-    }
+    private static final CodeTable<DatagramType> CODES = CodeTable.of(values(), 8);
 
     private final int code;
 
@@ -31,12 +33,13 @@ public enum DatagramType {
         this.code = code;
     }
 
+    @Override
     public int code() {
         return code;
     }
 
-    /** The type for {@code code}, or {@code null} when no type has it. */
-    public static DatagramType of(int code) {
-        return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
+    /** The type with {@code code}; empty for a code this version does not know (see {@link CodeTable}). */
+    public static Optional<DatagramType> lookup(int code) {
+        return CODES.lookup(code);
     }
 }

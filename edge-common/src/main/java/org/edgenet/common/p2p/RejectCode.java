@@ -1,7 +1,15 @@
 package org.edgenet.common.p2p;
 
-/** Why a REJECT ended a transfer; the code travels as one byte. */
-public enum RejectCode {
+import org.edgenet.common.wire.CodeTable;
+import org.edgenet.common.wire.WireCode;
+
+import java.util.Optional;
+
+/**
+ * Why a REJECT ended a transfer; the code travels as a u8. A code this version does not know reads
+ * as {@link #OTHER}: the transfer is refused either way, and the reason text says why.
+ */
+public enum RejectCode implements WireCode {
     /** Something not listed below; the reason text says what. */
     OTHER(0),
     /** The file or presenter name is not acceptable. */
@@ -17,7 +25,7 @@ public enum RejectCode {
     /** The sender or receiver gave up (shut down, timed out). */
     ABANDONED(6);
 
-    private static final RejectCode[] BY_CODE = values();
+    private static final CodeTable<RejectCode> CODES = CodeTable.of(values(), 8);
 
     private final int code;
 
@@ -25,12 +33,13 @@ public enum RejectCode {
         this.code = code;
     }
 
+    @Override
     public int code() {
         return code;
     }
 
-    /** The code for {@code code}; an unknown one reads as {@link #OTHER} so that newer peers still fail cleanly. */
-    public static RejectCode of(int code) {
-        return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : OTHER;
+    /** The reason with {@code code}; empty for a code this version does not know (see {@link CodeTable}). */
+    public static Optional<RejectCode> lookup(int code) {
+        return CODES.lookup(code);
     }
 }

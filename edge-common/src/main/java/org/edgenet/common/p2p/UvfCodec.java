@@ -39,10 +39,9 @@ public final class UvfCodec {
         if (version != UvfFormat.VERSION) {
             throw new MalformedDatagramException(DropReason.BAD_VERSION, "version " + version);
         }
-        DatagramType type = DatagramType.of(in.getUnsignedByte(start + 3));
-        if (type == null) {
-            throw new MalformedDatagramException(DropReason.UNKNOWN_TYPE, "type " + in.getUnsignedByte(start + 3));
-        }
+        int code = in.getUnsignedByte(start + 3);
+        DatagramType type = DatagramType.lookup(code).orElseThrow(
+                () -> new MalformedDatagramException(DropReason.UNKNOWN_TYPE, "type " + code));
         long id = in.getLong(start + 4);
         ByteBuf body = in.slice(start + UvfFormat.HEADER_LENGTH, length - UvfFormat.HEADER_LENGTH);
         UvfDatagram d = switch (type) {
@@ -165,7 +164,8 @@ public final class UvfCodec {
     }
 
     private static Reject readReject(long id, ByteBuf body) {
-        RejectCode code = RejectCode.of(need(body, 1).readUnsignedByte());
+        // A newer peer's reason is still a refusal; its text says what it is.
+        RejectCode code = RejectCode.lookup(need(body, 1).readUnsignedByte()).orElse(RejectCode.OTHER);
         return new Reject(id, code, readName(body));
     }
 

@@ -1,10 +1,13 @@
 package org.edgenet.common.wire;
 
+import java.util.Optional;
+
 /**
- * Why a request failed. Codes below 100 are protocol violations: the peer gets the error and the
- * connection closes. Codes from 100 up answer one request and the session goes on.
+ * Why a request failed; the code travels as a u16 in an {@code ERROR} frame. Codes below 100 are
+ * protocol violations: the peer gets the error and the connection closes. Codes from 100 up answer
+ * one request and the session goes on.
  */
-public enum ErrorCode {
+public enum ErrorCode implements WireCode {
     BAD_MAGIC(1, true),
     BAD_VERSION(2, true),
     UNKNOWN_TYPE(3, true),
@@ -22,13 +25,7 @@ public enum ErrorCode {
     EMPTY_FILE(104, false),
     INTERNAL(199, false);
 
-    private static final ErrorCode[] BY_CODE = new ErrorCode[256];
-
-    static {
-        for (ErrorCode c : values()) {
-            BY_CODE[c.code] = c;
-        }
-    }
+    private static final CodeTable<ErrorCode> CODES = CodeTable.of(values(), 16);
 
     private final int code;
     private final boolean fatal;
@@ -38,6 +35,7 @@ public enum ErrorCode {
         this.fatal = fatal;
     }
 
+    @Override
     public int code() {
         return code;
     }
@@ -47,9 +45,8 @@ public enum ErrorCode {
         return fatal;
     }
 
-    /** Looks a code up; unknown codes from a newer peer read as {@link #INTERNAL}. */
-    public static ErrorCode of(int code) {
-        ErrorCode c = code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
-        return c == null ? INTERNAL : c;
+    /** The error with {@code code}; empty for a code of a newer peer (see {@link CodeTable}). */
+    public static Optional<ErrorCode> lookup(int code) {
+        return CODES.lookup(code);
     }
 }

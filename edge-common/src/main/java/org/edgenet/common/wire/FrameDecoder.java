@@ -4,24 +4,33 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.concurrent.ScheduledFuture;
-import org.edgenet.common.message.MessageType;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntPredicate;
 
 /**
  * Cuts the byte stream into whole frames (header and body, each in a buffer of its own) after
  * checking every header field. The length is bounded before a byte of the body is buffered, and a
  * frame whose bytes stop arriving for longer than {@link Limits#frameGap()} fails with {@link ErrorCode#FRAME_GAP}.
  * After the first error the rest of the stream is discarded.
+ *
+ * <p>Which type bytes are known comes from the caller (the pipeline's initializer passes
+ * {@code MessageType::isKnown}): framing sits below the messages and does not depend on them.
  */
 public final class FrameDecoder extends ByteToMessageDecoder {
     private final Limits limits;
+    private final IntPredicate knownType;
     private ScheduledFuture<?> gapTimer;
     private boolean failed;
 
-    public FrameDecoder(Limits limits) {
+    /**
+     * @param knownType true for a type byte this side can read; a frame of any other type fails
+     *                  with {@link ErrorCode#UNKNOWN_TYPE} as soon as its header arrives
+     */
+    public FrameDecoder(Limits limits, IntPredicate knownType) {
         this.limits = limits;
+        this.knownType = knownType;
     }
 
     @Override
@@ -74,7 +83,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             throw new ProtocolException(ErrorCode.BAD_VERSION, "unsupported version " + version);
         }
         int type = in.getUnsignedByte(start + WireFormat.TYPE_OFFSET);
-        if (!MessageType.isKnown(type)) {
+        if (!knownType.test(type)) {
             throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, "unknown message type " + type);
         }
         long length = in.getUnsignedInt(start + WireFormat.LENGTH_OFFSET);

@@ -24,13 +24,14 @@ import java.util.Set;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every message through the real decoder pipeline and back out, on bytes. */
 class MessageCodecTest {
     private final List<Throwable> errors = new ArrayList<>();
     private final EmbeddedChannel channel = new EmbeddedChannel(
-            new FrameDecoder(Limits.SERVER), MessageCodec.INSTANCE, new ChannelInboundHandlerAdapter() {
+            new FrameDecoder(Limits.SERVER, MessageType::isKnown), MessageCodec.INSTANCE, new ChannelInboundHandlerAdapter() {
                 @Override
                 public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
                     errors.add(cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause);
@@ -205,6 +206,29 @@ class MessageCodecTest {
         assertEquals(List.of(ErrorCode.MALFORMED), errors.stream().map(e -> ((ProtocolException) e).code()).toList(),
                 "the malformed frame is reported once");
         assertEquals(new Leave(), channel.readInbound(), "framing is intact; the handler after decides to close");
+    }
+
+    @Test
+    void refusesAFrameOfAnUnknownTypeEvenWithoutTheFrameDecoder() {
+        ByteBuf frame = Frames.withBody(99, new byte[0]);
+        try {
+            ProtocolException e = assertThrows(ProtocolException.class, () -> MessageCodec.decode(frame), "decode type 99");
+            assertEquals(ErrorCode.UNKNOWN_TYPE, e.code(), "code for type 99");
+        } finally {
+            frame.release();
+        }
+    }
+
+    @Test
+    void readsAnErrorCodeFromANewerServerAsInternalWithItsNumber() {
+        byte[] message = "disk quota reached".getBytes(StandardCharsets.UTF_8);
+        ByteBuf body = Unpooled.buffer().writeShort(150).writeShort(message.length).writeBytes(message);
+        channel.writeInbound(Frames.withBody(MessageType.ERROR.code(), bytes(body)));
+        body.release();
+
+        assertEquals(new ErrorReply(ErrorCode.INTERNAL, "error 150: disk quota reached"), channel.readInbound(),
+                "a generic error that still shows the server's number and text");
+        assertTrue(errors.isEmpty(), "no errors: " + errors);
     }
 
     @Test

@@ -118,6 +118,14 @@ class UvfCodecTest {
     }
 
     @Test
+    void aRejectCodeFromANewerPeerReadsAsOtherWithItsReason() {
+        ByteBuf buf = encode(new Reject(ID, RejectCode.BAD_NAME, "quota reached"));
+        buf.setByte(UvfFormat.HEADER_LENGTH, 200);
+
+        assertEquals(new Reject(ID, RejectCode.OTHER, "quota reached"), UvfCodec.decode(buf), "decoded reject");
+    }
+
+    @Test
     void aDatagramLargerThanUdpAllowsIsOversize() {
         ByteBuf buf = Unpooled.buffer();
         UvfCodec.writeDataHeader(buf, ID, 0);

@@ -28,7 +28,7 @@ class FrameDecoderTest {
     private static final Limits LIMITS = new Limits(1024, Duration.ofSeconds(1));
 
     private final ErrorCapture errors = new ErrorCapture();
-    private final EmbeddedChannel channel = new EmbeddedChannel(new FrameDecoder(LIMITS), errors);
+    private final EmbeddedChannel channel = new EmbeddedChannel(new FrameDecoder(LIMITS, MessageType::isKnown), errors);
 
     @AfterEach
     void releaseEverything() {
@@ -114,6 +114,22 @@ class FrameDecoderTest {
         channel.writeInbound(Frames.withBody(99, new byte[0]));
 
         assertEquals(ErrorCode.UNKNOWN_TYPE, errors.onlyCode(), "code for type 99");
+    }
+
+    @Test
+    void asksTheTypeCheckItIsGivenWhetherATypeIsKnown() {
+        ErrorCapture refusals = new ErrorCapture();
+        EmbeddedChannel only99 = new EmbeddedChannel(new FrameDecoder(LIMITS, type -> type == 99), refusals);
+        try {
+            only99.writeInbound(Frames.withBody(99, new byte[0]));
+            only99.writeInbound(Frames.of(new ListActive()));
+
+            ((ByteBuf) only99.readInbound()).release();
+            assertNull(only99.readInbound(), "no frame of a type the check refuses");
+            assertEquals(ErrorCode.UNKNOWN_TYPE, refusals.onlyCode(), "code for a type the check refuses");
+        } finally {
+            only99.finishAndReleaseAll();
+        }
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.flow.FlowControlHandler;
 import org.edgenet.common.message.MessageCodec;
+import org.edgenet.common.message.MessageType;
 import org.edgenet.common.wire.FrameDecoder;
 import org.edgenet.common.wire.Limits;
 import org.edgenet.server.service.Services;
@@ -59,7 +60,7 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
         }
         channels.add(ch);
         ChannelPipeline p = ch.pipeline();
-        p.addLast(FRAME, new FrameDecoder(limits))
+        p.addLast(FRAME, new FrameDecoder(limits, MessageType::isKnown))
                 .addLast(CODEC, MessageCodec.INSTANCE)
                 .addLast(FLOW, new FlowControlHandler())
                 .addLast(LOGIN_TIMEOUT, new LoginTimeout(loginTimeout))
