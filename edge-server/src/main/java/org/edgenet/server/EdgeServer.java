@@ -14,6 +14,7 @@ import org.edgenet.server.net.CommandHandler;
 import org.edgenet.server.net.ServerInitializer;
 import org.edgenet.server.service.ActivityLog;
 import org.edgenet.server.service.CredentialStore;
+import org.edgenet.server.service.Disk;
 import org.edgenet.server.service.FileCredentialStore;
 import org.edgenet.server.service.FileDataStore;
 import org.edgenet.server.service.FileDeviceRegistry;
@@ -72,14 +73,17 @@ public final class EdgeServer implements AutoCloseable {
         EventLoopGroup boss = null;
         EventLoopGroup workers = null;
         try {
+            Disk disk = Disk.synced();
             FileDeviceRegistry registry = open(opened, () -> FileDeviceRegistry.open(config.deviceLog(), config.clock(),
-                    config.zone()), config.deviceLog());
-            ActivityLog uploads = open(opened, () -> ActivityLog.open(config.uploadLog()), config.uploadLog());
-            ActivityLog deletions = open(opened, () -> ActivityLog.open(config.deletionLog()), config.deletionLog());
+                    config.zone(), disk), config.deviceLog());
+            ActivityLog uploads = open(opened, () -> ActivityLog.open(config.uploadLog(), disk), config.uploadLog());
+            ActivityLog deletions = open(opened, () -> ActivityLog.open(config.deletionLog(), disk),
+                    config.deletionLog());
             Lanes lanes = Lanes.of(Math.max(2, Runtime.getRuntime().availableProcessors()), "data");
             FileDataStore data;
             try {
-                data = new FileDataStore(config.dataDir(), uploads, deletions, lanes, config.clock(), config.zone());
+                data = new FileDataStore(config.dataDir(), uploads, deletions, lanes, disk, config.clock(),
+                        config.zone());
             } catch (IOException e) {
                 lanes.close();
                 throw new StartupException("Cannot use data directory " + config.dataDir() + ": " + reason(e), e);

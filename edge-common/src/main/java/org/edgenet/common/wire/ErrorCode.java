@@ -20,6 +20,7 @@ public enum ErrorCode {
     INVALID_DATA(102, false),
     DEVICE_OFFLINE(103, false),
     EMPTY_FILE(104, false),
+    OUT_OF_SPACE(105, false),
     INTERNAL(199, false);
 
     private static final ErrorCode[] BY_CODE = new ErrorCode[256];
