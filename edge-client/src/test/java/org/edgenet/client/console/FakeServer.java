@@ -37,6 +37,7 @@ final class FakeServer implements ServerLink {
     final Map<String, Peer> peers = new HashMap<>();
     List<DeviceInfo> active = List.of();
     ServerError uploadRefusal;
+    ServerError joinRefusal;
     final CompletableFuture<Void> closed = new CompletableFuture<>();
 
     @Override
@@ -52,6 +53,10 @@ final class FakeServer implements ServerLink {
     @Override
     public synchronized CompletableFuture<Joined> registerUdp(int udpPort) {
         requests.add("RegisterUdp " + udpPort);
+        if (joinRefusal != null) {
+            closed.complete(null);
+            return CompletableFuture.failedFuture(joinRefusal);
+        }
         return CompletableFuture.completedFuture(new Joined("device", "30 September 2022 10:31:13"));
     }
 
