@@ -79,7 +79,9 @@ public final class EdgeServer implements AutoCloseable {
             ActivityLog uploads = open(opened, () -> ActivityLog.open(config.uploadLog(), disk), config.uploadLog());
             ActivityLog deletions = open(opened, () -> ActivityLog.open(config.deletionLog(), disk),
                     config.deletionLog());
-            Lanes lanes = Lanes.of(Math.max(2, Runtime.getRuntime().availableProcessors()), "data");
+            // Lanes mostly wait for the disk to flush, and flushes that wait at the same time share
+            // one journal commit: more lanes than cores let devices share that cost.
+            Lanes lanes = Lanes.of(Math.max(16, 2 * Runtime.getRuntime().availableProcessors()), "data");
             FileDataStore data;
             try {
                 data = new FileDataStore(config.dataDir(), uploads, deletions, lanes, disk, config.clock(),
