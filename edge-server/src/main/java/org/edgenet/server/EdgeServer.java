@@ -16,6 +16,7 @@ import org.edgenet.server.net.LogLimiter;
 import org.edgenet.server.net.ServerInitializer;
 import org.edgenet.server.service.ActivityLog;
 import org.edgenet.server.service.CredentialStore;
+import org.edgenet.server.service.Disk;
 import org.edgenet.server.service.FileCredentialStore;
 import org.edgenet.server.service.FileDataStore;
 import org.edgenet.server.service.FileDeviceRegistry;
@@ -83,14 +84,19 @@ public final class EdgeServer implements AutoCloseable {
             for (Path dir : workingDirectories(config)) {
                 opened.add(DirectoryLock.acquire(dir));
             }
+            Disk disk = Disk.synced();
             FileDeviceRegistry registry = open(opened, () -> FileDeviceRegistry.open(config.deviceLog(), config.clock(),
-                    config.zone()), config.deviceLog());
-            ActivityLog uploads = open(opened, () -> ActivityLog.open(config.uploadLog()), config.uploadLog());
-            ActivityLog deletions = open(opened, () -> ActivityLog.open(config.deletionLog()), config.deletionLog());
-            Lanes lanes = Lanes.of(Math.max(2, Runtime.getRuntime().availableProcessors()), "data");
+                    config.zone(), disk), config.deviceLog());
+            ActivityLog uploads = open(opened, () -> ActivityLog.open(config.uploadLog(), disk), config.uploadLog());
+            ActivityLog deletions = open(opened, () -> ActivityLog.open(config.deletionLog(), disk),
+                    config.deletionLog());
+            // Lanes mostly wait for the disk to flush, and flushes that wait at the same time share
+            // one journal commit: more lanes than cores let devices share that cost.
+            Lanes lanes = Lanes.of(Math.max(16, 2 * Runtime.getRuntime().availableProcessors()), "data");
             FileDataStore data;
             try {
-                data = new FileDataStore(config.dataDir(), uploads, deletions, lanes, config.clock(), config.zone());
+                data = new FileDataStore(config.dataDir(), uploads, deletions, lanes, disk, config.clock(),
+                        config.zone());
             } catch (IOException e) {
                 lanes.close();
                 throw new StartupException("Cannot use data directory " + config.dataDir() + ": " + reason(e), e);

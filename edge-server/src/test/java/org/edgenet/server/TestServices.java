@@ -2,6 +2,7 @@ package org.edgenet.server;
 
 import org.edgenet.common.testing.MutableClock;
 import org.edgenet.server.service.ActivityLog;
+import org.edgenet.server.service.Disk;
 import org.edgenet.server.service.FileCredentialStore;
 import org.edgenet.server.service.FileDataStore;
 import org.edgenet.server.service.FileDeviceRegistry;
@@ -46,14 +47,20 @@ public final class TestServices implements AutoCloseable {
 
     /** With the data store's file work on {@code lanes}, e.g. a queue the test runs by hand. */
     public TestServices(Path dir, Lanes lanes) {
+        this(dir, lanes, Disk.synced());
+    }
+
+    /** With every file-system step going through {@code disk}, e.g. one that records or fails them. */
+    public TestServices(Path dir, Lanes lanes, Disk disk) {
         this.dir = dir;
         try {
             Files.writeString(dir.resolve("credentials.txt"), CREDENTIALS);
-            registry = FileDeviceRegistry.open(dir.resolve("edge-device-log.txt"), clock, ZoneOffset.UTC, Runnable::run);
+            registry = FileDeviceRegistry.open(dir.resolve("edge-device-log.txt"), clock, ZoneOffset.UTC, disk,
+                    Runnable::run);
             registry.clear();
-            uploadLog = ActivityLog.open(dir.resolve("upload-log.txt"), Runnable::run);
-            deletionLog = ActivityLog.open(dir.resolve("deletion-log.txt"), Runnable::run);
-            data = new FileDataStore(dir.resolve("data"), uploadLog, deletionLog, lanes, clock, ZoneOffset.UTC);
+            uploadLog = ActivityLog.open(dir.resolve("upload-log.txt"), disk, Runnable::run);
+            deletionLog = ActivityLog.open(dir.resolve("deletion-log.txt"), disk, Runnable::run);
+            data = new FileDataStore(dir.resolve("data"), uploadLog, deletionLog, lanes, disk, clock, ZoneOffset.UTC);
             services = new Services(FileCredentialStore.load(dir.resolve("credentials.txt")),
                     new InMemoryLoginGuard(ATTEMPTS, BLOCK, clock), registry, data, clock, ZoneOffset.UTC);
         } catch (IOException e) {

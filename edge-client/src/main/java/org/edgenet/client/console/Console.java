@@ -164,8 +164,7 @@ public final class Console {
                 case WELCOME:
                     terminal.say("Welcome to the edge network, " + name + "!");
                     device = name;
-                    registerUdp();
-                    return true;
+                    return registerUdp();
                 case INVALID_PASSWORD:
                     terminal.say("Invalid Password. Please try again");
                     break;
@@ -190,13 +189,16 @@ public final class Console {
         }
     }
 
-    private void registerUdp() throws ServerGone {
+    /** True once the device has joined; a refusal (a full disk at the server) means it has not. */
+    private boolean registerUdp() throws ServerGone {
         try {
             var joined = await(server.registerUdp(udpPort));
             log.info("{} joined the edge network at {} (udp {})", joined.device(), joined.activeSince(), udpPort);
+            return true;
         } catch (ServerError e) {
-            // The server accepts any valid port; a refusal here leaves nothing to do but go on.
+            log.info("The server refused the join: {} ({})", e.getMessage(), e.code());
             terminal.say(e.getMessage());
+            return false;
         }
     }
 

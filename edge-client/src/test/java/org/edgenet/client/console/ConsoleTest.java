@@ -112,6 +112,18 @@ class ConsoleTest {
     }
 
     @Test
+    void exitsWithTheServersReasonWhenItCannotRecordTheJoin() {
+        server.joinRefusal = new ServerError(ErrorCode.OUT_OF_SPACE, "the server is out of disk space");
+
+        String out = run(LOGIN + "AED\nOUT\n");
+
+        assertEquals("Username: Password: Welcome to the edge network, supersmartwatch!\n"
+                + "the server is out of disk space\n", out, "no prompt: the device has not joined");
+        assertEquals(List.of("Login supersmartwatch", "RegisterUdp 8000"), server.requests(), "nothing sent after");
+        assertEquals(1, exitCode, "non-zero exit");
+    }
+
+    @Test
     void exitsWithAnErrorWhenTheAccountBecomesBlocked() {
         server.loginReplies.add(LoginStatus.BLOCKED_NOW);
 

@@ -38,6 +38,7 @@ final class FakeServer implements ServerLink {
     final Map<String, Peer> peers = new HashMap<>();
     List<DeviceInfo> active = List.of();
     ServerError uploadRefusal;
+    ServerError joinRefusal;
     final CompletableFuture<Void> closed = new CompletableFuture<>();
     /** When set, AED is answered only when the test completes this future. */
     CompletableFuture<List<DeviceInfo>> pendingActive;
@@ -57,6 +58,10 @@ final class FakeServer implements ServerLink {
     @Override
     public synchronized CompletableFuture<Joined> registerUdp(int udpPort) {
         requests.add("RegisterUdp " + udpPort);
+        if (joinRefusal != null) {
+            closed.complete(null);
+            return CompletableFuture.failedFuture(joinRefusal);
+        }
         return CompletableFuture.completedFuture(new Joined("device", "30 September 2022 10:31:13"));
     }
 

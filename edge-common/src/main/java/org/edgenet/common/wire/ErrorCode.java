@@ -23,6 +23,7 @@ public enum ErrorCode implements WireCode {
     INVALID_DATA(102, false),
     DEVICE_OFFLINE(103, false),
     EMPTY_FILE(104, false),
+    OUT_OF_SPACE(105, false),
     INTERNAL(199, false);
 
     private static final CodeTable<ErrorCode> CODES = CodeTable.of(values(), 16);

@@ -4,6 +4,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
+import org.edgenet.common.message.ErrorReply;
 import org.edgenet.common.message.Joined;
 import org.edgenet.common.message.Login;
 import org.edgenet.common.message.LoginReply;
@@ -186,6 +187,10 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
             }
             reply(ctx, LoginStatus.ALREADY_JOINED);
             ctx.channel().config().setAutoRead(true);
+        } else if (error instanceof ProtocolException p) {
+            // The registry has forgotten the join and logged why. Only a joined device may go on
+            // past its password, so the refusal ends the connection whatever its code.
+            ctx.writeAndFlush(ErrorReply.of(p)).addListener(ChannelFutureListener.CLOSE);
         } else {
             ctx.fireExceptionCaught(error);
         }

@@ -10,35 +10,55 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
  * An append-only log file ({@code upload-log.txt}, {@code deletion-log.txt}) owned by one writer
- * thread. Each line goes out whole in one write to a file opened for appending, so lines never mix
- * and a restart adds to what was there. The queue needs no bound of its own: every connection has
- * at most one command, hence one line, in flight.
+ * thread. A line's future completes only once the line is on the disk, since the reply that
+ * confirms an upload or a deletion waits for it.
+ *
+ * <p>Lines are committed in groups: the writer takes every line queued at that moment, writes them
+ * in one go and forces the file once, then completes their futures in the order they were
+ * appended. While one force runs, the next group gathers, so many devices share the cost of one
+ * disk flush. A group that fails is cut off the file again, so no partial line stays behind to
+ * run into the next one. The queue needs no bound of its own: every connection has at most one
+ * command, hence one line, in flight.
  */
 public final class ActivityLog implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ActivityLog.class);
 
     private final Path file;
     private final FileChannel channel;
+    private final Disk disk;
     private final Executor writer;
     private final ExecutorService ownedWriter;
 
-    private ActivityLog(Path file, FileChannel channel, Executor writer, ExecutorService ownedWriter) {
+    private final Object lock = new Object();
+    /** Lines the next group will carry, in append order. Guarded by {@link #lock}. */
+    private List<Line> queued = new ArrayList<>();
+    /** True while a write task is queued and has not taken its group yet. Guarded by {@link #lock}. */
+    private boolean writeQueued;
+
+    private record Line(byte[] bytes, CompletableFuture<Void> done) {
+    }
+
+    private ActivityLog(Path file, FileChannel channel, Disk disk, Executor writer, ExecutorService ownedWriter) {
         this.file = file;
         this.channel = channel;
+        this.disk = disk;
         this.writer = writer;
         this.ownedWriter = ownedWriter;
     }
 
     /** Opens (creating if needed) {@code file} for appending, with its own writer thread. */
-    public static ActivityLog open(Path file) throws IOException {
+    public static ActivityLog open(Path file, Disk disk) throws IOException {
         String name = "log-writer-" + file.getFileName();
         ExecutorService owner = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, name);
@@ -46,40 +66,118 @@ public final class ActivityLog implements AutoCloseable {
             return t;
         });
         try {
-            return new ActivityLog(file, openChannel(file), owner, owner);
+            return new ActivityLog(file, openChannel(file, disk), disk, owner, owner);
         } catch (IOException e) {
             owner.shutdown();
             throw e;
         }
     }
 
-    /** As {@link #open(Path)}, writing on {@code writer}; tests pass a direct executor. */
-    public static ActivityLog open(Path file, Executor writer) throws IOException {
-        return new ActivityLog(file, openChannel(file), writer, null);
+    /**
+     * As {@link #open(Path, Disk)}, writing on {@code writer}, which must run one task at a time;
+     * tests pass a direct executor, or one they run by hand.
+     */
+    public static ActivityLog open(Path file, Disk disk, Executor writer) throws IOException {
+        return new ActivityLog(file, openChannel(file, disk), disk, writer, null);
     }
 
-    private static FileChannel openChannel(Path file) throws IOException {
+    private static FileChannel openChannel(Path file, Disk disk) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         if (dir != null) {
             Files.createDirectories(dir);
         }
-        return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        boolean created = !Files.exists(file);
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND);
+        if (created && dir != null) {
+            // A forced line is lost all the same if the file's own name is not on the disk.
+            try {
+                disk.syncDirectory(dir);
+            } catch (IOException e) {
+                channel.close();
+                throw e;
+            }
+        }
+        return channel;
     }
 
-    /** Appends {@code line} and a line feed; completes once the line is in the file. */
+    /**
+     * Appends {@code line} and a line feed; completes once the line is on the disk, or fails with
+     * the {@link IOException} that kept it off, in which case the file is as it was.
+     */
     public CompletableFuture<Void> append(String line) {
-        byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
-        return CompletableFuture.runAsync(() -> {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        boolean queue;
+        synchronized (lock) {
+            queued.add(new Line((line + "\n").getBytes(StandardCharsets.UTF_8), done));
+            queue = !writeQueued;
+            writeQueued = true;
+        }
+        if (queue) {
             try {
-                ByteBuffer buf = ByteBuffer.wrap(bytes);
-                while (buf.hasRemaining()) {
-                    channel.write(buf);
-                }
-            } catch (IOException e) {
-                log.error("Cannot append to {}", file, e);
-                throw new java.io.UncheckedIOException(e);
+                writer.execute(this::writeQueued);
+            } catch (RejectedExecutionException e) {
+                failQueued(e);
             }
-        }, writer);
+        }
+        return done;
+    }
+
+    /** Runs on the writer: one write and one force for every line queued, then their futures. */
+    private void writeQueued() {
+        List<Line> group;
+        synchronized (lock) {
+            writeQueued = false;
+            group = queued;
+            queued = new ArrayList<>();
+        }
+        if (group.isEmpty()) {
+            return;
+        }
+        int size = 0;
+        for (Line l : group) {
+            size += l.bytes().length;
+        }
+        ByteBuffer bytes = ByteBuffer.allocate(size);
+        for (Line l : group) {
+            bytes.put(l.bytes());
+        }
+        bytes.flip();
+        long end = -1;
+        try {
+            end = channel.size();
+            disk.write(file, channel, bytes);
+            disk.force(file, channel);
+        } catch (IOException e) {
+            cutBackTo(end);
+            group.forEach(l -> l.done().completeExceptionally(e));
+            return;
+        }
+        group.forEach(l -> l.done().complete(null));
+    }
+
+    /** Removes what a failed group left, so the next line starts on a line of its own. */
+    private void cutBackTo(long end) {
+        if (end < 0) {
+            return;
+        }
+        try {
+            if (channel.size() > end) {
+                channel.truncate(end);
+            }
+        } catch (IOException e) {
+            log.warn("Cannot remove a partly written line from {}: {}", file, e.getMessage());
+        }
+    }
+
+    private void failQueued(RuntimeException e) {
+        List<Line> group;
+        synchronized (lock) {
+            writeQueued = false;
+            group = queued;
+            queued = new ArrayList<>();
+        }
+        group.forEach(l -> l.done().completeExceptionally(e));
     }
 
     public Path file() {

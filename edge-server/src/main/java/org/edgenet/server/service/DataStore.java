@@ -8,8 +8,9 @@ import java.util.concurrent.CompletableFuture;
  * Each device's uploaded data files, reached only through the device's own name and a numeric
  * file ID, so no device can touch another's files and no path comes from the network. Requests
  * fail with {@link org.edgenet.common.wire.ProtocolException}s carrying the code the device is told
- * ({@code NO_SUCH_FILE}, {@code EMPTY_FILE}, {@code INVALID_DATA}). Thread-safe; operations on one
- * file never interleave.
+ * ({@code NO_SUCH_FILE}, {@code EMPTY_FILE}, {@code INVALID_DATA}, {@code OUT_OF_SPACE}). A change
+ * completes only once it would survive a power loss. Thread-safe; operations on one file never
+ * interleave.
  */
 public interface DataStore extends AutoCloseable {
     /** Starts receiving a file; nothing is visible under its name until the upload finishes. */

@@ -11,11 +11,15 @@ import java.util.concurrent.CompletableFuture;
 public interface DeviceRegistry extends AutoCloseable {
     /**
      * Adds a device, stamped with the current time. Fails with {@link AlreadyJoinedException} when
-     * the name is active already; the check and the insert are one atomic step.
+     * the name is active already; the check and the insert are one atomic step. Fails with
+     * {@link OutOfSpace#error()} when the record cannot be written, and the join is then forgotten.
      */
     CompletableFuture<ActiveDevice> join(String device, String ip, int udpPort);
 
-    /** Removes exactly this entry; completes at once when it is no longer there. */
+    /**
+     * Removes exactly this entry; completes at once when it is no longer there. Never fails: a
+     * device that left is gone even if the record cannot be written yet.
+     */
     CompletableFuture<Void> leave(ActiveDevice device);
 
     /** True when the name is active or its join is being recorded. */

@@ -19,11 +19,11 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 
 /**
@@ -34,6 +34,11 @@ import java.util.function.Supplier;
  * checks it; only a complete, valid upload is moved over the final name (with its sidecar), and
  * only then is it logged. All disk work for one (device, file) runs on the same {@link Lanes} lane,
  * so an upload, a computation and a deletion of the same file never interleave.
+ *
+ * <p>What is confirmed survives a power loss: an upload's data and sidecar are forced before they
+ * are moved into place, the directory is forced after the moves, and the log line is forced before
+ * the future completes; a deletion forces the directory, then its log line. A full disk fails the
+ * request with {@link OutOfSpace#error()}, logged here once, and leaves no temp file behind.
  */
 public final class FileDataStore implements DataStore {
     private static final Logger log = LoggerFactory.getLogger(FileDataStore.class);
@@ -50,18 +55,30 @@ public final class FileDataStore implements DataStore {
     private final ActivityLog uploadLog;
     private final ActivityLog deletionLog;
     private final Lanes lanes;
+    private final Disk disk;
     private final Clock clock;
     private final ZoneId zone;
 
-    public FileDataStore(Path dataDir, ActivityLog uploadLog, ActivityLog deletionLog, Lanes lanes,
+    public FileDataStore(Path dataDir, ActivityLog uploadLog, ActivityLog deletionLog, Lanes lanes, Disk disk,
                          Clock clock, ZoneId zone) throws IOException {
         this.dataDir = dataDir.toAbsolutePath().normalize();
         this.uploadLog = uploadLog;
         this.deletionLog = deletionLog;
         this.lanes = lanes;
+        this.disk = disk;
         this.clock = clock;
         this.zone = zone;
-        Files.createDirectories(this.dataDir);
+        createDirectory(this.dataDir);
+    }
+
+    /** Creates {@code dir} if needed, and makes its name durable, as a file's must be. */
+    private void createDirectory(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
+            if (dir.getParent() != null) {
+                disk.syncDirectory(dir.getParent());
+            }
+        }
     }
 
     /**
@@ -102,6 +119,36 @@ public final class FileDataStore implements DataStore {
         return dataFile.resolveSibling(dataFile.getFileName() + STATS_SUFFIX);
     }
 
+    /**
+     * What a failed step of disk work becomes: a full disk is the device's refusal, logged here
+     * once and without a stack trace; anything else stays an unexpected failure.
+     */
+    private static RuntimeException failure(String what, IOException e) {
+        if (OutOfSpace.causedBy(e)) {
+            log.warn("Cannot {}: {}", what, OutOfSpace.MESSAGE);
+            return OutOfSpace.error();
+        }
+        return new UncheckedIOException(e);
+    }
+
+    /** Appends {@code line} to {@code activity} and yields {@code count} once the line is on the disk. */
+    private static CompletableFuture<Long> record(ActivityLog activity, String line, long count, String what) {
+        return activity.append(line).handle((v, e) -> {
+            if (e == null) {
+                return count;
+            }
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof IOException io) {
+                throw failure(what, io);
+            }
+            throw cause instanceof RuntimeException r ? r : new CompletionException(cause);
+        });
+    }
+
+    private static String fileOf(String device, long fileId) {
+        return "file " + fileId + " for " + device;
+    }
+
     private static void requireFileId(long fileId) {
         if (fileId < 0) {
             throw new ProtocolException(ErrorCode.BAD_ARGUMENT, "file ID must not be negative: " + fileId);
@@ -117,14 +164,16 @@ public final class FileDataStore implements DataStore {
     public CompletableFuture<Upload> beginUpload(String device, long fileId) {
         Path target = dataFile(device, fileId);
         return onLane(device, fileId, () -> {
+            Path temp = null;
             try {
-                Files.createDirectories(target.getParent());
+                createDirectory(target.getParent());
                 // Beside the final name, so that putting it in place is a rename within one file system.
-                Path temp = Files.createTempFile(target.getParent(), TEMP_PREFIX + fileId + "-", TEMP_SUFFIX);
+                temp = Files.createTempFile(target.getParent(), TEMP_PREFIX + fileId + "-", TEMP_SUFFIX);
                 FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE);
                 return new FileUpload(device, fileId, target, temp, out);
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                removeQuietly(temp);
+                throw failure("store " + fileOf(device, fileId), e);
             }
         });
     }
@@ -132,31 +181,35 @@ public final class FileDataStore implements DataStore {
     @Override
     public CompletableFuture<String> compute(String device, long fileId, Operation op) {
         Path file = dataFile(device, fileId);
-        return onLane(device, fileId, () -> summaryOf(file, fileId).compute(op, fileId));
+        return onLane(device, fileId, () -> summaryOf(device, file, fileId, true).compute(op, fileId));
     }
 
     @Override
     public CompletableFuture<Long> delete(String device, long fileId) {
         Path file = dataFile(device, fileId);
         return onLane(device, fileId, () -> {
-            FileSummary summary = summaryOf(file, fileId);
+            // A file about to go needs no sidecar written for next time.
+            FileSummary summary = summaryOf(device, file, fileId, false);
             try {
-                Files.delete(file);
-                Files.deleteIfExists(statsFile(file));
-            } catch (NoSuchFileException e) {
-                throw noSuchFile(fileId);
+                if (!disk.delete(file)) {
+                    throw noSuchFile(fileId);
+                }
+                disk.delete(statsFile(file));
+                disk.syncDirectory(file.getParent());
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                throw failure("delete " + fileOf(device, fileId), e);
             }
             return summary.count();
-        }).thenCompose(count -> deletionLog.append(logLine(device, fileId, count)).thenApply(v -> count));
+        }).thenCompose(count -> record(deletionLog, logLine(device, fileId, count), count,
+                "record the deletion of " + fileOf(device, fileId)));
     }
 
     /**
      * The stored summary when it matches the file; otherwise (no sidecar, a file put there by
-     * hand) the file is read once and the sidecar written for next time.
+     * hand) the file is read once and, if {@code save}, the sidecar written for next time. The
+     * sidecar only saves work, so failing to write it is logged and the answer given all the same.
      */
-    private FileSummary summaryOf(Path file, long fileId) {
+    private FileSummary summaryOf(String device, Path file, long fileId, boolean save) {
         try {
             long size;
             try {
@@ -172,7 +225,14 @@ public final class FileDataStore implements DataStore {
                 }
             }
             FileSummary s = scan(file, fileId);
-            writeAtomically(stats, s.toText());
+            if (save) {
+                try {
+                    writeAtomically(stats, s.toText());
+                } catch (IOException e) {
+                    log.warn("Cannot save the summary of {}: {}", fileOf(device, fileId),
+                            OutOfSpace.causedBy(e) ? OutOfSpace.MESSAGE : e.toString());
+                }
+            }
             return s;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -200,13 +260,36 @@ public final class FileDataStore implements DataStore {
         return stats.summary(bytes);
     }
 
-    private static void writeAtomically(Path file, String text) throws IOException {
+    /** Replaces {@code file} with {@code text} durably; on failure no temp file is left. */
+    private void writeAtomically(Path file, String text) throws IOException {
         Path temp = Files.createTempFile(file.getParent(), TEMP_PREFIX + "stats-", TEMP_SUFFIX);
         try {
-            Files.writeString(temp, text, StandardCharsets.US_ASCII);
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(temp);
+            writeDurably(temp, text);
+            disk.move(temp, file);
+        } catch (IOException | RuntimeException e) {
+            removeQuietly(temp);
+            throw e;
+        }
+        disk.syncDirectory(file.getParent());
+    }
+
+    /** Writes {@code text} into the empty file {@code file} and forces it to the disk. */
+    private void writeDurably(Path file, String text) throws IOException {
+        try (FileChannel out = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            disk.write(file, out, ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII)));
+            disk.force(file, out);
+        }
+    }
+
+    /** Removes a temp file after a failure; a failure to do so is only worth a line in the log. */
+    private void removeQuietly(Path temp) {
+        if (temp == null) {
+            return;
+        }
+        try {
+            disk.delete(temp);
+        } catch (IOException | RuntimeException e) {
+            log.warn("Cannot remove {}: {}", temp, e.toString());
         }
     }
 
@@ -288,14 +371,11 @@ public final class FileDataStore implements DataStore {
                     chunk.readBytes(buf, 0, n);
                     // Checked before written: a bad line stops the upload before it costs disk.
                     parser.feed(buf, 0, n);
-                    ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
-                    while (bb.hasRemaining()) {
-                        out.write(bb);
-                    }
+                    disk.write(temp, out, ByteBuffer.wrap(buf, 0, n));
                     bytes += n;
                 }
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                throw failure("store " + fileOf(device, fileId), e);
             }
         }
 
@@ -310,24 +390,44 @@ public final class FileDataStore implements DataStore {
                         throw new IllegalStateException("upload of file " + fileId + " is over");
                     }
                     parser.finish();
-                    out.close();
                     FileSummary summary = stats.summary(bytes);
-                    Path statsTemp = Files.createTempFile(target.getParent(), TEMP_PREFIX + "stats-", TEMP_SUFFIX);
-                    Files.writeString(statsTemp, summary.toText(), StandardCharsets.US_ASCII);
-                    // Data first, then its summary: a summary never describes a file that is not there.
-                    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                    Files.move(statsTemp, statsFile(target), StandardCopyOption.ATOMIC_MOVE,
-                            StandardCopyOption.REPLACE_EXISTING);
+                    try {
+                        putInPlace(summary);
+                    } catch (IOException e) {
+                        discard();
+                        throw failure("store " + fileOf(device, fileId), e);
+                    }
                     done = true;
                     return summary.count();
-                } catch (IOException e) {
-                    discard();
-                    throw new UncheckedIOException(e);
                 } catch (RuntimeException e) {
                     fail(e);
                     throw e;
                 }
-            }).thenCompose(count -> uploadLog.append(logLine(device, fileId, count)).thenApply(v -> count));
+            }).thenCompose(count -> record(uploadLog, logLine(device, fileId, count), count,
+                    "store " + fileOf(device, fileId)));
+        }
+
+        /**
+         * Data and sidecar are each forced before they are moved into place, and the directory
+         * after: once this returns, a power loss keeps both. The old sidecar goes first and the
+         * new one comes after the data, so a crash in between never leaves a sidecar beside data
+         * it was not made for (sizes alone may well match).
+         */
+        private void putInPlace(FileSummary summary) throws IOException {
+            disk.force(temp, out);
+            out.close();
+            Path statsTarget = statsFile(target);
+            Path statsTemp = Files.createTempFile(target.getParent(), TEMP_PREFIX + "stats-", TEMP_SUFFIX);
+            try {
+                writeDurably(statsTemp, summary.toText());
+                disk.delete(statsTarget);
+                disk.move(temp, target);
+                disk.move(statsTemp, statsTarget);
+            } catch (IOException | RuntimeException e) {
+                removeQuietly(statsTemp);
+                throw e;
+            }
+            disk.syncDirectory(target.getParent());
         }
 
         @Override
@@ -354,10 +454,10 @@ public final class FileDataStore implements DataStore {
             done = true;
             try {
                 out.close();
-                Files.deleteIfExists(temp);
             } catch (IOException e) {
-                log.warn("Cannot remove {}: {}", temp, e.getMessage());
+                log.warn("Cannot close {}: {}", temp, e.getMessage());
             }
+            removeQuietly(temp);
         }
     }
 }

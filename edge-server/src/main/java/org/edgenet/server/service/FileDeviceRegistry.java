@@ -5,18 +5,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -32,6 +37,11 @@ import java.util.concurrent.TimeUnit;
  * many joins and leaves arrive while a write is under way, the next write records the latest state
  * once and completes all of them. That keeps thousands of joins from turning into thousands of
  * rewrites of an ever longer file.
+ *
+ * <p>A write is durable before it completes: the temp file is forced, moved over the log and the
+ * directory forced. When a write fails (a full disk), the joins it carried are forgotten, so those
+ * devices may join again later, and fail with the reason; the leaves it carried stand, since a
+ * device that left cannot be kept, and the next write that succeeds records them.
  */
 public final class FileDeviceRegistry implements DeviceRegistry {
     private static final Logger log = LoggerFactory.getLogger(FileDeviceRegistry.class);
@@ -40,14 +50,15 @@ public final class FileDeviceRegistry implements DeviceRegistry {
     private final Path temp;
     private final Clock clock;
     private final ZoneId zone;
+    private final Disk disk;
     private final Executor writer;
     private final ExecutorService ownedWriter;
 
     private final Object lock = new Object();
     /** The live set, including changes not written yet. Guarded by {@link #lock}. */
     private final Map<String, Entry> live = new LinkedHashMap<>();
-    /** Futures of changes the next write will cover. Guarded by {@link #lock}. */
-    private List<CompletableFuture<Void>> waiting = new ArrayList<>();
+    /** Changes the next write will cover, in the order they were made. Guarded by {@link #lock}. */
+    private List<Change> waiting = new ArrayList<>();
     /** True while a write task is queued and has not taken its snapshot yet. Guarded by {@link #lock}. */
     private boolean writeQueued;
     /** What the file shows now; queries answer from this so they agree with the file. */
@@ -57,28 +68,38 @@ public final class FileDeviceRegistry implements DeviceRegistry {
     private record Entry(ActiveDevice device, String lineTail) {
     }
 
-    private FileDeviceRegistry(Path file, Clock clock, ZoneId zone, Executor writer, ExecutorService owned) {
+    /** A join ({@code joined} set) or a leave waiting to be recorded. */
+    private record Change(String device, Entry joined, CompletableFuture<Void> done) {
+        @Override
+        public String toString() {
+            return device + (joined != null ? " joined" : " left");
+        }
+    }
+
+    private FileDeviceRegistry(Path file, Clock clock, ZoneId zone, Disk disk, Executor writer, ExecutorService owned) {
         this.file = file.toAbsolutePath();
         this.temp = this.file.resolveSibling(this.file.getFileName() + ".tmp");
         this.clock = clock;
         this.zone = zone;
+        this.disk = disk;
         this.writer = writer;
         this.ownedWriter = owned;
     }
 
     /** Opens the registry with its own writer thread; {@link #clear()} then starts the record afresh. */
-    public static FileDeviceRegistry open(Path file, Clock clock, ZoneId zone) throws IOException {
+    public static FileDeviceRegistry open(Path file, Clock clock, ZoneId zone, Disk disk) throws IOException {
         ExecutorService owner = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "device-log-writer");
             t.setDaemon(true);
             return t;
         });
-        return start(new FileDeviceRegistry(file, clock, zone, owner, owner));
+        return start(new FileDeviceRegistry(file, clock, zone, disk, owner, owner));
     }
 
-    /** As {@link #open(Path, Clock, ZoneId)}, writing on {@code writer}; tests pass a direct executor. */
-    public static FileDeviceRegistry open(Path file, Clock clock, ZoneId zone, Executor writer) throws IOException {
-        return start(new FileDeviceRegistry(file, clock, zone, writer, null));
+    /** As {@link #open(Path, Clock, ZoneId, Disk)}, writing on {@code writer}; tests pass a direct executor. */
+    public static FileDeviceRegistry open(Path file, Clock clock, ZoneId zone, Disk disk, Executor writer)
+            throws IOException {
+        return start(new FileDeviceRegistry(file, clock, zone, disk, writer, null));
     }
 
     private static FileDeviceRegistry start(FileDeviceRegistry registry) throws IOException {
@@ -107,25 +128,41 @@ public final class FileDeviceRegistry implements DeviceRegistry {
     public CompletableFuture<ActiveDevice> join(String device, String ip, int udpPort) {
         Instant now = clock.instant();
         ActiveDevice entry = new ActiveDevice(device, ip, udpPort, now, Timestamps.format(now, zone));
-        String tail = "; " + entry.since() + "; " + device + "; " + ip + "; " + udpPort;
+        Entry joined = new Entry(entry, "; " + entry.since() + "; " + device + "; " + ip + "; " + udpPort);
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        boolean queue;
         synchronized (lock) {
-            if (live.putIfAbsent(device, new Entry(entry, tail)) != null) {
+            if (live.putIfAbsent(device, joined) != null) {
                 return CompletableFuture.failedFuture(new AlreadyJoinedException(device));
             }
+            queue = waitForWrite(new Change(device, joined, done));
         }
-        return scheduleWrite().thenApply(v -> entry);
+        if (queue) {
+            queueWrite();
+        }
+        return done.thenApply(v -> entry);
     }
 
+    /**
+     * {@inheritDoc} A leave always stands: if the file cannot be written, the failure is logged,
+     * the future completes all the same and the next write that succeeds records it.
+     */
     @Override
     public CompletableFuture<Void> leave(ActiveDevice device) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        boolean queue;
         synchronized (lock) {
             Entry current = live.get(device.name());
             if (current == null || !current.device().equals(device)) {
                 return CompletableFuture.completedFuture(null);
             }
             live.remove(device.name());
+            queue = waitForWrite(new Change(device.name(), null, done));
         }
-        return scheduleWrite();
+        if (queue) {
+            queueWrite();
+        }
+        return done;
     }
 
     @Override
@@ -162,67 +199,125 @@ public final class FileDeviceRegistry implements DeviceRegistry {
         return Optional.empty();
     }
 
-    /** Joins the next write, queueing one unless a queued write will still see this change. */
-    private CompletableFuture<Void> scheduleWrite() {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        boolean queue;
-        synchronized (lock) {
-            waiting.add(done);
-            queue = !writeQueued;
-            writeQueued = true;
-        }
-        if (queue) {
-            try {
-                writer.execute(this::writeLatest);
-            } catch (RuntimeException e) {
-                failWaiting(e);
-            }
-        }
-        return done;
+    /**
+     * Adds a change to the next write; true when the caller must queue that write, false when a
+     * queued write will still see this change. Called holding {@link #lock}, in the same step as
+     * the change to {@link #live}, so a write never carries a change without its future.
+     */
+    private boolean waitForWrite(Change change) {
+        waiting.add(change);
+        boolean queue = !writeQueued;
+        writeQueued = true;
+        return queue;
     }
 
-    /** Runs on the writer: takes the latest state and every waiting future, writes, completes them. */
-    private void writeLatest() {
-        List<Entry> snapshot;
-        List<CompletableFuture<Void>> covered;
+    private void queueWrite() {
+        try {
+            writer.execute(this::writeLatest);
+        } catch (RuntimeException e) {
+            writeFailed(takeWaiting(), null, e);
+        }
+    }
+
+    private List<Change> takeWaiting() {
         synchronized (lock) {
             writeQueued = false;
-            snapshot = new ArrayList<>(live.values());
-            covered = waiting;
+            List<Change> covered = waiting;
             waiting = new ArrayList<>();
+            return covered;
+        }
+    }
+
+    /** Runs on the writer: takes the latest state and every waiting change, writes, completes them. */
+    private void writeLatest() {
+        List<Entry> snapshot;
+        List<Change> covered;
+        synchronized (lock) {
+            snapshot = new ArrayList<>(live.values());
+            covered = takeWaiting();
         }
         try {
             writeEntries(snapshot);
-            List<ActiveDevice> devices = new ArrayList<>(snapshot.size());
-            for (Entry e : snapshot) {
-                devices.add(e.device());
-            }
-            recorded = List.copyOf(devices);
-            covered.forEach(f -> f.complete(null));
         } catch (IOException | RuntimeException e) {
-            log.error("Cannot write {}", file, e);
-            covered.forEach(f -> f.completeExceptionally(e));
+            writeFailed(covered, snapshot, e);
+            return;
+        }
+        recorded = devices(snapshot, Set.of());
+        covered.forEach(c -> c.done().complete(null));
+    }
+
+    /**
+     * The joins of a failed write are undone and fail; its leaves stand. Queries then answer from
+     * what is true rather than from the stale file: a device that left is not offered as a peer.
+     * {@code snapshot} is null when the write never ran.
+     */
+    private void writeFailed(List<Change> covered, List<Entry> snapshot, Throwable e) {
+        Set<Entry> forgotten = Collections.newSetFromMap(new IdentityHashMap<>());
+        synchronized (lock) {
+            for (Change c : covered) {
+                if (c.joined() != null && live.get(c.device()) == c.joined()) {
+                    live.remove(c.device());
+                    forgotten.add(c.joined());
+                }
+            }
+        }
+        if (snapshot != null) {
+            recorded = devices(snapshot, forgotten);
+        }
+        Throwable joinFailure = e;
+        String what = covered.isEmpty() ? "the active devices" : "that " + covered.get(0)
+                + (covered.size() == 1 ? "" : " and " + (covered.size() - 1) + " other changes");
+        if (OutOfSpace.causedBy(e)) {
+            log.warn("Cannot record {} in {}: {}", what, file.getFileName(), OutOfSpace.MESSAGE);
+            joinFailure = OutOfSpace.error();
+        } else {
+            log.error("Cannot record {} in {}", what, file, e);
+        }
+        for (Change c : covered) {
+            if (c.joined() != null) {
+                c.done().completeExceptionally(joinFailure);
+            } else {
+                c.done().complete(null);
+            }
         }
     }
 
+    private static List<ActiveDevice> devices(List<Entry> entries, Set<Entry> except) {
+        List<ActiveDevice> devices = new ArrayList<>(entries.size());
+        for (Entry e : entries) {
+            if (!except.contains(e)) {
+                devices.add(e.device());
+            }
+        }
+        return List.copyOf(devices);
+    }
+
+    /**
+     * Replaces the file durably. A failure before the move removes the temp file and leaves the
+     * file as it was; one after it (the directory sync) leaves the new file, not yet durable.
+     */
     private void writeEntries(List<Entry> entries) throws IOException {
         StringBuilder text = new StringBuilder(entries.size() * 64);
         int seq = 1;
         for (Entry e : entries) {
             text.append(seq++).append(e.lineTail()).append('\n');
         }
-        Files.write(temp, text.toString().getBytes(StandardCharsets.UTF_8));
-        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    private void failWaiting(RuntimeException e) {
-        List<CompletableFuture<Void>> covered;
-        synchronized (lock) {
-            writeQueued = false;
-            covered = waiting;
-            waiting = new ArrayList<>();
+        try {
+            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                disk.write(temp, out, ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)));
+                disk.force(temp, out);
+            }
+            disk.move(temp, file);
+        } catch (IOException | RuntimeException e) {
+            try {
+                disk.delete(temp);
+            } catch (IOException | RuntimeException again) {
+                e.addSuppressed(again);
+            }
+            throw e;
         }
-        covered.forEach(f -> f.completeExceptionally(e));
+        disk.syncDirectory(file.getParent());
     }
 
     @Override

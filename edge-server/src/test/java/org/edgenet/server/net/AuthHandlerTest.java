@@ -16,11 +16,14 @@ import org.edgenet.common.message.UploadChunk;
 import org.edgenet.common.wire.ErrorCode;
 import org.edgenet.server.LogCapture;
 import org.edgenet.server.TestServices;
+import org.edgenet.server.service.Lanes;
+import org.edgenet.server.service.RecordingDisk;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -319,5 +322,35 @@ class AuthHandlerTest {
             assertEquals(LoginStatus.UNKNOWN_DEVICE, login(ch, "nobody", "x"));
             assertEquals(7, logs.lines().size(), "a new window logs again");
         }
+    }
+
+    @Test
+    void aJoinOntoAFullDiskIsRefusedClosesAndTheDeviceCanJoinOnceSpaceIsBack() {
+        t.close();
+        RecordingDisk disk = new RecordingDisk(dir);
+        t = new TestServices(dir, Lanes.direct(), disk);
+        disk.fill();
+        EmbeddedChannel ch = connect();
+        assertEquals(LoginStatus.WELCOME, login(ch, "supersmartwatch", "comp9331"));
+
+        Object reply;
+        List<String> warnings;
+        try (LogCapture logs = new LogCapture()) {
+            reply = send(ch, new RegisterUdp(5432));
+            warnings = logs.warnings();
+        }
+
+        assertEquals(new ErrorReply(ErrorCode.OUT_OF_SPACE, "the server is out of disk space"), reply);
+        assertFalse(ch.isOpen(), "a device that has not joined cannot stay");
+        assertEquals(List.of("WARN Cannot record that supersmartwatch joined in edge-device-log.txt: "
+                + "the server is out of disk space"), warnings, "one line, no stack trace");
+        assertFalse(t.registry.isActive("supersmartwatch"), "the join is forgotten");
+        assertFalse(Files.exists(dir.resolve("edge-device-log.txt.tmp")), "no temp file left");
+        assertEquals("", t.read("edge-device-log.txt"), "the file as it was");
+
+        disk.free();
+        joined("supersmartwatch", "comp9331", 5432);
+        assertTrue(t.read("edge-device-log.txt").startsWith("1; 30 September 2022 10:31:13; supersmartwatch; "),
+                "joined once space is back");
     }
 }

@@ -25,9 +25,11 @@ import org.edgenet.common.message.UploadChunk;
 import org.edgenet.common.message.UploadEnd;
 import org.edgenet.common.message.Uploaded;
 import org.edgenet.common.wire.ErrorCode;
+import org.edgenet.server.LogCapture;
 import org.edgenet.server.TestServices;
 import org.edgenet.server.service.ActiveDevice;
 import org.edgenet.server.service.Lanes;
+import org.edgenet.server.service.RecordingDisk;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -90,6 +92,17 @@ class CommandHandlerTest {
     private void queueLaneWork() {
         t.close();
         t = new TestServices(dir, Lanes.on(lane::add));
+    }
+
+    /**
+     * From here on, file work waits in {@link #lane} as with {@link #queueLaneWork()}, and every
+     * file-system step goes through the returned disk, which the test can fill and free.
+     */
+    private RecordingDisk recordingDisk() {
+        t.close();
+        RecordingDisk disk = new RecordingDisk(dir);
+        t = new TestServices(dir, Lanes.on(lane::add), disk);
+        return disk;
     }
 
     /** Runs queued file work and the completions it hands back until neither has anything left. */
@@ -432,6 +445,89 @@ class CommandHandlerTest {
 
         assertEquals(List.of(), filesUnderData(), "temp file removed");
         assertEquals("", t.read("upload-log.txt"), "nothing logged");
+    }
+
+    @Test
+    void anUploadOntoAFullDiskIsRefusedOnceLeavesNothingAndTheNextOneAfterSpaceIsFreedWorks() throws IOException {
+        RecordingDisk disk = recordingDisk();
+        EmbeddedChannel ch = me();
+        byte[] content = "1\n2\n3\n4\n5\n6\n".getBytes(StandardCharsets.US_ASCII);
+        disk.fill();
+
+        List<Object> replies;
+        List<String> warnings;
+        try (LogCapture logs = new LogCapture()) {
+            ch.writeInbound(upload(3, content, 2));
+            replies = runAll(ch);
+            warnings = logs.warnings();
+        }
+
+        assertEquals(new ErrorReply(ErrorCode.OUT_OF_SPACE, "the server is out of disk space"), single(replies),
+                "one refusal for all the chunks in flight");
+        assertEquals(List.of("WARN Cannot store file 3 for supersmartwatch: the server is out of disk space"), warnings,
+                "one line, no stack trace");
+        assertEquals(List.of(), filesUnderData(), "no temp file, no data");
+        assertEquals("", t.read("upload-log.txt"), "nothing logged");
+        assertTrue(ch.isActive(), "the session goes on");
+
+        disk.free();
+        ch.writeInbound(upload(3, content, 2));
+        assertEquals(new Uploaded(3, 6), single(runAll(ch)));
+        assertTrue(t.read("upload-log.txt").matches("supersmartwatch; [^;]+; 3; 6\n"), "logged once stored");
+    }
+
+    @Test
+    void aDeletionThatCannotBeRecordedOnAFullDiskIsRefusedAndTheFileIsGone() throws IOException {
+        RecordingDisk disk = recordingDisk();
+        EmbeddedChannel ch = me();
+        ch.writeInbound(upload(1, "1\n2\n".getBytes(StandardCharsets.US_ASCII), 64));
+        runAll(ch);
+        disk.fill();
+
+        List<String> warnings;
+        Object reply;
+        try (LogCapture logs = new LogCapture()) {
+            ch.writeInbound(new Delete(1));
+            reply = single(runAll(ch));
+            warnings = logs.warnings();
+        }
+
+        // Not confirmed, since the deletion log does not show it; but a removal cannot be undone.
+        assertEquals(new ErrorReply(ErrorCode.OUT_OF_SPACE, "the server is out of disk space"), reply);
+        assertEquals(List.of("WARN Cannot record the deletion of file 1 for supersmartwatch: "
+                + "the server is out of disk space"), warnings);
+        assertEquals("", t.read("deletion-log.txt"), "not recorded, not even part of a line");
+        assertEquals(List.of(), filesUnderData(), "the file and its summary are gone");
+
+        disk.free();
+        ch.writeInbound(new Delete(1));
+        assertEquals(new ErrorReply(ErrorCode.NO_SUCH_FILE, "file 1 does not exist at the server side"),
+                single(runAll(ch)), "what a retry hears");
+    }
+
+    @Test
+    void outOntoAFullDiskStillLeavesAndTheNextWriteRecordsIt() {
+        RecordingDisk disk = recordingDisk();
+        session("superwristband", 9000);
+        EmbeddedChannel ch = me();
+        disk.fill();
+
+        List<String> warnings;
+        try (LogCapture logs = new LogCapture()) {
+            ch.writeInbound(new Leave());
+            assertEquals(new Left(ME), single(runAll(ch)));
+            warnings = logs.warnings();
+        }
+
+        assertEquals(List.of("WARN Cannot record that supersmartwatch left in edge-device-log.txt: "
+                + "the server is out of disk space"), warnings, "one line, no stack trace");
+        assertFalse(ch.isOpen(), "connection closed after Left");
+        assertFalse(t.registry.isActive(ME), "device removed all the same");
+
+        disk.free();
+        session("wei-smartphone", 8001);
+        assertEquals(List.of("superwristband", "wei-smartphone"),
+                t.read("edge-device-log.txt").lines().map(l -> l.split("; ")[2]).toList(), "the file caught up");
     }
 
     @Test

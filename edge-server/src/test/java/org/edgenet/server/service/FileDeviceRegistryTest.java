@@ -1,6 +1,9 @@
 package org.edgenet.server.service;
 
 import org.edgenet.common.testing.MutableClock;
+import org.edgenet.common.wire.ErrorCode;
+import org.edgenet.common.wire.ProtocolException;
+import org.edgenet.server.LogCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,7 +42,7 @@ class FileDeviceRegistryTest {
 
     private FileDeviceRegistry direct() throws IOException {
         FileDeviceRegistry r = FileDeviceRegistry.open(dir.resolve("edge-device-log.txt"), clock, ZoneOffset.UTC,
-                Runnable::run);
+                Disk.synced(), Runnable::run);
         r.clear();
         return r;
     }
@@ -52,7 +55,8 @@ class FileDeviceRegistryTest {
     void clearingAtStartEmptiesAFileThatHadDevices() throws IOException {
         String old = "1; 30 September 2022 10:31:13; old; 1.2.3.4; 5\n";
         Files.writeString(dir.resolve("edge-device-log.txt"), old);
-        FileDeviceRegistry opened = FileDeviceRegistry.open(dir.resolve("edge-device-log.txt"), clock, ZoneOffset.UTC);
+        FileDeviceRegistry opened = FileDeviceRegistry.open(dir.resolve("edge-device-log.txt"), clock, ZoneOffset.UTC,
+                Disk.synced());
         opened.close();
         assertEquals(old, file(), "opening alone changes nothing");
         try (FileDeviceRegistry r = direct()) {
@@ -141,7 +145,8 @@ class FileDeviceRegistryTest {
         int threads = 8;
         int perThread = 200;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try (FileDeviceRegistry r = FileDeviceRegistry.open(dir.resolve("edge-device-log.txt"), clock, ZoneOffset.UTC)) {
+        try (FileDeviceRegistry r = FileDeviceRegistry.open(dir.resolve("edge-device-log.txt"), clock, ZoneOffset.UTC,
+                new UnsyncedDisk())) {
             List<CompletableFuture<Void>> work = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 int thread = t;
@@ -182,7 +187,7 @@ class FileDeviceRegistryTest {
         AtomicBoolean writing = new AtomicBoolean(true);
         AtomicReference<String> bad = new AtomicReference<>();
         AtomicInteger reads = new AtomicInteger();
-        try (FileDeviceRegistry r = FileDeviceRegistry.open(log, clock, ZoneOffset.UTC)) {
+        try (FileDeviceRegistry r = FileDeviceRegistry.open(log, clock, ZoneOffset.UTC, new UnsyncedDisk())) {
             r.clear();
             Thread reader = new Thread(() -> {
                 while (writing.get() && bad.get() == null) {
@@ -227,7 +232,7 @@ class FileDeviceRegistryTest {
         // A writer that only runs when the test says so: everything queued meanwhile is one write.
         List<Runnable> queued = new ArrayList<>();
         try (FileDeviceRegistry r = FileDeviceRegistry.open(dir.resolve("edge-device-log.txt"), clock, ZoneOffset.UTC,
-                queued::add)) {
+                Disk.synced(), queued::add)) {
             List<CompletableFuture<ActiveDevice>> joins = new ArrayList<>();
             for (int i = 0; i < 1000; i++) {
                 joins.add(r.join("d" + i, "10.0.0.1", 1 + i));
@@ -239,6 +244,87 @@ class FileDeviceRegistryTest {
 
             assertTrue(joins.stream().allMatch(CompletableFuture::isDone), "one write completes them all");
             assertEquals(1000, file().split("\n").length);
+        }
+    }
+
+    @Test
+    void aWriteIsForcedMovedAndItsDirectorySyncedBeforeTheJoinCompletes() throws IOException {
+        RecordingDisk disk = new RecordingDisk(dir);
+        try (FileDeviceRegistry r = FileDeviceRegistry.open(dir.resolve("edge-device-log.txt"), clock, ZoneOffset.UTC,
+                disk, Runnable::run)) {
+            r.clear();
+            disk.clear();
+
+            r.join("supersmartwatch", "1.1.1.1", 1).thenRun(() -> disk.note("joined")).join();
+
+            assertEquals(List.of(
+                    "write edge-device-log.txt.tmp",
+                    "force edge-device-log.txt.tmp",
+                    "move edge-device-log.txt.tmp -> edge-device-log.txt",
+                    "sync .",
+                    "(joined)"), disk.steps());
+        }
+    }
+
+    @Test
+    void aJoinOntoAFullDiskFailsIsForgottenAndLeavesNoTempFile() throws IOException {
+        RecordingDisk disk = new RecordingDisk(dir);
+        try (FileDeviceRegistry r = FileDeviceRegistry.open(dir.resolve("edge-device-log.txt"), clock, ZoneOffset.UTC,
+                disk, Runnable::run)) {
+            r.clear();
+            r.join("superwristband", "2.2.2.2", 2).join();
+            disk.fill();
+
+            List<String> warnings;
+            CompletionException e;
+            try (LogCapture logs = new LogCapture()) {
+                e = assertThrows(CompletionException.class, () -> r.join("supersmartwatch", "1.1.1.1", 1).join());
+                warnings = logs.warnings();
+            }
+
+            ProtocolException p = assertInstanceOf(ProtocolException.class, e.getCause());
+            assertEquals(ErrorCode.OUT_OF_SPACE, p.code());
+            assertEquals("the server is out of disk space", p.getMessage());
+            assertEquals(List.of("WARN Cannot record that supersmartwatch joined in edge-device-log.txt: "
+                    + "the server is out of disk space"), warnings, "one line, no stack trace");
+            assertFalse(r.isActive("supersmartwatch"), "the join is forgotten");
+            assertEquals(List.of("superwristband"), r.active().stream().map(ActiveDevice::name).toList());
+            assertFalse(Files.exists(dir.resolve("edge-device-log.txt.tmp")), "no temp file");
+            assertEquals("1; 30 September 2022 10:31:13; superwristband; 2.2.2.2; 2\n", file(), "file as it was");
+
+            disk.free();
+            r.join("supersmartwatch", "1.1.1.1", 1).join();
+            assertEquals(2, file().split("\n").length, "the device joins once space is back");
+        }
+    }
+
+    @Test
+    void aLeaveOntoAFullDiskStandsAndTheNextWriteRecordsIt() throws IOException {
+        RecordingDisk disk = new RecordingDisk(dir);
+        try (FileDeviceRegistry r = FileDeviceRegistry.open(dir.resolve("edge-device-log.txt"), clock, ZoneOffset.UTC,
+                disk, Runnable::run)) {
+            r.clear();
+            ActiveDevice watch = r.join("supersmartwatch", "1.1.1.1", 1).join();
+            r.join("superwristband", "2.2.2.2", 2).join();
+            disk.fill();
+
+            List<String> warnings;
+            try (LogCapture logs = new LogCapture()) {
+                r.leave(watch).join();
+                warnings = logs.warnings();
+            }
+
+            assertEquals(List.of("WARN Cannot record that supersmartwatch left in edge-device-log.txt: "
+                    + "the server is out of disk space"), warnings);
+            assertFalse(r.isActive("supersmartwatch"), "gone from the live set");
+            assertEquals(List.of("superwristband"), r.othersThan("nobody").stream().map(ActiveDevice::name).toList(),
+                    "not offered as a peer");
+            assertEquals(2, file().split("\n").length, "the file is behind until the next write");
+            assertFalse(Files.exists(dir.resolve("edge-device-log.txt.tmp")), "no temp file");
+
+            disk.free();
+            r.join("wei-smartphone", "3.3.3.3", 3).join();
+            assertEquals(List.of("1 superwristband", "2 wei-smartphone"), seqAndNames(file()));
         }
     }
 }
