@@ -1,10 +1,14 @@
 package org.edgenet.server;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.RecvByteBufAllocator;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -40,6 +44,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class EdgeServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EdgeServer.class);
+
+    /**
+     * Replies a connection may have waiting for its peer before it stops being read, and the level
+     * below which it is read again. One reply may be larger (an AED list of thousands of devices);
+     * the point is that no second reply is made while it is unread. Every reply but AED is under
+     * 1 KiB, so an honest device never meets the mark, while thousands of devices that do not read
+     * hold at most 64 KiB each.
+     */
+    static final WriteBufferWaterMark REPLY_WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
+    /** Largest socket read: bounds what one read can decode while reading is being stopped. */
+    static final int MAX_READ = 16 * 1024;
 
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
@@ -90,7 +105,7 @@ public final class EdgeServer implements AutoCloseable {
                     registry, data, config.clock(), config.zone());
 
             boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-            workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+            workers = new MultiThreadIoEventLoopGroup(config.ioThreads(), NioIoHandler.newFactory());
             ChannelGroup channels = new DefaultChannelGroup("devices", GlobalEventExecutor.INSTANCE);
             ServerBootstrap b = new ServerBootstrap()
                     .group(boss, workers)
@@ -99,8 +114,10 @@ public final class EdgeServer implements AutoCloseable {
                     .option(ChannelOption.AUTO_READ, false)
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(new ServerInitializer(config.limits(), config.loginTimeout(), services,
-                            CommandHandler.factory(services), channels));
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, REPLY_WATER_MARK)
+                    .childOption(ChannelOption.RECVBUF_ALLOCATOR, readSizes())
+                    .childHandler(new ServerInitializer(config.limits(), config.loginTimeout(), config.replyTimeout(),
+                            services, CommandHandler.factory(services), channels));
             InetSocketAddress address = new InetSocketAddress(config.bindAddress(), config.port());
             Channel listener;
             try {
@@ -129,6 +146,15 @@ public final class EdgeServer implements AutoCloseable {
             closeAll(opened);
             throw e;
         }
+    }
+
+    /**
+     * One read of at most {@link #MAX_READ} bytes per turn of the event loop: a connection that
+     * floods small requests gets through at most a few thousand before the other connections on
+     * its thread get their turn, and a read loop ends as soon as the gate stops reading.
+     */
+    private static RecvByteBufAllocator readSizes() {
+        return new AdaptiveRecvByteBufAllocator(64, 2048, MAX_READ).maxMessagesPerRead(1);
     }
 
     private interface Opener<T> {
@@ -198,6 +224,18 @@ public final class EdgeServer implements AutoCloseable {
         } finally {
             stopped.countDown();
         }
+    }
+
+    /** Bytes of replies waiting to be sent on the busiest connection: a test hook. */
+    long maxQueuedReplyBytes() {
+        long max = 0;
+        for (Channel ch : channels) {
+            ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
+            if (out != null) {
+                max = Math.max(max, out.totalPendingWriteBytes());
+            }
+        }
+        return max;
     }
 
     private void awaitQuietly() {

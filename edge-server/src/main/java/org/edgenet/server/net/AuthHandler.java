@@ -39,14 +39,16 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
 
     private final Services services;
     private final CommandHandlerFactory commands;
+    private final ReadGate gate;
     /** The device whose password was accepted and whose UDP port is awaited; null before that. */
     private String welcomed;
     /** True while a join is being recorded; no message is read meanwhile. */
     private boolean joining;
 
-    public AuthHandler(Services services, CommandHandlerFactory commands) {
+    public AuthHandler(Services services, CommandHandlerFactory commands, ReadGate gate) {
         this.services = services;
         this.commands = commands;
+        this.gate = gate;
     }
 
     @Override
@@ -124,7 +126,7 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
 
     private void reply(ChannelHandlerContext ctx, LoginStatus status) {
         if (status.closesConnection()) {
-            ctx.channel().config().setAutoRead(false);
+            // The gate stops reading as this reply passes it.
             ctx.writeAndFlush(new LoginReply(status)).addListener(ChannelFutureListener.CLOSE);
         } else {
             ctx.writeAndFlush(new LoginReply(status));
@@ -134,7 +136,7 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
     private void join(ChannelHandlerContext ctx, String device, int udpPort) {
         String ip = Peers.ip(ctx.channel());
         joining = true;
-        ctx.channel().config().setAutoRead(false);
+        gate.hold(ReadGate.Reason.REQUEST_RUNNING);
         services.registry().join(device, ip, udpPort).whenCompleteAsync((entry, error) -> {
             assert ctx.executor().inEventLoop();
             joining = false;
@@ -156,15 +158,16 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
         if (ctx.pipeline().get(ServerInitializer.LOGIN_TIMEOUT) != null) {
             ctx.pipeline().remove(ServerInitializer.LOGIN_TIMEOUT);
         }
-        ctx.pipeline().replace(this, ServerInitializer.COMMAND, commands.forSession(new Session(entry)));
-        ctx.channel().config().setAutoRead(true);
+        ctx.pipeline().replace(this, ServerInitializer.COMMAND, commands.forSession(new Session(entry), gate));
+        // Requests that arrived behind the join go to the command handler.
+        gate.release(ReadGate.Reason.REQUEST_RUNNING);
     }
 
     private void joinFailed(ChannelHandlerContext ctx, String device, Throwable error) {
         if (error instanceof AlreadyJoinedException) {
             log.info("Login refused for {}: already joined", device);
             reply(ctx, LoginStatus.ALREADY_JOINED);
-            ctx.channel().config().setAutoRead(true);
+            gate.release(ReadGate.Reason.REQUEST_RUNNING);
         } else {
             ctx.fireExceptionCaught(error);
         }
