@@ -13,6 +13,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.edgenet.server.net.CommandHandler;
 import org.edgenet.server.net.ServerInitializer;
@@ -30,6 +31,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -55,6 +57,13 @@ public final class EdgeServer implements AutoCloseable {
     static final WriteBufferWaterMark REPLY_WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
     /** Largest socket read: bounds what one read can decode while reading is being stopped. */
     static final int MAX_READ = 16 * 1024;
+    /**
+     * How long {@link #close()} waits, in all, for the connections and their threads: a thread
+     * stuck in a task must not keep the process alive after SIGTERM.
+     */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
+    /** What a step still gets after an earlier one used up {@link #CLOSE_WAIT}. */
+    private static final Duration CLOSE_STEP_MIN = Duration.ofSeconds(1);
 
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
@@ -130,18 +139,19 @@ public final class EdgeServer implements AutoCloseable {
                 registry.clear();
                 data.removeLeftoverUploads();
             } catch (IOException e) {
-                listener.close().awaitUninterruptibly();
+                awaitUntil(listener.close(), deadline(), "the listening socket to close");
                 throw new StartupException("Cannot prepare " + config.deviceLog() + " and " + config.dataDir()
                         + ": " + reason(e), e);
             }
             listener.config().setAutoRead(true);
             return new EdgeServer(boss, workers, channels, listener, opened);
         } catch (Exception e) {
+            long deadline = deadline();
             if (workers != null) {
-                workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+                awaitUntil(workers.shutdownGracefully(0, 1, TimeUnit.SECONDS), deadline, "the connection threads to stop");
             }
             if (boss != null) {
-                boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+                awaitUntil(boss.shutdownGracefully(0, 1, TimeUnit.SECONDS), deadline, "the accepting thread to stop");
             }
             closeAll(opened);
             throw e;
@@ -206,6 +216,8 @@ public final class EdgeServer implements AutoCloseable {
     /**
      * Stops listening, closes every connection (each device leaves as if it had sent OUT), waits
      * for the services to write what they hold, and releases the threads. Safe to call twice.
+     * Every wait is bounded: what does not stop in time is left behind with a warning, so that a
+     * stuck connection thread cannot keep the process from ending.
      */
     @Override
     public void close() {
@@ -214,16 +226,37 @@ public final class EdgeServer implements AutoCloseable {
             return;
         }
         try {
-            listener.close().awaitUninterruptibly();
-            channels.close().awaitUninterruptibly();
+            long deadline = deadline();
+            awaitUntil(listener.close(), deadline, "the listening socket to close");
+            awaitUntil(channels.close(), deadline, "the device connections to close");
             // Lets the event loops run what is queued, such as the leaves of the connections just closed.
-            workers.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly();
-            boss.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly();
+            awaitUntil(workers.shutdownGracefully(0, 5, TimeUnit.SECONDS), deadline, "the connection threads to stop");
+            awaitUntil(boss.shutdownGracefully(0, 5, TimeUnit.SECONDS), deadline, "the accepting thread to stop");
             closeAll(services);
             log.info("Server stopped");
         } finally {
             stopped.countDown();
         }
+    }
+
+    private static long deadline() {
+        return System.nanoTime() + CLOSE_WAIT.toNanos();
+    }
+
+    /**
+     * Waits for {@code step} until {@code deadline}, or {@link #CLOSE_STEP_MIN} if that is later;
+     * says so if it did not end by then.
+     */
+    private static void awaitUntil(Future<?> step, long deadline, String what) {
+        long left = Math.max(CLOSE_STEP_MIN.toNanos(), deadline - System.nanoTime());
+        if (!step.awaitUninterruptibly(left, TimeUnit.NANOSECONDS)) {
+            log.warn("Gave up waiting for {}", what);
+        }
+    }
+
+    /** The threads that serve connections: a test hook. */
+    EventLoopGroup connectionThreads() {
+        return workers;
     }
 
     /** Bytes of replies waiting to be sent on the busiest connection: a test hook. */
