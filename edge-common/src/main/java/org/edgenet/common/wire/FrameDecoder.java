@@ -13,12 +13,15 @@ import java.util.concurrent.TimeUnit;
  * Cuts the byte stream into whole frames (header and body, each in a buffer of its own) after
  * checking every header field. The length is bounded before a byte of the body is buffered, and a
  * frame whose bytes stop arriving for longer than {@link Limits#frameGap()} fails with {@link ErrorCode#FRAME_GAP}.
+ * The gap counts only while the channel is read: between {@link ReadingEvent#PAUSED} and
+ * {@link ReadingEvent#RESUMED} the peer's bytes cannot arrive, and the gap starts afresh after.
  * After the first error the rest of the stream is discarded.
  */
 public final class FrameDecoder extends ByteToMessageDecoder {
     private final Limits limits;
     private ScheduledFuture<?> gapTimer;
     private boolean failed;
+    private boolean paused;
 
     public FrameDecoder(Limits limits) {
         this.limits = limits;
@@ -46,11 +49,25 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             in.skipBytes(in.readableBytes());
             throw e;
         }
-        if (in.isReadable()) {
-            armGapTimer(ctx);
-        } else {
+        if (!in.isReadable()) {
             cancelGapTimer();
+        } else if (!paused) {
+            armGapTimer(ctx);
         }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt == ReadingEvent.PAUSED) {
+            paused = true;
+            cancelGapTimer();
+        } else if (evt == ReadingEvent.RESUMED) {
+            paused = false;
+            if (!failed && internalBuffer().isReadable()) {
+                armGapTimer(ctx);
+            }
+        }
+        super.userEventTriggered(ctx, evt);
     }
 
     /**

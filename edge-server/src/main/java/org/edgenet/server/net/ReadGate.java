@@ -9,6 +9,7 @@ import org.edgenet.common.message.Left;
 import org.edgenet.common.message.LoginReply;
 import org.edgenet.common.wire.ErrorCode;
 import org.edgenet.common.wire.ProtocolException;
+import org.edgenet.common.wire.ReadingEvent;
 
 import java.time.Duration;
 import java.util.EnumSet;
@@ -20,6 +21,9 @@ import java.util.concurrent.TimeUnit;
  * {@link Reason} holds, and nothing else in the pipeline sets it. While it is off, the
  * flow-control handler keeps frames already decoded, so a handler never sees a request it could
  * not serve at once.
+ *
+ * <p>Every change is announced from the head of the pipeline with a {@link ReadingEvent}, so the
+ * frame decoder's mid-frame gap does not count while the server itself is not reading.
  *
  * <p>The handlers hold and release {@link Reason#REQUEST_RUNNING} and {@link Reason#LANE_FULL};
  * the gate itself watches the rest. It sees every reply on its way out: when the channel becomes
@@ -63,6 +67,8 @@ public final class ReadGate extends ChannelDuplexHandler {
 
     private final Duration replyTimeout;
     private final Set<Reason> reasons = EnumSet.noneOf(Reason.class);
+    /** What the pipeline was last told with a {@link ReadingEvent}. */
+    private boolean reading = true;
     private ChannelHandlerContext ctx;
     private ScheduledFuture<?> slowReaderTimer;
     private ScheduledFuture<?> closeTimer;
@@ -101,9 +107,15 @@ public final class ReadGate extends ChannelDuplexHandler {
     }
 
     private void apply() {
+        boolean open = reasons.isEmpty();
+        if (open != reading) {
+            reading = open;
+            // Told before autoRead changes: the messages that turning it on delivers may close the
+            // gate again, and the last event must be the one that holds.
+            ctx.pipeline().fireUserEventTriggered(open ? ReadingEvent.RESUMED : ReadingEvent.PAUSED);
+        }
         // Turning autoRead on asks for a read: the flow-control handler first hands over what it
         // holds, one message at a time, for as long as the gate stays open.
-        boolean open = reasons.isEmpty();
         if (ctx.channel().config().isAutoRead() != open) {
             ctx.channel().config().setAutoRead(open);
         }

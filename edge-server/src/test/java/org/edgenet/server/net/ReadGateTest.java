@@ -1,9 +1,11 @@
 package org.edgenet.server.net;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.flow.FlowControlHandler;
+import io.netty.util.ReferenceCountUtil;
 import org.edgenet.common.message.ActiveDevices;
 import org.edgenet.common.message.Compute;
 import org.edgenet.common.message.Computed;
@@ -11,6 +13,7 @@ import org.edgenet.common.message.ErrorReply;
 import org.edgenet.common.message.Joined;
 import org.edgenet.common.message.ListActive;
 import org.edgenet.common.message.Login;
+import org.edgenet.common.message.MessageCodec;
 import org.edgenet.common.message.LoginReply;
 import org.edgenet.common.message.LoginStatus;
 import org.edgenet.common.message.LookupPeer;
@@ -21,7 +24,10 @@ import org.edgenet.common.message.UploadBegin;
 import org.edgenet.common.message.UploadChunk;
 import org.edgenet.common.message.UploadEnd;
 import org.edgenet.common.message.Uploaded;
+import org.edgenet.common.testing.Frames;
 import org.edgenet.common.wire.ErrorCode;
+import org.edgenet.common.wire.FrameDecoder;
+import org.edgenet.common.wire.Limits;
 import org.edgenet.server.TestServices;
 import org.edgenet.server.net.ReadGate.Reason;
 import org.edgenet.server.service.ActiveDevice;
@@ -42,9 +48,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.edgenet.server.net.ServerInitializer.AUTH;
+import static org.edgenet.server.net.ServerInitializer.CODEC;
 import static org.edgenet.server.net.ServerInitializer.COMMAND;
 import static org.edgenet.server.net.ServerInitializer.ERRORS;
 import static org.edgenet.server.net.ServerInitializer.FLOW;
+import static org.edgenet.server.net.ServerInitializer.FRAME;
 import static org.edgenet.server.net.ServerInitializer.LOGIN_TIMEOUT;
 import static org.edgenet.server.net.ServerInitializer.READ_GATE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -246,6 +254,44 @@ class ReadGateTest {
         assertTrue(ch.waiting() > made - takes, "below the low-water mark requests are served again");
         assertTrue(ch.waitingBytes() > high, "until the high-water mark is crossed again");
         assertFalse(ch.config().isAutoRead(), "then reading stops again");
+    }
+
+    @Test
+    void aPartialFrameWaitingWhileTheServerDoesNotReadIsNoFrameGap() {
+        ActiveDevice entry = t.registry.join(ME, "10.0.0.1", 8000).join();
+        PeerChannel ch = new PeerChannel(EVERY_REPLY);
+        ch.freezeTime();
+        ReadGate gate = new ReadGate(REPLY_TIMEOUT);
+        ch.pipeline().addLast(FRAME, new FrameDecoder(Limits.SERVER))
+                .addLast(CODEC, MessageCodec.INSTANCE)
+                .addLast(READ_GATE, gate)
+                .addLast(FLOW, new FlowControlHandler())
+                .addLast(COMMAND, new CommandHandler(t.services, new Session(entry), gate))
+                .addLast(ERRORS, ErrorHandler.INSTANCE);
+        channels.add(ch);
+        ch.stopReading();
+        ByteBuf lookup = Frames.of(new LookupPeer(ME));
+        ch.writeInbound(Unpooled.wrappedBuffer(Frames.of(new ListActive()), Frames.of(new ListActive()),
+                lookup.retainedSlice(0, 5)));
+
+        elapse(ch, Duration.ofSeconds(10));
+
+        assertTrue(ch.isActive(), "the half frame behind the unread reply is not the peer's fault");
+        assertEquals(1, ch.waiting(), "only the first reply made");
+        releaseAll(ch.readAll());
+        assertTrue(ch.config().isAutoRead(), "read again");
+        elapse(ch, Limits.SERVER.frameGap().minusMillis(1));
+        assertTrue(ch.isActive(), "the gap counts from when reading resumed");
+        elapse(ch, Duration.ofMillis(1));
+        List<Object> verdict = ch.readAll();
+        assertEquals(ErrorCode.FRAME_GAP,
+                assertInstanceOf(ErrorReply.class, MessageCodec.decode((ByteBuf) verdict.get(0))).code());
+        releaseAll(verdict);
+        lookup.release();
+    }
+
+    private static void releaseAll(List<Object> buffers) {
+        buffers.forEach(ReferenceCountUtil::release);
     }
 
     // Reasons combine
