@@ -1,14 +1,19 @@
 package org.edgenet.server;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.RecvByteBufAllocator;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.Ticker;
 import org.edgenet.server.net.CommandHandler;
@@ -30,6 +35,7 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -46,6 +52,24 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class EdgeServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EdgeServer.class);
+
+    /**
+     * Replies a connection may have waiting for its peer before it stops being read, and the level
+     * below which it is read again. One reply may be larger (an AED list of thousands of devices);
+     * the point is that no second reply is made while it is unread. Every reply but AED is under
+     * 1 KiB, so an honest device never meets the mark, while thousands of devices that do not read
+     * hold at most 64 KiB each.
+     */
+    static final WriteBufferWaterMark REPLY_WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
+    /** Largest socket read: bounds what one read can decode while reading is being stopped. */
+    static final int MAX_READ = 16 * 1024;
+    /**
+     * How long {@link #close()} waits, in all, for the connections and their threads: a thread
+     * stuck in a task must not keep the process alive after SIGTERM.
+     */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
+    /** What a step still gets after an earlier one used up {@link #CLOSE_WAIT}. */
+    private static final Duration CLOSE_STEP_MIN = Duration.ofSeconds(1);
 
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
@@ -107,7 +131,7 @@ public final class EdgeServer implements AutoCloseable {
                     registry, data, config.clock(), config.zone());
 
             boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-            workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+            workers = new MultiThreadIoEventLoopGroup(config.ioThreads(), NioIoHandler.newFactory());
             LogLimiter logLimiter = new LogLimiter(Ticker.systemTicker());
             // Summaries of ended windows go out within a second, also when no further event comes.
             boss.scheduleAtFixedRate(logLimiter::flush, 1, 1, TimeUnit.SECONDS);
@@ -119,8 +143,10 @@ public final class EdgeServer implements AutoCloseable {
                     .option(ChannelOption.AUTO_READ, false)
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(new ServerInitializer(config.limits(), config.loginTimeout(), services,
-                            CommandHandler.factory(services), channels, logLimiter));
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, REPLY_WATER_MARK)
+                    .childOption(ChannelOption.RECVBUF_ALLOCATOR, readSizes())
+                    .childHandler(new ServerInitializer(config.limits(), config.loginTimeout(), config.replyTimeout(),
+                            services, CommandHandler.factory(services), channels, logLimiter));
             InetSocketAddress address = new InetSocketAddress(config.bindAddress(), config.port());
             Channel listener;
             try {
@@ -133,18 +159,19 @@ public final class EdgeServer implements AutoCloseable {
                 registry.clear();
                 data.removeLeftoverUploads();
             } catch (IOException e) {
-                listener.close().awaitUninterruptibly();
+                awaitUntil(listener.close(), deadline(), "the listening socket to close");
                 throw new StartupException("Cannot prepare " + config.deviceLog() + " and " + config.dataDir()
                         + ": " + reason(e), e);
             }
             listener.config().setAutoRead(true);
             return new EdgeServer(boss, workers, channels, listener, opened, logLimiter);
         } catch (Exception e) {
+            long deadline = deadline();
             if (workers != null) {
-                workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+                awaitUntil(workers.shutdownGracefully(0, 1, TimeUnit.SECONDS), deadline, "the connection threads to stop");
             }
             if (boss != null) {
-                boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+                awaitUntil(boss.shutdownGracefully(0, 1, TimeUnit.SECONDS), deadline, "the accepting thread to stop");
             }
             closeAll(opened);
             throw e;
@@ -160,6 +187,15 @@ public final class EdgeServer implements AutoCloseable {
         }
         dirs.add(config.dataDir().toAbsolutePath().normalize());
         return dirs;
+    }
+
+    /**
+     * One read of at most {@link #MAX_READ} bytes per turn of the event loop: a connection that
+     * floods small requests gets through at most a few thousand before the other connections on
+     * its thread get their turn, and a read loop ends as soon as the gate stops reading.
+     */
+    private static RecvByteBufAllocator readSizes() {
+        return new AdaptiveRecvByteBufAllocator(64, 2048, MAX_READ).maxMessagesPerRead(1);
     }
 
     private interface Opener<T> {
@@ -211,6 +247,8 @@ public final class EdgeServer implements AutoCloseable {
     /**
      * Stops listening, closes every connection (each device leaves as if it had sent OUT), waits
      * for the services to write what they hold, and releases the threads. Safe to call twice.
+     * Every wait is bounded: what does not stop in time is left behind with a warning, so that a
+     * stuck connection thread cannot keep the process from ending.
      */
     @Override
     public void close() {
@@ -219,17 +257,50 @@ public final class EdgeServer implements AutoCloseable {
             return;
         }
         try {
-            listener.close().awaitUninterruptibly();
-            channels.close().awaitUninterruptibly();
+            long deadline = deadline();
+            awaitUntil(listener.close(), deadline, "the listening socket to close");
+            awaitUntil(channels.close(), deadline, "the device connections to close");
             // Lets the event loops run what is queued, such as the leaves of the connections just closed.
-            workers.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly();
-            boss.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly();
+            awaitUntil(workers.shutdownGracefully(0, 5, TimeUnit.SECONDS), deadline, "the connection threads to stop");
+            awaitUntil(boss.shutdownGracefully(0, 5, TimeUnit.SECONDS), deadline, "the accepting thread to stop");
             closeAll(services);
             logLimiter.flushAll();
             log.info("Server stopped");
         } finally {
             stopped.countDown();
         }
+    }
+
+    private static long deadline() {
+        return System.nanoTime() + CLOSE_WAIT.toNanos();
+    }
+
+    /**
+     * Waits for {@code step} until {@code deadline}, or {@link #CLOSE_STEP_MIN} if that is later;
+     * says so if it did not end by then.
+     */
+    private static void awaitUntil(Future<?> step, long deadline, String what) {
+        long left = Math.max(CLOSE_STEP_MIN.toNanos(), deadline - System.nanoTime());
+        if (!step.awaitUninterruptibly(left, TimeUnit.NANOSECONDS)) {
+            log.warn("Gave up waiting for {}", what);
+        }
+    }
+
+    /** The threads that serve connections: a test hook. */
+    EventLoopGroup connectionThreads() {
+        return workers;
+    }
+
+    /** Bytes of replies waiting to be sent on the busiest connection: a test hook. */
+    long maxQueuedReplyBytes() {
+        long max = 0;
+        for (Channel ch : channels) {
+            ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
+            if (out != null) {
+                max = Math.max(max, out.totalPendingWriteBytes());
+            }
+        }
+        return max;
     }
 
     private void awaitQuietly() {

@@ -27,14 +27,19 @@ import java.util.Objects;
  * @param limits          frame size bound and mid-frame gap
  * @param clock           source of every timestamp and of block expiry
  * @param zone            time zone in which timestamps are written
+ * @param replyTimeout    a connection whose replies stay unread (outbound buffer above its high-water
+ *                        mark) this long is closed with {@code SLOW_READER}
+ * @param ioThreads       event-loop threads serving connections; 0 lets Netty choose (twice the cores)
  */
 public record ServerConfig(int port, int attempts, Duration blockDuration, InetAddress bindAddress,
                            Path credentialsFile, Path dataDir, Path deviceLog, Path uploadLog, Path deletionLog,
-                           Duration loginTimeout, Limits limits, Clock clock, ZoneId zone) {
+                           Duration loginTimeout, Limits limits, Clock clock, ZoneId zone,
+                           Duration replyTimeout, int ioThreads) {
     public static final int MIN_ATTEMPTS = 1;
     public static final int MAX_ATTEMPTS = 5;
     public static final Duration DEFAULT_BLOCK = Duration.ofSeconds(10);
     public static final Duration DEFAULT_LOGIN_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_REPLY_TIMEOUT = Duration.ofSeconds(30);
 
     public ServerConfig {
         if (port < 0 || port > 0xFFFF) {
@@ -45,6 +50,10 @@ public record ServerConfig(int port, int attempts, Duration blockDuration, InetA
         }
         requirePositive(blockDuration, "blockDuration");
         requirePositive(loginTimeout, "loginTimeout");
+        requirePositive(replyTimeout, "replyTimeout");
+        if (ioThreads < 0) {
+            throw new IllegalArgumentException("ioThreads must not be negative: " + ioThreads);
+        }
         Objects.requireNonNull(bindAddress, "bindAddress");
         Objects.requireNonNull(credentialsFile, "credentialsFile");
         Objects.requireNonNull(dataDir, "dataDir");
@@ -61,7 +70,7 @@ public record ServerConfig(int port, int attempts, Duration blockDuration, InetA
         return new ServerConfig(4000, 3, DEFAULT_BLOCK, new InetSocketAddress(0).getAddress(),
                 Path.of("credentials.txt"), Path.of("data"), Path.of("edge-device-log.txt"),
                 Path.of("upload-log.txt"), Path.of("deletion-log.txt"), DEFAULT_LOGIN_TIMEOUT,
-                Limits.SERVER, Clock.systemDefaultZone(), ZoneId.systemDefault());
+                Limits.SERVER, Clock.systemDefaultZone(), ZoneId.systemDefault(), DEFAULT_REPLY_TIMEOUT, 0);
     }
 
     /**
@@ -74,57 +83,67 @@ public record ServerConfig(int port, int attempts, Duration blockDuration, InetA
     public ServerConfig withFilesIn(Path dir) {
         return new ServerConfig(port, attempts, blockDuration, bindAddress, dir.resolve("credentials.txt"),
                 dir.resolve("data"), dir.resolve("edge-device-log.txt"), dir.resolve("upload-log.txt"),
-                dir.resolve("deletion-log.txt"), loginTimeout, limits, clock, zone);
+                dir.resolve("deletion-log.txt"), loginTimeout, limits, clock, zone, replyTimeout, ioThreads);
     }
 
     public ServerConfig withPort(int port) {
         return new ServerConfig(port, attempts, blockDuration, bindAddress, credentialsFile, dataDir, deviceLog,
-                uploadLog, deletionLog, loginTimeout, limits, clock, zone);
+                uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads);
     }
 
     public ServerConfig withAttempts(int attempts) {
         return new ServerConfig(port, attempts, blockDuration, bindAddress, credentialsFile, dataDir, deviceLog,
-                uploadLog, deletionLog, loginTimeout, limits, clock, zone);
+                uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads);
     }
 
     public ServerConfig withBlockDuration(Duration blockDuration) {
         return new ServerConfig(port, attempts, blockDuration, bindAddress, credentialsFile, dataDir, deviceLog,
-                uploadLog, deletionLog, loginTimeout, limits, clock, zone);
+                uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads);
     }
 
     public ServerConfig withBindAddress(InetAddress bindAddress) {
         return new ServerConfig(port, attempts, blockDuration, bindAddress, credentialsFile, dataDir, deviceLog,
-                uploadLog, deletionLog, loginTimeout, limits, clock, zone);
+                uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads);
     }
 
     public ServerConfig withCredentialsFile(Path credentialsFile) {
         return new ServerConfig(port, attempts, blockDuration, bindAddress, credentialsFile, dataDir, deviceLog,
-                uploadLog, deletionLog, loginTimeout, limits, clock, zone);
+                uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads);
     }
 
     public ServerConfig withDataDir(Path dataDir) {
         return new ServerConfig(port, attempts, blockDuration, bindAddress, credentialsFile, dataDir, deviceLog,
-                uploadLog, deletionLog, loginTimeout, limits, clock, zone);
+                uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads);
     }
 
     public ServerConfig withDeviceLog(Path deviceLog) {
         return new ServerConfig(port, attempts, blockDuration, bindAddress, credentialsFile, dataDir, deviceLog,
-                uploadLog, deletionLog, loginTimeout, limits, clock, zone);
+                uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads);
     }
 
     public ServerConfig withUploadLog(Path uploadLog) {
         return new ServerConfig(port, attempts, blockDuration, bindAddress, credentialsFile, dataDir, deviceLog,
-                uploadLog, deletionLog, loginTimeout, limits, clock, zone);
+                uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads);
     }
 
     public ServerConfig withDeletionLog(Path deletionLog) {
         return new ServerConfig(port, attempts, blockDuration, bindAddress, credentialsFile, dataDir, deviceLog,
-                uploadLog, deletionLog, loginTimeout, limits, clock, zone);
+                uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads);
     }
 
     public ServerConfig withLoginTimeout(Duration loginTimeout) {
         return new ServerConfig(port, attempts, blockDuration, bindAddress, credentialsFile, dataDir, deviceLog,
-                uploadLog, deletionLog, loginTimeout, limits, clock, zone);
+                uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads);
+    }
+
+    public ServerConfig withReplyTimeout(Duration replyTimeout) {
+        return new ServerConfig(port, attempts, blockDuration, bindAddress, credentialsFile, dataDir, deviceLog,
+                uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads);
+    }
+
+    public ServerConfig withIoThreads(int ioThreads) {
+        return new ServerConfig(port, attempts, blockDuration, bindAddress, credentialsFile, dataDir, deviceLog,
+                uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads);
     }
 
     /** Changes only the mid-frame gap; the frame size bound stays. */
@@ -134,17 +153,17 @@ public record ServerConfig(int port, int attempts, Duration blockDuration, InetA
 
     public ServerConfig withLimits(Limits limits) {
         return new ServerConfig(port, attempts, blockDuration, bindAddress, credentialsFile, dataDir, deviceLog,
-                uploadLog, deletionLog, loginTimeout, limits, clock, zone);
+                uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads);
     }
 
     public ServerConfig withClock(Clock clock) {
         return new ServerConfig(port, attempts, blockDuration, bindAddress, credentialsFile, dataDir, deviceLog,
-                uploadLog, deletionLog, loginTimeout, limits, clock, zone);
+                uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads);
     }
 
     public ServerConfig withZone(ZoneId zone) {
         return new ServerConfig(port, attempts, blockDuration, bindAddress, credentialsFile, dataDir, deviceLog,
-                uploadLog, deletionLog, loginTimeout, limits, clock, zone);
+                uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads);
     }
 
     private static void requirePositive(Duration d, String name) {

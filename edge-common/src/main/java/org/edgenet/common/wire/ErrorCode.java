@@ -17,6 +17,8 @@ public enum ErrorCode implements WireCode {
     LOGIN_TIMEOUT(7, true),
     UNEXPECTED_MESSAGE(8, true),
     IDLE_TIMEOUT(9, true),
+    /** The peer left the server's replies unread for too long; it was not reading at all. */
+    SLOW_READER(10, true),
 
     BAD_ARGUMENT(100, false),
     NO_SUCH_FILE(101, false),

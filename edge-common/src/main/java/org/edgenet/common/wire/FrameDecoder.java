@@ -13,6 +13,8 @@ import java.util.function.IntPredicate;
  * Cuts the byte stream into whole frames (header and body, each in a buffer of its own) after
  * checking every header field. The length is bounded before a byte of the body is buffered, and a
  * frame whose bytes stop arriving for longer than {@link Limits#frameGap()} fails with {@link ErrorCode#FRAME_GAP}.
+ * The gap counts only while the channel is read: between {@link ReadingEvent#PAUSED} and
+ * {@link ReadingEvent#RESUMED} the peer's bytes cannot arrive, and the gap starts afresh after.
  * After the first error the rest of the stream is discarded.
  *
  * <p>Which type bytes are known comes from the caller (the pipeline's initializer passes
@@ -23,6 +25,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     private final IntPredicate knownType;
     private ScheduledFuture<?> gapTimer;
     private boolean failed;
+    private boolean paused;
 
     /**
      * @param knownType true for a type byte this side can read; a frame of any other type fails
@@ -55,11 +58,25 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             in.skipBytes(in.readableBytes());
             throw e;
         }
-        if (in.isReadable()) {
-            armGapTimer(ctx);
-        } else {
+        if (!in.isReadable()) {
             cancelGapTimer();
+        } else if (!paused) {
+            armGapTimer(ctx);
         }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt == ReadingEvent.PAUSED) {
+            paused = true;
+            cancelGapTimer();
+        } else if (evt == ReadingEvent.RESUMED) {
+            paused = false;
+            if (!failed && internalBuffer().isReadable()) {
+                armGapTimer(ctx);
+            }
+        }
+        super.userEventTriggered(ctx, evt);
     }
 
     /**

@@ -220,6 +220,46 @@ class FrameDecoderTest {
         assertTrue(errors.causes.isEmpty(), "no gap error once the frame is whole");
     }
 
+    @Test
+    void theGapDoesNotCountWhileTheChannelIsNotRead() {
+        channel.freezeTime();
+        byte[] frame = bytes(Frames.of(new Login("supersmartwatch", "comp9331")));
+        channel.writeInbound(Unpooled.wrappedBuffer(frame, 0, 5));
+        channel.advanceTimeBy(500, TimeUnit.MILLISECONDS);
+
+        channel.pipeline().fireUserEventTriggered(ReadingEvent.PAUSED);
+        channel.advanceTimeBy(1, TimeUnit.MINUTES);
+        channel.runScheduledPendingTasks();
+        assertTrue(errors.causes.isEmpty(), "no gap error while the server does not read");
+
+        channel.pipeline().fireUserEventTriggered(ReadingEvent.RESUMED);
+        channel.advanceTimeBy(999, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertTrue(errors.causes.isEmpty(), "a full gap after reading resumes");
+        channel.advanceTimeBy(2, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertEquals(ErrorCode.FRAME_GAP, errors.onlyCode(), "then the silence is the peer's");
+    }
+
+    @Test
+    void bytesReadWhilePausedStartNoGapTimer() {
+        channel.freezeTime();
+        byte[] frame = bytes(Frames.of(new Login("supersmartwatch", "comp9331")));
+        channel.pipeline().fireUserEventTriggered(ReadingEvent.PAUSED);
+        channel.writeInbound(Unpooled.wrappedBuffer(frame, 0, 5));
+
+        channel.advanceTimeBy(10, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertTrue(errors.causes.isEmpty(), "no gap error while paused");
+        channel.pipeline().fireUserEventTriggered(ReadingEvent.RESUMED);
+        channel.writeInbound(Unpooled.wrappedBuffer(frame, 5, frame.length - 5));
+
+        assertFrame(frame, channel.readInbound());
+        channel.advanceTimeBy(5, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertTrue(errors.causes.isEmpty(), "the frame completed in time");
+    }
+
     private static byte[] bytes(ByteBuf buf) {
         byte[] out = new byte[buf.readableBytes()];
         buf.getBytes(buf.readerIndex(), out);

@@ -25,6 +25,8 @@ import java.util.concurrent.Callable;
 public final class ServerMain implements Callable<Integer> {
     /** Exit code of a bad argument or a failed start. */
     public static final int FAILED = 1;
+    /** A day: longer would only keep a connection that reads nothing. */
+    static final int MAX_REPLY_TIMEOUT_SECONDS = 86_400;
 
     // Port and attempts are taken as text and checked here: picocli's own conversion error would
     // print a usage dump, where the specification wants exactly one line.
@@ -43,6 +45,10 @@ public final class ServerMain implements Callable<Integer> {
 
     @Option(names = "--block-seconds", paramLabel = "S", description = "how long a device stays blocked (default 10)")
     private String blockSeconds;
+
+    @Option(names = "--reply-timeout-seconds", paramLabel = "S",
+            description = "a device whose replies stay unread this long is disconnected (default 30)")
+    private String replyTimeoutSeconds;
 
     @Option(names = "--bind", paramLabel = "ADDRESS", description = "local address to listen on (default: all)")
     private String bind;
@@ -116,6 +122,9 @@ public final class ServerMain implements Callable<Integer> {
         if (blockSeconds != null) {
             config = config.withBlockDuration(Duration.ofSeconds(parseBlockSeconds(blockSeconds)));
         }
+        if (replyTimeoutSeconds != null) {
+            config = config.withReplyTimeout(Duration.ofSeconds(parseReplyTimeoutSeconds(replyTimeoutSeconds)));
+        }
         if (bind != null) {
             config = config.withBindAddress(parseBind(bind));
         }
@@ -175,6 +184,15 @@ public final class ServerMain implements Callable<Integer> {
         if (s < 1 || s > Duration.ofDays(365).toSeconds()) {
             throw new ArgumentException("Invalid block duration: " + arg
                     + ". It must be a whole number of seconds from 1 to 31536000");
+        }
+        return s;
+    }
+
+    private static long parseReplyTimeoutSeconds(String arg) throws ArgumentException {
+        long s = parseIntOr(arg, -1);
+        if (s < 1 || s > MAX_REPLY_TIMEOUT_SECONDS) {
+            throw new ArgumentException("Invalid reply timeout: " + arg
+                    + ". It must be a whole number of seconds from 1 to " + MAX_REPLY_TIMEOUT_SECONDS);
         }
         return s;
     }

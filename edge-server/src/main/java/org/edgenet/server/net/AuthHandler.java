@@ -42,15 +42,17 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
 
     private final Services services;
     private final CommandHandlerFactory commands;
+    private final ReadGate gate;
     private final LogLimiter logLimiter;
     /** The device whose password was accepted and whose UDP port is awaited; null before that. */
     private String welcomed;
     /** True while a join is being recorded; no message is read meanwhile. */
     private boolean joining;
 
-    public AuthHandler(Services services, CommandHandlerFactory commands, LogLimiter logLimiter) {
+    public AuthHandler(Services services, CommandHandlerFactory commands, ReadGate gate, LogLimiter logLimiter) {
         this.services = services;
         this.commands = commands;
+        this.gate = gate;
         this.logLimiter = logLimiter;
     }
 
@@ -143,7 +145,7 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
 
     private void reply(ChannelHandlerContext ctx, LoginStatus status) {
         if (status.closesConnection()) {
-            ctx.channel().config().setAutoRead(false);
+            // The gate stops reading as this reply passes it.
             ctx.writeAndFlush(new LoginReply(status)).addListener(ChannelFutureListener.CLOSE);
         } else {
             ctx.writeAndFlush(new LoginReply(status));
@@ -153,7 +155,7 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
     private void join(ChannelHandlerContext ctx, String device, int udpPort) {
         String ip = Peers.ip(ctx.channel());
         joining = true;
-        ctx.channel().config().setAutoRead(false);
+        gate.hold(ReadGate.Reason.REQUEST_RUNNING);
         services.registry().join(device, ip, udpPort).whenCompleteAsync((entry, error) -> {
             assert ctx.executor().inEventLoop();
             joining = false;
@@ -175,8 +177,9 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
         if (ctx.pipeline().get(ServerInitializer.LOGIN_TIMEOUT) != null) {
             ctx.pipeline().remove(ServerInitializer.LOGIN_TIMEOUT);
         }
-        ctx.pipeline().replace(this, ServerInitializer.COMMAND, commands.forSession(new Session(entry)));
-        ctx.channel().config().setAutoRead(true);
+        ctx.pipeline().replace(this, ServerInitializer.COMMAND, commands.forSession(new Session(entry), gate));
+        // Requests that arrived behind the join go to the command handler.
+        gate.release(ReadGate.Reason.REQUEST_RUNNING);
     }
 
     private void joinFailed(ChannelHandlerContext ctx, String device, Throwable error) {
@@ -186,10 +189,11 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
                 log.info("Login refused for {} from {}: already joined", device, ip);
             }
             reply(ctx, LoginStatus.ALREADY_JOINED);
-            ctx.channel().config().setAutoRead(true);
+            gate.release(ReadGate.Reason.REQUEST_RUNNING);
         } else if (error instanceof ProtocolException p) {
             // The registry has forgotten the join and logged why. Only a joined device may go on
-            // past its password, so the refusal ends the connection whatever its code.
+            // past its password, so the refusal ends the connection whatever its code; reading
+            // stays off until it closes.
             ctx.writeAndFlush(ErrorReply.of(p)).addListener(ChannelFutureListener.CLOSE);
         } else {
             ctx.fireExceptionCaught(error);

@@ -39,12 +39,15 @@ import java.util.function.BiConsumer;
 
 /**
  * Serves a joined device's commands, one at a time, each with exactly one reply. While a command's
- * disk work runs on a service thread, reading stops ({@code autoRead} off; the flow-control handler
- * holds frames already decoded) and resumes when the reply has been written back on the event loop.
+ * disk work runs on a service thread, the connection's {@link ReadGate} holds
+ * {@link ReadGate.Reason#REQUEST_RUNNING} (the flow-control handler keeps frames already decoded)
+ * until the reply has been written back on the event loop. Replies the device does not read stop
+ * reading too; the gate sees to that for every reply alike.
  *
  * <p>Upload chunks are the exception: reading goes on while the file's lane checks and writes
  * earlier chunks, so receiving and parsing overlap, up to {@link #MAX_CHUNKS_IN_FLIGHT} chunks per
- * connection; only then does reading stop, until one of them is done. The lane runs an upload's
+ * connection; only then does the gate hold {@link ReadGate.Reason#LANE_FULL}, until one of them
+ * is done. The lane runs an upload's
  * chunks and its end in the order they were handed over, so order needs nothing more here.
  *
  * <p>Upload states: none, receiving (an {@link DataStore.Upload} is open) and discarding (a reply
@@ -61,6 +64,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
 
     private final Services services;
     private final Session session;
+    private final ReadGate gate;
 
     private DataStore.Upload upload;
     private boolean discarding;
@@ -71,14 +75,15 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
     private boolean busy;
     private boolean left;
 
-    public CommandHandler(Services services, Session session) {
+    public CommandHandler(Services services, Session session, ReadGate gate) {
         this.services = services;
         this.session = session;
+        this.gate = gate;
     }
 
     /** The factory the server installs: one handler per joined connection. */
     public static CommandHandlerFactory factory(Services services) {
-        return session -> new CommandHandler(services, session);
+        return (session, gate) -> new CommandHandler(services, session, gate);
     }
 
     private String name() {
@@ -212,7 +217,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
         CompletableFuture<Void> written = current.append(chunk.content());
         chunksInFlight++;
         if (chunksInFlight >= MAX_CHUNKS_IN_FLIGHT) {
-            ctx.channel().config().setAutoRead(false);
+            gate.hold(ReadGate.Reason.LANE_FULL);
         }
         written.whenCompleteAsync((v, error) -> {
             assert ctx.executor().inEventLoop();
@@ -231,7 +236,9 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
                 ctx.fireExceptionCaught(e);
                 return;
             }
-            resumeReading(ctx);
+            if (chunksInFlight < MAX_CHUNKS_IN_FLIGHT) {
+                gate.release(ReadGate.Reason.LANE_FULL);
+            }
         }, ctx.executor());
     }
 
@@ -331,7 +338,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
      */
     private <T> void whenDone(ChannelHandlerContext ctx, CompletableFuture<T> work, BiConsumer<T, Throwable> then) {
         busy = true;
-        ctx.channel().config().setAutoRead(false);
+        gate.hold(ReadGate.Reason.REQUEST_RUNNING);
         work.whenCompleteAsync((value, error) -> {
             assert ctx.executor().inEventLoop();
             busy = false;
@@ -341,15 +348,9 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
                 ctx.fireExceptionCaught(e);
                 return;
             }
-            resumeReading(ctx);
+            // After OUT the gate holds CLOSING since Left went out, so reading does not resume.
+            gate.release(ReadGate.Reason.REQUEST_RUNNING);
         }, ctx.executor());
-    }
-
-    /** Reads on unless a command is running or the lane already holds enough chunks. */
-    private void resumeReading(ChannelHandlerContext ctx) {
-        if (!busy && chunksInFlight < MAX_CHUNKS_IN_FLIGHT && ctx.channel().isActive() && !left) {
-            ctx.channel().config().setAutoRead(true);
-        }
     }
 
     /** A request the device can correct: the error goes back and the session goes on. */

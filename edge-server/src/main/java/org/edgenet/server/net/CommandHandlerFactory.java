@@ -5,5 +5,6 @@ import io.netty.channel.ChannelHandler;
 /** Makes the handler that serves a joined device's commands. */
 @FunctionalInterface
 public interface CommandHandlerFactory {
-    ChannelHandler forSession(Session session);
+    /** {@code gate} is the connection's, the one the auth handler was given. */
+    ChannelHandler forSession(Session session, ReadGate gate);
 }

@@ -48,7 +48,8 @@ public final class LoginTimeout extends ChannelInboundHandlerAdapter {
         }, timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
-    private static String describe(Duration d) {
+    /** {@code 30 s}, or {@code 200 ms} when not a whole number of seconds: for messages to the peer. */
+    static String describe(Duration d) {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 

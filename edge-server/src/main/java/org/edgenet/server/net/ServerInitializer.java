@@ -18,13 +18,17 @@ import java.time.Duration;
 
 /**
  * The pipeline of one device connection, read top to bottom: bytes become frames, frames become
- * messages, messages wait while a command runs, the login timer and the auth handler admit the
- * device (the auth handler then becomes the command handler), and the error handler decides how
- * a failing connection ends.
+ * messages, the read gate decides whether the connection is read and the flow-control handler
+ * holds the messages already decoded while it is not, the login timer and the auth handler admit
+ * the device (the auth handler then becomes the command handler), and the error handler decides
+ * how a failing connection ends. The gate is made here, one per connection, and handed to the
+ * auth handler, which hands it to the command handler; {@link ReadGate} lists what a connection
+ * can hold.
  */
 public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     public static final String FRAME = "frame";
     public static final String CODEC = "codec";
+    public static final String READ_GATE = "readGate";
     public static final String FLOW = "flow";
     public static final String LOGIN_TIMEOUT = "loginTimeout";
     public static final String AUTH = "auth";
@@ -36,16 +40,18 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
 
     private final Limits limits;
     private final Duration loginTimeout;
+    private final Duration replyTimeout;
     private final Services services;
     private final CommandHandlerFactory commands;
     private final ChannelGroup channels;
     private final LogLimiter logLimiter;
     private final ErrorHandler errors;
 
-    public ServerInitializer(Limits limits, Duration loginTimeout, Services services,
+    public ServerInitializer(Limits limits, Duration loginTimeout, Duration replyTimeout, Services services,
                              CommandHandlerFactory commands, ChannelGroup channels, LogLimiter logLimiter) {
         this.limits = limits;
         this.loginTimeout = loginTimeout;
+        this.replyTimeout = replyTimeout;
         this.services = services;
         this.commands = commands;
         this.channels = channels;
@@ -59,12 +65,14 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
             log.info("Connection from {}", Peers.describe(ch));
         }
         channels.add(ch);
+        ReadGate gate = new ReadGate(replyTimeout);
         ChannelPipeline p = ch.pipeline();
         p.addLast(FRAME, new FrameDecoder(limits, MessageType::isKnown))
                 .addLast(CODEC, MessageCodec.INSTANCE)
+                .addLast(READ_GATE, gate)
                 .addLast(FLOW, new FlowControlHandler())
                 .addLast(LOGIN_TIMEOUT, new LoginTimeout(loginTimeout))
-                .addLast(AUTH, new AuthHandler(services, commands, logLimiter))
+                .addLast(AUTH, new AuthHandler(services, commands, gate, logLimiter))
                 .addLast(ERRORS, errors);
     }
 }

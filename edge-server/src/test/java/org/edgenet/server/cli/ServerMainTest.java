@@ -13,6 +13,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -100,6 +101,24 @@ class ServerMainTest {
         String text = err.toString();
         assertTrue(text.contains("already in use"), text);
         assertEquals(1, text.lines().count(), "one line");
+    }
+
+    @Test
+    void theReplyTimeoutIsTakenInSeconds() throws Exception {
+        ServerMain main = new ServerMain();
+        new CommandLine(main).parseArgs("4000", "3", "--reply-timeout-seconds", "5");
+        assertEquals(Duration.ofSeconds(5), main.configure().replyTimeout());
+        ServerMain defaults = new ServerMain();
+        new CommandLine(defaults).parseArgs("4000", "3");
+        assertEquals(Duration.ofSeconds(30), defaults.configure().replyTimeout(), "30 s unless given");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "-3", "1.5", "abc", "86401"})
+    void aBadReplyTimeoutIsOneClearLine(String seconds) {
+        assertTrue(run("4000", "3", "--reply-timeout-seconds", seconds) != 0, "non-zero exit");
+        assertEquals("Invalid reply timeout: " + seconds + ". It must be a whole number of seconds from 1 to 86400"
+                + System.lineSeparator(), err.toString(), "exactly one line");
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.concurrent.MockTicker;
 import io.netty.util.concurrent.Ticker;
+import io.netty.handler.flow.FlowControlHandler;
 import org.edgenet.common.message.ErrorReply;
 import org.edgenet.common.message.Joined;
 import org.edgenet.common.message.ListActive;
@@ -15,6 +16,7 @@ import org.edgenet.common.message.RegisterUdp;
 import org.edgenet.common.message.UploadChunk;
 import org.edgenet.common.wire.ErrorCode;
 import org.edgenet.server.LogCapture;
+import org.edgenet.server.ServerConfig;
 import org.edgenet.server.TestServices;
 import org.edgenet.server.service.Lanes;
 import org.edgenet.server.service.RecordingDisk;
@@ -33,7 +35,9 @@ import java.util.concurrent.TimeUnit;
 import static org.edgenet.server.net.ServerInitializer.AUTH;
 import static org.edgenet.server.net.ServerInitializer.COMMAND;
 import static org.edgenet.server.net.ServerInitializer.ERRORS;
+import static org.edgenet.server.net.ServerInitializer.FLOW;
 import static org.edgenet.server.net.ServerInitializer.LOGIN_TIMEOUT;
+import static org.edgenet.server.net.ServerInitializer.READ_GATE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -63,12 +67,15 @@ class AuthHandlerTest {
         t.close();
     }
 
-    /** A fresh connection with frozen time: login timer, auth, error handler. */
+    /** A fresh connection with frozen time: read gate, flow control, login timer, auth, error handler. */
     private EmbeddedChannel connect() {
         EmbeddedChannel ch = new EmbeddedChannel();
         ch.freezeTime();
-        ch.pipeline().addLast(LOGIN_TIMEOUT, new LoginTimeout(LOGIN_LIMIT))
-                .addLast(AUTH, new AuthHandler(t.services, CommandHandler.factory(t.services), logLimiter))
+        ReadGate gate = new ReadGate(ServerConfig.DEFAULT_REPLY_TIMEOUT);
+        ch.pipeline().addLast(READ_GATE, gate)
+                .addLast(FLOW, new FlowControlHandler())
+                .addLast(LOGIN_TIMEOUT, new LoginTimeout(LOGIN_LIMIT))
+                .addLast(AUTH, new AuthHandler(t.services, CommandHandler.factory(t.services), gate, logLimiter))
                 .addLast(ERRORS, new ErrorHandler(logLimiter));
         channels.add(ch);
         return ch;

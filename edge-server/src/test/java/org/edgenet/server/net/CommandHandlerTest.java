@@ -26,6 +26,7 @@ import org.edgenet.common.message.UploadEnd;
 import org.edgenet.common.message.Uploaded;
 import org.edgenet.common.wire.ErrorCode;
 import org.edgenet.server.LogCapture;
+import org.edgenet.server.ServerConfig;
 import org.edgenet.server.TestServices;
 import org.edgenet.server.service.ActiveDevice;
 import org.edgenet.server.service.Lanes;
@@ -53,6 +54,7 @@ import static org.edgenet.server.net.CommandHandler.MAX_CHUNKS_IN_FLIGHT;
 import static org.edgenet.server.net.ServerInitializer.COMMAND;
 import static org.edgenet.server.net.ServerInitializer.ERRORS;
 import static org.edgenet.server.net.ServerInitializer.FLOW;
+import static org.edgenet.server.net.ServerInitializer.READ_GATE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -130,8 +132,10 @@ class CommandHandlerTest {
     private EmbeddedChannel session(String device, int udpPort) {
         ActiveDevice entry = t.registry.join(device, "10.0.0." + udpPort % 250, udpPort).join();
         EmbeddedChannel ch = new EmbeddedChannel();
-        ch.pipeline().addLast(FLOW, new FlowControlHandler())
-                .addLast(COMMAND, new CommandHandler(t.services, new Session(entry)))
+        ReadGate gate = new ReadGate(ServerConfig.DEFAULT_REPLY_TIMEOUT);
+        ch.pipeline().addLast(READ_GATE, gate)
+                .addLast(FLOW, new FlowControlHandler())
+                .addLast(COMMAND, new CommandHandler(t.services, new Session(entry), gate))
                 .addLast(ERRORS, new ErrorHandler(new LogLimiter(Ticker.systemTicker())));
         channels.add(ch);
         return ch;

@@ -1,0 +1,211 @@
+package org.edgenet.server.net;
+
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.edgenet.common.message.ErrorReply;
+import org.edgenet.common.message.Left;
+import org.edgenet.common.message.LoginReply;
+import org.edgenet.common.wire.ErrorCode;
+import org.edgenet.common.wire.ProtocolException;
+import org.edgenet.common.wire.ReadingEvent;
+
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Decides, for one connection, whether it is read: {@code autoRead} is on exactly when no
+ * {@link Reason} holds, and nothing else in the pipeline sets it. While it is off, the
+ * flow-control handler keeps frames already decoded, so a handler never sees a request it could
+ * not serve at once.
+ *
+ * <p>Every change is announced from the head of the pipeline with a {@link ReadingEvent}, so the
+ * frame decoder's mid-frame gap does not count while the server itself is not reading.
+ *
+ * <p>The handlers hold and release {@link Reason#REQUEST_RUNNING} and {@link Reason#LANE_FULL};
+ * the gate itself watches the rest. It sees every reply on its way out: when the channel becomes
+ * unwritable (more than the high-water mark of replies unread by the peer) reading stops until
+ * the buffer drains below the low-water mark, so an unread reply is never followed by a second.
+ * If the replies stay unread for the reply timeout, the connection ends with
+ * {@link ErrorCode#SLOW_READER}. A reply after which the connection closes (a fatal error,
+ * {@code Left}, a blocked login) stops reading for good, and because a peer that does not read
+ * would keep that reply, and so the connection, forever, the channel is closed anyway after
+ * {@link #CLOSE_GRACE}.
+ *
+ * <p>What one connection can hold, whatever its peer sends:
+ * <ul>
+ *   <li>decoded requests waiting in the flow-control handler: what the socket reads in progress
+ *       when the gate closed carried, at most two reads of {@code ServerInitializer}'s
+ *       16 KiB read buffer, so about 4,000 header-only frames or one upload chunk;
+ *   <li>the decoder's partial frame: one frame, at most 65 KiB + 1 KiB;
+ *   <li>replies: the high-water mark (64 KiB) plus the reply that crossed it (an AED list of
+ *       3,000 devices is about 150 KB) plus the reply of the one request still running;
+ *   <li>service work: one request ({@link Reason#REQUEST_RUNNING}) and at most
+ *       {@link CommandHandler#MAX_CHUNKS_IN_FLIGHT} upload chunks of 64 KiB
+ *       ({@link Reason#LANE_FULL}), hence at most one line each for the activity logs and one
+ *       join or leave for the device log.
+ * </ul>
+ */
+public final class ReadGate extends ChannelDuplexHandler {
+    /** Why a connection is not read. */
+    public enum Reason {
+        /** A request (a join or a command) is served off the event loop; its reply comes first. */
+        REQUEST_RUNNING,
+        /** The upload lane holds as many chunks of this connection as it may. */
+        LANE_FULL,
+        /** The replies waiting for the peer are above the high-water mark. */
+        REPLIES_UNREAD,
+        /** The last reply is on its way; nothing more is served. */
+        CLOSING
+    }
+
+    /** How long a connection's last reply may take to leave before the connection closes anyway. */
+    public static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
+
+    private final Duration replyTimeout;
+    private final Set<Reason> reasons = EnumSet.noneOf(Reason.class);
+    /** What the pipeline was last told with a {@link ReadingEvent}. */
+    private boolean reading = true;
+    private ChannelHandlerContext ctx;
+    private ScheduledFuture<?> slowReaderTimer;
+    private ScheduledFuture<?> closeTimer;
+
+    /**
+     * @param replyTimeout how long replies may stay above the high-water mark before the
+     *                     connection is closed with {@link ErrorCode#SLOW_READER}
+     */
+    public ReadGate(Duration replyTimeout) {
+        this.replyTimeout = replyTimeout;
+    }
+
+    /** Stops reading until {@code reason} is released; holding a reason twice is holding it once. */
+    public void hold(Reason reason) {
+        assert ctx.executor().inEventLoop();
+        if (reasons.add(reason)) {
+            apply();
+        }
+    }
+
+    /** Reads on if no other reason holds. */
+    public void release(Reason reason) {
+        assert ctx.executor().inEventLoop();
+        if (reasons.remove(reason)) {
+            apply();
+        }
+    }
+
+    public boolean holds(Reason reason) {
+        return reasons.contains(reason);
+    }
+
+    /** True when the connection is read. */
+    public boolean isOpen() {
+        return reasons.isEmpty();
+    }
+
+    private void apply() {
+        boolean open = reasons.isEmpty();
+        if (open != reading) {
+            reading = open;
+            // Told before autoRead changes: the messages that turning it on delivers may close the
+            // gate again, and the last event must be the one that holds.
+            ctx.pipeline().fireUserEventTriggered(open ? ReadingEvent.RESUMED : ReadingEvent.PAUSED);
+        }
+        // Turning autoRead on asks for a read: the flow-control handler first hands over what it
+        // holds, one message at a time, for as long as the gate stays open.
+        if (ctx.channel().config().isAutoRead() != open) {
+            ctx.channel().config().setAutoRead(open);
+        }
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        apply();
+        if (!ctx.channel().isWritable()) {
+            repliesUnread();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        if (ctx.channel().isWritable()) {
+            cancelSlowReaderTimer();
+            release(Reason.REPLIES_UNREAD);
+        } else {
+            repliesUnread();
+        }
+        super.channelWritabilityChanged(ctx);
+    }
+
+    private void repliesUnread() {
+        if (slowReaderTimer == null) {
+            slowReaderTimer = ctx.executor().schedule(this::slowReader, replyTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        }
+        hold(Reason.REPLIES_UNREAD);
+    }
+
+    private void slowReader() {
+        slowReaderTimer = null;
+        if (ctx.channel().isActive() && !reasons.contains(Reason.CLOSING)) {
+            // The error handler answers and closes, as for any protocol violation; the reply waits
+            // behind the unread ones, so the close timer started by its write is what ends it.
+            ctx.fireExceptionCaught(new ProtocolException(ErrorCode.SLOW_READER,
+                    "replies not read for " + LoginTimeout.describe(replyTimeout)));
+        }
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+        if (endsConnection(msg)) {
+            closing();
+        }
+        super.write(ctx, msg, promise);
+    }
+
+    /** The replies after which the server closes the connection. */
+    static boolean endsConnection(Object msg) {
+        return msg instanceof ErrorReply e && e.code().fatal()
+                || msg instanceof LoginReply r && r.status().closesConnection()
+                || msg instanceof Left;
+    }
+
+    private void closing() {
+        hold(Reason.CLOSING);
+        if (closeTimer == null) {
+            Runnable close = () -> ctx.channel().close();
+            closeTimer = ctx.executor().schedule(close, CLOSE_GRACE.toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        // Work that completes after the close must not turn reading back on.
+        hold(Reason.CLOSING);
+        cancelTimers();
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        cancelTimers();
+    }
+
+    private void cancelTimers() {
+        cancelSlowReaderTimer();
+        if (closeTimer != null) {
+            closeTimer.cancel(false);
+            closeTimer = null;
+        }
+    }
+
+    private void cancelSlowReaderTimer() {
+        if (slowReaderTimer != null) {
+            slowReaderTimer.cancel(false);
+            slowReaderTimer = null;
+        }
+    }
+}
