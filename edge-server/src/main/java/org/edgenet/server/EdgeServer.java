@@ -168,7 +168,8 @@ public final class EdgeServer implements AutoCloseable {
         } catch (Exception e) {
             long deadline = deadline();
             if (workers != null) {
-                awaitUntil(workers.shutdownGracefully(0, 1, TimeUnit.SECONDS), deadline, "the connection threads to stop");
+                awaitUntil(workers.shutdownGracefully(0, 1, TimeUnit.SECONDS), deadline,
+                        "the connection threads to stop");
             }
             if (boss != null) {
                 awaitUntil(boss.shutdownGracefully(0, 1, TimeUnit.SECONDS), deadline, "the accepting thread to stop");
@@ -261,7 +262,8 @@ public final class EdgeServer implements AutoCloseable {
             awaitUntil(listener.close(), deadline, "the listening socket to close");
             awaitUntil(channels.close(), deadline, "the device connections to close");
             // Lets the event loops run what is queued, such as the leaves of the connections just closed.
-            awaitUntil(workers.shutdownGracefully(0, 5, TimeUnit.SECONDS), deadline, "the connection threads to stop");
+            awaitUntil(workers.shutdownGracefully(0, 5, TimeUnit.SECONDS), deadline,
+                    "the connection threads to stop");
             awaitUntil(boss.shutdownGracefully(0, 5, TimeUnit.SECONDS), deadline, "the accepting thread to stop");
             closeAll(services);
             logLimiter.flushAll();

@@ -50,9 +50,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A real server with one connection thread, a device that floods AED and LOOKUP_PEER requests
- * without reading a reply, and an honest device on the same thread. With a hundred
- * devices joined, each AED reply is about 5 KB, so a flood of 8-byte requests is what made the
- * server queue gigabytes before it stopped reading unread connections.
+ * without reading a reply, and an honest device on the same thread. With a hundred devices
+ * joined, each 8-byte AED request asks for a 5 KB reply: the attack that made the server queue
+ * gigabytes before it stopped reading connections whose replies were unread.
  */
 class FloodTest {
     private static final int OTHERS = 100;
@@ -249,7 +249,8 @@ class FloodTest {
         maxQueued = Math.max(maxQueued, server.maxQueuedReplyBytes());
 
         Arrays.sort(latencies);
-        System.out.printf("Honest device: %d requests in %d ms during the flood; p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
+        System.out.printf("Honest device: %d requests in %d ms during the flood;"
+                + " p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
                 HONEST_REQUESTS, honestTook.toMillis(), percentile(latencies, 0.50) / 1e6,
                 percentile(latencies, 0.99) / 1e6, latencies[latencies.length - 1] / 1e6);
         System.out.printf("Flooder: sent %,d of %,d bytes before the server stopped taking them;"

@@ -47,8 +47,8 @@ import java.util.function.BiConsumer;
  * <p>Upload chunks are the exception: reading goes on while the file's lane checks and writes
  * earlier chunks, so receiving and parsing overlap, up to {@link #MAX_CHUNKS_IN_FLIGHT} chunks per
  * connection; only then does the gate hold {@link ReadGate.Reason#LANE_FULL}, until one of them
- * is done. The lane runs an upload's
- * chunks and its end in the order they were handed over, so order needs nothing more here.
+ * is done. The lane runs an upload's chunks and its end in the order they were handed over, so
+ * order needs nothing more here.
  *
  * <p>Upload states: none, receiving (an {@link DataStore.Upload} is open) and discarding (a reply
  * already refused the upload; chunks are dropped until {@code UploadEnd} or {@code UploadAbort}).
