@@ -26,7 +26,7 @@ import org.edgenet.server.service.FileCredentialStore;
 import org.edgenet.server.service.FileDataStore;
 import org.edgenet.server.service.FileDeviceRegistry;
 import org.edgenet.server.service.InMemoryLoginGuard;
-import org.edgenet.server.service.Lanes;
+import org.edgenet.server.service.KeyedSerialExecutor;
 import org.edgenet.server.service.Services;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -116,7 +116,8 @@ public final class EdgeServer implements AutoCloseable {
                     config.deletionLog());
             // Lanes mostly wait for the disk to flush, and flushes that wait at the same time share
             // one journal commit: more lanes than cores let devices share that cost.
-            Lanes lanes = Lanes.of(Math.max(16, 2 * Runtime.getRuntime().availableProcessors()), "data");
+            KeyedSerialExecutor lanes = KeyedSerialExecutor.threads(
+                    Math.max(16, 2 * Runtime.getRuntime().availableProcessors()), "data");
             FileDataStore data;
             try {
                 data = new FileDataStore(config.dataDir(), uploads, deletions, lanes, disk, config.clock(),

@@ -7,7 +7,7 @@ import org.edgenet.server.service.FileCredentialStore;
 import org.edgenet.server.service.FileDataStore;
 import org.edgenet.server.service.FileDeviceRegistry;
 import org.edgenet.server.service.InMemoryLoginGuard;
-import org.edgenet.server.service.Lanes;
+import org.edgenet.server.service.KeyedSerialExecutor;
 import org.edgenet.server.service.Services;
 
 import java.io.IOException;
@@ -42,16 +42,16 @@ public final class TestServices implements AutoCloseable {
     public final Services services;
 
     public TestServices(Path dir) {
-        this(dir, Lanes.direct());
+        this(dir, KeyedSerialExecutor.direct());
     }
 
     /** With the data store's file work on {@code lanes}, e.g. a queue the test runs by hand. */
-    public TestServices(Path dir, Lanes lanes) {
+    public TestServices(Path dir, KeyedSerialExecutor lanes) {
         this(dir, lanes, Disk.synced());
     }
 
     /** With every file-system step going through {@code disk}, e.g. one that records or fails them. */
-    public TestServices(Path dir, Lanes lanes, Disk disk) {
+    public TestServices(Path dir, KeyedSerialExecutor lanes, Disk disk) {
         this.dir = dir;
         try {
             Files.writeString(dir.resolve("credentials.txt"), CREDENTIALS);

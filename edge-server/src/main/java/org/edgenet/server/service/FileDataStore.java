@@ -32,8 +32,9 @@ import java.util.function.Supplier;
  *
  * <p>An upload is written to a temp file in the device's directory while {@link SampleParser}
  * checks it; only a complete, valid upload is moved over the final name (with its sidecar), and
- * only then is it logged. All disk work for one (device, file) runs on the same {@link Lanes} lane,
- * so an upload, a computation and a deletion of the same file never interleave.
+ * only then is it logged. All disk work for one (device, file) runs on the same lane of a
+ * {@link KeyedSerialExecutor}, so an upload, a computation and a deletion of the same file never
+ * interleave.
  *
  * <p>What is confirmed survives a power loss: an upload's data and sidecar are forced before they
  * are moved into place, the directory is forced after the moves, and the log line is forced before
@@ -54,13 +55,13 @@ public final class FileDataStore implements DataStore {
     private final Path dataDir;
     private final ActivityLog uploadLog;
     private final ActivityLog deletionLog;
-    private final Lanes lanes;
+    private final KeyedSerialExecutor lanes;
     private final Disk disk;
     private final Clock clock;
     private final ZoneId zone;
 
-    public FileDataStore(Path dataDir, ActivityLog uploadLog, ActivityLog deletionLog, Lanes lanes, Disk disk,
-                         Clock clock, ZoneId zone) throws IOException {
+    public FileDataStore(Path dataDir, ActivityLog uploadLog, ActivityLog deletionLog, KeyedSerialExecutor lanes,
+                         Disk disk, Clock clock, ZoneId zone) throws IOException {
         this.dataDir = dataDir.toAbsolutePath().normalize();
         this.uploadLog = uploadLog;
         this.deletionLog = deletionLog;
