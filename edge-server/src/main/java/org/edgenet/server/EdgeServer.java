@@ -129,7 +129,7 @@ public final class EdgeServer implements AutoCloseable {
             opened.add(data);
             Services services = new Services(credentials,
                     new InMemoryLoginGuard(config.attempts(), config.blockDuration(), config.clock()),
-                    registry, data, config.clock(), config.zone());
+                    registry, data);
 
             boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
             workers = new MultiThreadIoEventLoopGroup(config.ioThreads(), NioIoHandler.newFactory());

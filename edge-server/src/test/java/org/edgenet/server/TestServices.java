@@ -62,7 +62,7 @@ public final class TestServices implements AutoCloseable {
             deletionLog = ActivityLog.open(dir.resolve("deletion-log.txt"), disk, Runnable::run);
             data = new FileDataStore(dir.resolve("data"), uploadLog, deletionLog, lanes, disk, clock, ZoneOffset.UTC);
             services = new Services(FileCredentialStore.load(dir.resolve("credentials.txt")),
-                    new InMemoryLoginGuard(ATTEMPTS, BLOCK, clock), registry, data, clock, ZoneOffset.UTC);
+                    new InMemoryLoginGuard(ATTEMPTS, BLOCK, clock), registry, data);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (StartupException e) {
