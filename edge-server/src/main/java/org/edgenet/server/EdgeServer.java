@@ -16,6 +16,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.Ticker;
+import org.edgenet.common.cli.StartupException;
 import org.edgenet.server.net.CommandHandler;
 import org.edgenet.server.net.LogLimiter;
 import org.edgenet.server.net.ServerInitializer;

@@ -1,5 +1,6 @@
 package org.edgenet.server;
 
+import org.edgenet.common.cli.StartupException;
 import org.edgenet.common.testing.MutableClock;
 import org.edgenet.server.service.ActivityLog;
 import org.edgenet.server.service.Disk;
