@@ -1,0 +1,54 @@
+package org.edgenet.client.console;
+
+/**
+ * The checks every command's arguments go through before anything is sent. Each check says what
+ * is wrong on the terminal and tells the command to stop; the server checks the values again.
+ */
+final class CommandArguments {
+    private static final String FILE_ID_NEEDED = "fileID is missing or fileID should be an integer";
+
+    private final Terminal terminal;
+
+    CommandArguments(Terminal terminal) {
+        this.terminal = terminal;
+    }
+
+    /** True, after saying the usage, when {@code words} (the command included) has more than {@code max}. */
+    boolean tooMany(String[] words, int max, String usage) {
+        if (words.length > max) {
+            terminal.say("too many arguments, the usage is: " + usage);
+            return true;
+        }
+        return false;
+    }
+
+    /** The fileID argument of SCS or DTE, or null after saying it is missing or wrong. */
+    Long fileIdArgument(String[] words) {
+        if (words.length < 2) {
+            terminal.say(FILE_ID_NEEDED);
+            return null;
+        }
+        return fileId(words[1]);
+    }
+
+    /** A fileID argument of UED, SCS or DTE, or null after saying what is wrong with it. */
+    Long fileId(String word) {
+        Long id = parseLong(word);
+        if (id == null) {
+            terminal.say(FILE_ID_NEEDED);
+        } else if (id < 0) {
+            terminal.say("the fileID must not be negative");
+            return null;
+        }
+        return id;
+    }
+
+    /** The number {@code word} holds, or null when it holds none. */
+    static Long parseLong(String word) {
+        try {
+            return Long.parseLong(word);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+}
