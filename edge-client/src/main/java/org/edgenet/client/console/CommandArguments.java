@@ -13,6 +13,18 @@ final class CommandArguments {
         this.terminal = terminal;
     }
 
+    /**
+     * True when {@code words} (the command included) are exactly {@code count}; otherwise says
+     * {@code missing} when there are fewer, or the usage when there are more.
+     */
+    boolean exactly(String[] words, int count, String missing, String usage) {
+        if (words.length < count) {
+            terminal.say(missing);
+            return false;
+        }
+        return !tooMany(words, count, usage);
+    }
+
     /** True, after saying the usage, when {@code words} (the command included) has more than {@code max}. */
     boolean tooMany(String[] words, int max, String usage) {
         if (words.length > max) {

@@ -58,11 +58,8 @@ final class ConsoleCommands {
     }
 
     void generate(String[] words) throws IOException {
-        if (words.length < 3) {
-            terminal.say("EDG command requires fileID and dataAmount as arguments.");
-            return;
-        }
-        if (arguments.tooMany(words, 3, "EDG fileID dataAmount")) {
+        if (!arguments.exactly(words, 3, "EDG command requires fileID and dataAmount as arguments.",
+                "EDG fileID dataAmount")) {
             return;
         }
         Long fileId = CommandArguments.parseLong(words[1]);
@@ -81,11 +78,7 @@ final class ConsoleCommands {
     }
 
     void upload(String[] words) throws ServerGone, IOException {
-        if (words.length < 2) {
-            terminal.say("fileID is needed to upload the data");
-            return;
-        }
-        if (arguments.tooMany(words, 2, "UED fileID")) {
+        if (!arguments.exactly(words, 2, "fileID is needed to upload the data", "UED fileID")) {
             return;
         }
         Long fileId = arguments.fileId(words[1]);
@@ -159,11 +152,8 @@ final class ConsoleCommands {
     }
 
     void sendToPeer(String[] words) throws ServerGone {
-        if (words.length < 3) {
-            terminal.say("UVF command requires deviceName and filename as arguments.");
-            return;
-        }
-        if (arguments.tooMany(words, 3, "UVF deviceName filename")) {
+        if (!arguments.exactly(words, 3, "UVF command requires deviceName and filename as arguments.",
+                "UVF deviceName filename")) {
             return;
         }
         String audience = words[1];
