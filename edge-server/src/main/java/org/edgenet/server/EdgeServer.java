@@ -117,8 +117,7 @@ public final class EdgeServer implements AutoCloseable {
                     config.deletionLog());
             // Lanes mostly wait for the disk to flush, and flushes that wait at the same time share
             // one journal commit: more lanes than cores let devices share that cost.
-            KeyedSerialExecutor lanes = KeyedSerialExecutor.threads(
-                    Math.max(16, 2 * Runtime.getRuntime().availableProcessors()), "data");
+            var lanes = KeyedSerialExecutor.threads(Math.max(16, 2 * Runtime.getRuntime().availableProcessors()), "data");
             FileDataStore data;
             try {
                 data = new FileDataStore(config.dataDir(), uploads, deletions, lanes, disk, config.clock(),
@@ -129,8 +128,7 @@ public final class EdgeServer implements AutoCloseable {
             }
             opened.add(data);
             Services services = new Services(credentials,
-                    new InMemoryLoginGuard(config.attempts(), config.blockDuration(), config.clock()),
-                    registry, data);
+                    new InMemoryLoginGuard(config.attempts(), config.blockDuration(), config.clock()), registry, data);
 
             boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
             workers = new MultiThreadIoEventLoopGroup(config.ioThreads(), NioIoHandler.newFactory());

@@ -210,9 +210,8 @@ public final class JoinScenario implements Scenario {
     private static void warmUp(BenchContext ctx, InetSocketAddress address, Workspace ws, int count,
                                ScenarioResult result) throws Exception {
         List<String> names = ws.devices();
-        ThrottledTasks.Outcome<Void> cycled = ThrottledTasks.run(count, 100, i -> Device.join(ctx.group(), address,
-                names.get(i), Workspace.password(names.get(i)), udpPort(i)).thenCompose(Device::leave))
-                .get(120, TimeUnit.SECONDS);
+        var cycled = ThrottledTasks.run(count, 100, i -> Device.join(ctx.group(), address, names.get(i),
+                Workspace.password(names.get(i)), udpPort(i)).thenCompose(Device::leave)).get(120, TimeUnit.SECONDS);
         if (!cycled.failures().isEmpty()) {
             result.problem("warm-up: " + Device.describe(cycled.failures().get(0)));
         }
