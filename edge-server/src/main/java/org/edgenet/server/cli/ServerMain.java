@@ -18,6 +18,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 
 /**
  * {@code scripts/run-server.sh <server_port> <number_of_consecutive_failed_attempts> [options]}.
@@ -117,31 +118,22 @@ public final class ServerMain implements Callable<Integer> {
             throw new StartupException(AttemptsConverter.REFUSAL.replace("%s", "(missing)"));
         }
         ServerConfig.Builder config = ServerConfig.builder().port(port).attempts(attempts);
-        if (blockSeconds != null) {
-            config.blockDuration(Duration.ofSeconds(blockSeconds));
-        }
-        if (replyTimeoutSeconds != null) {
-            config.replyTimeout(Duration.ofSeconds(replyTimeoutSeconds));
-        }
-        if (bind != null) {
-            config.bindAddress(bind);
-        }
-        if (credentials != null) {
-            config.credentialsFile(credentials);
-        }
-        if (dataDir != null) {
-            config.dataDir(dataDir);
-        }
-        if (deviceLog != null) {
-            config.deviceLog(deviceLog);
-        }
-        if (uploadLog != null) {
-            config.uploadLog(uploadLog);
-        }
-        if (deletionLog != null) {
-            config.deletionLog(deletionLog);
-        }
+        ifGiven(blockSeconds, seconds -> config.blockDuration(Duration.ofSeconds(seconds)));
+        ifGiven(replyTimeoutSeconds, seconds -> config.replyTimeout(Duration.ofSeconds(seconds)));
+        ifGiven(bind, config::bindAddress);
+        ifGiven(credentials, config::credentialsFile);
+        ifGiven(dataDir, config::dataDir);
+        ifGiven(deviceLog, config::deviceLog);
+        ifGiven(uploadLog, config::uploadLog);
+        ifGiven(deletionLog, config::deletionLog);
         return config.build();
+    }
+
+    /** An option left out keeps the configuration's default. */
+    private static <T> void ifGiven(T option, Consumer<T> setting) {
+        if (option != null) {
+            setting.accept(option);
+        }
     }
 
     static final class PortConverter extends WholeNumberConverter {
