@@ -26,7 +26,7 @@ final class CommandArguments {
     }
 
     /** True, after saying the usage, when {@code words} (the command included) has more than {@code max}. */
-    boolean tooMany(String[] words, int max, String usage) {
+    private boolean tooMany(String[] words, int max, String usage) {
         if (words.length > max) {
             terminal.say("too many arguments, the usage is: " + usage);
             return true;
@@ -34,8 +34,14 @@ final class CommandArguments {
         return false;
     }
 
-    /** The fileID argument of SCS or DTE, or null after saying it is missing or wrong. */
-    Long fileIdArgument(String[] words) {
+    /**
+     * The fileID argument of SCS or DTE, or null after saying that there are more than {@code max}
+     * words (showing the usage), or that the fileID is missing or wrong.
+     */
+    Long fileIdArgument(String[] words, int max, String usage) {
+        if (tooMany(words, max, usage)) {
+            return null;
+        }
         if (words.length < 2) {
             terminal.say(FILE_ID_NEEDED);
             return null;

@@ -100,10 +100,7 @@ final class ConsoleCommands {
     }
 
     void compute(String[] words) throws ServerGone {
-        if (arguments.tooMany(words, 3, "SCS fileID computationOperation")) {
-            return;
-        }
-        Long fileId = arguments.fileIdArgument(words);
+        Long fileId = arguments.fileIdArgument(words, 3, "SCS fileID computationOperation");
         if (fileId == null) {
             return;
         }
@@ -122,10 +119,7 @@ final class ConsoleCommands {
     }
 
     void delete(String[] words) throws ServerGone {
-        if (arguments.tooMany(words, 2, "DTE fileID")) {
-            return;
-        }
-        Long fileId = arguments.fileIdArgument(words);
+        Long fileId = arguments.fileIdArgument(words, 2, "DTE fileID");
         if (fileId == null) {
             return;
         }
