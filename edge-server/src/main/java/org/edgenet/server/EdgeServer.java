@@ -16,6 +16,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.Ticker;
+import org.edgenet.common.cli.StartupException;
 import org.edgenet.server.net.CommandHandler;
 import org.edgenet.server.net.LogLimiter;
 import org.edgenet.server.net.ServerInitializer;
@@ -26,7 +27,7 @@ import org.edgenet.server.service.FileCredentialStore;
 import org.edgenet.server.service.FileDataStore;
 import org.edgenet.server.service.FileDeviceRegistry;
 import org.edgenet.server.service.InMemoryLoginGuard;
-import org.edgenet.server.service.Lanes;
+import org.edgenet.server.service.KeyedSerialExecutor;
 import org.edgenet.server.service.Services;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -116,7 +117,7 @@ public final class EdgeServer implements AutoCloseable {
                     config.deletionLog());
             // Lanes mostly wait for the disk to flush, and flushes that wait at the same time share
             // one journal commit: more lanes than cores let devices share that cost.
-            Lanes lanes = Lanes.of(Math.max(16, 2 * Runtime.getRuntime().availableProcessors()), "data");
+            var lanes = KeyedSerialExecutor.threads(Math.max(16, 2 * Runtime.getRuntime().availableProcessors()), "data");
             FileDataStore data;
             try {
                 data = new FileDataStore(config.dataDir(), uploads, deletions, lanes, disk, config.clock(),
@@ -127,8 +128,7 @@ public final class EdgeServer implements AutoCloseable {
             }
             opened.add(data);
             Services services = new Services(credentials,
-                    new InMemoryLoginGuard(config.attempts(), config.blockDuration(), config.clock()),
-                    registry, data, config.clock(), config.zone());
+                    new InMemoryLoginGuard(config.attempts(), config.blockDuration(), config.clock()), registry, data);
 
             boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
             workers = new MultiThreadIoEventLoopGroup(config.ioThreads(), NioIoHandler.newFactory());

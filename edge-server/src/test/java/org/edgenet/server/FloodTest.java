@@ -84,8 +84,8 @@ class FloodTest {
         String others = IntStream.range(0, OTHERS).mapToObj(i -> "device-" + i + " pw" + i + "\n")
                 .collect(Collectors.joining());
         Files.writeString(dir.resolve("credentials.txt"), TestServices.CREDENTIALS + others);
-        server = EdgeServer.start(ServerConfig.in(dir).withPort(0).withBindAddress(LOOPBACK)
-                .withIoThreads(1).withReplyTimeout(replyTimeout));
+        server = EdgeServer.start(ServerConfig.in(dir).port(0).bindAddress(LOOPBACK)
+                .ioThreads(1).replyTimeout(replyTimeout).build());
         for (int i = 0; i < OTHERS; i++) {
             join(new Device(false), "device-" + i, "pw" + i);
         }

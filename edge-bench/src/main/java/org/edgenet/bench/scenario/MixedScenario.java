@@ -4,7 +4,7 @@ import org.edgenet.bench.harness.BenchContext;
 import org.edgenet.bench.harness.DataFiles;
 import org.edgenet.bench.harness.ServerProcess;
 import org.edgenet.bench.harness.Workspace;
-import org.edgenet.bench.load.Bounded;
+import org.edgenet.bench.load.ThrottledTasks;
 import org.edgenet.bench.load.Device;
 import org.edgenet.bench.report.ScenarioResult;
 import org.edgenet.bench.report.Table;
@@ -97,8 +97,8 @@ public final class MixedScenario implements Scenario {
             InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.port());
             List<String> names = ws.devices();
             // Joining is not measured here; it only has to finish before the clock starts.
-            Bounded.Outcome<Device> joined = Bounded.run(devices, 100, i -> Device.join(ctx.group(), address,
-                    names.get(i), Workspace.password(names.get(i)), 30_000 + i)).get(120, TimeUnit.SECONDS);
+            ThrottledTasks.Outcome<Device> joined = ThrottledTasks.run(devices, 100, i -> Device.join(ctx.group(),
+                    address, names.get(i), Workspace.password(names.get(i)), 30_000 + i)).get(120, TimeUnit.SECONDS);
             if (!joined.failures().isEmpty()) {
                 result.problem(joined.failures().size() + " of " + devices + " devices could not join: "
                         + Device.describe(joined.failures().get(0)));

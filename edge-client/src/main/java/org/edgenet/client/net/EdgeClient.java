@@ -9,7 +9,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import org.edgenet.common.format.DeviceNames;
 import org.edgenet.common.message.ActiveDevices;
-import org.edgenet.common.message.Bodies;
+import org.edgenet.common.message.BodyFields;
 import org.edgenet.common.message.Compute;
 import org.edgenet.common.message.Computed;
 import org.edgenet.common.message.Delete;
@@ -201,6 +201,6 @@ public final class EdgeClient implements ServerLink, AutoCloseable {
     }
 
     private static boolean fitsOnWire(String s) {
-        return s.getBytes(StandardCharsets.UTF_8).length <= Bodies.MAX_STRING_BYTES;
+        return s.getBytes(StandardCharsets.UTF_8).length <= BodyFields.MAX_STRING_BYTES;
     }
 }

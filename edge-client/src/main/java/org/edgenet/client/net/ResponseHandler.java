@@ -92,7 +92,7 @@ final class ResponseHandler extends ChannelInboundHandlerAdapter {
             if (current != null) {
                 current.onReply(ctx, message);
             } else if (message instanceof ErrorReply error) {
-                // Unasked: the server is about to close (e.g. idle time-out), or a late refusal of
+                // Unasked: the server is about to close (e.g. SLOW_READER), or a late refusal of
                 // an upload that already ended here.
                 log.warn("The server reports {}: {}", error.code(), error.message());
                 if (error.code().fatal()) {

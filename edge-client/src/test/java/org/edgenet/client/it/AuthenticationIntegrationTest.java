@@ -31,7 +31,7 @@ class AuthenticationIntegrationTest {
         }
     }
 
-    private LiveServer start(UnaryOperator<org.edgenet.server.ServerConfig> tweak) throws Exception {
+    private LiveServer start(UnaryOperator<org.edgenet.server.ServerConfig.Builder> tweak) throws Exception {
         live = new LiveServer(dir, CREDENTIALS, tweak);
         return live;
     }
@@ -47,7 +47,7 @@ class AuthenticationIntegrationTest {
 
     @Test
     void aWrongPasswordOrAnUnknownNameLetsTheDeviceTryAgainOnTheSameConnection() throws Exception {
-        start(c -> c.withAttempts(3));
+        start(c -> c.attempts(3));
         EdgeClient c = await(live.connect());
 
         assertEquals(LoginStatus.INVALID_PASSWORD, await(c.login("supersmartwatch", "wrong")), "wrong password");
@@ -59,7 +59,7 @@ class AuthenticationIntegrationTest {
     @Test
     void theNthFailureBlocksTheDeviceForEveryConnectionUntilTheBlockEnds() throws Exception {
         MutableClock clock = new MutableClock(Instant.parse("2022-09-30T10:31:13Z"));
-        start(c -> c.withAttempts(3).withBlockDuration(Duration.ofSeconds(10)).withClock(clock));
+        start(c -> c.attempts(3).blockDuration(Duration.ofSeconds(10)).clock(clock));
         EdgeClient first = await(live.connect());
 
         assertEquals(LoginStatus.INVALID_PASSWORD, await(first.login("supersmartwatch", "a")), "first failure");
@@ -80,7 +80,7 @@ class AuthenticationIntegrationTest {
 
     @Test
     void aSuccessResetsTheCountOfFailures() throws Exception {
-        start(c -> c.withAttempts(3));
+        start(c -> c.attempts(3));
         EdgeClient c = await(live.connect());
         assertEquals(LoginStatus.INVALID_PASSWORD, await(c.login("supersmartwatch", "a")), "failure 1");
         assertEquals(LoginStatus.INVALID_PASSWORD, await(c.login("supersmartwatch", "b")), "failure 2");
@@ -105,7 +105,7 @@ class AuthenticationIntegrationTest {
     @Test
     void aShortBlockOnTheRealClockLiftsByItself() throws Exception {
         Duration block = Duration.ofSeconds(1);
-        start(c -> c.withAttempts(1).withBlockDuration(block));
+        start(c -> c.attempts(1).blockDuration(block));
 
         assertEquals(LoginStatus.BLOCKED_NOW, loginOnce("supersmartwatch", "wrong"), "one failure blocks");
         long blockedAt = System.nanoTime();

@@ -48,7 +48,7 @@ class ConsoleIntegrationTest {
     void startServer() throws Exception {
         clientDir = Files.createDirectory(dir.resolve("client"));
         live = new LiveServer(Files.createDirectory(dir.resolve("server")),
-                List.of("supersmartwatch comp9331", "uav-camera Fly#High22"), c -> c.withAttempts(3));
+                List.of("supersmartwatch comp9331", "uav-camera Fly#High22"), c -> c.attempts(3));
     }
 
     @AfterEach

@@ -231,14 +231,14 @@ class EdgeClientTest {
 
     @Test
     void treatsAnUnaskedFatalErrorAsTheReasonTheConnectionCloses() {
-        reply(new ErrorReply(ErrorCode.IDLE_TIMEOUT, "idle for 10 minutes"));
+        reply(new ErrorReply(ErrorCode.SLOW_READER, "replies not read for 30 s"));
         channel.close();
 
         CompletableFuture<List<DeviceInfo>> late = client.listActive();
         channel.runPendingTasks();
         Throwable lost = cause(late);
         assertInstanceOf(ConnectionLostException.class, lost, "requests after the close fail");
-        assertEquals(ErrorCode.IDLE_TIMEOUT, ((ServerError) lost.getCause()).code(), "the server's reason is kept");
+        assertEquals(ErrorCode.SLOW_READER, ((ServerError) lost.getCause()).code(), "the server's reason is kept");
     }
 
     private void reply(Message m) {

@@ -14,6 +14,7 @@ public record Compute(long fileId, Operation operation) implements Message {
     }
 
     static Compute read(ByteBuf in) {
-        return new Compute(Bodies.readLong(in, "fileId"), Operation.of(Bodies.readUnsignedByte(in, "operation")));
+        return new Compute(BodyFields.readLong(in, "fileId"),
+                Operation.of(BodyFields.readUnsignedByte(in, "operation")));
     }
 }

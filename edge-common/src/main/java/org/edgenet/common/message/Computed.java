@@ -14,11 +14,11 @@ public record Computed(long fileId, Operation operation, String result) implemen
     public void writeBody(ByteBuf out) {
         out.writeLong(fileId);
         out.writeByte(operation.ordinal());
-        Bodies.writeString(out, result);
+        BodyFields.writeString(out, result);
     }
 
     static Computed read(ByteBuf in) {
-        return new Computed(Bodies.readLong(in, "fileId"), Operation.of(Bodies.readUnsignedByte(in, "operation")),
-                Bodies.readString(in, "result"));
+        return new Computed(BodyFields.readLong(in, "fileId"),
+                Operation.of(BodyFields.readUnsignedByte(in, "operation")), BodyFields.readString(in, "result"));
     }
 }

@@ -13,6 +13,6 @@ public record Delete(long fileId) implements Message {
     }
 
     static Delete read(ByteBuf in) {
-        return new Delete(Bodies.readLong(in, "fileId"));
+        return new Delete(BodyFields.readLong(in, "fileId"));
     }
 }

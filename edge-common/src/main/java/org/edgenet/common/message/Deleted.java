@@ -14,6 +14,6 @@ public record Deleted(long fileId, long dataAmount) implements Message {
     }
 
     static Deleted read(ByteBuf in) {
-        return new Deleted(Bodies.readLong(in, "fileId"), Bodies.readLong(in, "dataAmount"));
+        return new Deleted(BodyFields.readLong(in, "fileId"), BodyFields.readLong(in, "dataAmount"));
     }
 }

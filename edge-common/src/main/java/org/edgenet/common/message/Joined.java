@@ -9,11 +9,11 @@ public record Joined(String device, String activeSince) implements Message {
     }
 
     public void writeBody(ByteBuf out) {
-        Bodies.writeString(out, device);
-        Bodies.writeString(out, activeSince);
+        BodyFields.writeString(out, device);
+        BodyFields.writeString(out, activeSince);
     }
 
     static Joined read(ByteBuf in) {
-        return new Joined(Bodies.readString(in, "device"), Bodies.readString(in, "activeSince"));
+        return new Joined(BodyFields.readString(in, "device"), BodyFields.readString(in, "activeSince"));
     }
 }

@@ -9,10 +9,10 @@ public record Left(String device) implements Message {
     }
 
     public void writeBody(ByteBuf out) {
-        Bodies.writeString(out, device);
+        BodyFields.writeString(out, device);
     }
 
     static Left read(ByteBuf in) {
-        return new Left(Bodies.readString(in, "device"));
+        return new Left(BodyFields.readString(in, "device"));
     }
 }

@@ -9,12 +9,12 @@ public record Login(String device, String password) implements Message {
     }
 
     public void writeBody(ByteBuf out) {
-        Bodies.writeString(out, device);
-        Bodies.writeString(out, password);
+        BodyFields.writeString(out, device);
+        BodyFields.writeString(out, password);
     }
 
     static Login read(ByteBuf in) {
-        return new Login(Bodies.readString(in, "device"), Bodies.readString(in, "password"));
+        return new Login(BodyFields.readString(in, "device"), BodyFields.readString(in, "password"));
     }
 
     /** Never shows the password, so a message can be logged as it is. */

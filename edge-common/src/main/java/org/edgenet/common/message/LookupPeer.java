@@ -9,10 +9,10 @@ public record LookupPeer(String device) implements Message {
     }
 
     public void writeBody(ByteBuf out) {
-        Bodies.writeString(out, device);
+        BodyFields.writeString(out, device);
     }
 
     static LookupPeer read(ByteBuf in) {
-        return new LookupPeer(Bodies.readString(in, "device"));
+        return new LookupPeer(BodyFields.readString(in, "device"));
     }
 }

@@ -9,12 +9,13 @@ public record Peer(String device, String ip, int udpPort) implements Message {
     }
 
     public void writeBody(ByteBuf out) {
-        Bodies.writeString(out, device);
-        Bodies.writeString(out, ip);
+        BodyFields.writeString(out, device);
+        BodyFields.writeString(out, ip);
         out.writeShort(udpPort);
     }
 
     static Peer read(ByteBuf in) {
-        return new Peer(Bodies.readString(in, "device"), Bodies.readString(in, "ip"), Bodies.readPort(in, "udpPort"));
+        return new Peer(BodyFields.readString(in, "device"), BodyFields.readString(in, "ip"),
+                BodyFields.readPort(in, "udpPort"));
     }
 }

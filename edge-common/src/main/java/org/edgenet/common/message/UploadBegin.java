@@ -13,6 +13,6 @@ public record UploadBegin(long fileId) implements Message {
     }
 
     static UploadBegin read(ByteBuf in) {
-        return new UploadBegin(Bodies.readLong(in, "fileId"));
+        return new UploadBegin(BodyFields.readLong(in, "fileId"));
     }
 }

@@ -14,6 +14,6 @@ public record Uploaded(long fileId, long dataAmount) implements Message {
     }
 
     static Uploaded read(ByteBuf in) {
-        return new Uploaded(Bodies.readLong(in, "fileId"), Bodies.readLong(in, "dataAmount"));
+        return new Uploaded(BodyFields.readLong(in, "fileId"), BodyFields.readLong(in, "dataAmount"));
     }
 }

@@ -1,7 +1,7 @@
 package org.edgenet.server.service;
 
 import org.edgenet.common.format.DeviceNames;
-import org.edgenet.server.StartupException;
+import org.edgenet.common.cli.StartupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

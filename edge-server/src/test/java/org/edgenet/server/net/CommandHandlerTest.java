@@ -29,7 +29,7 @@ import org.edgenet.server.LogCapture;
 import org.edgenet.server.ServerConfig;
 import org.edgenet.server.TestServices;
 import org.edgenet.server.service.ActiveDevice;
-import org.edgenet.server.service.Lanes;
+import org.edgenet.server.service.KeyedSerialExecutor;
 import org.edgenet.server.service.RecordingDisk;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -93,7 +93,7 @@ class CommandHandlerTest {
     /** From here on, file work waits in {@link #lane}: chunks stay in flight until {@link #runAll}. */
     private void queueLaneWork() {
         t.close();
-        t = new TestServices(dir, Lanes.on(lane::add));
+        t = new TestServices(dir, KeyedSerialExecutor.on(lane::add));
     }
 
     /**
@@ -103,7 +103,7 @@ class CommandHandlerTest {
     private RecordingDisk recordingDisk() {
         t.close();
         RecordingDisk disk = new RecordingDisk(dir);
-        t = new TestServices(dir, Lanes.on(lane::add), disk);
+        t = new TestServices(dir, KeyedSerialExecutor.on(lane::add), disk);
         return disk;
     }
 

@@ -33,7 +33,7 @@ import org.edgenet.common.wire.Limits;
 import org.edgenet.server.TestServices;
 import org.edgenet.server.net.ReadGate.Reason;
 import org.edgenet.server.service.ActiveDevice;
-import org.edgenet.server.service.Lanes;
+import org.edgenet.server.service.KeyedSerialExecutor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -83,7 +83,7 @@ class ReadGateTest {
 
     @BeforeEach
     void setUp() {
-        t = new TestServices(dir, Lanes.on(lane::add));
+        t = new TestServices(dir, KeyedSerialExecutor.on(lane::add));
     }
 
     @AfterEach
