@@ -33,6 +33,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -44,7 +45,7 @@ import java.util.concurrent.TimeUnit;
  * the transfer's {@link IncomingFile}; ACKs go out once per read burst, so a burst of datagrams
  * costs one ACK. A bad datagram is dropped and counted; the channel never closes because of one.
  */
-final class AudienceHandler extends SimpleChannelInboundHandler<DatagramPacket> {
+final class AudienceHandler extends SimpleChannelInboundHandler<Inbound> {
     private static final Logger log = LoggerFactory.getLogger(AudienceHandler.class);
     private static final int MAX_REMEMBERED = 1024;
     /** Unknown-transfer REJECTs per sweep period: a flood of forged DATA cannot turn us into a reflector. */
@@ -68,17 +69,16 @@ final class AudienceHandler extends SimpleChannelInboundHandler<DatagramPacket> 
     final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private int unknownAnswers;
 
-    AudienceHandler(Path directory, TransferEvents events, PeerOptions options, Executor disk, DropCounter drops) {
+    AudienceHandler(Path directory, PeerContext context) {
         this.directory = directory;
-        this.events = events;
-        this.options = options;
-        this.disk = disk;
-        this.drops = drops;
+        this.events = context.events();
+        this.options = context.options();
+        this.disk = context.disk();
+        this.drops = context.drops();
     }
 
-    /** Transfers in progress; for tests. */
-    int activeTransfers() {
-        return transfers.size();
+    private long now() {
+        return ctx.executor().ticker().nanoTime();
     }
 
     @Override
@@ -99,12 +99,9 @@ final class AudienceHandler extends SimpleChannelInboundHandler<DatagramPacket> 
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-        InetSocketAddress from = packet.sender();
-        UvfDatagram d = drops.decodeOrDrop(packet);
-        if (d == null) {
-            return;
-        }
+    protected void channelRead0(ChannelHandlerContext ctx, Inbound in) {
+        InetSocketAddress from = in.sender;
+        UvfDatagram d = in.datagram;
         TransferKey key = new TransferKey(from, d.transferId());
         if (d instanceof Data data) {
             onData(key, data);
@@ -150,8 +147,9 @@ final class AudienceHandler extends SimpleChannelInboundHandler<DatagramPacket> 
             send(key, done.answer());
             return;
         }
-        String problem = FileNames.problem(offer.presenter(), offer.fileName());
-        if (problem != null) {
+        Optional<String> refusal = FileNames.refusal(offer.presenter(), offer.fileName());
+        if (refusal.isPresent()) {
+            String problem = refusal.get();
             log.info("Refused {} from {}: {}", FileNames.printable(offer.fileName()), key.presenter(), problem);
             remember(key, new Reject(key.id(), RejectCode.BAD_NAME, problem));
             events.receiveFailed(FileNames.printable(offer.fileName()), FileNames.printable(offer.presenter()), problem);
@@ -168,7 +166,7 @@ final class AudienceHandler extends SimpleChannelInboundHandler<DatagramPacket> 
             return;
         }
         IncomingTransfer t = new IncomingTransfer(key, offer.presenter(), offer.fileName(), offer.fileSize(),
-                payload, options.windowDatagrams(payload), System.nanoTime());
+                payload, options.windowDatagrams(payload), now());
         transfers.put(key, t);
         log.info("Receiving {} ({} bytes) from {} at {}", t.fileName, t.size, t.presenter, key.presenter());
         disk.execute(() -> open(t));
@@ -230,8 +228,9 @@ final class AudienceHandler extends SimpleChannelInboundHandler<DatagramPacket> 
             return;
         }
         int seq = data.seq();
-        if (seq >= t.count) {
-            drops.drop(DropReason.PAST_END, key.presenter(), seq + " of " + t.count);
+        ReceiveWindow.Arrival arrival = t.window.classify(seq);
+        if (arrival == ReceiveWindow.Arrival.PAST_END) {
+            drops.drop(DropReason.PAST_END, key.presenter(), "#" + seq);
             return;
         }
         int length = data.payload().readableBytes();
@@ -239,13 +238,14 @@ final class AudienceHandler extends SimpleChannelInboundHandler<DatagramPacket> 
             drops.drop(DropReason.BAD_LENGTH, key.presenter(), length + " bytes at #" + seq);
             return;
         }
-        t.lastHeard = System.nanoTime();
+        t.lastHeard = now();
         markDirty(t);
-        if (t.seen(seq)) {
+        if (arrival == ReceiveWindow.Arrival.DUPLICATE) {
             return;
         }
-        if (seq >= t.cumulative + t.ring) {
-            drops.drop(DropReason.OUT_OF_WINDOW, key.presenter(), "#" + seq + " with " + t.cumulative + " first missing");
+        if (arrival == ReceiveWindow.Arrival.BEYOND_WINDOW) {
+            drops.drop(DropReason.OUT_OF_WINDOW, key.presenter(), "#" + seq + " with " + t.window.cumulative()
+                    + " first missing");
             return;
         }
         if (t.file.backlog() + length > options.windowBytes()) {
@@ -255,7 +255,7 @@ final class AudienceHandler extends SimpleChannelInboundHandler<DatagramPacket> 
         ByteBuf copy = ctx.alloc().directBuffer(length);
         copy.writeBytes(data.payload(), data.payload().readerIndex(), length);
         t.file.add((long) seq * t.payload, copy);
-        t.record(seq);
+        t.window.record(seq);
     }
 
     private void onFin(TransferKey key, Fin fin) {
@@ -273,12 +273,13 @@ final class AudienceHandler extends SimpleChannelInboundHandler<DatagramPacket> 
         if (t.state != IncomingTransfer.State.RECEIVING) {
             return;
         }
-        t.lastHeard = System.nanoTime();
-        if (fin.count() != t.count) {
-            drops.drop(DropReason.MALFORMED, key.presenter(), "FIN counts " + fin.count() + " of " + t.count);
+        t.lastHeard = now();
+        int count = (int) UvfFormat.datagramCount(t.size, t.payload);
+        if (fin.count() != count) {
+            drops.drop(DropReason.MALFORMED, key.presenter(), "FIN counts " + fin.count() + " of " + count);
             return;
         }
-        if (t.cumulative < t.count) {
+        if (!t.window.complete()) {
             markDirty(t);
             return;
         }
@@ -309,10 +310,10 @@ final class AudienceHandler extends SimpleChannelInboundHandler<DatagramPacket> 
 
     /** On the disk thread after a write: reports progress, and reopens a window the presenter saw shut. */
     private void afterWrite(IncomingTransfer t, long written) {
-        if (t.progress.passes(written)) {
+        if (t.progress.passes(written, now())) {
             events.progress(t.fileName, t.presenter, false, written, t.size);
         }
-        if (t.advertised < t.ring / 2 && t.file != null && t.file.backlog() < options.windowBytes() / 2
+        if (t.advertised < t.window.ring() / 2 && t.file != null && t.file.backlog() < options.windowBytes() / 2
                 && t.windowUpdatePosted.compareAndSet(false, true)) {
             ctx.executor().execute(() -> {
                 t.windowUpdatePosted.set(false);
@@ -340,7 +341,7 @@ final class AudienceHandler extends SimpleChannelInboundHandler<DatagramPacket> 
     /** Periodic: abandons silent transfers and forgets finished ones. */
     private void sweep() {
         unknownAnswers = 0;
-        long now = System.nanoTime();
+        long now = now();
         long idle = options.idleTimeout().toNanos();
         for (IncomingTransfer t : new ArrayList<>(transfers.values())) {
             if (now - t.lastHeard > idle && t.state != IncomingTransfer.State.FINISHING) {
@@ -368,21 +369,13 @@ final class AudienceHandler extends SimpleChannelInboundHandler<DatagramPacket> 
     }
 
     private void sendAck(IncomingTransfer t) {
-        int bits = Math.max(0, Math.min(Math.min(t.ring, UvfFormat.MAX_SACK_BITS), t.highest - t.cumulative));
-        long[] sack = new long[(bits + 63) >>> 6];
-        for (int i = 0; i < bits; i++) {
-            int seq = t.cumulative + 1 + i;
-            if (t.got[seq % t.ring]) {
-                sack[i >>> 6] |= 1L << (i & 63);
-            }
-        }
-        send(t.key, new Ack(t.key.id(), t.cumulative, window(t), bits, sack));
+        send(t.key, t.window.ack(t.key.id(), window(t)));
     }
 
     /** Datagrams past the first missing one the presenter may send: what the ring and the writer can take. */
     private int window(IncomingTransfer t) {
         long free = t.file == null ? options.windowBytes() : options.windowBytes() - t.file.backlog();
-        int w = (int) Math.max(0, Math.min(t.ring, free / t.payload));
+        int w = (int) Math.max(0, Math.min(t.window.ring(), free / t.payload));
         t.advertised = w;
         return w;
     }
@@ -394,7 +387,7 @@ final class AudienceHandler extends SimpleChannelInboundHandler<DatagramPacket> 
             oldest.next();
             oldest.remove();
         }
-        finished.put(key, new Finished(answer, System.nanoTime() + 2 * options.idleTimeout().toNanos()));
+        finished.put(key, new Finished(answer, now() + 2 * options.idleTimeout().toNanos()));
         send(key, answer);
     }
 

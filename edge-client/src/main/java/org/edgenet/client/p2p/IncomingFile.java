@@ -87,10 +87,6 @@ final class IncomingFile {
         }
     }
 
-    Path temp() {
-        return temp;
-    }
-
     /** Bytes handed over and not yet written: the audience's flow-control measure. */
     long backlog() {
         return backlog.get();

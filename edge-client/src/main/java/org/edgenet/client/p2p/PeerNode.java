@@ -2,6 +2,8 @@ package org.edgenet.client.p2p;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
@@ -15,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -32,6 +35,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code docs/UVF-PROTOCOL.md} and on the datagram records of {@code org.edgenet.common.p2p}.
  */
 public final class PeerNode implements AutoCloseable {
+    static final String DECODER = "decoder";
+    static final String AUDIENCE = "audience";
+    static final String PRESENTER = "presenter";
     /** Big socket buffers absorb a window's burst; the kernel caps them at its own maximum. */
     private static final int SOCKET_BUFFER = 4 * 1024 * 1024;
     /** Every datagram fits: a smaller receive buffer would silently cut a large one short. */
@@ -43,22 +49,17 @@ public final class PeerNode implements AutoCloseable {
     private final PresenterHandler presenterHandler;
     private final AudienceHandler audienceHandler;
     private final ExecutorService disk;
-    private final TransferEvents events;
-    private final PeerOptions options;
-    private final DropCounter drops;
+    private final PeerContext context;
     private final SecureRandom random = new SecureRandom();
 
     private PeerNode(Channel audience, Channel presenter, AudienceHandler audienceHandler,
-                     PresenterHandler presenterHandler, ExecutorService disk,
-                     TransferEvents events, PeerOptions options, DropCounter drops) {
+                     PresenterHandler presenterHandler, ExecutorService disk, PeerContext context) {
         this.audience = audience;
         this.presenter = presenter;
         this.presenterHandler = presenterHandler;
         this.audienceHandler = audienceHandler;
         this.disk = disk;
-        this.events = events;
-        this.options = options;
-        this.drops = drops;
+        this.context = context;
     }
 
     /**
@@ -76,13 +77,17 @@ public final class PeerNode implements AutoCloseable {
                                 PeerOptions options) throws Exception {
         DropCounter drops = new DropCounter();
         ExecutorService disk = newDiskExecutor();
+        PeerContext context = new PeerContext(options, disk, events, drops);
+        UvfDecoder decoder = new UvfDecoder(drops);
         Channel audience = null;
         try {
-            AudienceHandler audienceHandler = new AudienceHandler(directory, events, options, disk, drops);
-            audience = datagramBootstrap(group).handler(audienceHandler).bind(udpPort).sync().channel();
+            AudienceHandler audienceHandler = new AudienceHandler(directory, context);
+            audience = datagramBootstrap(group).handler(pipeline(decoder, AUDIENCE, audienceHandler))
+                    .bind(udpPort).sync().channel();
             PresenterHandler presenterHandler = new PresenterHandler(drops);
-            Channel presenter = datagramBootstrap(group).handler(presenterHandler).bind(0).sync().channel();
-            return new PeerNode(audience, presenter, audienceHandler, presenterHandler, disk, events, options, drops);
+            Channel presenter = datagramBootstrap(group).handler(pipeline(decoder, PRESENTER, presenterHandler))
+                    .bind(0).sync().channel();
+            return new PeerNode(audience, presenter, audienceHandler, presenterHandler, disk, context);
         } catch (Exception e) {
             if (audience != null) {
                 audience.close().syncUninterruptibly();
@@ -90,6 +95,15 @@ public final class PeerNode implements AutoCloseable {
             disk.shutdown();
             throw e;
         }
+    }
+
+    private static ChannelInitializer<Channel> pipeline(UvfDecoder decoder, String name, ChannelHandler handler) {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast(DECODER, decoder).addLast(name, handler);
+            }
+        };
     }
 
     private static Bootstrap datagramBootstrap(EventLoopGroup group) {
@@ -118,7 +132,7 @@ public final class PeerNode implements AutoCloseable {
 
     /** Datagrams this node dropped as bad, on both its ports. */
     public DropCounter drops() {
-        return drops;
+        return context.drops();
     }
 
     /**
@@ -149,9 +163,9 @@ public final class PeerNode implements AutoCloseable {
         if (!Files.isRegularFile(file)) {
             return failed(fileName + " is not a regular file");
         }
-        String problem = FileNames.problem(presenter, fileName);
-        if (problem != null) {
-            return failed(problem);
+        Optional<String> refusal = FileNames.refusal(presenter, fileName);
+        if (refusal.isPresent()) {
+            return failed(refusal.get());
         }
         if (address.isUnresolved()) {
             return failed("the address of " + audience + " is unknown");
@@ -166,8 +180,8 @@ public final class PeerNode implements AutoCloseable {
         }
         long id = random.nextLong();
         OutgoingTransfer[] self = new OutgoingTransfer[1];
-        OutgoingTransfer t = new OutgoingTransfer(id, address, channel, size, fileName, presenter, audience,
-                options, disk, events, this.presenter, () -> presenterHandler.remove(self[0]));
+        OutgoingTransfer t = new OutgoingTransfer(id, address, new OutgoingFile(channel, size, fileName), presenter,
+                audience, context, this.presenter, () -> presenterHandler.remove(self[0]));
         self[0] = t;
         try {
             this.presenter.eventLoop().execute(() -> presenterHandler.start(t));

@@ -2,7 +2,6 @@ package org.edgenet.client.p2p;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.socket.DatagramPacket;
 import org.edgenet.common.p2p.Accept;
 import org.edgenet.common.p2p.Ack;
 import org.edgenet.common.p2p.Done;
@@ -12,7 +11,6 @@ import org.edgenet.common.p2p.UvfDatagram;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -22,11 +20,11 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The presenter side of UVF, on a channel bound to a port the OS chose. Routes ACCEPT, ACK, DONE
- * and REJECT to the {@link OutgoingTransfer} with their transfer id, provided they come from the
- * port that transfer sends to; anything else is dropped and counted.
+ * The presenter side of UVF, on a channel bound to a port the OS chose, behind a {@link UvfDecoder}.
+ * Routes ACCEPT, ACK, DONE and REJECT to the {@link OutgoingTransfer} with their transfer id, provided
+ * they come from the port that transfer sends to; anything else is dropped and counted.
  */
-final class PresenterHandler extends SimpleChannelInboundHandler<DatagramPacket> {
+final class PresenterHandler extends SimpleChannelInboundHandler<Inbound> {
     private static final Logger log = LoggerFactory.getLogger(PresenterHandler.class);
     private static final int RECENT = 256;
 
@@ -65,18 +63,14 @@ final class PresenterHandler extends SimpleChannelInboundHandler<DatagramPacket>
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-        InetSocketAddress from = packet.sender();
-        UvfDatagram d = drops.decodeOrDrop(packet);
-        if (d == null) {
-            return;
-        }
+    protected void channelRead0(ChannelHandlerContext ctx, Inbound in) {
+        UvfDatagram d = in.datagram;
         OutgoingTransfer t = transfers.get(d.transferId());
         if (t == null && recentlyOver.contains(d.transferId())) {
             return;
         }
-        if (t == null || t.to.getPort() != from.getPort()) {
-            drops.drop(DropReason.UNKNOWN_TRANSFER, from, Long.toHexString(d.transferId()));
+        if (t == null || t.to.getPort() != in.sender.getPort()) {
+            drops.drop(DropReason.UNKNOWN_TRANSFER, in.sender, Long.toHexString(d.transferId()));
             return;
         }
         if (d instanceof Ack ack) {
@@ -88,7 +82,7 @@ final class PresenterHandler extends SimpleChannelInboundHandler<DatagramPacket>
         } else if (d instanceof Reject reject) {
             t.onReject(reject);
         } else {
-            drops.drop(DropReason.WRONG_DIRECTION, from, d.type().name());
+            drops.drop(DropReason.WRONG_DIRECTION, in.sender, d.type().name());
         }
     }
 

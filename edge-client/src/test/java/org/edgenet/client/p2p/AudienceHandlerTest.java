@@ -59,7 +59,8 @@ class AudienceHandlerTest {
 
     @BeforeEach
     void open() {
-        ch = new EmbeddedChannel(new AudienceHandler(dir, events, PeerOptions.DEFAULTS, Runnable::run, drops));
+        ch = new EmbeddedChannel(new UvfDecoder(drops),
+                new AudienceHandler(dir, new PeerContext(PeerOptions.DEFAULTS, Runnable::run, events, drops)));
     }
 
     @AfterEach

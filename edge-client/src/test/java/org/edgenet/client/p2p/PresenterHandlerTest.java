@@ -25,7 +25,7 @@ class PresenterHandlerTest {
     private static final InetSocketAddress PEER = new InetSocketAddress(InetAddress.getLoopbackAddress(), 8000);
 
     private final DropCounter drops = new DropCounter();
-    private final EmbeddedChannel ch = new EmbeddedChannel(new PresenterHandler(drops));
+    private final EmbeddedChannel ch = new EmbeddedChannel(new UvfDecoder(drops), new PresenterHandler(drops));
 
     @AfterEach
     void close() {
