@@ -6,23 +6,22 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.edgenet.common.files.TempFiles;
-import org.edgenet.common.p2p.Ack;
+import org.edgenet.common.message.Ticket;
 import org.edgenet.common.p2p.Accept;
-import org.edgenet.common.p2p.Data;
 import org.edgenet.common.p2p.Done;
 import org.edgenet.common.p2p.DropReason;
+import org.edgenet.common.p2p.Envelope;
 import org.edgenet.common.p2p.Fin;
+import org.edgenet.common.p2p.MalformedDatagramException;
 import org.edgenet.common.p2p.Offer;
 import org.edgenet.common.p2p.Reject;
 import org.edgenet.common.p2p.RejectCode;
-import org.edgenet.common.p2p.UvfCodec;
 import org.edgenet.common.p2p.UvfDatagram;
 import org.edgenet.common.p2p.UvfFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,20 +38,23 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The audience side of UVF, on the channel bound to the device's registered UDP port. Takes
- * OFFER, DATA, FIN and REJECT from presenters, demultiplexed by transfer id and presenter address;
- * answers with ACCEPT, ACK, DONE and REJECT. DATA payloads are copied out of their datagrams into
- * the transfer's {@link IncomingFile}; ACKs go out once per read burst, so a burst of datagrams
- * costs one ACK. A bad datagram is dropped and counted; the channel never closes because of one.
+ * The audience side of UVF, on the channel bound to the device's registered UDP port, behind a
+ * {@link UvfDecoder}. Takes OFFER, DATA, FIN and REJECT from presenters, demultiplexed by transfer
+ * id and presenter address; answers with ACCEPT, ACK, DONE and REJECT, all sealed.
+ *
+ * <p>Only an OFFER that proves a ticket the server handed this device ({@link #admit}) starts a
+ * transfer; everything after it must open with that transfer's keys. Anything else is dropped and
+ * counted, without an answer and without taking a slot, a file or a log line of its own.
+ *
+ * <p>DATA payloads are opened straight from their datagrams into buffers for the transfer's
+ * {@link IncomingFile}; ACKs go out once per read burst, so a burst of datagrams costs one ACK.
  */
 final class AudienceHandler extends SimpleChannelInboundHandler<Inbound> {
     private static final Logger log = LoggerFactory.getLogger(AudienceHandler.class);
     private static final int MAX_REMEMBERED = 1024;
-    /** Unknown-transfer REJECTs per sweep period: a flood of forged DATA cannot turn us into a reflector. */
-    private static final int MAX_UNKNOWN_ANSWERS = 64;
 
-    /** What a finished transfer answers to a repeated OFFER or FIN, until it is forgotten. */
-    private record Finished(UvfDatagram answer, long forgetAt) {
+    /** What a finished transfer answers to a repeated OFFER or FIN, sealed anew each time, until it is forgotten. */
+    private record Finished(UvfDatagram answer, TransferSeals seals, long forgetAt) {
     }
 
     private final Path directory;
@@ -60,14 +62,16 @@ final class AudienceHandler extends SimpleChannelInboundHandler<Inbound> {
     private final PeerOptions options;
     private final Executor disk;
     private final DropCounter drops;
+    private final TicketBook tickets = new TicketBook();
     private final Map<TransferKey, IncomingTransfer> transfers = new HashMap<>();
     private final Map<TransferKey, Finished> finished = new LinkedHashMap<>();
     private final List<IncomingTransfer> dirty = new ArrayList<>();
     private ChannelHandlerContext ctx;
     private ScheduledFuture<?> sweep;
+    /** Where control bodies and DATA not worth keeping are opened, to check them. */
+    private ByteBuf scratch;
     /** Completes once the channel is inactive and every transfer's abort is queued on the disk executor. */
     final CompletableFuture<Void> stopped = new CompletableFuture<>();
-    private int unknownAnswers;
 
     AudienceHandler(Path directory, PeerContext context) {
         this.directory = directory;
@@ -81,11 +85,23 @@ final class AudienceHandler extends SimpleChannelInboundHandler<Inbound> {
         return ctx.executor().ticker().nanoTime();
     }
 
+    /** On the event loop: the server vouches for a transfer to this device. */
+    void admit(Ticket ticket) {
+        assert ctx.executor().inEventLoop();
+        tickets.add(ticket, now());
+    }
+
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.scratch = ctx.alloc().directBuffer(UvfFormat.MAX_PAYLOAD);
         long period = Math.max(10, Math.min(1000, options.idleTimeout().toMillis() / 4));
         sweep = ctx.executor().scheduleAtFixedRate(this::sweep, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        scratch.release();
     }
 
     @Override
@@ -100,22 +116,17 @@ final class AudienceHandler extends SimpleChannelInboundHandler<Inbound> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, Inbound in) {
-        InetSocketAddress from = in.sender;
-        UvfDatagram d = in.datagram;
-        TransferKey key = new TransferKey(from, d.transferId());
-        if (d instanceof Data data) {
-            onData(key, data);
-        } else if (d instanceof Offer offer) {
-            onOffer(key, offer);
-        } else if (d instanceof Fin fin) {
-            onFin(key, fin);
-        } else if (d instanceof Reject reject) {
-            IncomingTransfer t = transfers.get(key);
-            if (t != null) {
-                abandon(t, "the presenter gave up: " + reject.reason());
+        Envelope e = in.envelope;
+        TransferKey key = new TransferKey(in.sender, e.transferId());
+        try {
+            switch (e.type()) {
+                case DATA -> onData(key, e);
+                case OFFER -> onOffer(key, e);
+                case FIN, REJECT -> onControl(key, e);
+                default -> drops.drop(DropReason.WRONG_DIRECTION, key.presenter(), e.type().name());
             }
-        } else {
-            drops.drop(DropReason.WRONG_DIRECTION, from, d.type().name());
+        } catch (MalformedDatagramException bad) {
+            drops.drop(bad.reason(), key.presenter(), bad.getMessage());
         }
     }
 
@@ -134,38 +145,50 @@ final class AudienceHandler extends SimpleChannelInboundHandler<Inbound> {
         ctx.flush();
     }
 
-    private void onOffer(TransferKey key, Offer offer) {
+    private void onOffer(TransferKey key, Envelope e) {
         IncomingTransfer known = transfers.get(key);
         if (known != null) {
-            if (known.file != null) {
-                send(key, new Accept(key.id(), known.payload, known.advertised));
+            UvfDatagram repeat = known.seals.openControl(e, scratch);
+            if (repeat != null && known.file != null) {
+                send(known.key, known.seals, new Accept(key.id(), known.payload, known.advertised));
             }
             return;
         }
         Finished done = finished.get(key);
         if (done != null) {
-            send(key, done.answer());
+            if (done.seals().openControl(e, scratch) != null) {
+                send(key, done.seals(), done.answer());
+            }
             return;
         }
-        Optional<String> refusal = FileNames.refusal(offer.presenter(), offer.fileName());
+        Ticket ticket = tickets.find(e.ticketId(), now());
+        if (ticket == null) {
+            drops.drop(DropReason.UNKNOWN_TICKET, key.presenter(), Long.toHexString(e.ticketId()));
+            return;
+        }
+        TransferSeals seals = TransferSeals.forAudience(ticket, key.id());
+        Offer offer = (Offer) seals.openControl(e, scratch);
+        tickets.consume(ticket.id());
+        String presenter = ticket.presenter();
+        Optional<String> refusal = FileNames.refusal(presenter, offer.fileName());
         if (refusal.isPresent()) {
             String problem = refusal.get();
-            log.info("Refused {} from {}: {}", FileNames.printable(offer.fileName()), key.presenter(), problem);
-            remember(key, new Reject(key.id(), RejectCode.BAD_NAME, problem));
-            events.receiveFailed(FileNames.printable(offer.fileName()), FileNames.printable(offer.presenter()), problem);
+            log.info("Refused {} from {}: {}", FileNames.printable(offer.fileName()), presenter, problem);
+            remember(key, seals, new Reject(key.id(), RejectCode.BAD_NAME, problem));
+            events.receiveFailed(FileNames.printable(offer.fileName()), presenter, problem);
             return;
         }
         int payload = offer.payloadSize();
         if (payload < UvfFormat.MIN_PAYLOAD || payload > UvfFormat.MAX_PAYLOAD
                 || UvfFormat.datagramCount(offer.fileSize(), payload) > Integer.MAX_VALUE) {
-            remember(key, new Reject(key.id(), RejectCode.BAD_OFFER, "unacceptable size or payload"));
+            remember(key, seals, new Reject(key.id(), RejectCode.BAD_OFFER, "unacceptable size or payload"));
             return;
         }
         if (transfers.size() >= options.maxTransfers()) {
-            send(key, new Reject(key.id(), RejectCode.OTHER, "the receiver is busy with other transfers"));
+            remember(key, seals, new Reject(key.id(), RejectCode.OTHER, "the receiver is busy with other transfers"));
             return;
         }
-        IncomingTransfer t = new IncomingTransfer(key, offer.presenter(), offer.fileName(), offer.fileSize(),
+        IncomingTransfer t = new IncomingTransfer(key, seals, presenter, offer.fileName(), offer.fileSize(),
                 payload, options.windowDatagrams(payload), now());
         transfers.put(key, t);
         log.info("Receiving {} ({} bytes) from {} at {}", t.fileName, t.size, t.presenter, key.presenter());
@@ -195,7 +218,7 @@ final class AudienceHandler extends SimpleChannelInboundHandler<Inbound> {
     private void refuseStorage(IncomingTransfer t, String toPresenter, String toConsole) {
         ctx.executor().execute(() -> {
             if (transfers.remove(t.key, t)) {
-                remember(t.key, new Reject(t.key.id(), RejectCode.STORAGE_FAILED, toPresenter));
+                remember(t.key, t.seals, new Reject(t.key.id(), RejectCode.STORAGE_FAILED, toPresenter));
                 ctx.flush();
                 events.receiveFailed(t.fileName, t.presenter, toConsole);
             }
@@ -210,37 +233,30 @@ final class AudienceHandler extends SimpleChannelInboundHandler<Inbound> {
         }
         t.file = file;
         t.state = IncomingTransfer.State.RECEIVING;
-        send(t.key, new Accept(t.key.id(), t.payload, window(t)));
+        send(t.key, t.seals, new Accept(t.key.id(), t.payload, window(t)));
         ctx.flush();
     }
 
-    private void onData(TransferKey key, Data data) {
+    private void onData(TransferKey key, Envelope e) {
         IncomingTransfer t = transfers.get(key);
         if (t == null) {
             if (!finished.containsKey(key)) {
-                // Tells a presenter that lost its OFFER's answer, or outlived our memory, to stop.
                 drops.drop(DropReason.UNKNOWN_TRANSFER, key.presenter(), Long.toHexString(key.id()));
-                answerUnknown(key);
             }
             return;
         }
         if (t.state != IncomingTransfer.State.RECEIVING) {
             return;
         }
-        int seq = data.seq();
+        int seq = e.packetNumber();
         ReceiveWindow.Arrival arrival = t.window.classify(seq);
         if (arrival == ReceiveWindow.Arrival.PAST_END) {
             drops.drop(DropReason.PAST_END, key.presenter(), "#" + seq);
             return;
         }
-        int length = data.payload().readableBytes();
+        int length = e.bodyLength();
         if (length != t.expectedLength(seq)) {
             drops.drop(DropReason.BAD_LENGTH, key.presenter(), length + " bytes at #" + seq);
-            return;
-        }
-        t.lastHeard = now();
-        markDirty(t);
-        if (arrival == ReceiveWindow.Arrival.DUPLICATE) {
             return;
         }
         if (arrival == ReceiveWindow.Arrival.BEYOND_WINDOW) {
@@ -248,35 +264,59 @@ final class AudienceHandler extends SimpleChannelInboundHandler<Inbound> {
                     + " first missing");
             return;
         }
-        if (t.file.backlog() + length > options.windowBytes()) {
-            // The writer is behind: not recorded, so the presenter sends it again later.
-            return;
+        if (arrival == ReceiveWindow.Arrival.NEW && t.file.backlog() + length <= options.windowBytes()) {
+            ByteBuf payload = ctx.alloc().directBuffer(length);
+            if (!t.seals.openData(e, payload)) {
+                payload.release();
+                drops.drop(DropReason.FORGED, key.presenter(), "DATA #" + seq);
+                return;
+            }
+            t.file.add((long) seq * t.payload, payload);
+            t.window.record(seq);
+        } else {
+            // A duplicate, or the writer is behind (then it is sent again later): worth an
+            // acknowledgement only once it proves genuine.
+            scratch.clear();
+            if (!t.seals.openData(e, scratch)) {
+                drops.drop(DropReason.FORGED, key.presenter(), "DATA #" + seq);
+                return;
+            }
         }
-        ByteBuf copy = ctx.alloc().directBuffer(length);
-        copy.writeBytes(data.payload(), data.payload().readerIndex(), length);
-        t.file.add((long) seq * t.payload, copy);
-        t.window.record(seq);
+        t.lastHeard = now();
+        markDirty(t);
     }
 
-    private void onFin(TransferKey key, Fin fin) {
+    /** FIN or REJECT from the presenter. */
+    private void onControl(TransferKey key, Envelope e) {
         IncomingTransfer t = transfers.get(key);
         if (t == null) {
             Finished done = finished.get(key);
-            if (done != null) {
-                send(key, done.answer());
-            } else {
+            if (done == null) {
                 drops.drop(DropReason.UNKNOWN_TRANSFER, key.presenter(), Long.toHexString(key.id()));
-                answerUnknown(key);
+            } else if (done.seals().openControl(e, scratch) instanceof Fin) {
+                send(key, done.seals(), done.answer());
             }
             return;
         }
-        if (t.state != IncomingTransfer.State.RECEIVING) {
+        UvfDatagram d = t.seals.openControl(e, scratch);
+        if (d == null) {
             return;
         }
         t.lastHeard = now();
+        if (d instanceof Reject reject) {
+            abandon(t, "the presenter gave up: " + reject.reason());
+        } else if (d instanceof Fin fin) {
+            onFin(t, fin);
+        }
+    }
+
+    private void onFin(IncomingTransfer t, Fin fin) {
+        if (t.state != IncomingTransfer.State.RECEIVING) {
+            return;
+        }
         int count = (int) UvfFormat.datagramCount(t.size, t.payload);
         if (fin.count() != count) {
-            drops.drop(DropReason.MALFORMED, key.presenter(), "FIN counts " + fin.count() + " of " + count);
+            drops.drop(DropReason.MALFORMED, t.key.presenter(), "FIN counts " + fin.count() + " of " + count);
             return;
         }
         if (!t.window.complete()) {
@@ -295,13 +335,13 @@ final class AudienceHandler extends SimpleChannelInboundHandler<Inbound> {
             return;
         }
         if (outcome.problem() == null) {
-            remember(t.key, new Done(t.key.id()));
+            remember(t.key, t.seals, new Done(t.key.id()));
             ctx.flush();
             log.info("Received {} from {} as {}", t.fileName, t.presenter, outcome.stored().getFileName());
             events.received(t.fileName, t.presenter, outcome.stored());
         } else {
             RejectCode code = outcome.damaged() ? RejectCode.CHECKSUM_MISMATCH : RejectCode.STORAGE_FAILED;
-            remember(t.key, new Reject(t.key.id(), code, outcome.problem()));
+            remember(t.key, t.seals, new Reject(t.key.id(), code, outcome.problem()));
             ctx.flush();
             log.warn("Discarded {} from {}: {}", t.fileName, t.presenter, outcome.problem());
             events.receiveFailed(t.fileName, t.presenter, outcome.problem());
@@ -338,9 +378,8 @@ final class AudienceHandler extends SimpleChannelInboundHandler<Inbound> {
         }
     }
 
-    /** Periodic: abandons silent transfers and forgets finished ones. */
+    /** Periodic: abandons silent transfers, forgets finished ones and expired tickets. */
     private void sweep() {
-        unknownAnswers = 0;
         long now = now();
         long idle = options.idleTimeout().toNanos();
         for (IncomingTransfer t : new ArrayList<>(transfers.values())) {
@@ -352,13 +391,7 @@ final class AudienceHandler extends SimpleChannelInboundHandler<Inbound> {
         while (it.hasNext() && it.next().forgetAt() - now < 0) {
             it.remove();
         }
-    }
-
-    private void answerUnknown(TransferKey key) {
-        if (unknownAnswers < MAX_UNKNOWN_ANSWERS) {
-            unknownAnswers++;
-            send(key, new Reject(key.id(), RejectCode.UNKNOWN_TRANSFER, "the receiver knows no such transfer"));
-        }
+        tickets.purge(now);
     }
 
     private void markDirty(IncomingTransfer t) {
@@ -369,7 +402,7 @@ final class AudienceHandler extends SimpleChannelInboundHandler<Inbound> {
     }
 
     private void sendAck(IncomingTransfer t) {
-        send(t.key, t.window.ack(t.key.id(), window(t)));
+        send(t.key, t.seals, t.window.ack(t.key.id(), window(t)));
     }
 
     /** Datagrams past the first missing one the presenter may send: what the ring and the writer can take. */
@@ -381,20 +414,18 @@ final class AudienceHandler extends SimpleChannelInboundHandler<Inbound> {
     }
 
     /** Keeps the answer for repeats of a finished transfer's OFFER or FIN, and sends it once now. */
-    private void remember(TransferKey key, UvfDatagram answer) {
+    private void remember(TransferKey key, TransferSeals seals, UvfDatagram answer) {
         if (finished.size() >= MAX_REMEMBERED) {
             Iterator<TransferKey> oldest = finished.keySet().iterator();
             oldest.next();
             oldest.remove();
         }
-        finished.put(key, new Finished(answer, now() + 2 * options.idleTimeout().toNanos()));
-        send(key, answer);
+        finished.put(key, new Finished(answer, seals, now() + 2 * options.idleTimeout().toNanos()));
+        send(key, seals, answer);
     }
 
-    private void send(TransferKey key, UvfDatagram d) {
-        ByteBuf buf = ctx.alloc().directBuffer(64);
-        UvfCodec.encode(d, buf);
-        ctx.write(new DatagramPacket(buf, key.presenter()));
+    private void send(TransferKey key, TransferSeals seals, UvfDatagram d) {
+        ctx.write(new DatagramPacket(seals.seal(d, ctx.alloc()), key.presenter()));
     }
 
     /** A socket error (an ICMP report, a failed send) concerns one datagram: the port stays open. */

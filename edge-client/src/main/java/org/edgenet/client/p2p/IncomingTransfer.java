@@ -12,11 +12,13 @@ final class IncomingTransfer {
     enum State { OPENING, RECEIVING, FINISHING }
 
     final TransferKey key;
+    /** The presenter's name as the ticket vouches for it. */
     final String presenter;
     final String fileName;
     final long size;
     final int payload;
     final ReceiveWindow window;
+    final TransferSeals seals;
     final ProgressGate progress;
     /** Set by the writer when it freed window space the presenter has not heard about yet. */
     final AtomicBoolean windowUpdatePosted = new AtomicBoolean();
@@ -28,8 +30,10 @@ final class IncomingTransfer {
     boolean ackDue;
     volatile int advertised;
 
-    IncomingTransfer(TransferKey key, String presenter, String fileName, long size, int payload, int ring, long now) {
+    IncomingTransfer(TransferKey key, TransferSeals seals, String presenter, String fileName, long size, int payload,
+                     int ring, long now) {
         this.key = key;
+        this.seals = seals;
         this.presenter = presenter;
         this.fileName = fileName;
         this.size = size;

@@ -6,13 +6,20 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.concurrent.ScheduledFuture;
+import org.edgenet.common.message.Ticket;
 import org.edgenet.common.p2p.Accept;
 import org.edgenet.common.p2p.Ack;
+import org.edgenet.common.p2p.DatagramSeal;
+import org.edgenet.common.p2p.DatagramType;
+import org.edgenet.common.p2p.Done;
+import org.edgenet.common.p2p.DropReason;
+import org.edgenet.common.p2p.Envelope;
 import org.edgenet.common.p2p.Fin;
+import org.edgenet.common.p2p.MalformedDatagramException;
 import org.edgenet.common.p2p.Offer;
 import org.edgenet.common.p2p.Reject;
 import org.edgenet.common.p2p.RejectCode;
-import org.edgenet.common.p2p.UvfCodec;
+import org.edgenet.common.p2p.TransferKeys;
 import org.edgenet.common.p2p.UvfDatagram;
 import org.edgenet.common.p2p.UvfFormat;
 import org.slf4j.Logger;
@@ -21,6 +28,7 @@ import org.slf4j.LoggerFactory;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.concurrent.CompletableFuture;
@@ -43,8 +51,10 @@ final class OutgoingTransfer implements PresenterEngine.Output {
     final InetSocketAddress to;
     final CompletableFuture<Void> future = new CompletableFuture<>();
     private final OutgoingFile file;
-    private final String presenter;
-    private final String audience;
+    private final Ticket ticket;
+    private final TransferSeals seals;
+    /** Seals DATA, on the disk executor only. */
+    private final DatagramSeal dataSeal;
     private final int proposedPayload;
     private final PeerContext context;
     private final Channel channel;
@@ -55,6 +65,8 @@ final class OutgoingTransfer implements PresenterEngine.Output {
     private final MessageDigest digest;
 
     private ByteBuf[] slots;
+    /** Disk executor only, one batch at a time. */
+    private ByteBuffer plain;
     private byte[] sha;
     private ScheduledFuture<?> timer;
     private long timerAt;
@@ -62,13 +74,15 @@ final class OutgoingTransfer implements PresenterEngine.Output {
     /**
      * @param onOver runs on the event loop once the transfer is over, either way
      */
-    OutgoingTransfer(long id, InetSocketAddress to, OutgoingFile file, String presenter, String audience,
-                     PeerContext context, Channel channel, Runnable onOver) {
+    OutgoingTransfer(long id, InetSocketAddress to, OutgoingFile file, Ticket ticket, PeerContext context,
+                     Channel channel, Runnable onOver) {
         this.id = id;
         this.to = to;
         this.file = file;
-        this.presenter = presenter;
-        this.audience = audience;
+        this.ticket = ticket;
+        TransferKeys keys = TransferKeys.derive(ticket.key(), id);
+        this.seals = TransferSeals.forPresenter(keys);
+        this.dataSeal = keys.toAudience();
         this.proposedPayload = PayloadSize.forDestination(to, context.options().maxLocalPayload());
         this.context = context;
         this.channel = channel;
@@ -93,23 +107,30 @@ final class OutgoingTransfer implements PresenterEngine.Output {
         settle();
     }
 
-    void onAccept(Accept a) {
-        engine.accepted(now(), a.payloadSize(), a.window());
-        settle();
-    }
-
-    void onAck(Ack a) {
-        engine.acked(now(), a);
-        settle();
-    }
-
-    void onDone() {
-        engine.done(now());
-        settle();
-    }
-
-    void onReject(Reject r) {
-        engine.rejected(now(), r.code(), r.reason());
+    /**
+     * On the event loop: a datagram of this transfer from the audience; {@code scratch} takes its body.
+     *
+     * @throws MalformedDatagramException when it does not open with this transfer's key, or is not
+     *                                    one the audience sends
+     */
+    void onDatagram(Envelope e, ByteBuf scratch) {
+        if (e.type() == DatagramType.DATA || e.type() == DatagramType.OFFER || e.type() == DatagramType.FIN) {
+            throw new MalformedDatagramException(DropReason.WRONG_DIRECTION, e.type().name());
+        }
+        UvfDatagram d = seals.openControl(e, scratch);
+        if (d == null) {
+            return;
+        }
+        long now = now();
+        if (d instanceof Ack ack) {
+            engine.acked(now, ack);
+        } else if (d instanceof Accept a) {
+            engine.accepted(now, a.payloadSize(), a.window());
+        } else if (d instanceof Done) {
+            engine.done(now);
+        } else if (d instanceof Reject r) {
+            engine.rejected(now, r.code(), r.reason());
+        }
         settle();
     }
 
@@ -145,7 +166,7 @@ final class OutgoingTransfer implements PresenterEngine.Output {
 
     @Override
     public void sendOffer() {
-        write(new Offer(id, file.size(), proposedPayload, presenter, file.name()));
+        write(new Offer(id, ticket.id(), file.size(), proposedPayload, file.name()));
     }
 
     @Override
@@ -179,7 +200,7 @@ final class OutgoingTransfer implements PresenterEngine.Output {
     @Override
     public void progress(long bytes) {
         if (progress.passes(bytes, now())) {
-            context.events().progress(file.name(), audience, true, bytes, file.size());
+            context.events().progress(file.name(), ticket.audience(), true, bytes, file.size());
         }
     }
 
@@ -204,22 +225,23 @@ final class OutgoingTransfer implements PresenterEngine.Output {
         byte[] hash = null;
         IOException failure = null;
         long size = file.size();
+        ByteBuffer plain = plainBuffer(payload);
         try {
             for (int s = from; s < to; s++) {
                 long offset = (long) s * payload;
                 int length = (int) Math.min(payload, size - offset);
-                ByteBuf buf = alloc.directBuffer(UvfFormat.DATA_OVERHEAD + length);
-                bufs[s - from] = buf;
-                UvfCodec.writeDataHeader(buf, id, s);
-                int done = 0;
-                while (done < length) {
-                    int n = buf.writeBytes(file.channel(), offset + done, length - done);
-                    if (n < 0) {
+                plain.clear().limit(length);
+                while (plain.hasRemaining()) {
+                    if (file.channel().read(plain, offset + plain.position()) < 0) {
                         throw new EOFException("the file got shorter while it was being sent");
                     }
-                    done += n;
                 }
-                digest.update(buf.nioBuffer(UvfFormat.DATA_OVERHEAD, length));
+                plain.flip();
+                digest.update(plain);
+                plain.rewind();
+                ByteBuf buf = alloc.directBuffer(UvfFormat.DATA_OVERHEAD + length);
+                bufs[s - from] = buf;
+                dataSeal.sealData(id, s, plain, buf);
             }
             if (to == engine.count()) {
                 hash = digest.digest();
@@ -267,10 +289,16 @@ final class OutgoingTransfer implements PresenterEngine.Output {
         }
     }
 
+    /** On the disk executor: the buffer a batch reads plain file bytes into before sealing them. */
+    private ByteBuffer plainBuffer(int payload) {
+        if (plain == null) {
+            plain = ByteBuffer.allocateDirect(payload);
+        }
+        return plain;
+    }
+
     private void write(UvfDatagram d) {
-        ByteBuf buf = channel.alloc().directBuffer(64);
-        UvfCodec.encode(d, buf);
-        channel.write(new DatagramPacket(buf, to));
+        channel.write(new DatagramPacket(seals.seal(d, channel.alloc()), to));
     }
 
     private void over() {

@@ -8,7 +8,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.socket.nio.NioDatagramChannel;
-import org.edgenet.common.format.DeviceNames;
+import org.edgenet.common.message.Ticket;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -136,39 +136,41 @@ public final class PeerNode implements AutoCloseable {
     }
 
     /**
-     * Sends {@code file} to the audience at {@code address} as {@code presenter}. Completes when the
-     * audience has the whole file and confirmed its checksum; fails with a {@link TransferFailedException}
-     * whose message is a plain sentence.
+     * The server vouches for a transfer to this device: from now on, for the ticket's lifetime, one
+     * OFFER sealed with its key is let in. Any thread.
      */
-    public CompletableFuture<Void> send(InetSocketAddress address, Path file, String presenter) {
-        return send(address, file, presenter, address.getHostString() + ":" + address.getPort());
+    public void admit(Ticket ticket) {
+        try {
+            audience.eventLoop().execute(() -> audienceHandler.admit(ticket));
+        } catch (RejectedExecutionException e) {
+            // The node is closing: no transfer will start anyway.
+        }
     }
 
     /**
-     * As {@link #send(InetSocketAddress, Path, String)}; {@code audience} names the receiver in
-     * {@link TransferEvents#progress} reports.
+     * Sends {@code file} to the audience at {@code address} under {@code ticket}, which names the
+     * presenter (this device) and the audience. Completes when the audience has the whole file and
+     * confirmed its checksum; fails with a {@link TransferFailedException} whose message is a plain
+     * sentence.
      */
-    public CompletableFuture<Void> send(InetSocketAddress address, Path file, String presenter, String audience) {
+    public CompletableFuture<Void> send(InetSocketAddress address, Path file, Ticket ticket) {
         Path name = file.getFileName();
         if (name == null) {
             return failed("there is no file to send");
         }
         String fileName = name.toString();
-        if (!DeviceNames.isValid(presenter)) {
-            return failed(presenter + " is not a valid device name");
-        }
         if (!Files.exists(file)) {
             return failed("the file " + fileName + " does not exist");
         }
         if (!Files.isRegularFile(file)) {
             return failed(fileName + " is not a regular file");
         }
-        Optional<String> refusal = FileNames.refusal(presenter, fileName);
+        Optional<String> refusal = FileNames.refusal(ticket.presenter(), fileName);
         if (refusal.isPresent()) {
             return failed(refusal.get());
         }
         if (address.isUnresolved()) {
-            return failed("the address of " + audience + " is unknown");
+            return failed("the address of " + ticket.audience() + " is unknown");
         }
         FileChannel channel;
         long size;
@@ -180,8 +182,8 @@ public final class PeerNode implements AutoCloseable {
         }
         long id = random.nextLong();
         OutgoingTransfer[] self = new OutgoingTransfer[1];
-        OutgoingTransfer t = new OutgoingTransfer(id, address, new OutgoingFile(channel, size, fileName), presenter,
-                audience, context, this.presenter, () -> presenterHandler.remove(self[0]));
+        OutgoingTransfer t = new OutgoingTransfer(id, address, new OutgoingFile(channel, size, fileName), ticket,
+                context, this.presenter, () -> presenterHandler.remove(self[0]));
         self[0] = t;
         try {
             this.presenter.eventLoop().execute(() -> presenterHandler.start(t));
