@@ -5,7 +5,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.concurrent.ScheduledFuture;
-import org.edgenet.common.files.TempFiles;
 import org.edgenet.common.message.Ticket;
 import org.edgenet.common.p2p.Accept;
 import org.edgenet.common.p2p.Done;
@@ -22,10 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -205,9 +202,8 @@ final class AudienceHandler extends SimpleChannelInboundHandler<Inbound> {
                         "not enough disk space (" + t.size + " bytes offered, " + usable + " free)");
                 return;
             }
-            Path temp = TempFiles.create(directory, ".uvf-", ".part");
-            FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.READ);
-            IncomingFile file = new IncomingFile(temp, ch, disk, written -> afterWrite(t, written));
+            PartFiles.Owned temp = PartFiles.create(directory);
+            IncomingFile file = new IncomingFile(temp.path(), temp.channel(), disk, written -> afterWrite(t, written));
             ctx.executor().execute(() -> opened(t, file));
         } catch (IOException e) {
             refuseStorage(t, "the receiver cannot store files", "the file could not be created: " + e.getMessage());

@@ -9,6 +9,8 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import org.edgenet.common.message.Ticket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -48,12 +50,16 @@ public final class PeerNode implements AutoCloseable {
     private final Channel presenter;
     private final PresenterHandler presenterHandler;
     private final AudienceHandler audienceHandler;
+    private static final Logger log = LoggerFactory.getLogger(PeerNode.class);
+
     private final ExecutorService disk;
     private final PeerContext context;
+    private final Path directory;
     private final SecureRandom random = new SecureRandom();
 
     private PeerNode(Channel audience, Channel presenter, AudienceHandler audienceHandler,
-                     PresenterHandler presenterHandler, ExecutorService disk, PeerContext context) {
+                     PresenterHandler presenterHandler, ExecutorService disk, PeerContext context, Path directory) {
+        this.directory = directory;
         this.audience = audience;
         this.presenter = presenter;
         this.presenterHandler = presenterHandler;
@@ -75,6 +81,7 @@ public final class PeerNode implements AutoCloseable {
     /** As {@link #bind(EventLoopGroup, int, Path, TransferEvents)}, with chosen time-outs and windows. */
     public static PeerNode bind(EventLoopGroup group, int udpPort, Path directory, TransferEvents events,
                                 PeerOptions options) throws Exception {
+        removeLeftovers(directory, events);
         DropCounter drops = new DropCounter();
         ExecutorService disk = newDiskExecutor();
         PeerContext context = new PeerContext(options, disk, events, drops);
@@ -87,7 +94,7 @@ public final class PeerNode implements AutoCloseable {
             PresenterHandler presenterHandler = new PresenterHandler(drops);
             Channel presenter = datagramBootstrap(group).handler(pipeline(decoder, PRESENTER, presenterHandler))
                     .bind(0).sync().channel();
-            return new PeerNode(audience, presenter, audienceHandler, presenterHandler, disk, context);
+            return new PeerNode(audience, presenter, audienceHandler, presenterHandler, disk, context, directory);
         } catch (Exception e) {
             if (audience != null) {
                 audience.close().syncUninterruptibly();
@@ -234,6 +241,17 @@ public final class PeerNode implements AutoCloseable {
             disk.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        removeLeftovers(directory, context.events());
+    }
+
+    /** Deletes partial files no live transfer owns, and says so. */
+    private static void removeLeftovers(Path directory, TransferEvents events) {
+        PartFiles.Removed removed = PartFiles.removeLeftovers(directory);
+        if (removed.files() > 0) {
+            log.info("Removed {} partial file(s) of interrupted transfers from {} ({} bytes)", removed.files(),
+                    directory.toAbsolutePath().normalize(), removed.bytes());
+            events.leftoversRemoved(removed.files(), removed.bytes());
         }
     }
 }
