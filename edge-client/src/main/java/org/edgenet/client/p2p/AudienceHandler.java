@@ -1,6 +1,8 @@
 package org.edgenet.client.p2p;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
@@ -49,6 +51,12 @@ import java.util.concurrent.TimeUnit;
 final class AudienceHandler extends SimpleChannelInboundHandler<Inbound> {
     private static final Logger log = LoggerFactory.getLogger(AudienceHandler.class);
     private static final int MAX_REMEMBERED = 1024;
+    /**
+     * Where opened payloads go: never the memory of received datagrams. The JDK's AES-GCM copies
+     * its whole output first when input and output are slices of one block of memory with the
+     * input first, as buffers of one pooled chunk can be; separate chunks spare that copy.
+     */
+    private static final ByteBufAllocator OPENED = new PooledByteBufAllocator(true);
 
     /** What a finished transfer answers to a repeated OFFER or FIN, sealed anew each time, until it is forgotten. */
     private record Finished(UvfDatagram answer, TransferSeals seals, long forgetAt) {
@@ -63,7 +71,8 @@ final class AudienceHandler extends SimpleChannelInboundHandler<Inbound> {
     private final Map<TransferKey, IncomingTransfer> transfers = new HashMap<>();
     private final Map<TransferKey, Finished> finished = new LinkedHashMap<>();
     private final List<IncomingTransfer> dirty = new ArrayList<>();
-    private ChannelHandlerContext ctx;
+    /** Set on the event loop when the handler is added; read by {@link #admit} on any thread. */
+    private volatile ChannelHandlerContext ctx;
     private ScheduledFuture<?> sweep;
     /** Where control bodies and DATA not worth keeping are opened, to check them. */
     private ByteBuf scratch;
@@ -82,16 +91,15 @@ final class AudienceHandler extends SimpleChannelInboundHandler<Inbound> {
         return ctx.executor().ticker().nanoTime();
     }
 
-    /** On the event loop: the server vouches for a transfer to this device. */
+    /** Any thread: the server vouches for a transfer to this device. */
     void admit(Ticket ticket) {
-        assert ctx.executor().inEventLoop();
         tickets.add(ticket, now());
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        this.scratch = ctx.alloc().directBuffer(UvfFormat.MAX_PAYLOAD);
+        this.scratch = OPENED.directBuffer(UvfFormat.MAX_PAYLOAD);
         long period = Math.max(10, Math.min(1000, options.idleTimeout().toMillis() / 4));
         sweep = ctx.executor().scheduleAtFixedRate(this::sweep, period, period, TimeUnit.MILLISECONDS);
     }
@@ -261,7 +269,7 @@ final class AudienceHandler extends SimpleChannelInboundHandler<Inbound> {
             return;
         }
         if (arrival == ReceiveWindow.Arrival.NEW && t.file.backlog() + length <= options.windowBytes()) {
-            ByteBuf payload = ctx.alloc().directBuffer(length);
+            ByteBuf payload = OPENED.directBuffer(length);
             if (!t.seals.openData(e, payload)) {
                 payload.release();
                 drops.drop(DropReason.FORGED, key.presenter(), "DATA #" + seq);
@@ -271,7 +279,11 @@ final class AudienceHandler extends SimpleChannelInboundHandler<Inbound> {
             t.window.record(seq);
         } else {
             // A duplicate, or the writer is behind (then it is sent again later): worth an
-            // acknowledgement only once it proves genuine.
+            // acknowledgement only once it proves genuine. One genuine datagram per read burst is
+            // enough for the burst's ACK, so a burst of resent datagrams costs one opening, not all.
+            if (t.ackDue) {
+                return;
+            }
             scratch.clear();
             if (!t.seals.openData(e, scratch)) {
                 drops.drop(DropReason.FORGED, key.presenter(), "DATA #" + seq);

@@ -144,14 +144,10 @@ public final class PeerNode implements AutoCloseable {
 
     /**
      * The server vouches for a transfer to this device: from now on, for the ticket's lifetime, one
-     * OFFER sealed with its key is let in. Any thread.
+     * OFFER sealed with its key is let in. Any thread; the ticket is held when this returns.
      */
     public void admit(Ticket ticket) {
-        try {
-            audience.eventLoop().execute(() -> audienceHandler.admit(ticket));
-        } catch (RejectedExecutionException e) {
-            // The node is closing: no transfer will start anyway.
-        }
+        audienceHandler.admit(ticket);
     }
 
     /**

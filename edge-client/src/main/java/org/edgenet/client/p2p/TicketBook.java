@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * The tickets an audience holds: each one lets one OFFER in, until its lifetime runs out. Bounded:
  * past {@link #MAX_TICKETS} the oldest goes, so a device that looks this one up in a loop cannot
- * grow its memory. Used on the audience's event loop; times in nanoseconds of its ticker.
+ * grow its memory. Thread-safe: the server connection's thread adds a ticket the moment it arrives,
+ * before any OFFER it vouches for can be read; times in nanoseconds of the audience's ticker.
  */
 final class TicketBook {
     static final int MAX_TICKETS = 256;
@@ -19,7 +20,7 @@ final class TicketBook {
 
     private final Map<Long, Held> held = new LinkedHashMap<>();
 
-    void add(Ticket ticket, long now) {
+    synchronized void add(Ticket ticket, long now) {
         purge(now);
         if (held.size() >= MAX_TICKETS) {
             Iterator<Long> oldest = held.keySet().iterator();
@@ -30,7 +31,7 @@ final class TicketBook {
     }
 
     /** The unexpired ticket with {@code id}, or null. */
-    Ticket find(long id, long now) {
+    synchronized Ticket find(long id, long now) {
         Held h = held.get(id);
         if (h == null) {
             return null;
@@ -43,15 +44,15 @@ final class TicketBook {
     }
 
     /** The ticket let its OFFER in: it lets no other. */
-    void consume(long id) {
+    synchronized void consume(long id) {
         held.remove(id);
     }
 
-    void purge(long now) {
+    synchronized void purge(long now) {
         held.values().removeIf(h -> now - h.expiresAt() >= 0);
     }
 
-    int size() {
+    synchronized int size() {
         return held.size();
     }
 }
