@@ -7,6 +7,7 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Set;
@@ -90,7 +91,7 @@ final class PartFiles {
         try (DirectoryStream<Path> all = Files.newDirectoryStream(dir, PREFIX + "*" + SUFFIX)) {
             for (Path p : all) {
                 Path abs = p.toAbsolutePath().normalize();
-                if (LIVE.contains(abs) || !Files.isRegularFile(abs)) {
+                if (LIVE.contains(abs) || !Files.isRegularFile(abs, LinkOption.NOFOLLOW_LINKS)) {
                     continue;
                 }
                 long size = deleteUnlocked(abs);
