@@ -126,7 +126,8 @@ public final class PeerTransferScenario implements Scenario {
                 + "them, with no acknowledgements: its MB/s counts only what arrived. The TCP copy has no loss. Kernel UDP drops are "
                 + "datagrams the kernel discarded because a socket's receive buffer was full (Udp RcvbufErrors "
                 + "of /proc/net/snmp, machine-wide) while UVF ran: loss on top of the injected loss. "
-                + "Four untimed transfers of the same file (lossless and 1 %% loss, twice) warm up first; loss rates "
+                + "Eight untimed transfers of the same file (lossless and 1 %% loss, four times each) warm up first, "
+                + "as the JIT compiles the AES-GCM path late; loss rates "
                 + "take turns within each repeat. "
                 + "%d run(s) per loss rate. Each transfer runs under a fresh ticket held by both nodes, as the "
                 + "server issues them, so every datagram is sealed (AES-GCM) and checked. The second table sends a "
@@ -249,13 +250,13 @@ public final class PeerTransferScenario implements Scenario {
     }
 
     /**
-     * Four untimed transfers of the measured file (lossless and 1 % loss, twice), so that no loss
+     * Eight untimed transfers of the measured file (lossless and 1 % loss, four times each), so that no loss
      * rate's first run pays for the JIT or for the page cache: smaller warm-ups proved too short. The
      * JDK compiles its AES-GCM path to the CPU's AES and carry-less multiply instructions only after
      * some hundreds of megabytes; before that, sealing costs several times more.
      */
     private static void warmUp(Nodes nodes, Path source, Path stored, long timeout) throws Exception {
-        for (int i = 0; i < 4; i++) {
+        for (int i = 0; i < 8; i++) {
             try (DatagramRelay relay = DatagramRelay.start(nodes.audienceAddress(), lossOnly(0.01 * (i % 2)), 99 + i)) {
                 nodes.send(relay, source, timeout);
             }
