@@ -104,7 +104,7 @@ public final class EdgeServer implements AutoCloseable {
             ActivityLog uploads = open(opened, () -> ActivityLog.open(config.uploadLog(), disk), config.uploadLog());
             ActivityLog deletions = open(opened, () -> ActivityLog.open(config.deletionLog(), disk),
                     config.deletionLog());
-            // Lanes mostly wait for the disk to flush, and flushes that wait at the same time share
+            // The lanes mostly wait for the disk to flush, and flushes that wait at the same time share
             // one journal commit: more lanes than cores let devices share that cost.
             var lanes = KeyedSerialExecutor.threads(Math.max(16, 2 * Runtime.getRuntime().availableProcessors()), "data");
             FileDataStore data;

@@ -130,6 +130,7 @@ public final class ClientMain implements Callable<Integer> {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         try (PeerNode peerNode = bindUdp(group, udpPort, terminal)) {
             EdgeClient client = connect(group, serverAddress, host, serverPort);
+            client.onTicket(peerNode::admit);
             log.info("Connected to the server at {}:{}, listening on UDP {}, files in {}",
                     host, serverPort, udpPort, dir.toAbsolutePath().normalize());
             try {

@@ -166,6 +166,10 @@ final class ConsoleCommands {
             terminal.say(audience + " is not a valid edge device name");
             return;
         }
+        if (audience.equals(device)) {
+            terminal.say(audience + " is this device: UVF sends files to other devices");
+            return;
+        }
         Peer peer;
         try {
             peer = dialog.await(server.lookupPeer(audience));
@@ -173,7 +177,7 @@ final class ConsoleCommands {
             terminal.say(e.code() == ErrorCode.DEVICE_OFFLINE ? audience + " is offline" : e.getMessage());
             return;
         }
-        CompletableFuture<Void> transfer = startTransfer(peer, file, audience);
+        CompletableFuture<Void> transfer = startTransfer(peer, file);
         // Remembered so that OUT can let it finish instead of cutting it off.
         transfers.add(transfer);
         terminal.say("Uploading " + fileName + " to " + audience + " in the background");
@@ -188,9 +192,9 @@ final class ConsoleCommands {
         });
     }
 
-    private CompletableFuture<Void> startTransfer(Peer peer, Path file, String audience) {
+    private CompletableFuture<Void> startTransfer(Peer peer, Path file) {
         try {
-            return peers.send(new InetSocketAddress(peer.ip(), peer.udpPort()), file, device, audience);
+            return peers.send(new InetSocketAddress(peer.ip(), peer.udpPort()), file, peer.ticket());
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

@@ -27,6 +27,7 @@ import org.edgenet.common.message.Message;
 import org.edgenet.common.message.Operation;
 import org.edgenet.common.message.Peer;
 import org.edgenet.common.message.RegisterUdp;
+import org.edgenet.common.message.Ticket;
 import org.edgenet.common.message.Uploaded;
 import org.edgenet.common.wire.Limits;
 
@@ -41,6 +42,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -163,6 +165,14 @@ public final class EdgeClient implements ServerLink, AutoCloseable {
     @Override
     public CompletableFuture<Left> leave() {
         return send(new Leave(), Left.class, Function.identity());
+    }
+
+    /**
+     * Hands every ticket the server pushes to {@code listener}, on the connection's event loop: the
+     * device's {@code PeerNode} then accepts the transfer the ticket vouches for.
+     */
+    public void onTicket(Consumer<Ticket> listener) {
+        responses.onTicket(listener);
     }
 
     @Override

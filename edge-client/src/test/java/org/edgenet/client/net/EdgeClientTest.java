@@ -19,6 +19,7 @@ import org.edgenet.common.message.MessageCodec;
 import org.edgenet.common.message.MessageType;
 import org.edgenet.common.message.Operation;
 import org.edgenet.common.message.RegisterUdp;
+import org.edgenet.common.message.Ticket;
 import org.edgenet.common.message.UploadAbort;
 import org.edgenet.common.message.UploadBegin;
 import org.edgenet.common.message.UploadChunk;
@@ -38,6 +39,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -227,6 +229,29 @@ class EdgeClientTest {
 
         assertInstanceOf(NoSuchFileException.class, cause(uploaded), "the file error");
         assertTrue(sent().isEmpty(), "nothing on the wire");
+    }
+
+    @Test
+    void aTicketPushedInTheMiddleOfAnExchangeGoesToTheListenerAndTheReplyStillToItsRequest() throws Exception {
+        List<Ticket> heard = new ArrayList<>();
+        client.onTicket(heard::add);
+        Ticket ticket = new Ticket(7, "uav-camera", "supersmartwatch", new byte[Ticket.KEY_LENGTH], Duration.ofSeconds(30));
+        CompletableFuture<List<DeviceInfo>> active = client.listActive();
+        sent();
+
+        reply(ticket);
+        reply(new ActiveDevices(List.of()));
+
+        assertEquals(List.of(ticket), heard, "the ticket reached the listener");
+        assertEquals(List.of(), active.get(), "the reply still answers the request");
+        assertTrue(channel.isOpen(), "a ticket is not an unexpected reply");
+    }
+
+    @Test
+    void aTicketWithNoListenerIsDroppedAndTheConnectionStaysOpen() {
+        reply(new Ticket(7, "uav-camera", "supersmartwatch", new byte[Ticket.KEY_LENGTH], Duration.ofSeconds(30)));
+
+        assertTrue(channel.isOpen(), "still connected");
     }
 
     @Test

@@ -2,8 +2,12 @@ package org.edgenet.common.message;
 
 import io.netty.buffer.ByteBuf;
 
-/** Where an active device listens. Body: device string, ip string, udpPort u16. */
-public record Peer(String device, String ip, int udpPort) implements Message {
+/**
+ * The answer to {@link LookupPeer}: where the audience listens, and the presenter's copy of the
+ * ticket the audience already holds. Body: device string, ip string, udpPort u16, then a
+ * {@link Ticket} body.
+ */
+public record Peer(String device, String ip, int udpPort, Ticket ticket) implements Message {
     public MessageType type() {
         return MessageType.PEER;
     }
@@ -12,10 +16,11 @@ public record Peer(String device, String ip, int udpPort) implements Message {
         BodyFields.writeString(out, device);
         BodyFields.writeString(out, ip);
         out.writeShort(udpPort);
+        ticket.writeBody(out);
     }
 
     static Peer read(ByteBuf in) {
         return new Peer(BodyFields.readString(in, "device"), BodyFields.readString(in, "ip"),
-                BodyFields.readPort(in, "udpPort"));
+                BodyFields.readPort(in, "udpPort"), Ticket.read(in));
     }
 }

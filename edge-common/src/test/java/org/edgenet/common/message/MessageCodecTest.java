@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -43,6 +44,16 @@ class MessageCodecTest {
         channel.finishAndReleaseAll();
     }
 
+    private static final Ticket TICKET = new Ticket(-2, "supersmartwatch", "uav-camera", key(), Duration.ofSeconds(30));
+
+    private static byte[] key() {
+        byte[] key = new byte[Ticket.KEY_LENGTH];
+        for (int i = 0; i < key.length; i++) {
+            key[i] = (byte) (i * 7 + 1);
+        }
+        return key;
+    }
+
     /** One of each type, with fields that exercise non-ASCII text, large numbers and empty lists. */
     private static List<Message> oneOfEach() {
         DeviceInfo watch = new DeviceInfo("supersmartwatch", "129.64.31.13", 5432, "30 September 2022 10:31:13");
@@ -65,7 +76,8 @@ class MessageCodecTest {
                 new Delete(0),
                 new Deleted(3, 10),
                 new LookupPeer("uav-camera"),
-                new Peer("uav-camera", "10.0.0.5", 8000),
+                new Peer("uav-camera", "10.0.0.5", 8000, TICKET),
+                TICKET,
                 new ErrorReply(ErrorCode.INVALID_DATA, "line 3: 'x' is not an integer"));
     }
 
@@ -229,6 +241,28 @@ class MessageCodecTest {
         assertEquals(new ErrorReply(ErrorCode.INTERNAL, "error 150: disk quota reached"), channel.readInbound(),
                 "a generic error that still shows the server's number and text");
         assertTrue(errors.isEmpty(), "no errors: " + errors);
+    }
+
+    @Test
+    void rejectsATicketNamingAnInvalidDeviceOrWithoutALifetime() {
+        byte[] good = bytes(Frames.of(TICKET));
+        byte[] body = java.util.Arrays.copyOfRange(good, WireFormat.HEADER_LENGTH, good.length);
+        byte[] badName = body.clone();
+        badName[10] = '/';
+        byte[] noLifetime = body.clone();
+        java.util.Arrays.fill(noLifetime, noLifetime.length - 4, noLifetime.length, (byte) 0);
+
+        channel.writeInbound(Frames.withBody(MessageType.TICKET.code(), badName));
+        assertEquals(ErrorCode.MALFORMED, onlyCode(), "code for a presenter name with a slash");
+        errors.clear();
+        channel.writeInbound(Frames.withBody(MessageType.TICKET.code(), noLifetime));
+        assertEquals(ErrorCode.MALFORMED, onlyCode(), "code for a lifetime of 0 ms");
+    }
+
+    @Test
+    void neverShowsTheKeyOfATicket() {
+        String shown = TICKET.toString() + new Peer("uav-camera", "10.0.0.5", 8000, TICKET);
+        assertTrue(!shown.contains("[1, 8") && !shown.toLowerCase().contains("key"), "key hidden: " + shown);
     }
 
     @Test

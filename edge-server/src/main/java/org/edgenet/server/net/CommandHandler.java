@@ -1,9 +1,11 @@
 package org.edgenet.server.net;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import org.edgenet.common.format.DeviceNames;
 import org.edgenet.common.message.ActiveDevices;
 import org.edgenet.common.message.Compute;
@@ -18,6 +20,7 @@ import org.edgenet.common.message.ListActive;
 import org.edgenet.common.message.LookupPeer;
 import org.edgenet.common.message.Message;
 import org.edgenet.common.message.Peer;
+import org.edgenet.common.message.Ticket;
 import org.edgenet.common.message.UploadAbort;
 import org.edgenet.common.message.UploadBegin;
 import org.edgenet.common.message.UploadChunk;
@@ -28,13 +31,17 @@ import org.edgenet.common.wire.ProtocolException;
 import org.edgenet.server.service.ActiveDevice;
 import org.edgenet.server.service.DataStore;
 import org.edgenet.server.service.Services;
+import org.edgenet.server.service.TicketService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 
 /**
@@ -62,9 +69,14 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
     /** 4 x 64 KiB per connection: enough to keep the lane busy while the next chunk arrives. */
     static final int MAX_CHUNKS_IN_FLIGHT = 4;
 
+    /** How long a lookup waits for the audience's connection to take its ticket. */
+    static final Duration TICKET_DELIVERY_TIMEOUT = Duration.ofSeconds(5);
+
     private final Services services;
+    private final TicketService tickets;
     private final Session session;
     private final ReadGate gate;
+    private TicketService.Mailbox mailbox;
 
     private DataStore.Upload upload;
     private boolean discarding;
@@ -75,15 +87,41 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
     private boolean busy;
     private boolean left;
 
-    public CommandHandler(Services services, Session session, ReadGate gate) {
+    public CommandHandler(Services services, TicketService tickets, Session session, ReadGate gate) {
         this.services = services;
+        this.tickets = tickets;
         this.session = session;
         this.gate = gate;
     }
 
-    /** The factory the server installs: one handler per joined connection. */
+    /** The factory the server installs: one handler per joined connection, all sharing one ticket office. */
     public static CommandHandlerFactory factory(Services services) {
-        return (session, gate) -> new CommandHandler(services, session, gate);
+        TicketService tickets = new TicketService();
+        return (session, gate) -> new CommandHandler(services, tickets, session, gate);
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        Channel ch = ctx.channel();
+        mailbox = ticket -> deliver(ch, ticket);
+        tickets.attend(name(), mailbox);
+    }
+
+    /** Writes a ticket to this device unasked; refused when the device is not reading what it is sent. */
+    private static CompletableFuture<Void> deliver(Channel ch, Ticket ticket) {
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        if (!ch.isActive() || !ch.isWritable()) {
+            written.completeExceptionally(new IllegalStateException("the connection is not taking messages"));
+            return written;
+        }
+        ch.writeAndFlush(ticket).addListener(f -> {
+            if (f.isSuccess()) {
+                written.complete(null);
+            } else {
+                written.completeExceptionally(f.cause());
+            }
+        });
+        return written;
     }
 
     private String name() {
@@ -320,14 +358,31 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
     private void lookupPeer(ChannelHandlerContext ctx, String device) {
         String shown = DeviceNames.isValid(device) ? device : "an invalid name";
         log.info("{} issued UVF to {}: asks where it listens", name(), shown);
+        if (device.equals(name())) {
+            refuse(ctx, new ProtocolException(ErrorCode.BAD_ARGUMENT, "a device cannot send a file to itself"));
+            return;
+        }
         Optional<ActiveDevice> peer = DeviceNames.isValid(device) ? services.registry().find(device) : Optional.empty();
         if (peer.isEmpty()) {
             refuse(ctx, new ProtocolException(ErrorCode.DEVICE_OFFLINE, shown + " is offline"));
             return;
         }
         ActiveDevice d = peer.get();
-        ctx.writeAndFlush(new Peer(d.name(), d.ip(), d.udpPort()));
-        log.info("Return message: {} listens on {} (udp {})", d.name(), d.ip(), d.udpPort());
+        // The audience holds the ticket before the presenter learns where to send its OFFER.
+        CompletableFuture<Ticket> issued = tickets.issue(name(), d.name());
+        ScheduledFuture<?> timeout = ctx.executor().schedule(() -> issued.completeExceptionally(
+                new TimeoutException("the ticket was not taken")), TICKET_DELIVERY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        whenDone(ctx, issued, (ticket, e) -> {
+            timeout.cancel(false);
+            if (e != null) {
+                log.debug("No ticket for {}: {}", d.name(), e.toString());
+                refuse(ctx, new ProtocolException(ErrorCode.DEVICE_OFFLINE, d.name() + " is offline"));
+                return;
+            }
+            ctx.writeAndFlush(new Peer(d.name(), d.ip(), d.udpPort(), ticket));
+            log.info("Return message: {} listens on {} (udp {}); both hold ticket {}", d.name(), d.ip(), d.udpPort(),
+                    Long.toHexString(ticket.id()));
+        });
     }
 
     // Plumbing
@@ -378,6 +433,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
             upload.abort();
             upload = null;
         }
+        tickets.leave(name(), mailbox);
         if (!left) {
             left = true;
             services.registry().leave(session.device());

@@ -2,6 +2,7 @@ package org.edgenet.server.net;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.flow.FlowControlHandler;
 import io.netty.util.concurrent.Ticker;
@@ -19,6 +20,7 @@ import org.edgenet.common.message.Login;
 import org.edgenet.common.message.LookupPeer;
 import org.edgenet.common.message.Operation;
 import org.edgenet.common.message.Peer;
+import org.edgenet.common.message.Ticket;
 import org.edgenet.common.message.UploadAbort;
 import org.edgenet.common.message.UploadBegin;
 import org.edgenet.common.message.UploadChunk;
@@ -31,6 +33,7 @@ import org.edgenet.server.TestServices;
 import org.edgenet.server.service.ActiveDevice;
 import org.edgenet.server.service.KeyedSerialExecutor;
 import org.edgenet.server.service.RecordingDisk;
+import org.edgenet.server.service.TicketService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -69,6 +72,7 @@ class CommandHandlerTest {
     @TempDir
     Path dir;
     private TestServices t;
+    private final TicketService tickets = new TicketService();
     private final List<EmbeddedChannel> channels = new ArrayList<>();
     /** Every chunk buffer sent, to check that each one was released. */
     private final List<ByteBuf> sentChunks = new ArrayList<>();
@@ -135,7 +139,7 @@ class CommandHandlerTest {
         ReadGate gate = new ReadGate(ServerConfig.DEFAULT_REPLY_TIMEOUT);
         ch.pipeline().addLast(READ_GATE, gate)
                 .addLast(FLOW, new FlowControlHandler())
-                .addLast(COMMAND, new CommandHandler(t.services, new Session(entry), gate))
+                .addLast(COMMAND, new CommandHandler(t.services, tickets, new Session(entry), gate))
                 .addLast(ERRORS, new ErrorHandler(new LogLimiter(Ticker.systemTicker())));
         channels.add(ch);
         return ch;
@@ -690,10 +694,53 @@ class CommandHandlerTest {
     void lookupFindsAnActivePeerOrSaysItIsOffline() {
         session("superwristband", 9000);
         EmbeddedChannel ch = me();
-        assertEquals(new Peer("superwristband", "10.0.0.0", 9000), single(send(ch, new LookupPeer("superwristband"))));
+        Peer peer = assertInstanceOf(Peer.class, single(send(ch, new LookupPeer("superwristband"))));
+        assertEquals(List.of("superwristband", "10.0.0.0", 9000), List.of(peer.device(), peer.ip(), peer.udpPort()));
         ErrorReply reply = assertInstanceOf(ErrorReply.class, single(send(ch, new LookupPeer("wei-smartphone"))));
         assertEquals(ErrorCode.DEVICE_OFFLINE, reply.code());
         assertEquals("wei-smartphone is offline", reply.message());
+    }
+
+    @Test
+    void aLookupHandsTheSameFreshTicketToTheAudienceFirstAndThenToThePresenter() {
+        EmbeddedChannel audience = session("superwristband", 9000);
+        EmbeddedChannel ch = me();
+
+        Peer first = assertInstanceOf(Peer.class, single(send(ch, new LookupPeer("superwristband"))));
+        Ticket pushed = assertInstanceOf(Ticket.class, audience.readOutbound(), "the audience got a ticket unasked");
+        Peer second = assertInstanceOf(Peer.class, single(send(ch, new LookupPeer("superwristband"))));
+
+        assertEquals(pushed, first.ticket(), "the presenter's copy is the audience's");
+        assertEquals(List.of(ME, "superwristband"), List.of(pushed.presenter(), pushed.audience()), "who it vouches for");
+        assertEquals(TicketService.LIFETIME, pushed.lifetime(), "lifetime");
+        assertTrue(second.ticket().id() != first.ticket().id()
+                && !Arrays.equals(second.ticket().key(), first.ticket().key()), "every lookup gets a new id and key");
+        assertInstanceOf(Ticket.class, audience.readOutbound(), "the second ticket too");
+    }
+
+    @Test
+    void aDeviceCannotLookItselfUp() {
+        ErrorReply reply = assertInstanceOf(ErrorReply.class, single(send(me(), new LookupPeer(ME))));
+
+        assertEquals(ErrorCode.BAD_ARGUMENT, reply.code(), "code");
+        assertEquals("a device cannot send a file to itself", reply.message(), "message");
+    }
+
+    @Test
+    void anAudienceThatDisconnectedOrDoesNotReadGetsNoTicketAndIsOfflineToThePresenter() {
+        EmbeddedChannel gone = session("superwristband", 9000);
+        EmbeddedChannel stuck = session("wei-smartphone", 9001);
+        EmbeddedChannel ch = me();
+        gone.close();
+        stuck.config().setWriteBufferWaterMark(new WriteBufferWaterMark(1, 2));
+        stuck.write(Unpooled.buffer().writeZero(10));
+
+        ErrorReply toGone = assertInstanceOf(ErrorReply.class, single(send(ch, new LookupPeer("superwristband"))));
+        ErrorReply toStuck = assertInstanceOf(ErrorReply.class, single(send(ch, new LookupPeer("wei-smartphone"))));
+
+        assertEquals("superwristband is offline", toGone.message(), "closed connection");
+        assertEquals("wei-smartphone is offline", toStuck.message(), "full connection");
+        assertNull(stuck.readOutbound(), "nothing was queued for the device that does not read");
     }
 
     @Test

@@ -33,6 +33,7 @@ import org.edgenet.common.wire.Limits;
 import org.edgenet.server.TestServices;
 import org.edgenet.server.net.ReadGate.Reason;
 import org.edgenet.server.service.ActiveDevice;
+import org.edgenet.server.service.TicketService;
 import org.edgenet.server.service.KeyedSerialExecutor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -92,6 +93,8 @@ class ReadGateTest {
         t.close();
     }
 
+    private final TicketService tickets = new TicketService();
+
     /** A joined device's connection in command mode, with frozen time. */
     private PeerChannel joined(String device, WriteBufferWaterMark marks) {
         ActiveDevice entry = t.registry.join(device, "10.0.0.1", 8000).join();
@@ -100,7 +103,7 @@ class ReadGateTest {
         ReadGate gate = new ReadGate(REPLY_TIMEOUT);
         ch.pipeline().addLast(READ_GATE, gate)
                 .addLast(FLOW, new FlowControlHandler())
-                .addLast(COMMAND, new CommandHandler(t.services, new Session(entry), gate))
+                .addLast(COMMAND, new CommandHandler(t.services, tickets, new Session(entry), gate))
                 .addLast(ERRORS, new ErrorHandler(new LogLimiter(Ticker.systemTicker())));
         channels.add(ch);
         return ch;
@@ -185,7 +188,8 @@ class ReadGateTest {
         assertFalse(ch.config().isAutoRead(), "not read");
         List<Object> all = ch.readAll();
         assertEquals(1000, all.size(), "all answered in the end");
-        assertEquals(new Peer(OTHER, "10.0.0.1", 8000), all.get(0));
+        Peer peer = assertInstanceOf(Peer.class, all.get(0));
+        assertEquals(List.of(OTHER, "10.0.0.1", 8000), List.of(peer.device(), peer.ip(), peer.udpPort()), "the peer");
         assertEquals(ErrorCode.DEVICE_OFFLINE, assertInstanceOf(ErrorReply.class, all.get(999)).code());
     }
 
@@ -269,7 +273,7 @@ class ReadGateTest {
                 .addLast(CODEC, MessageCodec.INSTANCE)
                 .addLast(READ_GATE, gate)
                 .addLast(FLOW, new FlowControlHandler())
-                .addLast(COMMAND, new CommandHandler(t.services, new Session(entry), gate))
+                .addLast(COMMAND, new CommandHandler(t.services, tickets, new Session(entry), gate))
                 .addLast(ERRORS, new ErrorHandler(new LogLimiter(Ticker.systemTicker())));
         channels.add(ch);
         ch.stopReading();
