@@ -47,6 +47,11 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>DATA payloads are opened straight from their datagrams into buffers for the transfer's
  * {@link IncomingFile}; ACKs go out once per read burst, so a burst of datagrams costs one ACK.
+ *
+ * <p>Longer than 300 lines on purpose: it is the per-datagram path of every incoming transfer
+ * (demultiplexing, tickets, opening, acknowledging, finishing), and it stays in one handler so that
+ * one datagram is followed from arrival to answer in one file; file writing, the receive window and
+ * the tickets are classes of their own.
  */
 final class AudienceHandler extends SimpleChannelInboundHandler<Inbound> {
     private static final Logger log = LoggerFactory.getLogger(AudienceHandler.class);

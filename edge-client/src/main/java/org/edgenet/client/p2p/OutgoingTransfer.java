@@ -43,6 +43,10 @@ import java.util.concurrent.TimeUnit;
  * asks (never past its window), so memory holds at most one window of encoded datagrams; those stay
  * until their slot is reused and are resent as they are. The SHA-256 is computed by that first,
  * in-order read.
+ *
+ * <p>Longer than 300 lines on purpose: it is the one place where the engine's decisions meet the
+ * channel, the read-ahead and the console's progress, and each of those hand-offs has to run on the
+ * event loop in a fixed order; the decisions themselves are in the engine.
  */
 final class OutgoingTransfer implements PresenterEngine.Output {
     private static final Logger log = LoggerFactory.getLogger(OutgoingTransfer.class);

@@ -25,6 +25,10 @@ import java.util.concurrent.TimeUnit;
  *   <li>reordering (RACK): a hole waits out the reordering allowance, then counts as lost;</li>
  *   <li>silence: the audience said nothing for {@link PeerOptions#silenceTimeout()}.</li>
  * </ul>
+ *
+ * <p>Longer than 300 lines on purpose: the four timers share one deadline and one view of what is
+ * in flight, and keeping every transition of the state machine in one class is what lets a test
+ * read it as one table; the windows and estimators it uses are already classes of their own.
  */
 final class PresenterEngine {
     /** What the engine asks of its transfer. */
