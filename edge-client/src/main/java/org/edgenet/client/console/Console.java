@@ -3,7 +3,9 @@ package org.edgenet.client.console;
 import org.edgenet.client.net.ConnectionLostException;
 import org.edgenet.client.net.ServerError;
 import org.edgenet.client.net.ServerLink;
-import org.edgenet.common.format.DeviceNames;
+import org.edgenet.common.format.DeviceName;
+import org.edgenet.common.format.FileId;
+import org.edgenet.common.format.InvalidValueException;
 import org.edgenet.common.message.Computed;
 import org.edgenet.common.message.DeviceInfo;
 import org.edgenet.common.message.LoginStatus;
@@ -36,7 +38,8 @@ import java.util.random.RandomGenerator;
 
 /**
  * The device's interactive console: login, then one command per line until OUT or the end of the
- * input. Arguments are checked here before anything is sent; the server checks them again.
+ * input. Arguments are checked here before anything is sent: typed names and numbers become
+ * {@link DeviceName}s and {@link FileId}s, or a plain sentence says why they cannot.
  * Works the same on a terminal and on piped standard input.
  */
 public final class Console {
@@ -66,7 +69,7 @@ public final class Console {
         t.setDaemon(true);
         return t;
     });
-    private String device;
+    private DeviceName device;
 
     /**
      * @param replyTimeout how long the server may owe a reply before the user is asked whether to
@@ -147,15 +150,18 @@ public final class Console {
             if (password.isEmpty()) {
                 return false;
             }
+            DeviceName deviceName;
             LoginStatus status;
             try {
-                status = await(server.login(name, password.get()));
+                deviceName = DeviceName.of(name);
+                status = await(server.login(deviceName, password.get()));
             } catch (ServerError e) {
                 terminal.say(e.getMessage());
                 name = null;
                 continue;
             } catch (IllegalArgumentException e) {
-                // Too long for the wire, so certainly not a device in the credentials.
+                // Not a valid device name, or a password too long for the wire: certainly not a
+                // device in the credentials, so what the server would say about an unknown one.
                 terminal.say("Unknown edge device name. Please try again");
                 name = null;
                 continue;
@@ -163,7 +169,7 @@ public final class Console {
             switch (status) {
                 case WELCOME:
                     terminal.say("Welcome to the edge network, " + name + "!");
-                    device = name;
+                    device = deviceName;
                     return registerUdp();
                 case INVALID_PASSWORD:
                     terminal.say("Invalid Password. Please try again");
@@ -259,17 +265,18 @@ public final class Console {
         if (tooMany(words, 3, "EDG fileID dataAmount")) {
             return;
         }
-        Long fileId = parseLong(words[1]);
+        Long id = parseLong(words[1]);
         Long amount = parseLong(words[2]);
-        if (fileId == null || amount == null) {
+        if (id == null || amount == null) {
             terminal.say("the fileID or dataAmount are not integers, you need to specify the parameter as integers");
             return;
         }
-        if (fileId < 0 || amount < 0) {
+        Optional<FileId> fileId = fileIdOf(id);
+        if (fileId.isEmpty() || amount < 0) {
             terminal.say("the fileID and dataAmount must not be negative");
             return;
         }
-        String fileName = DeviceNames.dataFileName(device, fileId);
+        String fileName = device.dataFileName(fileId.get());
         generator.write(dir.resolve(fileName), amount);
         terminal.say("data generation done: " + amount + " data samples written to " + fileName);
     }
@@ -282,11 +289,11 @@ public final class Console {
         if (tooMany(words, 2, "UED fileID")) {
             return;
         }
-        Long fileId = fileId(words[1]);
+        FileId fileId = fileId(words[1]);
         if (fileId == null) {
             return;
         }
-        Path file = dir.resolve(DeviceNames.dataFileName(device, fileId));
+        Path file = dir.resolve(device.dataFileName(fileId));
         if (!Files.isRegularFile(file)) {
             terminal.say(NO_SUCH_LOCAL_FILE);
             return;
@@ -304,7 +311,7 @@ public final class Console {
         if (tooMany(words, 3, "SCS fileID computationOperation")) {
             return;
         }
-        Long fileId = fileIdArgument(words);
+        FileId fileId = fileIdArgument(words);
         if (fileId == null) {
             return;
         }
@@ -326,7 +333,7 @@ public final class Console {
         if (tooMany(words, 2, "DTE fileID")) {
             return;
         }
-        Long fileId = fileIdArgument(words);
+        FileId fileId = fileIdArgument(words);
         if (fileId == null) {
             return;
         }
@@ -360,7 +367,6 @@ public final class Console {
         if (tooMany(words, 3, "UVF deviceName filename")) {
             return;
         }
-        String audience = words[1];
         String fileName = words[2];
         // Only files of the client directory may leave the device.
         if (fileName.contains("/") || fileName.contains("\\") || fileName.contains("..")) {
@@ -372,8 +378,11 @@ public final class Console {
             terminal.say(NO_SUCH_LOCAL_FILE);
             return;
         }
-        if (!DeviceNames.isValid(audience)) {
-            terminal.say(audience + " is not a valid edge device name");
+        DeviceName audience;
+        try {
+            audience = DeviceName.of(words[1]);
+        } catch (InvalidValueException e) {
+            terminal.say(words[1] + " is not a valid edge device name");
             return;
         }
         Peer peer;
@@ -398,9 +407,9 @@ public final class Console {
         });
     }
 
-    private CompletableFuture<Void> startTransfer(Peer peer, Path file, String audience) {
+    private CompletableFuture<Void> startTransfer(Peer peer, Path file, DeviceName audience) {
         try {
-            return peers.send(new InetSocketAddress(peer.ip(), peer.udpPort()), file, device, audience);
+            return peers.send(new InetSocketAddress(peer.ip(), peer.udpPort()), file, device.value(), audience.value());
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -440,7 +449,7 @@ public final class Console {
     }
 
     /** The fileID argument of SCS or DTE, or null after saying it is missing or wrong. */
-    private Long fileIdArgument(String[] words) {
+    private FileId fileIdArgument(String[] words) {
         if (words.length < 2) {
             terminal.say(FILE_ID_NEEDED);
             return null;
@@ -449,15 +458,26 @@ public final class Console {
     }
 
     /** A fileID argument of UED, SCS or DTE, or null after saying what is wrong with it. */
-    private Long fileId(String word) {
+    private FileId fileId(String word) {
         Long id = parseLong(word);
         if (id == null) {
             terminal.say(FILE_ID_NEEDED);
-        } else if (id < 0) {
-            terminal.say("the fileID must not be negative");
             return null;
         }
-        return id;
+        Optional<FileId> fileId = fileIdOf(id);
+        if (fileId.isEmpty()) {
+            terminal.say("the fileID must not be negative");
+        }
+        return fileId.orElse(null);
+    }
+
+    /** The file ID that {@code id} names; empty when it names none (it is negative). */
+    private static Optional<FileId> fileIdOf(long id) {
+        try {
+            return Optional.of(FileId.of(id));
+        } catch (InvalidValueException e) {
+            return Optional.empty();
+        }
     }
 
     private static Long parseLong(String word) {

@@ -4,12 +4,14 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
+import org.edgenet.common.format.DeviceName;
 import org.edgenet.common.message.ErrorReply;
+import org.edgenet.common.message.InvalidMessage;
 import org.edgenet.common.message.Joined;
 import org.edgenet.common.message.Login;
 import org.edgenet.common.message.LoginReply;
 import org.edgenet.common.message.LoginStatus;
-import org.edgenet.common.message.Message;
+import org.edgenet.common.message.MessageType;
 import org.edgenet.common.message.RegisterUdp;
 import org.edgenet.common.wire.ErrorCode;
 import org.edgenet.common.wire.ProtocolException;
@@ -45,7 +47,7 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
     private final ReadGate gate;
     private final LogLimiter logLimiter;
     /** The device whose password was accepted and whose UDP port is awaited; null before that. */
-    private String welcomed;
+    private DeviceName welcomed;
     /** True while a join is being recorded; no message is read meanwhile. */
     private boolean joining;
 
@@ -64,31 +66,27 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
             }
             if (msg instanceof Login login) {
                 login(ctx, login);
+            } else if (msg instanceof InvalidMessage invalid && invalid.type() == MessageType.LOGIN) {
+                // A name that is not valid is in no credentials file: simply unknown, never shown.
+                welcomed = null;
+                unknownDevice(ctx, "not a valid name");
             } else if (msg instanceof RegisterUdp udp && welcomed != null) {
                 join(ctx, welcomed, udp.udpPort());
             } else {
-                throw new ProtocolException(ErrorCode.UNEXPECTED_MESSAGE, describe(msg) + " before joining");
+                throw new UnexpectedMessageException(msg, "before joining");
             }
         } finally {
             ReferenceCountUtil.release(msg);
         }
     }
 
-    private static String describe(Object msg) {
-        return msg instanceof Message m ? m.type().name() : msg.getClass().getSimpleName();
-    }
-
     private void login(ChannelHandlerContext ctx, Login login) {
         welcomed = null;
-        String device = login.device();
+        DeviceName device = login.device();
         String ip = Peers.ip(ctx.channel());
         LoginGuard guard = services.guard();
         if (!services.credentials().knows(device)) {
-            // Never the name itself: an unknown name is often a password typed in the wrong field.
-            if (logLimiter.admit(LOGIN_FAILED, ip)) {
-                log.info("Login failed from {}: unknown device name (ref {})", ip, LogRef.of(device));
-            }
-            reply(ctx, LoginStatus.UNKNOWN_DEVICE);
+            unknownDevice(ctx, "ref " + LogRef.of(device.value()));
             return;
         }
         Optional<Duration> blocked = guard.blockedFor(device);
@@ -143,6 +141,15 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
         reply(ctx, LoginStatus.WELCOME);
     }
 
+    /** Never the name itself: an unknown name is often a password typed in the wrong field. */
+    private void unknownDevice(ChannelHandlerContext ctx, String reference) {
+        String ip = Peers.ip(ctx.channel());
+        if (logLimiter.admit(LOGIN_FAILED, ip)) {
+            log.info("Login failed from {}: unknown device name ({})", ip, reference);
+        }
+        reply(ctx, LoginStatus.UNKNOWN_DEVICE);
+    }
+
     private void reply(ChannelHandlerContext ctx, LoginStatus status) {
         if (status.closesConnection()) {
             // The gate stops reading as this reply passes it.
@@ -152,7 +159,7 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void join(ChannelHandlerContext ctx, String device, int udpPort) {
+    private void join(ChannelHandlerContext ctx, DeviceName device, int udpPort) {
         String ip = Peers.ip(ctx.channel());
         joining = true;
         gate.hold(ReadGate.Reason.REQUEST_RUNNING);
@@ -182,7 +189,7 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
         gate.release(ReadGate.Reason.REQUEST_RUNNING);
     }
 
-    private void joinFailed(ChannelHandlerContext ctx, String device, Throwable error) {
+    private void joinFailed(ChannelHandlerContext ctx, DeviceName device, Throwable error) {
         if (error instanceof AlreadyJoinedException) {
             String ip = Peers.ip(ctx.channel());
             if (logLimiter.admit(LOGIN_FAILED, ip)) {

@@ -4,7 +4,8 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
-import org.edgenet.common.format.DeviceNames;
+import org.edgenet.common.format.DeviceName;
+import org.edgenet.common.format.FileId;
 import org.edgenet.common.message.ActiveDevices;
 import org.edgenet.common.message.Compute;
 import org.edgenet.common.message.Computed;
@@ -12,11 +13,12 @@ import org.edgenet.common.message.Delete;
 import org.edgenet.common.message.Deleted;
 import org.edgenet.common.message.DeviceInfo;
 import org.edgenet.common.message.ErrorReply;
+import org.edgenet.common.message.InvalidMessage;
 import org.edgenet.common.message.Leave;
 import org.edgenet.common.message.Left;
 import org.edgenet.common.message.ListActive;
 import org.edgenet.common.message.LookupPeer;
-import org.edgenet.common.message.Message;
+import org.edgenet.common.message.MessageType;
 import org.edgenet.common.message.Peer;
 import org.edgenet.common.message.UploadAbort;
 import org.edgenet.common.message.UploadBegin;
@@ -86,7 +88,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
         return (session, gate) -> new CommandHandler(services, session, gate);
     }
 
-    private String name() {
+    private DeviceName name() {
         return session.name();
     }
 
@@ -132,8 +134,10 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
         } else if (msg instanceof UploadAbort) {
             // The device gave up an upload the server had already ended: nothing left to do.
             log.debug("{} aborted an upload that was already over", name());
+        } else if (msg instanceof InvalidMessage invalid) {
+            invalidRequest(ctx, invalid);
         } else {
-            throw new ProtocolException(ErrorCode.UNEXPECTED_MESSAGE, describe(msg) + " in command mode");
+            throw new UnexpectedMessageException(msg, "in command mode");
         }
     }
 
@@ -143,12 +147,22 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
         } else if (msg instanceof UploadAbort abort) {
             abortUpload(abort);
         } else {
-            throw new ProtocolException(ErrorCode.UNEXPECTED_MESSAGE, describe(msg) + " during an upload");
+            throw new UnexpectedMessageException(msg, "during an upload");
         }
     }
 
-    private static String describe(Object msg) {
-        return msg instanceof Message m ? m.type().name() : msg.getClass().getSimpleName();
+    /** A request with a value the codec refused: its one answer is given here, and the session goes on. */
+    private void invalidRequest(ChannelHandlerContext ctx, InvalidMessage invalid) {
+        switch (invalid.type()) {
+            case LOOKUP_PEER -> offline(ctx, "an invalid name");
+            case UPLOAD_BEGIN, COMPUTE, DELETE -> {
+                log.info("{} issued an invalid {}", name(), invalid.type());
+                // A refused upload's chunks are dropped until its end: this is the upload's one reply.
+                discarding = invalid.type() == MessageType.UPLOAD_BEGIN;
+                refuse(ctx, invalid.refusal());
+            }
+            default -> throw new UnexpectedMessageException(invalid, "in command mode");
+        }
     }
 
     // AED
@@ -181,14 +195,8 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
 
     // UED
 
-    private void beginUpload(ChannelHandlerContext ctx, long fileId) {
+    private void beginUpload(ChannelHandlerContext ctx, FileId fileId) {
         log.info("{} issued UED {}", name(), fileId);
-        if (fileId < 0) {
-            // The chunks that follow are dropped; this is the upload's one reply.
-            discarding = true;
-            refuse(ctx, new ProtocolException(ErrorCode.BAD_ARGUMENT, "file ID must not be negative: " + fileId));
-            return;
-        }
         whenDone(ctx, services.data().beginUpload(name(), fileId), (started, e) -> {
             if (!ctx.channel().isActive()) {
                 if (started != null) {
@@ -250,7 +258,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
         DataStore.Upload current = upload;
         // The end has been read: a chunk that fails from here on must not start discarding.
         upload = null;
-        long fileId = current.fileId();
+        FileId fileId = current.fileId();
         whenDone(ctx, current.finish(), (count, e) -> {
             if (e != null) {
                 // A queued chunk that failed has already replied with the same cause.
@@ -260,7 +268,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
                 }
                 return;
             }
-            log.info("Received {} from {}: {} samples", DeviceNames.dataFileName(name(), fileId), name(), count);
+            log.info("Received {} from {}: {} samples", name().dataFileName(fileId), name(), count);
             ctx.writeAndFlush(new Uploaded(fileId, count));
             log.info("Return message: file {} uploaded with {} samples", fileId, count);
         });
@@ -281,12 +289,8 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
     // SCS
 
     private void compute(ChannelHandlerContext ctx, Compute compute) {
-        long fileId = compute.fileId();
+        FileId fileId = compute.fileId();
         log.info("{} issued SCS {} {}", name(), fileId, compute.operation());
-        if (fileId < 0) {
-            refuse(ctx, new ProtocolException(ErrorCode.BAD_ARGUMENT, "file ID must not be negative: " + fileId));
-            return;
-        }
         whenDone(ctx, services.data().compute(name(), fileId, compute.operation()), (result, e) -> {
             if (e != null) {
                 fail(ctx, "SCS on file " + fileId, e);
@@ -299,12 +303,8 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
 
     // DTE
 
-    private void delete(ChannelHandlerContext ctx, long fileId) {
+    private void delete(ChannelHandlerContext ctx, FileId fileId) {
         log.info("{} issued DTE {}", name(), fileId);
-        if (fileId < 0) {
-            refuse(ctx, new ProtocolException(ErrorCode.BAD_ARGUMENT, "file ID must not be negative: " + fileId));
-            return;
-        }
         whenDone(ctx, services.data().delete(name(), fileId), (count, e) -> {
             if (e != null) {
                 fail(ctx, "DTE of file " + fileId, e);
@@ -317,17 +317,22 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
 
     // UVF
 
-    private void lookupPeer(ChannelHandlerContext ctx, String device) {
-        String shown = DeviceNames.isValid(device) ? device : "an invalid name";
-        log.info("{} issued UVF to {}: asks where it listens", name(), shown);
-        Optional<ActiveDevice> peer = DeviceNames.isValid(device) ? services.registry().find(device) : Optional.empty();
+    private void lookupPeer(ChannelHandlerContext ctx, DeviceName device) {
+        Optional<ActiveDevice> peer = services.registry().find(device);
         if (peer.isEmpty()) {
-            refuse(ctx, new ProtocolException(ErrorCode.DEVICE_OFFLINE, shown + " is offline"));
+            offline(ctx, device.value());
             return;
         }
+        log.info("{} issued UVF to {}: asks where it listens", name(), device);
         ActiveDevice d = peer.get();
         ctx.writeAndFlush(new Peer(d.name(), d.ip(), d.udpPort()));
         log.info("Return message: {} listens on {} (udp {})", d.name(), d.ip(), d.udpPort());
+    }
+
+    /** A name that is not valid is no active device: it is offline like any other. */
+    private void offline(ChannelHandlerContext ctx, String shown) {
+        log.info("{} issued UVF to {}: asks where it listens", name(), shown);
+        refuse(ctx, new ProtocolException(ErrorCode.DEVICE_OFFLINE, shown + " is offline"));
     }
 
     // Plumbing

@@ -1,7 +1,8 @@
 package org.edgenet.server.service;
 
 import io.netty.buffer.ByteBuf;
-import org.edgenet.common.format.DeviceNames;
+import org.edgenet.common.format.DeviceName;
+import org.edgenet.common.format.FileId;
 import org.edgenet.common.format.Timestamps;
 import org.edgenet.common.message.Operation;
 import org.edgenet.common.wire.ErrorCode;
@@ -97,12 +98,13 @@ public final class FileDataStore implements DataStore {
         }
     }
 
-    /** The one place a device name becomes a path: it must stay a direct child of the data directory. */
-    Path deviceDir(String device) {
-        if (!DeviceNames.isValid(device)) {
-            throw new IllegalArgumentException("not a valid device name");
-        }
-        Path dir = dataDir.resolve(device).normalize();
+    /**
+     * The one place a device name becomes a path. A {@link DeviceName} is a single safe path
+     * component; that the result stays a direct child of the data directory is what a mistake in
+     * that rule would break first, so it is asserted here, where it would do harm.
+     */
+    Path deviceDir(DeviceName device) {
+        Path dir = dataDir.resolve(device.value()).normalize();
         if (!dataDir.equals(dir.getParent())) {
             throw new IllegalArgumentException("device directory outside the data directory");
         }
@@ -110,9 +112,8 @@ public final class FileDataStore implements DataStore {
     }
 
     /** Where the device's file {@code fileId} is stored. */
-    public Path dataFile(String device, long fileId) {
-        requireFileId(fileId);
-        return deviceDir(device).resolve(DeviceNames.dataFileName(device, fileId));
+    public Path dataFile(DeviceName device, FileId fileId) {
+        return deviceDir(device).resolve(device.dataFileName(fileId));
     }
 
     private static Path statsFile(Path dataFile) {
@@ -145,23 +146,17 @@ public final class FileDataStore implements DataStore {
         });
     }
 
-    private static String fileOf(String device, long fileId) {
+    private static String fileOf(DeviceName device, FileId fileId) {
         return "file " + fileId + " for " + device;
     }
 
-    private static void requireFileId(long fileId) {
-        if (fileId < 0) {
-            throw new ProtocolException(ErrorCode.BAD_ARGUMENT, "file ID must not be negative: " + fileId);
-        }
-    }
-
     /** Runs {@code work} on the lane of this file: after, never beside, earlier work on it. */
-    private <T> CompletableFuture<T> onLane(String device, long fileId, Supplier<T> work) {
+    private <T> CompletableFuture<T> onLane(DeviceName device, FileId fileId, Supplier<T> work) {
         return CompletableFuture.supplyAsync(work, lanes.forKey(device + "\u0000" + fileId));
     }
 
     @Override
-    public CompletableFuture<Upload> beginUpload(String device, long fileId) {
+    public CompletableFuture<Upload> beginUpload(DeviceName device, FileId fileId) {
         Path target = dataFile(device, fileId);
         return onLane(device, fileId, () -> {
             Path temp = null;
@@ -179,13 +174,13 @@ public final class FileDataStore implements DataStore {
     }
 
     @Override
-    public CompletableFuture<String> compute(String device, long fileId, Operation op) {
+    public CompletableFuture<String> compute(DeviceName device, FileId fileId, Operation op) {
         Path file = dataFile(device, fileId);
         return onLane(device, fileId, () -> summaryOf(device, file, fileId, true).compute(op, fileId));
     }
 
     @Override
-    public CompletableFuture<Long> delete(String device, long fileId) {
+    public CompletableFuture<Long> delete(DeviceName device, FileId fileId) {
         Path file = dataFile(device, fileId);
         return onLane(device, fileId, () -> {
             // A file about to go needs no sidecar written for next time.
@@ -209,7 +204,7 @@ public final class FileDataStore implements DataStore {
      * hand) the file is read once and, if {@code save}, the sidecar written for next time. The
      * sidecar only saves work, so failing to write it is logged and the answer given all the same.
      */
-    private FileSummary summaryOf(String device, Path file, long fileId, boolean save) {
+    private FileSummary summaryOf(DeviceName device, Path file, FileId fileId, boolean save) {
         try {
             long size;
             try {
@@ -239,7 +234,7 @@ public final class FileDataStore implements DataStore {
         }
     }
 
-    private FileSummary scan(Path file, long fileId) throws IOException {
+    private FileSummary scan(Path file, FileId fileId) throws IOException {
         SampleStats stats = new SampleStats();
         SampleParser parser = new SampleParser(stats);
         byte[] buf = SCRATCH.get();
@@ -293,11 +288,11 @@ public final class FileDataStore implements DataStore {
         }
     }
 
-    private String logLine(String device, long fileId, long count) {
+    private String logLine(DeviceName device, FileId fileId, long count) {
         return device + "; " + Timestamps.format(clock.instant(), zone) + "; " + fileId + "; " + count;
     }
 
-    private static ProtocolException noSuchFile(long fileId) {
+    private static ProtocolException noSuchFile(FileId fileId) {
         return new ProtocolException(ErrorCode.NO_SUCH_FILE, "file " + fileId + " does not exist at the server side");
     }
 
@@ -308,8 +303,8 @@ public final class FileDataStore implements DataStore {
 
     /** Receives one file. Touched only on its lane, one call at a time. */
     private final class FileUpload implements Upload {
-        private final String device;
-        private final long fileId;
+        private final DeviceName device;
+        private final FileId fileId;
         private final Path target;
         private final Path temp;
         private final FileChannel out;
@@ -324,7 +319,7 @@ public final class FileDataStore implements DataStore {
          */
         private RuntimeException failure;
 
-        FileUpload(String device, long fileId, Path target, Path temp, FileChannel out) {
+        FileUpload(DeviceName device, FileId fileId, Path target, Path temp, FileChannel out) {
             this.device = device;
             this.fileId = fileId;
             this.target = target;
@@ -333,7 +328,7 @@ public final class FileDataStore implements DataStore {
         }
 
         @Override
-        public long fileId() {
+        public FileId fileId() {
             return fileId;
         }
 
