@@ -1,11 +1,9 @@
 package org.edgenet.server.net;
 
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import org.edgenet.common.format.DeviceName;
-import org.edgenet.common.message.ErrorReply;
 import org.edgenet.common.message.InvalidMessage;
 import org.edgenet.common.message.Joined;
 import org.edgenet.common.message.Login;
@@ -46,16 +44,19 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
     private final CommandHandlerFactory commands;
     private final ReadGate gate;
     private final LogLimiter logLimiter;
+    private final Disconnector disconnector;
     /** The device whose password was accepted and whose UDP port is awaited; null before that. */
     private DeviceName welcomed;
     /** True while a join is being recorded; no message is read meanwhile. */
     private boolean joining;
 
-    public AuthHandler(Services services, CommandHandlerFactory commands, ReadGate gate, LogLimiter logLimiter) {
+    public AuthHandler(Services services, CommandHandlerFactory commands, ReadGate gate, LogLimiter logLimiter,
+                       Disconnector disconnector) {
         this.services = services;
         this.commands = commands;
         this.gate = gate;
         this.logLimiter = logLimiter;
+        this.disconnector = disconnector;
     }
 
     @Override
@@ -152,8 +153,7 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
 
     private void reply(ChannelHandlerContext ctx, LoginStatus status) {
         if (status.closesConnection()) {
-            // The gate stops reading as this reply passes it.
-            ctx.writeAndFlush(new LoginReply(status)).addListener(ChannelFutureListener.CLOSE);
+            disconnector.closeAfter(ctx, new LoginReply(status));
         } else {
             ctx.writeAndFlush(new LoginReply(status));
         }
@@ -168,7 +168,7 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
             joining = false;
             welcomed = null;
             if (error != null) {
-                joinFailed(ctx, device, ErrorHandler.causeOf(error));
+                joinFailed(ctx, device, Disconnector.causeOf(error));
             } else if (!ctx.channel().isActive()) {
                 // The device went away while its join was recorded: it leaves as if it had said OUT.
                 services.registry().leave(entry);
@@ -184,7 +184,8 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
         if (ctx.pipeline().get(ServerInitializer.LOGIN_TIMEOUT) != null) {
             ctx.pipeline().remove(ServerInitializer.LOGIN_TIMEOUT);
         }
-        ctx.pipeline().replace(this, ServerInitializer.COMMAND, commands.forSession(new Session(entry), gate));
+        ctx.pipeline().replace(this, ServerInitializer.COMMAND,
+                commands.forSession(new Session(entry), gate, disconnector));
         // Requests that arrived behind the join go to the command handler.
         gate.release(ReadGate.Reason.REQUEST_RUNNING);
     }
@@ -198,12 +199,10 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
             reply(ctx, LoginStatus.ALREADY_JOINED);
             gate.release(ReadGate.Reason.REQUEST_RUNNING);
         } else if (error instanceof ProtocolException p) {
-            // The registry has forgotten the join and logged why. Only a joined device may go on
-            // past its password, so the refusal ends the connection whatever its code; reading
-            // stays off until it closes.
-            ctx.writeAndFlush(ErrorReply.of(p)).addListener(ChannelFutureListener.CLOSE);
+            // The registry has forgotten the join and logged why; reading stays off until it closes.
+            disconnector.refuseAndClose(ctx, p);
         } else {
-            ctx.fireExceptionCaught(error);
+            disconnector.failed(ctx, error);
         }
     }
 }

@@ -1,6 +1,5 @@
 package org.edgenet.server.net;
 
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
@@ -12,7 +11,6 @@ import org.edgenet.common.message.Computed;
 import org.edgenet.common.message.Delete;
 import org.edgenet.common.message.Deleted;
 import org.edgenet.common.message.DeviceInfo;
-import org.edgenet.common.message.ErrorReply;
 import org.edgenet.common.message.InvalidMessage;
 import org.edgenet.common.message.Leave;
 import org.edgenet.common.message.Left;
@@ -67,6 +65,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
     private final Services services;
     private final Session session;
     private final ReadGate gate;
+    private final Disconnector disconnector;
 
     private DataStore.Upload upload;
     private boolean discarding;
@@ -77,15 +76,16 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
     private boolean busy;
     private boolean left;
 
-    public CommandHandler(Services services, Session session, ReadGate gate) {
+    public CommandHandler(Services services, Session session, ReadGate gate, Disconnector disconnector) {
         this.services = services;
         this.session = session;
         this.gate = gate;
+        this.disconnector = disconnector;
     }
 
     /** The factory the server installs: one handler per joined connection. */
     public static CommandHandlerFactory factory(Services services) {
-        return (session, gate) -> new CommandHandler(services, session, gate);
+        return (session, gate, disconnector) -> new CommandHandler(services, session, gate, disconnector);
     }
 
     private DeviceName name() {
@@ -159,7 +159,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
                 log.info("{} issued an invalid {}", name(), invalid.type());
                 // A refused upload's chunks are dropped until its end: this is the upload's one reply.
                 discarding = invalid.type() == MessageType.UPLOAD_BEGIN;
-                refuse(ctx, invalid.refusal());
+                throw invalid.refusal();
             }
             default -> throw new UnexpectedMessageException(invalid, "in command mode");
         }
@@ -189,7 +189,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
                 log.error("Recording that {} left failed", name(), e);
             }
             log.info("{} left", name());
-            ctx.writeAndFlush(new Left(name())).addListener(ChannelFutureListener.CLOSE);
+            disconnector.closeAfter(ctx, new Left(name()));
         });
     }
 
@@ -204,7 +204,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
                 }
             } else if (e != null) {
                 discarding = true;
-                fail(ctx, "Starting the upload of file " + fileId, e);
+                failed(ctx, "Starting the upload of file " + fileId, e);
             } else {
                 upload = started;
             }
@@ -238,7 +238,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
                         upload = null;
                         discarding = true;
                     }
-                    fail(ctx, "Storing file " + current.fileId(), ErrorHandler.causeOf(error));
+                    failed(ctx, "Storing file " + current.fileId(), error);
                 }
             } catch (RuntimeException e) {
                 ctx.fireExceptionCaught(e);
@@ -264,7 +264,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
                 // A queued chunk that failed has already replied with the same cause.
                 if (settled != current) {
                     settled = current;
-                    fail(ctx, "Storing file " + fileId, e);
+                    failed(ctx, "Storing file " + fileId, e);
                 }
                 return;
             }
@@ -293,7 +293,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
         log.info("{} issued SCS {} {}", name(), fileId, compute.operation());
         whenDone(ctx, services.data().compute(name(), fileId, compute.operation()), (result, e) -> {
             if (e != null) {
-                fail(ctx, "SCS on file " + fileId, e);
+                failed(ctx, "SCS on file " + fileId, e);
                 return;
             }
             ctx.writeAndFlush(new Computed(fileId, compute.operation(), result));
@@ -307,7 +307,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
         log.info("{} issued DTE {}", name(), fileId);
         whenDone(ctx, services.data().delete(name(), fileId), (count, e) -> {
             if (e != null) {
-                fail(ctx, "DTE of file " + fileId, e);
+                failed(ctx, "DTE of file " + fileId, e);
                 return;
             }
             ctx.writeAndFlush(new Deleted(fileId, count));
@@ -332,7 +332,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
     /** A name that is not valid is no active device: it is offline like any other. */
     private void offline(ChannelHandlerContext ctx, String shown) {
         log.info("{} issued UVF to {}: asks where it listens", name(), shown);
-        refuse(ctx, new ProtocolException(ErrorCode.DEVICE_OFFLINE, shown + " is offline"));
+        throw new ProtocolException(ErrorCode.DEVICE_OFFLINE, shown + " is offline");
     }
 
     // Plumbing
@@ -348,7 +348,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
             assert ctx.executor().inEventLoop();
             busy = false;
             try {
-                then.accept(value, error == null ? null : ErrorHandler.causeOf(error));
+                then.accept(value, error == null ? null : Disconnector.causeOf(error));
             } catch (RuntimeException e) {
                 ctx.fireExceptionCaught(e);
                 return;
@@ -358,23 +358,9 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
         }, ctx.executor());
     }
 
-    /** A request the device can correct: the error goes back and the session goes on. */
-    private void refuse(ChannelHandlerContext ctx, ProtocolException e) {
-        ErrorReply reply = ErrorReply.of(e);
-        ctx.writeAndFlush(reply);
-        log.info("Return message: {}", reply.message());
-    }
-
-    private void fail(ChannelHandlerContext ctx, String what, Throwable e) {
-        if (!ctx.channel().isActive()) {
-            return;
-        }
-        if (e instanceof ProtocolException p && !p.code().fatal()) {
-            refuse(ctx, p);
-        } else {
-            log.error("{} for {} failed", what, name(), e);
-            refuse(ctx, new ProtocolException(ErrorCode.INTERNAL, "the server could not complete the request"));
-        }
+    /** The device hears the services' refusal, or that the server failed; the session goes on. */
+    private void failed(ChannelHandlerContext ctx, String what, Throwable e) {
+        disconnector.requestFailed(ctx, what + " for " + name(), e);
     }
 
     @Override

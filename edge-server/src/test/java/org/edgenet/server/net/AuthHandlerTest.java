@@ -57,6 +57,7 @@ class AuthHandlerTest {
     private TestServices t;
     private final MockTicker ticker = Ticker.newMockTicker();
     private final LogLimiter logLimiter = new LogLimiter(ticker);
+    private final Disconnector disconnector = new Disconnector(logLimiter);
     private final List<EmbeddedChannel> channels = new ArrayList<>();
 
     @BeforeEach
@@ -78,8 +79,9 @@ class AuthHandlerTest {
         ch.pipeline().addLast(READ_GATE, gate)
                 .addLast(FLOW, new FlowControlHandler())
                 .addLast(LOGIN_TIMEOUT, new LoginTimeout(LOGIN_LIMIT))
-                .addLast(AUTH, new AuthHandler(t.services, CommandHandler.factory(t.services), gate, logLimiter))
-                .addLast(ERRORS, new ErrorHandler(logLimiter));
+                .addLast(AUTH, new AuthHandler(t.services, CommandHandler.factory(t.services), gate, logLimiter,
+                        disconnector))
+                .addLast(ERRORS, new ErrorHandler(disconnector));
         channels.add(ch);
         return ch;
     }

@@ -77,6 +77,7 @@ class CommandHandlerTest {
     Path dir;
     private TestServices t;
     private final List<EmbeddedChannel> channels = new ArrayList<>();
+    private final Disconnector disconnector = new Disconnector(new LogLimiter(Ticker.systemTicker()));
     /** Every chunk buffer sent, to check that each one was released. */
     private final List<ByteBuf> sentChunks = new ArrayList<>();
 
@@ -142,8 +143,8 @@ class CommandHandlerTest {
         ReadGate gate = new ReadGate(ServerConfig.DEFAULT_REPLY_TIMEOUT);
         ch.pipeline().addLast(READ_GATE, gate)
                 .addLast(FLOW, new FlowControlHandler())
-                .addLast(COMMAND, new CommandHandler(t.services, new Session(entry), gate))
-                .addLast(ERRORS, new ErrorHandler(new LogLimiter(Ticker.systemTicker())));
+                .addLast(COMMAND, new CommandHandler(t.services, new Session(entry), gate, disconnector))
+                .addLast(ERRORS, new ErrorHandler(disconnector));
         channels.add(ch);
         return ch;
     }
@@ -585,11 +586,13 @@ class CommandHandlerTest {
 
         List<Object> replies;
         List<String> lines;
-        try (LogCapture logs = new LogCapture()) {
+        // Everything the server logs: the disconnector's logger is switched off for tests, so apart.
+        try (LogCapture all = new LogCapture(); LogCapture verdicts = new LogCapture(Disconnector.class)) {
             replies = sendFrames(ch, Frames.withBody(MessageType.UPLOAD_BEGIN.code(), minusOne),
                     Frames.withBody(MessageType.UPLOAD_CHUNK.code(), "1\n".getBytes(StandardCharsets.US_ASCII)),
                     Frames.of(new UploadEnd()));
-            lines = logs.lines().stream().filter(l -> l.contains("must not be negative")).toList();
+            lines = Stream.concat(all.lines().stream(), verdicts.lines().stream())
+                    .filter(l -> l.contains("must not be negative")).toList();
         }
 
         assertEquals(List.of(refusal), replies, "one reply for the whole upload, its chunk dropped");

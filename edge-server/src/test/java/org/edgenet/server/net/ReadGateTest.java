@@ -80,6 +80,7 @@ class ReadGateTest {
     Path dir;
     private TestServices t;
     private final List<EmbeddedChannel> channels = new ArrayList<>();
+    private final Disconnector disconnector = new Disconnector(new LogLimiter(Ticker.systemTicker()));
     /** File work waiting until the test runs it, for tests that keep a command running. */
     private final Deque<Runnable> lane = new ArrayDeque<>();
 
@@ -102,8 +103,8 @@ class ReadGateTest {
         ReadGate gate = new ReadGate(REPLY_TIMEOUT);
         ch.pipeline().addLast(READ_GATE, gate)
                 .addLast(FLOW, new FlowControlHandler())
-                .addLast(COMMAND, new CommandHandler(t.services, new Session(entry), gate))
-                .addLast(ERRORS, new ErrorHandler(new LogLimiter(Ticker.systemTicker())));
+                .addLast(COMMAND, new CommandHandler(t.services, new Session(entry), gate, disconnector))
+                .addLast(ERRORS, new ErrorHandler(disconnector));
         channels.add(ch);
         return ch;
     }
@@ -117,8 +118,8 @@ class ReadGateTest {
                 .addLast(FLOW, new FlowControlHandler())
                 .addLast(LOGIN_TIMEOUT, new LoginTimeout(Duration.ofSeconds(300)))
                 .addLast(AUTH, new AuthHandler(t.services, CommandHandler.factory(t.services), gate,
-                        new LogLimiter(Ticker.systemTicker())))
-                .addLast(ERRORS, new ErrorHandler(new LogLimiter(Ticker.systemTicker())));
+                        new LogLimiter(Ticker.systemTicker()), disconnector))
+                .addLast(ERRORS, new ErrorHandler(disconnector));
         channels.add(ch);
         return ch;
     }
@@ -271,8 +272,8 @@ class ReadGateTest {
                 .addLast(CODEC, MessageCodec.INSTANCE)
                 .addLast(READ_GATE, gate)
                 .addLast(FLOW, new FlowControlHandler())
-                .addLast(COMMAND, new CommandHandler(t.services, new Session(entry), gate))
-                .addLast(ERRORS, new ErrorHandler(new LogLimiter(Ticker.systemTicker())));
+                .addLast(COMMAND, new CommandHandler(t.services, new Session(entry), gate, disconnector))
+                .addLast(ERRORS, new ErrorHandler(disconnector));
         channels.add(ch);
         ch.stopReading();
         ByteBuf lookup = Frames.of(new LookupPeer(ME));

@@ -459,7 +459,7 @@ class ServerRobustnessTest {
             burst.write(ByteBufUtil.getBytes(frame));
             frame.release();
         }
-        try (LogCapture errors = new LogCapture(ErrorHandler.class); RawClient c = new RawClient()) {
+        try (LogCapture errors = new LogCapture(Disconnector.class); RawClient c = new RawClient()) {
             c.sendRaw(burst.toByteArray());
             assertEquals(ErrorCode.MALFORMED, assertInstanceOf(ErrorReply.class, c.receive()).code());
             c.awaitClosed();
