@@ -84,7 +84,7 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
     private void login(ChannelHandlerContext ctx, Login login) {
         welcomed = null;
         DeviceName device = login.device();
-        String ip = Peers.ip(ctx.channel());
+        String ip = RemoteAddressFormat.ip(ctx.channel());
         LoginGuard guard = services.guard();
         if (!services.credentials().knows(device)) {
             unknownDevice(ctx, "ref " + LogRef.of(device.value()));
@@ -144,7 +144,7 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
 
     /** Never the name itself: an unknown name is often a password typed in the wrong field. */
     private void unknownDevice(ChannelHandlerContext ctx, String reference) {
-        String ip = Peers.ip(ctx.channel());
+        String ip = RemoteAddressFormat.ip(ctx.channel());
         if (logLimiter.admit(LOGIN_FAILED, ip)) {
             log.info("Login failed from {}: unknown device name ({})", ip, reference);
         }
@@ -160,7 +160,7 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void join(ChannelHandlerContext ctx, DeviceName device, int udpPort) {
-        String ip = Peers.ip(ctx.channel());
+        String ip = RemoteAddressFormat.ip(ctx.channel());
         joining = true;
         gate.hold(ReadGate.Reason.REQUEST_RUNNING);
         services.registry().join(device, ip, udpPort).whenCompleteAsync((entry, error) -> {
@@ -192,7 +192,7 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
 
     private void joinFailed(ChannelHandlerContext ctx, DeviceName device, Throwable error) {
         if (error instanceof AlreadyJoinedException) {
-            String ip = Peers.ip(ctx.channel());
+            String ip = RemoteAddressFormat.ip(ctx.channel());
             if (logLimiter.admit(LOGIN_FAILED, ip)) {
                 log.info("Login refused for {} from {}: already joined", device, ip);
             }

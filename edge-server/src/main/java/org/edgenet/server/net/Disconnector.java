@@ -69,7 +69,7 @@ public final class Disconnector {
             // The peer is gone: nothing can reach it, whatever was decided before.
             if (!closing(ctx)) {
                 ctx.channel().attr(CLOSING).set(Boolean.TRUE);
-                log.debug("Connection {} failed: {}", Peers.describe(ctx.channel()), t.toString());
+                log.debug("Connection {} failed: {}", RemoteAddressFormat.ipAndPort(ctx.channel()), t.toString());
             }
             ctx.close();
         } else if (!closing(ctx)) {
@@ -83,13 +83,13 @@ public final class Disconnector {
         } else if (t instanceof ProtocolException p) {
             LogLimiter.Kind kind = p.code() == ErrorCode.LOGIN_TIMEOUT ? NO_LOGIN : PROTOCOL_VIOLATION;
             ErrorReply reply = ErrorReply.of(p);
-            if (logLimiter.admit(kind, Peers.ip(ctx.channel()))) {
-                log.warn("Closing {} : {}", Peers.describe(ctx.channel()), reply.message());
+            if (logLimiter.admit(kind, RemoteAddressFormat.ip(ctx.channel()))) {
+                log.warn("Closing {} : {}", RemoteAddressFormat.ipAndPort(ctx.channel()), reply.message());
             }
             closeAfter(ctx, reply);
         } else {
             ctx.channel().attr(CLOSING).set(Boolean.TRUE);
-            log.error("Unexpected failure on {}", Peers.describe(ctx.channel()), t);
+            log.error("Unexpected failure on {}", RemoteAddressFormat.ipAndPort(ctx.channel()), t);
             ctx.close();
         }
     }

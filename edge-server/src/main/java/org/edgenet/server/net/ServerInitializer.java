@@ -63,8 +63,8 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
 
     @Override
     protected void initChannel(SocketChannel ch) {
-        if (logLimiter.admit(CONNECTION, Peers.ip(ch))) {
-            log.info("Connection from {}", Peers.describe(ch));
+        if (logLimiter.admit(CONNECTION, RemoteAddressFormat.ip(ch))) {
+            log.info("Connection from {}", RemoteAddressFormat.ipAndPort(ch));
         }
         channels.add(ch);
         ReadGate gate = new ReadGate(replyTimeout);
