@@ -22,11 +22,9 @@ import org.edgenet.common.message.UploadAbort;
 import org.edgenet.common.message.UploadBegin;
 import org.edgenet.common.message.UploadChunk;
 import org.edgenet.common.message.UploadEnd;
-import org.edgenet.common.message.Uploaded;
 import org.edgenet.common.wire.ErrorCode;
 import org.edgenet.common.wire.ProtocolException;
 import org.edgenet.server.service.ActiveDevice;
-import org.edgenet.server.service.DataStore;
 import org.edgenet.server.service.Services;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,35 +42,19 @@ import java.util.function.BiConsumer;
  * until the reply has been written back on the event loop. Replies the device does not read stop
  * reading too; the gate sees to that for every reply alike.
  *
- * <p>Upload chunks are the exception: reading goes on while the file's lane checks and writes
- * earlier chunks, so receiving and parsing overlap, up to {@link #MAX_CHUNKS_IN_FLIGHT} chunks per
- * connection; only then does the gate hold {@link ReadGate.Reason#LANE_FULL}, until one of them
- * is done. The lane runs an upload's
- * chunks and its end in the order they were handed over, so order needs nothing more here.
- *
- * <p>Upload states: none, receiving (an {@link DataStore.Upload} is open) and discarding (a reply
- * already refused the upload; chunks are dropped until {@code UploadEnd} or {@code UploadAbort}).
- * Because results of queued chunks arrive after the upload may have failed, ended or been aborted,
- * {@link #settled} remembers the upload whose one reply is already decided, and every later result
- * of that upload stays silent.
+ * <p>Upload chunks are the exception: reading goes on while earlier ones are written. The state
+ * of an upload between its begin and its end is the connection's {@link UploadReceiver}'s; this
+ * handler reads the messages and runs the begin and the end as requests. What a device hears on
+ * an error, and whether its connection then closes, is the {@link Disconnector}'s to decide.
  */
 public final class CommandHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(CommandHandler.class);
-
-    /** 4 x 64 KiB per connection: enough to keep the lane busy while the next chunk arrives. */
-    static final int MAX_CHUNKS_IN_FLIGHT = 4;
 
     private final Services services;
     private final Session session;
     private final ReadGate gate;
     private final Disconnector disconnector;
-
-    private DataStore.Upload upload;
-    private boolean discarding;
-    /** The last upload refused or aborted: its one reply has gone out or is not owed. */
-    private DataStore.Upload settled;
-    /** Chunks handed to a lane whose result has not come back to the event loop yet. */
-    private int chunksInFlight;
+    private final UploadReceiver uploads;
     private boolean busy;
     private boolean left;
 
@@ -81,6 +63,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
         this.session = session;
         this.gate = gate;
         this.disconnector = disconnector;
+        this.uploads = new UploadReceiver(session.name(), gate, disconnector);
     }
 
     /** The factory the server installs: one handler per joined connection. */
@@ -92,10 +75,6 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
         return session.name();
     }
 
-    private boolean uploading() {
-        return upload != null || discarding;
-    }
-
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (busy) {
@@ -104,11 +83,11 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
             throw new IllegalStateException("message while a command is in progress");
         }
         if (msg instanceof UploadChunk chunk) {
-            chunk(ctx, chunk);
+            uploads.chunk(ctx, chunk);
             return;
         }
         try {
-            if (uploading()) {
+            if (uploads.active()) {
                 duringUpload(ctx, msg);
             } else {
                 command(ctx, msg);
@@ -135,7 +114,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
             // The device gave up an upload the server had already ended: nothing left to do.
             log.debug("{} aborted an upload that was already over", name());
         } else if (msg instanceof InvalidMessage invalid) {
-            invalidRequest(ctx, invalid);
+            invalidRequest(invalid);
         } else {
             throw new UnexpectedMessageException(msg, "in command mode");
         }
@@ -143,22 +122,28 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
 
     private void duringUpload(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof UploadEnd) {
-            endUpload(ctx);
-        } else if (msg instanceof UploadAbort abort) {
-            abortUpload(abort);
+            uploads.end().ifPresent(ending ->
+                    whenDone(ctx, ending.finish(), (count, e) -> uploads.finished(ctx, ending, count, e)));
+        } else if (msg instanceof UploadAbort) {
+            uploads.abort();
         } else {
             throw new UnexpectedMessageException(msg, "during an upload");
         }
     }
 
-    /** A request with a value the codec refused: its one answer is given here, and the session goes on. */
-    private void invalidRequest(ChannelHandlerContext ctx, InvalidMessage invalid) {
+    /**
+     * A request with a value the codec refused: its one answer is thrown to the disconnector, as
+     * any refusal read here, and the session goes on.
+     */
+    private void invalidRequest(InvalidMessage invalid) {
         switch (invalid.type()) {
-            case LOOKUP_PEER -> offline(ctx, "an invalid name");
+            case LOOKUP_PEER -> throw offline("an invalid name");
             case UPLOAD_BEGIN, COMPUTE, DELETE -> {
                 log.info("{} issued an invalid {}", name(), invalid.type());
-                // A refused upload's chunks are dropped until its end: this is the upload's one reply.
-                discarding = invalid.type() == MessageType.UPLOAD_BEGIN;
+                if (invalid.type() == MessageType.UPLOAD_BEGIN) {
+                    // Its chunks are dropped until its end: this refusal is the upload's one reply.
+                    uploads.refused();
+                }
                 throw invalid.refusal();
             }
             default -> throw new UnexpectedMessageException(invalid, "in command mode");
@@ -197,93 +182,8 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
 
     private void beginUpload(ChannelHandlerContext ctx, FileId fileId) {
         log.info("{} issued UED {}", name(), fileId);
-        whenDone(ctx, services.data().beginUpload(name(), fileId), (started, e) -> {
-            if (!ctx.channel().isActive()) {
-                if (started != null) {
-                    started.abort();
-                }
-            } else if (e != null) {
-                discarding = true;
-                failed(ctx, "Starting the upload of file " + fileId, e);
-            } else {
-                upload = started;
-            }
-        });
-    }
-
-    private void chunk(ChannelHandlerContext ctx, UploadChunk chunk) {
-        if (!uploading()) {
-            chunk.release();
-            throw new ProtocolException(ErrorCode.UNEXPECTED_MESSAGE, "upload chunk outside an upload");
-        }
-        if (discarding) {
-            chunk.release();
-            return;
-        }
-        DataStore.Upload current = upload;
-        // The store owns the chunk from here and releases it once written.
-        CompletableFuture<Void> written = current.append(chunk.content());
-        chunksInFlight++;
-        if (chunksInFlight >= MAX_CHUNKS_IN_FLIGHT) {
-            gate.hold(ReadGate.Reason.LANE_FULL);
-        }
-        written.whenCompleteAsync((v, error) -> {
-            assert ctx.executor().inEventLoop();
-            chunksInFlight--;
-            try {
-                if (error != null && settled != current) {
-                    settled = current;
-                    if (upload == current) {
-                        // The store has discarded the upload; the device stops sending once it reads this.
-                        upload = null;
-                        discarding = true;
-                    }
-                    failed(ctx, "Storing file " + current.fileId(), error);
-                }
-            } catch (RuntimeException e) {
-                ctx.fireExceptionCaught(e);
-                return;
-            }
-            if (chunksInFlight < MAX_CHUNKS_IN_FLIGHT) {
-                gate.release(ReadGate.Reason.LANE_FULL);
-            }
-        }, ctx.executor());
-    }
-
-    private void endUpload(ChannelHandlerContext ctx) {
-        if (discarding) {
-            discarding = false;
-            return;
-        }
-        DataStore.Upload current = upload;
-        // The end has been read: a chunk that fails from here on must not start discarding.
-        upload = null;
-        FileId fileId = current.fileId();
-        whenDone(ctx, current.finish(), (count, e) -> {
-            if (e != null) {
-                // A queued chunk that failed has already replied with the same cause.
-                if (settled != current) {
-                    settled = current;
-                    failed(ctx, "Storing file " + fileId, e);
-                }
-                return;
-            }
-            log.info("Received {} from {}: {} samples", name().dataFileName(fileId), name(), count);
-            ctx.writeAndFlush(new Uploaded(fileId, count));
-            log.info("Return message: file {} uploaded with {} samples", fileId, count);
-        });
-    }
-
-    private void abortUpload(UploadAbort abort) {
-        if (discarding) {
-            discarding = false;
-            return;
-        }
-        log.info("{} aborted the upload of file {}", name(), upload.fileId());
-        // The device expects no reply, not even for a chunk of it that fails later.
-        settled = upload;
-        upload.abort();
-        upload = null;
+        whenDone(ctx, services.data().beginUpload(name(), fileId),
+                (started, e) -> uploads.begun(ctx, fileId, started, e));
     }
 
     // SCS
@@ -320,8 +220,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
     private void lookupPeer(ChannelHandlerContext ctx, DeviceName device) {
         Optional<ActiveDevice> peer = services.registry().find(device);
         if (peer.isEmpty()) {
-            offline(ctx, device.value());
-            return;
+            throw offline(device.value());
         }
         log.info("{} issued UVF to {}: asks where it listens", name(), device);
         ActiveDevice d = peer.get();
@@ -330,9 +229,9 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** A name that is not valid is no active device: it is offline like any other. */
-    private void offline(ChannelHandlerContext ctx, String shown) {
+    private ProtocolException offline(String shown) {
         log.info("{} issued UVF to {}: asks where it listens", name(), shown);
-        throw new ProtocolException(ErrorCode.DEVICE_OFFLINE, shown + " is offline");
+        return new ProtocolException(ErrorCode.DEVICE_OFFLINE, shown + " is offline");
     }
 
     // Plumbing
@@ -365,10 +264,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        if (upload != null) {
-            upload.abort();
-            upload = null;
-        }
+        uploads.closed();
         if (!left) {
             left = true;
             services.registry().leave(session.device());

@@ -41,7 +41,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>replies: the high-water mark (64 KiB) plus the reply that crossed it (an AED list of
  *       3,000 devices is about 150 KB) plus the reply of the one request still running;
  *   <li>service work: one request ({@link Reason#REQUEST_RUNNING}) and at most
- *       {@link CommandHandler#MAX_CHUNKS_IN_FLIGHT} upload chunks of 64 KiB
+ *       {@link UploadReceiver#MAX_CHUNKS_IN_FLIGHT} upload chunks of 64 KiB
  *       ({@link Reason#LANE_FULL}), hence at most one line each for the activity logs and one
  *       join or leave for the device log.
  * </ul>

@@ -56,12 +56,12 @@ import java.util.Deque;
 import java.util.List;
 import java.util.stream.Stream;
 
-import static org.edgenet.server.net.CommandHandler.MAX_CHUNKS_IN_FLIGHT;
 import static org.edgenet.server.net.ServerInitializer.CODEC;
 import static org.edgenet.server.net.ServerInitializer.COMMAND;
 import static org.edgenet.server.net.ServerInitializer.ERRORS;
 import static org.edgenet.server.net.ServerInitializer.FLOW;
 import static org.edgenet.server.net.ServerInitializer.READ_GATE;
+import static org.edgenet.server.net.UploadReceiver.MAX_CHUNKS_IN_FLIGHT;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
