@@ -20,11 +20,11 @@ import java.util.concurrent.CompletableFuture;
  * hands chunks to the store and decides the upload's one reply.
  *
  * <pre>
- *   idle ──UploadBegin──▶ receiving ──UploadEnd──▶ idle            (Uploaded, or the store's refusal)
- *   idle ──refused UploadBegin──▶ discarding                        (the refusal was the reply)
- *   receiving ──a chunk fails──▶ discarding                        (its failure is the reply)
- *   receiving ──UploadAbort──▶ idle                                 (no reply)
- *   discarding ──UploadEnd | UploadAbort──▶ idle                   (no second reply)
+ *   idle ──UploadBegin──▶ receiving ──UploadEnd──▶ idle     (Uploaded, or the store's refusal)
+ *   idle ──refused UploadBegin──▶ discarding                 (the refusal was the reply)
+ *   receiving ──a chunk fails──▶ discarding                  (its failure is the reply)
+ *   receiving ──UploadAbort──▶ idle                          (no reply)
+ *   discarding ──UploadEnd | UploadAbort──▶ idle             (no second reply)
  * </pre>
  *
  * <p>Reading goes on while the file's lane checks and writes earlier chunks, so receiving and
