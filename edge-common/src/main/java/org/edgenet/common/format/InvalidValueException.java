@@ -11,4 +11,13 @@ public final class InvalidValueException extends IllegalArgumentException {
     public InvalidValueException(String message) {
         super(message);
     }
+
+    /**
+     * None: a peer may send a bad value in every frame, and the message says all there is to know,
+     * as with {@link org.edgenet.common.wire.ProtocolException}.
+     */
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+        return this;
+    }
 }
