@@ -51,9 +51,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A real server with one connection thread, a device that floods AED and LOOKUP_PEER requests
- * without reading a reply, and an honest device on the same thread. With a hundred
- * devices joined, each AED reply is about 5 KB, so a flood of 8-byte requests is what made the
- * server queue gigabytes before it stopped reading unread connections.
+ * without reading a reply, and an honest device on the same thread. With a hundred devices
+ * joined, each 8-byte AED request asks for a 5 KB reply: the attack that made the server queue
+ * gigabytes before it stopped reading connections whose replies were unread.
  */
 class FloodTest {
     private static final int OTHERS = 100;
@@ -85,8 +85,8 @@ class FloodTest {
         String others = IntStream.range(0, OTHERS).mapToObj(i -> "device-" + i + " pw" + i + "\n")
                 .collect(Collectors.joining());
         Files.writeString(dir.resolve("credentials.txt"), TestServices.CREDENTIALS + others);
-        server = EdgeServer.start(ServerConfig.in(dir).withPort(0).withBindAddress(LOOPBACK)
-                .withIoThreads(1).withReplyTimeout(replyTimeout));
+        server = EdgeServer.start(ServerConfig.in(dir).port(0).bindAddress(LOOPBACK)
+                .ioThreads(1).replyTimeout(replyTimeout).build());
         for (int i = 0; i < OTHERS; i++) {
             join(new Device(false), "device-" + i, "pw" + i);
         }
@@ -238,8 +238,9 @@ class FloodTest {
                 ActiveDevices list = assertInstanceOf(ActiveDevices.class, honest.receive(), "AED " + i);
                 assertEquals(OTHERS + 1, list.devices().size(), "every other device listed");
             } else {
-                honest.send(new LookupPeer(DeviceName.of("supersmartwatch")));
-                assertEquals(new Peer(DeviceName.of("supersmartwatch"), "127.0.0.1", 9000), honest.receive(),
+                honest.send(new LookupPeer(DeviceName.of("device-3")));
+                Peer peer = assertInstanceOf(Peer.class, honest.receive(), "lookup " + i);
+                assertEquals("device-3 127.0.0.1 9000", peer.device() + " " + peer.ip() + " " + peer.udpPort(),
                         "lookup " + i);
             }
             latencies[i] = System.nanoTime() - sent;
@@ -251,7 +252,8 @@ class FloodTest {
         maxQueued = Math.max(maxQueued, server.maxQueuedReplyBytes());
 
         Arrays.sort(latencies);
-        System.out.printf("Honest device: %d requests in %d ms during the flood; p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
+        System.out.printf("Honest device: %d requests in %d ms during the flood;"
+                + " p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
                 HONEST_REQUESTS, honestTook.toMillis(), percentile(latencies, 0.50) / 1e6,
                 percentile(latencies, 0.99) / 1e6, latencies[latencies.length - 1] / 1e6);
         System.out.printf("Flooder: sent %,d of %,d bytes before the server stopped taking them;"

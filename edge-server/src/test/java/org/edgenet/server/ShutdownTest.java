@@ -54,8 +54,8 @@ class ShutdownTest {
     @Test
     void closeReturnsEvenWhileAConnectionThreadIsStuck() throws Exception {
         Files.writeString(dir.resolve("credentials.txt"), TestServices.CREDENTIALS);
-        EdgeServer server = EdgeServer.start(ServerConfig.in(dir).withPort(0).withBindAddress(LOOPBACK)
-                .withIoThreads(1));
+        EdgeServer server = EdgeServer.start(ServerConfig.in(dir).port(0).bindAddress(LOOPBACK)
+                .ioThreads(1).build());
         CountDownLatch stuck = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         try (Socket s = new Socket(LOOPBACK, server.port())) {

@@ -10,7 +10,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import org.edgenet.common.format.DeviceName;
 import org.edgenet.common.format.FileId;
 import org.edgenet.common.message.ActiveDevices;
-import org.edgenet.common.message.Bodies;
+import org.edgenet.common.message.BodyFields;
 import org.edgenet.common.message.Compute;
 import org.edgenet.common.message.Computed;
 import org.edgenet.common.message.Delete;
@@ -28,6 +28,7 @@ import org.edgenet.common.message.Message;
 import org.edgenet.common.message.Operation;
 import org.edgenet.common.message.Peer;
 import org.edgenet.common.message.RegisterUdp;
+import org.edgenet.common.message.Ticket;
 import org.edgenet.common.message.Uploaded;
 import org.edgenet.common.wire.Limits;
 
@@ -42,6 +43,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -163,6 +165,14 @@ public final class EdgeClient implements ServerLink, AutoCloseable {
         return send(new Leave(), Left.class, Function.identity());
     }
 
+    /**
+     * Hands every ticket the server pushes to {@code listener}, on the connection's event loop: the
+     * device's {@code PeerNode} then accepts the transfer the ticket vouches for.
+     */
+    public void onTicket(Consumer<Ticket> listener) {
+        responses.onTicket(listener);
+    }
+
     @Override
     public Duration waitingForReply() {
         return responses.waitingForReply();
@@ -199,6 +209,6 @@ public final class EdgeClient implements ServerLink, AutoCloseable {
     }
 
     private static boolean fitsOnWire(String s) {
-        return s.getBytes(StandardCharsets.UTF_8).length <= Bodies.MAX_STRING_BYTES;
+        return s.getBytes(StandardCharsets.UTF_8).length <= BodyFields.MAX_STRING_BYTES;
     }
 }

@@ -7,6 +7,7 @@ import io.netty.util.ReferenceCountUtil;
 import org.edgenet.common.message.ErrorReply;
 import org.edgenet.common.message.InvalidMessage;
 import org.edgenet.common.message.Message;
+import org.edgenet.common.message.Ticket;
 import org.edgenet.common.wire.ErrorCode;
 import org.edgenet.common.wire.ProtocolException;
 import org.slf4j.Logger;
@@ -16,16 +17,21 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Queue;
+import java.util.function.Consumer;
 
 /**
  * Pairs the server's messages with the device's requests. Requests queue up and go out one at a
  * time: the protocol has no request ids, so the next request is sent only once the current one
- * has its reply. Everything here runs on the channel's event loop.
+ * has its reply. A {@link Ticket} is the exception: the server pushes it whenever another device
+ * is about to send this one a file, so it goes to the ticket listener whatever request is current.
+ * Everything here runs on the channel's event loop.
  */
 final class ResponseHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ResponseHandler.class);
 
     private final Queue<Exchange<?>> waiting = new ArrayDeque<>();
+    /** Where pushed tickets go; until someone listens, they are dropped (this device takes no files). */
+    private volatile Consumer<Ticket> tickets = t -> log.debug("No one takes {}", t);
     private ChannelHandlerContext ctx;
     private Exchange<?> current;
     private ConnectionLostException closed;
@@ -54,6 +60,10 @@ final class ResponseHandler extends ChannelInboundHandlerAdapter {
         if (current == null) {
             startNext();
         }
+    }
+
+    void onTicket(Consumer<Ticket> listener) {
+        this.tickets = listener;
     }
 
     void settled(Exchange<?> exchange) {
@@ -95,10 +105,12 @@ final class ResponseHandler extends ChannelInboundHandlerAdapter {
             if (!(msg instanceof Message message)) {
                 throw new IllegalStateException("not a message: " + msg.getClass().getName());
             }
-            if (current != null) {
+            if (message instanceof Ticket ticket) {
+                tickets.accept(ticket);
+            } else if (current != null) {
                 current.onReply(ctx, message);
             } else if (message instanceof ErrorReply error) {
-                // Unasked: the server is about to close (e.g. idle time-out), or a late refusal of
+                // Unasked: the server is about to close (e.g. SLOW_READER), or a late refusal of
                 // an upload that already ended here.
                 log.warn("The server reports {}: {}", error.code(), error.message());
                 if (error.code().fatal()) {

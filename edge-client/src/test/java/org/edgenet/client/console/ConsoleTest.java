@@ -6,6 +6,7 @@ import org.edgenet.common.format.DeviceNames;
 import org.edgenet.common.message.DeviceInfo;
 import org.edgenet.common.message.LoginStatus;
 import org.edgenet.common.message.Peer;
+import org.edgenet.common.message.Ticket;
 import org.edgenet.common.wire.ErrorCode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,10 +40,13 @@ class ConsoleTest {
     @TempDir
     Path dir;
 
+    private static final Ticket TICKET = new Ticket(1, DeviceName.of("supersmartwatch"),
+            DeviceName.of("uav-camera"), new byte[Ticket.KEY_LENGTH], Duration.ofSeconds(30));
+
     private final FakeServer server = new FakeServer();
     private final List<String> transfers = new ArrayList<>();
-    private PeerSender peers = (address, file, presenter, audience) -> {
-        transfers.add(address + " " + file.getFileName() + " " + presenter + " " + audience);
+    private PeerSender peers = (address, file, ticket) -> {
+        transfers.add(address + " " + file.getFileName() + " " + ticket.presenter() + " " + ticket.audience());
         return CompletableFuture.completedFuture(null);
     };
     private int exitCode;
@@ -352,21 +356,31 @@ class ConsoleTest {
     @Test
     void startsAUvfTransferInTheBackgroundAndReportsItsEnd() throws IOException {
         Files.writeString(dir.resolve("clip.mp4"), "video");
-        server.peers.put("uav-camera", new Peer(DeviceName.of("uav-camera"), "127.0.0.1", 9000));
+        server.peers.put("uav-camera", new Peer(DeviceName.of("uav-camera"), "127.0.0.1", 9000, TICKET));
 
         assertAnswers("UVF uav-camera clip.mp4\n",
                 "Uploading clip.mp4 to uav-camera in the background",
                 "clip.mp4 has been uploaded");
         assertEquals(List.of(new InetSocketAddress("127.0.0.1", 9000) + " clip.mp4 supersmartwatch uav-camera"),
                 transfers,
-                "sent to the registered address as this device");
+                "sent to the registered address under the server's ticket");
+    }
+
+    @Test
+    void refusesAUvfToThisDeviceItselfWithoutAskingTheServer() throws IOException {
+        Files.writeString(dir.resolve("clip.mp4"), "video");
+
+        assertAnswers("UVF supersmartwatch clip.mp4\n",
+                "supersmartwatch is this device: UVF sends files to other devices");
+        assertEquals(List.of(), transfers, "no transfer started");
+        assertTrue(server.requests.stream().noneMatch(r -> r.startsWith("LookupPeer")), "the server was not asked");
     }
 
     @Test
     void reportsAFailedUvfTransferWithItsReason() throws IOException {
         Files.writeString(dir.resolve("clip.mp4"), "video");
-        server.peers.put("uav-camera", new Peer(DeviceName.of("uav-camera"), "127.0.0.1", 9000));
-        peers = (address, file, presenter, audience) -> CompletableFuture.failedFuture(
+        server.peers.put("uav-camera", new Peer(DeviceName.of("uav-camera"), "127.0.0.1", 9000, TICKET));
+        peers = (address, file, ticket) -> CompletableFuture.failedFuture(
                 new IOException("uav-camera did not answer"));
 
         assertAnswers("UVF uav-camera clip.mp4\n",

@@ -32,7 +32,7 @@ class AuthenticationIntegrationTest {
         }
     }
 
-    private LiveServer start(UnaryOperator<org.edgenet.server.ServerConfig> tweak) throws Exception {
+    private LiveServer start(UnaryOperator<org.edgenet.server.ServerConfig.Builder> tweak) throws Exception {
         live = new LiveServer(dir, CREDENTIALS, tweak);
         return live;
     }
@@ -48,7 +48,7 @@ class AuthenticationIntegrationTest {
 
     @Test
     void aWrongPasswordOrAnUnknownNameLetsTheDeviceTryAgainOnTheSameConnection() throws Exception {
-        start(c -> c.withAttempts(3));
+        start(c -> c.attempts(3));
         EdgeClient c = await(live.connect());
 
         assertEquals(LoginStatus.INVALID_PASSWORD, await(c.login(DeviceName.of("supersmartwatch"), "wrong")),
@@ -62,7 +62,7 @@ class AuthenticationIntegrationTest {
     @Test
     void theNthFailureBlocksTheDeviceForEveryConnectionUntilTheBlockEnds() throws Exception {
         MutableClock clock = new MutableClock(Instant.parse("2022-09-30T10:31:13Z"));
-        start(c -> c.withAttempts(3).withBlockDuration(Duration.ofSeconds(10)).withClock(clock));
+        start(c -> c.attempts(3).blockDuration(Duration.ofSeconds(10)).clock(clock));
         EdgeClient first = await(live.connect());
 
         assertEquals(LoginStatus.INVALID_PASSWORD, await(first.login(DeviceName.of("supersmartwatch"), "a")),
@@ -86,7 +86,7 @@ class AuthenticationIntegrationTest {
 
     @Test
     void aSuccessResetsTheCountOfFailures() throws Exception {
-        start(c -> c.withAttempts(3));
+        start(c -> c.attempts(3));
         EdgeClient c = await(live.connect());
         assertEquals(LoginStatus.INVALID_PASSWORD, await(c.login(DeviceName.of("supersmartwatch"), "a")), "failure 1");
         assertEquals(LoginStatus.INVALID_PASSWORD, await(c.login(DeviceName.of("supersmartwatch"), "b")), "failure 2");
@@ -114,7 +114,7 @@ class AuthenticationIntegrationTest {
     @Test
     void aShortBlockOnTheRealClockLiftsByItself() throws Exception {
         Duration block = Duration.ofSeconds(1);
-        start(c -> c.withAttempts(1).withBlockDuration(block));
+        start(c -> c.attempts(1).blockDuration(block));
 
         assertEquals(LoginStatus.BLOCKED_NOW, loginOnce("supersmartwatch", "wrong"), "one failure blocks");
         long blockedAt = System.nanoTime();

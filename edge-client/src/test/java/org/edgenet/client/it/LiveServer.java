@@ -39,10 +39,10 @@ final class LiveServer implements AutoCloseable {
     private final List<EdgeClient> clients = new ArrayList<>();
 
     /** Starts a server in {@code dir} whose credentials are the given {@code name password} lines. */
-    LiveServer(Path dir, List<String> credentials, UnaryOperator<ServerConfig> tweak) throws Exception {
+    LiveServer(Path dir, List<String> credentials, UnaryOperator<ServerConfig.Builder> tweak) throws Exception {
         this.dir = dir;
         Files.write(dir.resolve("credentials.txt"), credentials);
-        this.config = tweak.apply(ServerConfig.in(dir).withPort(0));
+        this.config = tweak.apply(ServerConfig.in(dir).port(0)).build();
         this.server = EdgeServer.start(config);
     }
 

@@ -9,7 +9,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import org.edgenet.common.format.DeviceName;
 import org.edgenet.common.format.FileId;
 import org.edgenet.common.message.ActiveDevices;
-import org.edgenet.common.message.Bodies;
+import org.edgenet.common.message.BodyFields;
 import org.edgenet.common.message.Computed;
 import org.edgenet.common.message.DeviceInfo;
 import org.edgenet.common.message.ErrorReply;
@@ -23,6 +23,7 @@ import org.edgenet.common.message.MessageCodec;
 import org.edgenet.common.message.MessageType;
 import org.edgenet.common.message.Operation;
 import org.edgenet.common.message.RegisterUdp;
+import org.edgenet.common.message.Ticket;
 import org.edgenet.common.message.UploadAbort;
 import org.edgenet.common.message.UploadBegin;
 import org.edgenet.common.message.UploadChunk;
@@ -42,6 +43,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -156,8 +158,8 @@ class EdgeClientTest {
         CompletableFuture<Joined> joined = client.registerUdp(8000);
         sent();
         ByteBuf body = Unpooled.buffer();
-        Bodies.writeString(body, "../x");
-        Bodies.writeString(body, "30 September 2022 10:31:13");
+        BodyFields.writeString(body, "../x");
+        BodyFields.writeString(body, "30 September 2022 10:31:13");
         byte[] bytes = new byte[body.readableBytes()];
         body.readBytes(bytes).release();
 
@@ -256,15 +258,40 @@ class EdgeClientTest {
     }
 
     @Test
+    void aTicketPushedInTheMiddleOfAnExchangeGoesToTheListenerAndTheReplyStillToItsRequest() throws Exception {
+        List<Ticket> heard = new ArrayList<>();
+        client.onTicket(heard::add);
+        Ticket ticket = new Ticket(7, DeviceName.of("uav-camera"), DeviceName.of("supersmartwatch"), new byte[Ticket.KEY_LENGTH],
+                Duration.ofSeconds(30));
+        CompletableFuture<List<DeviceInfo>> active = client.listActive();
+        sent();
+
+        reply(ticket);
+        reply(new ActiveDevices(List.of()));
+
+        assertEquals(List.of(ticket), heard, "the ticket reached the listener");
+        assertEquals(List.of(), active.get(), "the reply still answers the request");
+        assertTrue(channel.isOpen(), "a ticket is not an unexpected reply");
+    }
+
+    @Test
+    void aTicketWithNoListenerIsDroppedAndTheConnectionStaysOpen() {
+        reply(new Ticket(7, DeviceName.of("uav-camera"), DeviceName.of("supersmartwatch"), new byte[Ticket.KEY_LENGTH],
+                Duration.ofSeconds(30)));
+
+        assertTrue(channel.isOpen(), "still connected");
+    }
+
+    @Test
     void treatsAnUnaskedFatalErrorAsTheReasonTheConnectionCloses() {
-        reply(new ErrorReply(ErrorCode.IDLE_TIMEOUT, "idle for 10 minutes"));
+        reply(new ErrorReply(ErrorCode.SLOW_READER, "replies not read for 30 s"));
         channel.close();
 
         CompletableFuture<List<DeviceInfo>> late = client.listActive();
         channel.runPendingTasks();
         Throwable lost = cause(late);
         assertInstanceOf(ConnectionLostException.class, lost, "requests after the close fail");
-        assertEquals(ErrorCode.IDLE_TIMEOUT, ((ServerError) lost.getCause()).code(), "the server's reason is kept");
+        assertEquals(ErrorCode.SLOW_READER, ((ServerError) lost.getCause()).code(), "the server's reason is kept");
     }
 
     private void reply(Message m) {

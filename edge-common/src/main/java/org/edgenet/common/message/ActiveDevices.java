@@ -26,7 +26,7 @@ public record ActiveDevices(List<DeviceInfo> devices) implements Message {
     }
 
     static ActiveDevices read(ByteBuf in) {
-        int count = Bodies.readInt(in, "count");
+        int count = BodyFields.readInt(in, "count");
         // Each entry takes at least 8 bytes, which bounds the count before anything is allocated.
         if (count < 0 || (long) count * 8 > in.readableBytes()) {
             throw new ProtocolException(

@@ -15,8 +15,8 @@ public record Compute(FileId fileId, Operation operation) implements Message {
     }
 
     static Compute read(ByteBuf in) {
-        long fileId = Bodies.readLong(in, "fileId");
-        Operation operation = Operation.of(Bodies.readUnsignedByte(in, "operation"));
+        long fileId = BodyFields.readLong(in, "fileId");
+        Operation operation = Operation.of(BodyFields.readUnsignedByte(in, "operation"));
         return new Compute(FileId.of(fileId), operation);
     }
 }

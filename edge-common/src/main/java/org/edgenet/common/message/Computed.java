@@ -15,13 +15,13 @@ public record Computed(FileId fileId, Operation operation, String result) implem
     public void writeBody(ByteBuf out) {
         out.writeLong(fileId.value());
         out.writeByte(operation.ordinal());
-        Bodies.writeString(out, result);
+        BodyFields.writeString(out, result);
     }
 
     static Computed read(ByteBuf in) {
-        long fileId = Bodies.readLong(in, "fileId");
-        Operation operation = Operation.of(Bodies.readUnsignedByte(in, "operation"));
-        String result = Bodies.readString(in, "result");
+        long fileId = BodyFields.readLong(in, "fileId");
+        Operation operation = Operation.of(BodyFields.readUnsignedByte(in, "operation"));
+        String result = BodyFields.readString(in, "result");
         return new Computed(FileId.of(fileId), operation, result);
     }
 }

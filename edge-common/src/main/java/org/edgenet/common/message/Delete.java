@@ -14,6 +14,6 @@ public record Delete(FileId fileId) implements Message {
     }
 
     static Delete read(ByteBuf in) {
-        return new Delete(FileId.of(Bodies.readLong(in, "fileId")));
+        return new Delete(FileId.of(BodyFields.readLong(in, "fileId")));
     }
 }

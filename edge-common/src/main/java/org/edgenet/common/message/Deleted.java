@@ -15,8 +15,8 @@ public record Deleted(FileId fileId, long dataAmount) implements Message {
     }
 
     static Deleted read(ByteBuf in) {
-        long fileId = Bodies.readLong(in, "fileId");
-        long dataAmount = Bodies.readLong(in, "dataAmount");
+        long fileId = BodyFields.readLong(in, "fileId");
+        long dataAmount = BodyFields.readLong(in, "dataAmount");
         return new Deleted(FileId.of(fileId), dataAmount);
     }
 }

@@ -10,13 +10,13 @@ public record Joined(DeviceName device, String activeSince) implements Message {
     }
 
     public void writeBody(ByteBuf out) {
-        Bodies.writeString(out, device.value());
-        Bodies.writeString(out, activeSince);
+        BodyFields.writeString(out, device.value());
+        BodyFields.writeString(out, activeSince);
     }
 
     static Joined read(ByteBuf in) {
-        String device = Bodies.readString(in, "device");
-        String activeSince = Bodies.readString(in, "activeSince");
+        String device = BodyFields.readString(in, "device");
+        String activeSince = BodyFields.readString(in, "activeSince");
         return new Joined(DeviceName.of(device), activeSince);
     }
 }

@@ -10,10 +10,10 @@ public record Left(DeviceName device) implements Message {
     }
 
     public void writeBody(ByteBuf out) {
-        Bodies.writeString(out, device.value());
+        BodyFields.writeString(out, device.value());
     }
 
     static Left read(ByteBuf in) {
-        return new Left(DeviceName.of(Bodies.readString(in, "device")));
+        return new Left(DeviceName.of(BodyFields.readString(in, "device")));
     }
 }

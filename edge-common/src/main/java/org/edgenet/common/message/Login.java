@@ -10,13 +10,13 @@ public record Login(DeviceName device, String password) implements Message {
     }
 
     public void writeBody(ByteBuf out) {
-        Bodies.writeString(out, device.value());
-        Bodies.writeString(out, password);
+        BodyFields.writeString(out, device.value());
+        BodyFields.writeString(out, password);
     }
 
     static Login read(ByteBuf in) {
-        String device = Bodies.readString(in, "device");
-        String password = Bodies.readString(in, "password");
+        String device = BodyFields.readString(in, "device");
+        String password = BodyFields.readString(in, "password");
         return new Login(DeviceName.of(device), password);
     }
 

@@ -10,10 +10,10 @@ public record LookupPeer(DeviceName device) implements Message {
     }
 
     public void writeBody(ByteBuf out) {
-        Bodies.writeString(out, device.value());
+        BodyFields.writeString(out, device.value());
     }
 
     static LookupPeer read(ByteBuf in) {
-        return new LookupPeer(DeviceName.of(Bodies.readString(in, "device")));
+        return new LookupPeer(DeviceName.of(BodyFields.readString(in, "device")));
     }
 }

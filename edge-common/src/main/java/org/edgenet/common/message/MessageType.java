@@ -36,6 +36,7 @@ public enum MessageType implements WireCode {
     DELETED(17, Deleted::read),
     LOOKUP_PEER(18, LookupPeer::read),
     PEER(19, Peer::read),
+    TICKET(20, Ticket::read),
     ERROR(127, ErrorReply::read);
 
     private static final CodeTable<MessageType> CODES = CodeTable.of(values(), 8);

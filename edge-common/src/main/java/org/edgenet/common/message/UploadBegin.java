@@ -14,6 +14,6 @@ public record UploadBegin(FileId fileId) implements Message {
     }
 
     static UploadBegin read(ByteBuf in) {
-        return new UploadBegin(FileId.of(Bodies.readLong(in, "fileId")));
+        return new UploadBegin(FileId.of(BodyFields.readLong(in, "fileId")));
     }
 }

@@ -15,8 +15,8 @@ public record Uploaded(FileId fileId, long dataAmount) implements Message {
     }
 
     static Uploaded read(ByteBuf in) {
-        long fileId = Bodies.readLong(in, "fileId");
-        long dataAmount = Bodies.readLong(in, "dataAmount");
+        long fileId = BodyFields.readLong(in, "fileId");
+        long dataAmount = BodyFields.readLong(in, "dataAmount");
         return new Uploaded(FileId.of(fileId), dataAmount);
     }
 }

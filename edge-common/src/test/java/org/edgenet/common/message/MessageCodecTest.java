@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -48,6 +49,17 @@ class MessageCodecTest {
         channel.finishAndReleaseAll();
     }
 
+    private static final Ticket TICKET = new Ticket(-2, DeviceName.of("supersmartwatch"),
+            DeviceName.of("uav-camera"), key(), Duration.ofSeconds(30));
+
+    private static byte[] key() {
+        byte[] key = new byte[Ticket.KEY_LENGTH];
+        for (int i = 0; i < key.length; i++) {
+            key[i] = (byte) (i * 7 + 1);
+        }
+        return key;
+    }
+
     /** One of each type, with fields that exercise non-ASCII text, large numbers and empty lists. */
     private static List<Message> oneOfEach() {
         DeviceInfo watch = new DeviceInfo(DeviceName.of("supersmartwatch"), "129.64.31.13", 5432,
@@ -71,7 +83,8 @@ class MessageCodecTest {
                 new Delete(FileId.of(0)),
                 new Deleted(FileId.of(3), 10),
                 new LookupPeer(DeviceName.of("uav-camera")),
-                new Peer(DeviceName.of("uav-camera"), "10.0.0.5", 8000),
+                new Peer(DeviceName.of("uav-camera"), "10.0.0.5", 8000, TICKET),
+                TICKET,
                 new ErrorReply(ErrorCode.INVALID_DATA, "line 3: 'x' is not an integer"));
     }
 
@@ -240,6 +253,28 @@ class MessageCodecTest {
     }
 
     @Test
+    void rejectsATicketNamingAnInvalidDeviceOrWithoutALifetime() {
+        byte[] good = bytes(Frames.of(TICKET));
+        byte[] body = java.util.Arrays.copyOfRange(good, WireFormat.HEADER_LENGTH, good.length);
+        byte[] badName = body.clone();
+        badName[10] = '/';
+        byte[] noLifetime = body.clone();
+        java.util.Arrays.fill(noLifetime, noLifetime.length - 4, noLifetime.length, (byte) 0);
+
+        channel.writeInbound(Frames.withBody(MessageType.TICKET.code(), badName));
+        assertEquals(ErrorCode.MALFORMED, onlyCode(), "code for a presenter name with a slash");
+        errors.clear();
+        channel.writeInbound(Frames.withBody(MessageType.TICKET.code(), noLifetime));
+        assertEquals(ErrorCode.MALFORMED, onlyCode(), "code for a lifetime of 0 ms");
+    }
+
+    @Test
+    void neverShowsTheKeyOfATicket() {
+        String shown = TICKET.toString() + new Peer(DeviceName.of("uav-camera"), "10.0.0.5", 8000, TICKET);
+        assertTrue(!shown.contains("[1, 8") && !shown.toLowerCase().contains("key"), "key hidden: " + shown);
+    }
+
+    @Test
     void neverShowsThePasswordOfALogin() {
         assertTrue(!new Login(DeviceName.of("supersmartwatch"), "comp9331").toString().contains("comp9331"),
                 "password hidden");
@@ -313,7 +348,7 @@ class MessageCodecTest {
     private static byte[] strings(String... values) {
         ByteBuf body = Unpooled.buffer();
         for (String v : values) {
-            Bodies.writeString(body, v);
+            BodyFields.writeString(body, v);
         }
         try {
             return bytes(body);

@@ -1,8 +1,10 @@
 package org.edgenet.server.net;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import org.edgenet.common.format.DeviceName;
 import org.edgenet.common.format.FileId;
 import org.edgenet.common.message.ActiveDevices;
@@ -18,6 +20,7 @@ import org.edgenet.common.message.ListActive;
 import org.edgenet.common.message.LookupPeer;
 import org.edgenet.common.message.MessageType;
 import org.edgenet.common.message.Peer;
+import org.edgenet.common.message.Ticket;
 import org.edgenet.common.message.UploadAbort;
 import org.edgenet.common.message.UploadBegin;
 import org.edgenet.common.message.UploadChunk;
@@ -26,13 +29,17 @@ import org.edgenet.common.wire.ErrorCode;
 import org.edgenet.common.wire.ProtocolException;
 import org.edgenet.server.service.ActiveDevice;
 import org.edgenet.server.service.Services;
+import org.edgenet.server.service.TicketService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 
 /**
@@ -50,25 +57,57 @@ import java.util.function.BiConsumer;
 public final class CommandHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(CommandHandler.class);
 
+    /** How long a lookup waits for the audience's connection to take its ticket. */
+    static final Duration TICKET_DELIVERY_TIMEOUT = Duration.ofSeconds(5);
+
     private final Services services;
+    private final TicketService tickets;
     private final Session session;
     private final ReadGate gate;
     private final Disconnector disconnector;
     private final UploadReceiver uploads;
+    private TicketService.Mailbox mailbox;
     private boolean busy;
     private boolean left;
 
-    public CommandHandler(Services services, Session session, ReadGate gate, Disconnector disconnector) {
+    public CommandHandler(Services services, TicketService tickets, Session session, ReadGate gate,
+            Disconnector disconnector) {
         this.services = services;
+        this.tickets = tickets;
         this.session = session;
         this.gate = gate;
         this.disconnector = disconnector;
         this.uploads = new UploadReceiver(session.name(), gate, disconnector);
     }
 
-    /** The factory the server installs: one handler per joined connection. */
+    /** The factory the server installs: one handler per joined connection, all sharing one ticket office. */
     public static CommandHandlerFactory factory(Services services) {
-        return (session, gate, disconnector) -> new CommandHandler(services, session, gate, disconnector);
+        TicketService tickets = new TicketService();
+        return (session, gate, disconnector) -> new CommandHandler(services, tickets, session, gate, disconnector);
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        Channel ch = ctx.channel();
+        mailbox = ticket -> deliver(ch, ticket);
+        tickets.attend(name(), mailbox);
+    }
+
+    /** Writes a ticket to this device unasked; refused when the device is not reading what it is sent. */
+    private static CompletableFuture<Void> deliver(Channel ch, Ticket ticket) {
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        if (!ch.isActive() || !ch.isWritable()) {
+            written.completeExceptionally(new IllegalStateException("the connection is not taking messages"));
+            return written;
+        }
+        ch.writeAndFlush(ticket).addListener(f -> {
+            if (f.isSuccess()) {
+                written.complete(null);
+            } else {
+                written.completeExceptionally(f.cause());
+            }
+        });
+        return written;
     }
 
     private DeviceName name() {
@@ -137,7 +176,10 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
      */
     private void invalidRequest(InvalidMessage invalid) {
         switch (invalid.type()) {
-            case LOOKUP_PEER -> throw offline("an invalid name");
+            case LOOKUP_PEER -> {
+                log.info("{} issued UVF to an invalid name: asks where it listens", name());
+                throw offline("an invalid name");
+            }
             case UPLOAD_BEGIN, COMPUTE, DELETE -> {
                 log.info("{} issued an invalid {}", name(), invalid.type());
                 if (invalid.type() == MessageType.UPLOAD_BEGIN) {
@@ -218,19 +260,34 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
     // UVF
 
     private void lookupPeer(ChannelHandlerContext ctx, DeviceName device) {
+        log.info("{} issued UVF to {}: asks where it listens", name(), device);
+        if (device.equals(name())) {
+            throw new ProtocolException(ErrorCode.BAD_ARGUMENT, "a device cannot send a file to itself");
+        }
         Optional<ActiveDevice> peer = services.registry().find(device);
         if (peer.isEmpty()) {
             throw offline(device.value());
         }
-        log.info("{} issued UVF to {}: asks where it listens", name(), device);
         ActiveDevice d = peer.get();
-        ctx.writeAndFlush(new Peer(d.name(), d.ip(), d.udpPort()));
-        log.info("Return message: {} listens on {} (udp {})", d.name(), d.ip(), d.udpPort());
+        // The audience holds the ticket before the presenter learns where to send its OFFER.
+        CompletableFuture<Ticket> issued = tickets.issue(name(), d.name());
+        ScheduledFuture<?> timeout = ctx.executor().schedule(() -> issued.completeExceptionally(
+                new TimeoutException("the ticket was not taken")), TICKET_DELIVERY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        whenDone(ctx, issued, (ticket, e) -> {
+            timeout.cancel(false);
+            if (e != null) {
+                log.debug("No ticket for {}: {}", d.name(), e.toString());
+                disconnector.requestFailed(ctx, "UVF to " + d.name(), offline(d.name().value()));
+                return;
+            }
+            ctx.writeAndFlush(new Peer(d.name(), d.ip(), d.udpPort(), ticket));
+            log.info("Return message: {} listens on {} (udp {}); both hold ticket {}", d.name(), d.ip(), d.udpPort(),
+                    Long.toHexString(ticket.id()));
+        });
     }
 
-    /** A name that is not valid is no active device: it is offline like any other. */
-    private ProtocolException offline(String shown) {
-        log.info("{} issued UVF to {}: asks where it listens", name(), shown);
+    /** A name that is not valid, or whose device cannot take a ticket, is offline like any other. */
+    private static ProtocolException offline(String shown) {
         return new ProtocolException(ErrorCode.DEVICE_OFFLINE, shown + " is offline");
     }
 
@@ -265,6 +322,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         uploads.closed();
+        tickets.leave(name(), mailbox);
         if (!left) {
             left = true;
             services.registry().leave(session.device());

@@ -34,12 +34,14 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>What one connection can hold, whatever its peer sends:
  * <ul>
- *   <li>decoded requests waiting in the flow-control handler: what the socket reads in progress
- *       when the gate closed carried, at most two reads of {@code ServerInitializer}'s
- *       16 KiB read buffer, so about 4,000 header-only frames or one upload chunk;
- *   <li>the decoder's partial frame: one frame, at most 65 KiB + 1 KiB;
+ *   <li>decoded requests waiting in the flow-control handler: the rest of the socket read during
+ *       which the gate closed, since no further read happens until the handler has handed over
+ *       everything; a read is at most 16 KiB ({@code EdgeServer.MAX_READ}), so at most 2,048
+ *       header-only frames (some 100 KB of heap at worst) or one upload chunk and what follows it;
+ *   <li>the decoder's partial frame: less than one frame, at most 65 KiB + 1 KiB;
  *   <li>replies: the high-water mark (64 KiB) plus the reply that crossed it (an AED list of
- *       3,000 devices is about 150 KB) plus the reply of the one request still running;
+ *       3,000 devices is about 150 KB) plus the reply of the one request still running; the
+ *       kernel's socket buffers come on top, outside the JVM;
  *   <li>service work: one request ({@link Reason#REQUEST_RUNNING}) and at most
  *       {@link UploadReceiver#MAX_CHUNKS_IN_FLIGHT} upload chunks of 64 KiB
  *       ({@link Reason#LANE_FULL}), hence at most one line each for the activity logs and one
@@ -96,11 +98,6 @@ public final class ReadGate extends ChannelDuplexHandler {
 
     public boolean holds(Reason reason) {
         return reasons.contains(reason);
-    }
-
-    /** True when the connection is read. */
-    public boolean isOpen() {
-        return reasons.isEmpty();
     }
 
     private void apply() {

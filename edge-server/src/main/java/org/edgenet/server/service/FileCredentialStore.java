@@ -1,9 +1,9 @@
 package org.edgenet.server.service;
 
+import org.edgenet.common.cli.StartupException;
 import org.edgenet.common.format.DeviceName;
 import org.edgenet.common.format.DeviceNames;
 import org.edgenet.common.format.InvalidValueException;
-import org.edgenet.server.StartupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

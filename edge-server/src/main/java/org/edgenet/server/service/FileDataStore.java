@@ -27,12 +27,13 @@ import java.util.function.Supplier;
 
 /**
  * Data files on disk: {@code <dataDir>/<device>/<device>-<fileId>.txt}, each with a
- * {@code .stats} sidecar holding its {@link FileSummary}, so SCS answers without reading the file.
+ * {@code .stats} sidecar holding its {@link ComputeStats}, so SCS answers without reading the file.
  *
  * <p>An upload is written to a temp file in the device's directory while {@link SampleParser}
  * checks it; only a complete, valid upload is moved over the final name (with its sidecar), and
- * only then is it logged. All disk work for one (device, file) runs on the same {@link Lanes} lane,
- * so an upload, a computation and a deletion of the same file never interleave.
+ * only then is it logged. All disk work for one (device, file) runs on the same lane of a
+ * {@link KeyedSerialExecutor}, so an upload, a computation and a deletion of the same file never
+ * interleave.
  *
  * <p>What is confirmed survives a power loss: an upload's data and sidecar are forced before they
  * are moved into place, the directory is forced after the moves, and the log line is forced before
@@ -51,13 +52,13 @@ public final class FileDataStore implements DataStore {
     private final Path dataDir;
     private final ActivityLog uploadLog;
     private final ActivityLog deletionLog;
-    private final Lanes lanes;
+    private final KeyedSerialExecutor lanes;
     private final DurableFiles files;
     private final Clock clock;
     private final ZoneId zone;
 
-    public FileDataStore(Path dataDir, ActivityLog uploadLog, ActivityLog deletionLog, Lanes lanes, Disk disk,
-                         Clock clock, ZoneId zone) throws IOException {
+    public FileDataStore(Path dataDir, ActivityLog uploadLog, ActivityLog deletionLog, KeyedSerialExecutor lanes,
+                         Disk disk, Clock clock, ZoneId zone) throws IOException {
         this.dataDir = dataDir.toAbsolutePath().normalize();
         this.uploadLog = uploadLog;
         this.deletionLog = deletionLog;
@@ -163,7 +164,7 @@ public final class FileDataStore implements DataStore {
         Path file = dataFile(device, fileId);
         return onLane(device, fileId, () -> {
             // A file about to go needs no sidecar written for next time.
-            FileSummary summary = summaryOf(device, file, fileId, false);
+            ComputeStats summary = summaryOf(device, file, fileId, false);
             boolean deleted;
             try {
                 deleted = files.delete(file, statsFile(file));
@@ -183,7 +184,7 @@ public final class FileDataStore implements DataStore {
      * hand) the file is read once and, if {@code save}, the sidecar written for next time. The
      * sidecar only saves work, so failing to write it is logged and the answer given all the same.
      */
-    private FileSummary summaryOf(DeviceName device, Path file, FileId fileId, boolean save) {
+    private ComputeStats summaryOf(DeviceName device, Path file, FileId fileId, boolean save) {
         try {
             long size;
             try {
@@ -193,12 +194,12 @@ public final class FileDataStore implements DataStore {
             }
             Path stats = statsFile(file);
             if (Files.exists(stats)) {
-                FileSummary s = FileSummary.parse(Files.readString(stats, StandardCharsets.US_ASCII));
+                ComputeStats s = ComputeStats.parse(Files.readString(stats, StandardCharsets.US_ASCII));
                 if (s != null && s.bytes() == size) {
                     return s;
                 }
             }
-            FileSummary s = scan(file, fileId);
+            ComputeStats s = scan(file, fileId);
             if (save) {
                 try {
                     files.replace(stats, s.toText());
@@ -213,7 +214,7 @@ public final class FileDataStore implements DataStore {
         }
     }
 
-    private FileSummary scan(Path file, FileId fileId) throws IOException {
+    private ComputeStats scan(Path file, FileId fileId) throws IOException {
         SampleStats stats = new SampleStats();
         SampleParser parser = new SampleParser(stats);
         byte[] buf = scratch();

@@ -95,7 +95,7 @@ final class FileUpload implements DataStore.Upload {
             try {
                 requireOpen();
                 parser.finish();
-                FileSummary summary = stats.summary(bytes);
+                ComputeStats summary = stats.summary(bytes);
                 try {
                     Path target = store.dataFile(device, fileId);
                     files.putInPlace(temp, out, target, FileDataStore.statsFile(target), summary.toText());

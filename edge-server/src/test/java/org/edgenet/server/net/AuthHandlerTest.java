@@ -21,7 +21,7 @@ import org.edgenet.common.wire.ErrorCode;
 import org.edgenet.server.LogCapture;
 import org.edgenet.server.ServerConfig;
 import org.edgenet.server.TestServices;
-import org.edgenet.server.service.Lanes;
+import org.edgenet.server.service.KeyedSerialExecutor;
 import org.edgenet.server.service.RecordingDisk;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -366,7 +366,7 @@ class AuthHandlerTest {
     void aJoinOntoAFullDiskIsRefusedClosesAndTheDeviceCanJoinOnceSpaceIsBack() {
         t.close();
         RecordingDisk disk = new RecordingDisk(dir);
-        t = new TestServices(dir, Lanes.direct(), disk);
+        t = new TestServices(dir, KeyedSerialExecutor.direct(), disk);
         disk.fill();
         EmbeddedChannel ch = connect();
         assertEquals(LoginStatus.WELCOME, login(ch, "supersmartwatch", "comp9331"));

@@ -2,6 +2,7 @@ package org.edgenet.server.net;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.flow.FlowControlHandler;
 import io.netty.util.concurrent.Ticker;
@@ -24,6 +25,7 @@ import org.edgenet.common.message.MessageCodec;
 import org.edgenet.common.message.MessageType;
 import org.edgenet.common.message.Operation;
 import org.edgenet.common.message.Peer;
+import org.edgenet.common.message.Ticket;
 import org.edgenet.common.message.UploadAbort;
 import org.edgenet.common.message.UploadBegin;
 import org.edgenet.common.message.UploadChunk;
@@ -35,8 +37,9 @@ import org.edgenet.server.LogCapture;
 import org.edgenet.server.ServerConfig;
 import org.edgenet.server.TestServices;
 import org.edgenet.server.service.ActiveDevice;
-import org.edgenet.server.service.Lanes;
+import org.edgenet.server.service.KeyedSerialExecutor;
 import org.edgenet.server.service.RecordingDisk;
+import org.edgenet.server.service.TicketService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -76,6 +79,7 @@ class CommandHandlerTest {
     @TempDir
     Path dir;
     private TestServices t;
+    private final TicketService tickets = new TicketService();
     private final List<EmbeddedChannel> channels = new ArrayList<>();
     private final Disconnector disconnector = new Disconnector(new LogLimiter(Ticker.systemTicker()));
     /** Every chunk buffer sent, to check that each one was released. */
@@ -101,7 +105,7 @@ class CommandHandlerTest {
     /** From here on, file work waits in {@link #lane}: chunks stay in flight until {@link #runAll}. */
     private void queueLaneWork() {
         t.close();
-        t = new TestServices(dir, Lanes.on(lane::add));
+        t = new TestServices(dir, KeyedSerialExecutor.on(lane::add));
     }
 
     /**
@@ -111,7 +115,7 @@ class CommandHandlerTest {
     private RecordingDisk recordingDisk() {
         t.close();
         RecordingDisk disk = new RecordingDisk(dir);
-        t = new TestServices(dir, Lanes.on(lane::add), disk);
+        t = new TestServices(dir, KeyedSerialExecutor.on(lane::add), disk);
         return disk;
     }
 
@@ -143,7 +147,7 @@ class CommandHandlerTest {
         ReadGate gate = new ReadGate(ServerConfig.DEFAULT_REPLY_TIMEOUT);
         ch.pipeline().addLast(READ_GATE, gate)
                 .addLast(FLOW, new FlowControlHandler())
-                .addLast(COMMAND, new CommandHandler(t.services, new Session(entry), gate, disconnector))
+                .addLast(COMMAND, new CommandHandler(t.services, tickets, new Session(entry), gate, disconnector))
                 .addLast(ERRORS, new ErrorHandler(disconnector));
         channels.add(ch);
         return ch;
@@ -765,12 +769,56 @@ class CommandHandlerTest {
     void lookupFindsAnActivePeerOrSaysItIsOffline() {
         session(DeviceName.of("superwristband"), 9000);
         EmbeddedChannel ch = me();
-        assertEquals(new Peer(DeviceName.of("superwristband"), "10.0.0.0", 9000),
-                single(send(ch, new LookupPeer(DeviceName.of("superwristband")))));
+        Peer peer = assertInstanceOf(Peer.class, single(send(ch, new LookupPeer(DeviceName.of("superwristband")))));
+        assertEquals(List.of(DeviceName.of("superwristband"), "10.0.0.0", 9000),
+                List.of(peer.device(), peer.ip(), peer.udpPort()));
         ErrorReply reply = assertInstanceOf(ErrorReply.class,
                 single(send(ch, new LookupPeer(DeviceName.of("wei-smartphone")))));
         assertEquals(ErrorCode.DEVICE_OFFLINE, reply.code());
         assertEquals("wei-smartphone is offline", reply.message());
+    }
+
+    @Test
+    void aLookupHandsTheSameFreshTicketToTheAudienceFirstAndThenToThePresenter() {
+        EmbeddedChannel audience = session(DeviceName.of("superwristband"), 9000);
+        EmbeddedChannel ch = me();
+
+        Peer first = assertInstanceOf(Peer.class, single(send(ch, new LookupPeer(DeviceName.of("superwristband")))));
+        Ticket pushed = assertInstanceOf(Ticket.class, audience.readOutbound(), "the audience got a ticket unasked");
+        Peer second = assertInstanceOf(Peer.class, single(send(ch, new LookupPeer(DeviceName.of("superwristband")))));
+
+        assertEquals(pushed, first.ticket(), "the presenter's copy is the audience's");
+        assertEquals(List.of(ME, DeviceName.of("superwristband")), List.of(pushed.presenter(), pushed.audience()),
+                "who it vouches for");
+        assertEquals(TicketService.LIFETIME, pushed.lifetime(), "lifetime");
+        assertTrue(second.ticket().id() != first.ticket().id()
+                && !Arrays.equals(second.ticket().key(), first.ticket().key()), "every lookup gets a new id and key");
+        assertInstanceOf(Ticket.class, audience.readOutbound(), "the second ticket too");
+    }
+
+    @Test
+    void aDeviceCannotLookItselfUp() {
+        ErrorReply reply = assertInstanceOf(ErrorReply.class, single(send(me(), new LookupPeer(ME))));
+
+        assertEquals(ErrorCode.BAD_ARGUMENT, reply.code(), "code");
+        assertEquals("a device cannot send a file to itself", reply.message(), "message");
+    }
+
+    @Test
+    void anAudienceThatDisconnectedOrDoesNotReadGetsNoTicketAndIsOfflineToThePresenter() {
+        EmbeddedChannel gone = session(DeviceName.of("superwristband"), 9000);
+        EmbeddedChannel stuck = session(DeviceName.of("wei-smartphone"), 9001);
+        EmbeddedChannel ch = me();
+        gone.close();
+        stuck.config().setWriteBufferWaterMark(new WriteBufferWaterMark(1, 2));
+        stuck.write(Unpooled.buffer().writeZero(10));
+
+        ErrorReply toGone = assertInstanceOf(ErrorReply.class, single(send(ch, new LookupPeer(DeviceName.of("superwristband")))));
+        ErrorReply toStuck = assertInstanceOf(ErrorReply.class, single(send(ch, new LookupPeer(DeviceName.of("wei-smartphone")))));
+
+        assertEquals("superwristband is offline", toGone.message(), "closed connection");
+        assertEquals("wei-smartphone is offline", toStuck.message(), "full connection");
+        assertNull(stuck.readOutbound(), "nothing was queued for the device that does not read");
     }
 
     @Test

@@ -35,7 +35,8 @@ import org.edgenet.common.wire.Limits;
 import org.edgenet.server.TestServices;
 import org.edgenet.server.net.ReadGate.Reason;
 import org.edgenet.server.service.ActiveDevice;
-import org.edgenet.server.service.Lanes;
+import org.edgenet.server.service.TicketService;
+import org.edgenet.server.service.KeyedSerialExecutor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -86,7 +87,7 @@ class ReadGateTest {
 
     @BeforeEach
     void setUp() {
-        t = new TestServices(dir, Lanes.on(lane::add));
+        t = new TestServices(dir, KeyedSerialExecutor.on(lane::add));
     }
 
     @AfterEach
@@ -94,6 +95,8 @@ class ReadGateTest {
         channels.forEach(EmbeddedChannel::finishAndReleaseAll);
         t.close();
     }
+
+    private final TicketService tickets = new TicketService();
 
     /** A joined device's connection in command mode, with frozen time. */
     private PeerChannel joined(DeviceName device, WriteBufferWaterMark marks) {
@@ -103,7 +106,7 @@ class ReadGateTest {
         ReadGate gate = new ReadGate(REPLY_TIMEOUT);
         ch.pipeline().addLast(READ_GATE, gate)
                 .addLast(FLOW, new FlowControlHandler())
-                .addLast(COMMAND, new CommandHandler(t.services, new Session(entry), gate, disconnector))
+                .addLast(COMMAND, new CommandHandler(t.services, tickets, new Session(entry), gate, disconnector))
                 .addLast(ERRORS, new ErrorHandler(disconnector));
         channels.add(ch);
         return ch;
@@ -188,7 +191,8 @@ class ReadGateTest {
         assertFalse(ch.config().isAutoRead(), "not read");
         List<Object> all = ch.readAll();
         assertEquals(1000, all.size(), "all answered in the end");
-        assertEquals(new Peer(OTHER, "10.0.0.1", 8000), all.get(0));
+        Peer peer = assertInstanceOf(Peer.class, all.get(0));
+        assertEquals(List.of(OTHER, "10.0.0.1", 8000), List.of(peer.device(), peer.ip(), peer.udpPort()), "the peer");
         assertEquals(ErrorCode.DEVICE_OFFLINE, assertInstanceOf(ErrorReply.class, all.get(999)).code());
     }
 
@@ -272,7 +276,7 @@ class ReadGateTest {
                 .addLast(CODEC, MessageCodec.INSTANCE)
                 .addLast(READ_GATE, gate)
                 .addLast(FLOW, new FlowControlHandler())
-                .addLast(COMMAND, new CommandHandler(t.services, new Session(entry), gate, disconnector))
+                .addLast(COMMAND, new CommandHandler(t.services, tickets, new Session(entry), gate, disconnector))
                 .addLast(ERRORS, new ErrorHandler(disconnector));
         channels.add(ch);
         ch.stopReading();

@@ -7,7 +7,7 @@ import org.edgenet.common.format.DeviceName;
 import org.edgenet.common.format.DeviceNames;
 import org.edgenet.common.format.FileId;
 import org.edgenet.common.message.ActiveDevices;
-import org.edgenet.common.message.Bodies;
+import org.edgenet.common.message.BodyFields;
 import org.edgenet.common.message.Compute;
 import org.edgenet.common.message.Computed;
 import org.edgenet.common.message.ErrorReply;
@@ -73,18 +73,18 @@ class ServerRobustnessTest {
         }
     }
 
-    private EdgeServer start(ServerConfig config) throws Exception {
+    private EdgeServer start(ServerConfig.Builder config) throws Exception {
         return start(config, TestServices.CREDENTIALS);
     }
 
-    private EdgeServer start(ServerConfig config, String credentials) throws Exception {
+    private EdgeServer start(ServerConfig.Builder config, String credentials) throws Exception {
         Files.writeString(dir.resolve("credentials.txt"), credentials);
-        server = EdgeServer.start(config);
+        server = EdgeServer.start(config.build());
         return server;
     }
 
-    private ServerConfig config() {
-        return ServerConfig.in(dir).withPort(0).withBindAddress(InetAddress.getLoopbackAddress());
+    private ServerConfig.Builder config() {
+        return ServerConfig.in(dir).port(0).bindAddress(InetAddress.getLoopbackAddress());
     }
 
     /** A raw TCP client that speaks frames through the codec's static methods. */
@@ -190,7 +190,7 @@ class ServerRobustnessTest {
 
     @Test
     void aShortConfiguredGapAppliesToEveryConnection() throws Exception {
-        start(config().withFrameGap(Duration.ofMillis(100)));
+        start(config().frameGap(Duration.ofMillis(100)));
         try (RawClient c = new RawClient()) {
             c.sendRaw(new byte[] {(byte) 0xED, 0x6E});
             assertEquals(ErrorCode.FRAME_GAP, assertInstanceOf(ErrorReply.class, c.receive()).code());
@@ -200,7 +200,7 @@ class ServerRobustnessTest {
 
     @Test
     void aConnectionThatNeverLogsInIsClosed() throws Exception {
-        start(config().withLoginTimeout(Duration.ofMillis(200)));
+        start(config().loginTimeout(Duration.ofMillis(200)));
         try (RawClient c = new RawClient()) {
             assertEquals(ErrorCode.LOGIN_TIMEOUT, assertInstanceOf(ErrorReply.class, c.receive()).code());
             c.awaitClosed();
@@ -284,8 +284,8 @@ class ServerRobustnessTest {
         byte[] minusOne = {-1, -1, -1, -1, -1, -1, -1, -1};
         try (RawClient c = new RawClient()) {
             ByteBuf body = Unpooled.buffer();
-            Bodies.writeString(body, "../../etc/passwd");
-            Bodies.writeString(body, "comp9331");
+            BodyFields.writeString(body, "../../etc/passwd");
+            BodyFields.writeString(body, "comp9331");
             byte[] login = new byte[body.readableBytes()];
             body.readBytes(login).release();
             c.sendRaw(bytes(Frames.withBody(MessageType.LOGIN.code(), login)));
@@ -336,8 +336,8 @@ class ServerRobustnessTest {
         start(config());
         try (RawClient c = joined("supersmartwatch", "comp9331")) {
             Files.writeString(elsewhere.resolve("credentials.txt"), TestServices.CREDENTIALS);
-            ServerConfig samePort = ServerConfig.in(elsewhere).withPort(server.port())
-                    .withBindAddress(InetAddress.getLoopbackAddress());
+            ServerConfig samePort = ServerConfig.in(elsewhere).port(server.port())
+                    .bindAddress(InetAddress.getLoopbackAddress()).build();
 
             Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
                     () -> EdgeServer.start(samePort));
@@ -359,7 +359,7 @@ class ServerRobustnessTest {
                     .resolve(".upload-1-inprogress.tmp");
             Files.writeString(upload, "1\n");
             // Another port, the same files: what an operator's second start by mistake does.
-            ServerConfig sameFiles = config().withPort(0);
+            ServerConfig sameFiles = config().port(0).build();
 
             Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
                     () -> EdgeServer.start(sameFiles));

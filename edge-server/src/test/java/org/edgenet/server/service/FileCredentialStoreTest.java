@@ -3,7 +3,7 @@ package org.edgenet.server.service;
 import org.edgenet.common.format.DeviceName;
 import org.edgenet.common.format.DeviceNames;
 import org.edgenet.server.LogCapture;
-import org.edgenet.server.StartupException;
+import org.edgenet.common.cli.StartupException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -44,7 +44,7 @@ class FileDataStoreTest {
     private FileDataStore open(Disk disk) throws IOException {
         return new FileDataStore(dir.resolve("data"),
                 ActivityLog.open(dir.resolve("upload-log.txt"), disk, Runnable::run),
-                ActivityLog.open(dir.resolve("deletion-log.txt"), disk, Runnable::run), Lanes.direct(),
+                ActivityLog.open(dir.resolve("deletion-log.txt"), disk, Runnable::run), KeyedSerialExecutor.direct(),
                 disk, clock, ZoneOffset.UTC);
     }
 
