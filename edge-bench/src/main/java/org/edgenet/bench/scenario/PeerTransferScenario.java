@@ -13,6 +13,7 @@ import org.edgenet.bench.stats.Spread;
 import org.edgenet.client.p2p.PeerNode;
 import org.edgenet.client.p2p.PeerOptions;
 import org.edgenet.client.p2p.TransferEvents;
+import org.edgenet.common.format.DeviceName;
 import org.edgenet.common.message.Ticket;
 import org.edgenet.common.testing.DatagramRelay;
 
@@ -166,7 +167,8 @@ public final class PeerTransferScenario implements Scenario {
         void send(DatagramRelay relay, Path file, long timeoutSeconds) throws Exception {
             byte[] key = new byte[Ticket.KEY_LENGTH];
             RANDOM.nextBytes(key);
-            Ticket ticket = new Ticket(RANDOM.nextLong(), PRESENTER, "bench-audience", key, Duration.ofSeconds(30));
+            Ticket ticket = new Ticket(RANDOM.nextLong(), DeviceName.of(PRESENTER), DeviceName.of("bench-audience"), key,
+                    Duration.ofSeconds(30));
             audience.admit(ticket);
             presenter.send(relay.address(), file, ticket).get(timeoutSeconds, TimeUnit.SECONDS);
         }

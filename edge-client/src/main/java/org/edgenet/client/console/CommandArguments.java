@@ -1,8 +1,14 @@
 package org.edgenet.client.console;
 
+import org.edgenet.common.format.FileId;
+import org.edgenet.common.format.InvalidValueException;
+
+import java.util.Optional;
+
 /**
  * The checks every command's arguments go through before anything is sent. Each check says what
  * is wrong on the terminal and tells the command to stop; the server checks the values again.
+ * Typed numbers leave here as {@link FileId}s.
  */
 final class CommandArguments {
     private static final String FILE_ID_NEEDED = "fileID is missing or fileID should be an integer";
@@ -38,7 +44,7 @@ final class CommandArguments {
      * The fileID argument of SCS or DTE, or null after saying that there are more than {@code max}
      * words (showing the usage), or that the fileID is missing or wrong.
      */
-    Long fileIdArgument(String[] words, int max, String usage) {
+    FileId fileIdArgument(String[] words, int max, String usage) {
         if (tooMany(words, max, usage)) {
             return null;
         }
@@ -50,15 +56,26 @@ final class CommandArguments {
     }
 
     /** A fileID argument of UED, SCS or DTE, or null after saying what is wrong with it. */
-    Long fileId(String word) {
+    FileId fileId(String word) {
         Long id = parseLong(word);
         if (id == null) {
             terminal.say(FILE_ID_NEEDED);
-        } else if (id < 0) {
-            terminal.say("the fileID must not be negative");
             return null;
         }
-        return id;
+        Optional<FileId> fileId = fileIdOf(id);
+        if (fileId.isEmpty()) {
+            terminal.say("the fileID must not be negative");
+        }
+        return fileId.orElse(null);
+    }
+
+    /** The file ID that {@code id} names; empty when it names none (it is negative). */
+    static Optional<FileId> fileIdOf(long id) {
+        try {
+            return Optional.of(FileId.of(id));
+        } catch (InvalidValueException e) {
+            return Optional.empty();
+        }
     }
 
     /** The number {@code word} holds, or null when it holds none. */

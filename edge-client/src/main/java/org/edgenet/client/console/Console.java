@@ -4,6 +4,7 @@ import org.edgenet.client.console.Dialog.GaveUp;
 import org.edgenet.client.console.Dialog.ServerGone;
 import org.edgenet.client.net.ServerError;
 import org.edgenet.client.net.ServerLink;
+import org.edgenet.common.format.DeviceName;
 import org.edgenet.common.message.LoginStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,8 +20,9 @@ import java.util.random.RandomGenerator;
 /**
  * The device's interactive console: login, then one command per line until OUT or the end of the
  * input. Works the same on a terminal and on piped standard input. The commands themselves are in
- * {@link ConsoleCommands}, their argument checks in {@link CommandArguments}, and the waits for the
- * user and for the server in {@link Dialog}.
+ * {@link ConsoleCommands}, their argument checks in {@link CommandArguments} (where typed names and
+ * numbers become {@link DeviceName}s and file IDs, or a plain sentence says why they cannot), and
+ * the waits for the user and for the server in {@link Dialog}.
  */
 public final class Console {
     private static final Logger log = LoggerFactory.getLogger(Console.class);
@@ -38,7 +40,7 @@ public final class Console {
     private final Terminal terminal;
     private final DataGenerator generator;
     private final Dialog dialog;
-    private String device;
+    private DeviceName device;
 
     /**
      * @param replyTimeout how long the server may owe a reply before the user is asked whether to
@@ -116,15 +118,18 @@ public final class Console {
             if (password.isEmpty()) {
                 return false;
             }
+            DeviceName deviceName;
             LoginStatus status;
             try {
-                status = dialog.await(server.login(name, password.get()));
+                deviceName = DeviceName.of(name);
+                status = dialog.await(server.login(deviceName, password.get()));
             } catch (ServerError e) {
                 terminal.say(e.getMessage());
                 name = null;
                 continue;
             } catch (IllegalArgumentException e) {
-                // Too long for the wire, so certainly not a device in the credentials.
+                // Not a valid device name, or a password too long for the wire: certainly not a
+                // device in the credentials, so what the server would say about an unknown one.
                 terminal.say("Unknown edge device name. Please try again");
                 name = null;
                 continue;
@@ -132,7 +137,7 @@ public final class Console {
             switch (status) {
                 case WELCOME:
                     terminal.say("Welcome to the edge network, " + name + "!");
-                    device = name;
+                    device = deviceName;
                     return registerUdp();
                 case INVALID_PASSWORD:
                     terminal.say("Invalid Password. Please try again");

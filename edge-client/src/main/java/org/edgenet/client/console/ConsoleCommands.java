@@ -3,7 +3,9 @@ package org.edgenet.client.console;
 import org.edgenet.client.console.Dialog.ServerGone;
 import org.edgenet.client.net.ServerError;
 import org.edgenet.client.net.ServerLink;
-import org.edgenet.common.format.DeviceNames;
+import org.edgenet.common.format.DeviceName;
+import org.edgenet.common.format.FileId;
+import org.edgenet.common.format.InvalidValueException;
 import org.edgenet.common.message.Computed;
 import org.edgenet.common.message.DeviceInfo;
 import org.edgenet.common.message.Operation;
@@ -35,7 +37,7 @@ final class ConsoleCommands {
     private static final String NO_SUCH_LOCAL_FILE = "the file to be uploaded does not exist";
     private static final String NO_SUCH_SERVER_FILE = "the file does not exist at the server side";
 
-    private final String device;
+    private final DeviceName device;
     private final ServerLink server;
     private final PeerSender peers;
     private final Path dir;
@@ -45,7 +47,7 @@ final class ConsoleCommands {
     private final CommandArguments arguments;
     private final Set<CompletableFuture<?>> transfers = ConcurrentHashMap.newKeySet();
 
-    ConsoleCommands(String device, ServerLink server, PeerSender peers, Path dir, Terminal terminal,
+    ConsoleCommands(DeviceName device, ServerLink server, PeerSender peers, Path dir, Terminal terminal,
                     DataGenerator generator, Dialog dialog) {
         this.device = device;
         this.server = server;
@@ -62,17 +64,18 @@ final class ConsoleCommands {
                 "EDG fileID dataAmount")) {
             return;
         }
-        Long fileId = CommandArguments.parseLong(words[1]);
+        Long id = CommandArguments.parseLong(words[1]);
         Long amount = CommandArguments.parseLong(words[2]);
-        if (fileId == null || amount == null) {
+        if (id == null || amount == null) {
             terminal.say("the fileID or dataAmount are not integers, you need to specify the parameter as integers");
             return;
         }
-        if (fileId < 0 || amount < 0) {
+        Optional<FileId> fileId = CommandArguments.fileIdOf(id);
+        if (fileId.isEmpty() || amount < 0) {
             terminal.say("the fileID and dataAmount must not be negative");
             return;
         }
-        String fileName = DeviceNames.dataFileName(device, fileId);
+        String fileName = device.dataFileName(fileId.get());
         generator.write(dir.resolve(fileName), amount);
         terminal.say("data generation done: " + amount + " data samples written to " + fileName);
     }
@@ -81,11 +84,11 @@ final class ConsoleCommands {
         if (!arguments.exactly(words, 2, "fileID is needed to upload the data", "UED fileID")) {
             return;
         }
-        Long fileId = arguments.fileId(words[1]);
+        FileId fileId = arguments.fileId(words[1]);
         if (fileId == null) {
             return;
         }
-        Path file = dir.resolve(DeviceNames.dataFileName(device, fileId));
+        Path file = dir.resolve(device.dataFileName(fileId));
         if (!Files.isRegularFile(file)) {
             terminal.say(NO_SUCH_LOCAL_FILE);
             return;
@@ -100,7 +103,7 @@ final class ConsoleCommands {
     }
 
     void compute(String[] words) throws ServerGone {
-        Long fileId = arguments.fileIdArgument(words, 3, "SCS fileID computationOperation");
+        FileId fileId = arguments.fileIdArgument(words, 3, "SCS fileID computationOperation");
         if (fileId == null) {
             return;
         }
@@ -119,7 +122,7 @@ final class ConsoleCommands {
     }
 
     void delete(String[] words) throws ServerGone {
-        Long fileId = arguments.fileIdArgument(words, 2, "DTE fileID");
+        FileId fileId = arguments.fileIdArgument(words, 2, "DTE fileID");
         if (fileId == null) {
             return;
         }
@@ -150,7 +153,6 @@ final class ConsoleCommands {
                 "UVF deviceName filename")) {
             return;
         }
-        String audience = words[1];
         String fileName = words[2];
         // Only files of the client directory may leave the device.
         if (fileName.contains("/") || fileName.contains("\\") || fileName.contains("..")) {
@@ -162,8 +164,11 @@ final class ConsoleCommands {
             terminal.say(NO_SUCH_LOCAL_FILE);
             return;
         }
-        if (!DeviceNames.isValid(audience)) {
-            terminal.say(audience + " is not a valid edge device name");
+        DeviceName audience;
+        try {
+            audience = DeviceName.of(words[1]);
+        } catch (InvalidValueException e) {
+            terminal.say(words[1] + " is not a valid edge device name");
             return;
         }
         if (audience.equals(device)) {

@@ -7,7 +7,8 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import org.edgenet.common.format.DeviceNames;
+import org.edgenet.common.format.DeviceName;
+import org.edgenet.common.format.FileId;
 import org.edgenet.common.message.ActiveDevices;
 import org.edgenet.common.message.BodyFields;
 import org.edgenet.common.message.Compute;
@@ -53,7 +54,7 @@ import java.util.function.Function;
  *
  * <pre>{@code
  * EdgeClient.connect(group, "127.0.0.1", 4000)
- *     .thenCompose(c -> c.login("supersmartwatch", "comp9331").thenApply(s -> c)) ...
+ *     .thenCompose(c -> c.login(DeviceName.of("supersmartwatch"), "comp9331").thenApply(s -> c)) ...
  * }</pre>
  */
 public final class EdgeClient implements ServerLink, AutoCloseable {
@@ -110,9 +111,9 @@ public final class EdgeClient implements ServerLink, AutoCloseable {
     }
 
     @Override
-    public CompletableFuture<LoginStatus> login(String device, String password) {
-        if (!fitsOnWire(device) || !fitsOnWire(password)) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException("name or password too long"));
+    public CompletableFuture<LoginStatus> login(DeviceName device, String password) {
+        if (!fitsOnWire(password)) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("password too long"));
         }
         return send(new Login(device, password), LoginReply.class, LoginReply::status);
     }
@@ -133,7 +134,7 @@ public final class EdgeClient implements ServerLink, AutoCloseable {
      * {@link io.netty.handler.stream.ChunkedNioFile} as the socket drains.
      */
     @Override
-    public CompletableFuture<Uploaded> upload(long fileId, Path file) {
+    public CompletableFuture<Uploaded> upload(FileId fileId, Path file) {
         UploadStream stream;
         try {
             stream = new UploadStream(fileId, FileChannel.open(file, StandardOpenOption.READ));
@@ -144,20 +145,17 @@ public final class EdgeClient implements ServerLink, AutoCloseable {
     }
 
     @Override
-    public CompletableFuture<Computed> compute(long fileId, Operation operation) {
+    public CompletableFuture<Computed> compute(FileId fileId, Operation operation) {
         return send(new Compute(fileId, operation), Computed.class, Function.identity());
     }
 
     @Override
-    public CompletableFuture<Deleted> delete(long fileId) {
+    public CompletableFuture<Deleted> delete(FileId fileId) {
         return send(new Delete(fileId), Deleted.class, Function.identity());
     }
 
     @Override
-    public CompletableFuture<Peer> lookupPeer(String device) {
-        if (!DeviceNames.isValid(device)) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException("not a device name: " + device));
-        }
+    public CompletableFuture<Peer> lookupPeer(DeviceName device) {
         return send(new LookupPeer(device), Peer.class, Function.identity());
     }
 

@@ -5,8 +5,10 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
 import org.edgenet.common.message.ErrorReply;
+import org.edgenet.common.message.InvalidMessage;
 import org.edgenet.common.message.Message;
 import org.edgenet.common.message.Ticket;
+import org.edgenet.common.wire.ErrorCode;
 import org.edgenet.common.wire.ProtocolException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,6 +98,10 @@ final class ResponseHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
+            if (msg instanceof InvalidMessage invalid) {
+                // A value no server of ours sends: bad data, like any broken frame.
+                throw new ProtocolException(ErrorCode.MALFORMED, invalid.type() + ": " + invalid.reason());
+            }
             if (!(msg instanceof Message message)) {
                 throw new IllegalStateException("not a message: " + msg.getClass().getName());
             }

@@ -179,7 +179,7 @@ final class AudienceHandler extends SimpleChannelInboundHandler<Inbound> {
         TransferSeals seals = TransferSeals.forAudience(ticket, key.id());
         Offer offer = (Offer) seals.openControl(e, scratch);
         tickets.consume(ticket.id());
-        String presenter = ticket.presenter();
+        String presenter = ticket.presenter().value();
         Optional<String> refusal = FileNames.refusal(presenter, offer.fileName());
         if (refusal.isPresent()) {
             String problem = refusal.get();

@@ -204,7 +204,7 @@ final class OutgoingTransfer implements PresenterEngine.Output {
     @Override
     public void progress(long bytes) {
         if (progress.passes(bytes, now())) {
-            context.events().progress(file.name(), ticket.audience(), true, bytes, file.size());
+            context.events().progress(file.name(), ticket.audience().value(), true, bytes, file.size());
         }
     }
 

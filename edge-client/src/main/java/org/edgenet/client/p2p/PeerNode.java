@@ -168,7 +168,7 @@ public final class PeerNode implements AutoCloseable {
         if (!Files.isRegularFile(file)) {
             return failed(fileName + " is not a regular file");
         }
-        Optional<String> refusal = FileNames.refusal(ticket.presenter(), fileName);
+        Optional<String> refusal = FileNames.refusal(ticket.presenter().value(), fileName);
         if (refusal.isPresent()) {
             return failed(refusal.get());
         }

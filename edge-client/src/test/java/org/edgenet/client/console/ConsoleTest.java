@@ -1,6 +1,7 @@
 package org.edgenet.client.console;
 
 import org.edgenet.client.net.ServerError;
+import org.edgenet.common.format.DeviceName;
 import org.edgenet.common.format.DeviceNames;
 import org.edgenet.common.message.DeviceInfo;
 import org.edgenet.common.message.LoginStatus;
@@ -39,8 +40,8 @@ class ConsoleTest {
     @TempDir
     Path dir;
 
-    private static final Ticket TICKET = new Ticket(1, "supersmartwatch", "uav-camera", new byte[Ticket.KEY_LENGTH],
-            Duration.ofSeconds(30));
+    private static final Ticket TICKET = new Ticket(1, DeviceName.of("supersmartwatch"),
+            DeviceName.of("uav-camera"), new byte[Ticket.KEY_LENGTH], Duration.ofSeconds(30));
 
     private final FakeServer server = new FakeServer();
     private final List<String> transfers = new ArrayList<>();
@@ -103,6 +104,17 @@ class ConsoleTest {
 
         assertTrue(out.startsWith("Username: Password: Unknown edge device name. Please try again\n"
                 + "Username: Password: Welcome to the edge network, supersmartwatch!\n"), out);
+    }
+
+    @Test
+    void aNameThatCannotBeADeviceIsUnknownWithoutAskingTheServer() {
+        String out = run("no/such\npw\n" + "d".repeat(DeviceNames.MAX_BYTES + 1) + "\npw\n" + LOGIN + "OUT\n");
+
+        assertTrue(out.startsWith("Username: Password: Unknown edge device name. Please try again\n"
+                + "Username: Password: Unknown edge device name. Please try again\n"
+                + "Username: Password: Welcome to the edge network, supersmartwatch!\n"), out);
+        assertEquals(List.of("Login supersmartwatch", "RegisterUdp 8000", "Leave"), server.requests(),
+                "only the valid name is sent");
     }
 
     @Test
@@ -305,8 +317,9 @@ class ConsoleTest {
 
     @Test
     void listsTheOtherActiveDevicesOnePerLine() {
-        server.active = List.of(new DeviceInfo("uav-camera", "10.0.0.5", 9000, "30 September 2022 10:31:13"),
-                new DeviceInfo("superwristband", "127.0.0.1", 8001, "1 October 2022 08:00:00"));
+        server.active = List.of(
+                new DeviceInfo(DeviceName.of("uav-camera"), "10.0.0.5", 9000, "30 September 2022 10:31:13"),
+                new DeviceInfo(DeviceName.of("superwristband"), "127.0.0.1", 8001, "1 October 2022 08:00:00"));
         assertAnswers("AED\n",
                 "uav-camera, 10.0.0.5, 9000, active since 30 September 2022 10:31:13.",
                 "superwristband, 127.0.0.1, 8001, active since 1 October 2022 08:00:00.");
@@ -330,14 +343,26 @@ class ConsoleTest {
     }
 
     @Test
+    void aUvfToANameThatCannotBeADeviceAsksTheServerNothing() throws IOException {
+        Files.writeString(dir.resolve("clip.mp4"), "video");
+
+        assertAnswers("UVF .. clip.mp4\nUVF caf\u00e9 clip.mp4\n",
+                ".. is not a valid edge device name",
+                "caf\u00e9 is not a valid edge device name");
+        assertEquals(List.of("Login supersmartwatch", "RegisterUdp 8000", "Leave"), server.requests(),
+                "no lookup sent");
+    }
+
+    @Test
     void startsAUvfTransferInTheBackgroundAndReportsItsEnd() throws IOException {
         Files.writeString(dir.resolve("clip.mp4"), "video");
-        server.peers.put("uav-camera", new Peer("uav-camera", "127.0.0.1", 9000, TICKET));
+        server.peers.put("uav-camera", new Peer(DeviceName.of("uav-camera"), "127.0.0.1", 9000, TICKET));
 
         assertAnswers("UVF uav-camera clip.mp4\n",
                 "Uploading clip.mp4 to uav-camera in the background",
                 "clip.mp4 has been uploaded");
-        assertEquals(List.of(new InetSocketAddress("127.0.0.1", 9000) + " clip.mp4 supersmartwatch uav-camera"), transfers,
+        assertEquals(List.of(new InetSocketAddress("127.0.0.1", 9000) + " clip.mp4 supersmartwatch uav-camera"),
+                transfers,
                 "sent to the registered address under the server's ticket");
     }
 
@@ -354,7 +379,7 @@ class ConsoleTest {
     @Test
     void reportsAFailedUvfTransferWithItsReason() throws IOException {
         Files.writeString(dir.resolve("clip.mp4"), "video");
-        server.peers.put("uav-camera", new Peer("uav-camera", "127.0.0.1", 9000, TICKET));
+        server.peers.put("uav-camera", new Peer(DeviceName.of("uav-camera"), "127.0.0.1", 9000, TICKET));
         peers = (address, file, ticket) -> CompletableFuture.failedFuture(
                 new IOException("uav-camera did not answer"));
 
@@ -385,7 +410,8 @@ class ConsoleTest {
             }
         };
         StringWriter out = new StringWriter();
-        Console console = new Console(server, peers, 8000, dir, input, new Terminal(new PrintWriter(out)), REPLY_TIMEOUT);
+        Console console = new Console(server, peers, 8000, dir, input, new Terminal(new PrintWriter(out)),
+                REPLY_TIMEOUT);
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(console::run);
 
         assertTrue(atCommandPrompt.await(10, TimeUnit.SECONDS), "the console reaches the prompt");
@@ -447,7 +473,8 @@ class ConsoleTest {
     void aPersonWhoKeepsWaitingGetsTheReplyWhenItComes() {
         server.pendingActive = new CompletableFuture<>();
         server.owed = Duration.ofSeconds(45);
-        DeviceInfo late = new DeviceInfo("superwristband", "10.0.0.5", 9000, "30 September 2022 10:32:00");
+        DeviceInfo late = new DeviceInfo(DeviceName.of("superwristband"), "10.0.0.5", 9000,
+                "30 September 2022 10:32:00");
 
         String out = runAsPerson(person(List.of("supersmartwatch", "comp9331", "AED", "W", "OUT"), line -> {
             if (line.equals("W")) {

@@ -1,6 +1,7 @@
 package org.edgenet.client.it;
 
 import org.edgenet.client.net.EdgeClient;
+import org.edgenet.common.format.DeviceName;
 import org.edgenet.common.message.LoginStatus;
 import org.edgenet.common.testing.MutableClock;
 import org.junit.jupiter.api.AfterEach;
@@ -39,7 +40,7 @@ class AuthenticationIntegrationTest {
     private LoginStatus loginOnce(String device, String password) throws Exception {
         EdgeClient c = await(live.connect());
         try {
-            return await(c.login(device, password));
+            return await(c.login(DeviceName.of(device), password));
         } finally {
             c.close();
         }
@@ -50,10 +51,12 @@ class AuthenticationIntegrationTest {
         start(c -> c.attempts(3));
         EdgeClient c = await(live.connect());
 
-        assertEquals(LoginStatus.INVALID_PASSWORD, await(c.login("supersmartwatch", "wrong")), "wrong password");
-        assertEquals(LoginStatus.UNKNOWN_DEVICE, await(c.login("nobody", "comp9331")), "unknown name");
-        assertEquals(LoginStatus.WELCOME, await(c.login("supersmartwatch", "comp9331")), "then the right pair");
-        assertEquals("supersmartwatch", await(c.registerUdp(9001)).device(), "and the device joins");
+        assertEquals(LoginStatus.INVALID_PASSWORD, await(c.login(DeviceName.of("supersmartwatch"), "wrong")),
+                "wrong password");
+        assertEquals(LoginStatus.UNKNOWN_DEVICE, await(c.login(DeviceName.of("nobody"), "comp9331")), "unknown name");
+        assertEquals(LoginStatus.WELCOME, await(c.login(DeviceName.of("supersmartwatch"), "comp9331")),
+                "then the right pair");
+        assertEquals(DeviceName.of("supersmartwatch"), await(c.registerUdp(9001)).device(), "and the device joins");
     }
 
     @Test
@@ -62,9 +65,12 @@ class AuthenticationIntegrationTest {
         start(c -> c.attempts(3).blockDuration(Duration.ofSeconds(10)).clock(clock));
         EdgeClient first = await(live.connect());
 
-        assertEquals(LoginStatus.INVALID_PASSWORD, await(first.login("supersmartwatch", "a")), "first failure");
-        assertEquals(LoginStatus.INVALID_PASSWORD, await(first.login("supersmartwatch", "b")), "second failure");
-        assertEquals(LoginStatus.BLOCKED_NOW, await(first.login("supersmartwatch", "c")), "third failure blocks");
+        assertEquals(LoginStatus.INVALID_PASSWORD, await(first.login(DeviceName.of("supersmartwatch"), "a")),
+                "first failure");
+        assertEquals(LoginStatus.INVALID_PASSWORD, await(first.login(DeviceName.of("supersmartwatch"), "b")),
+                "second failure");
+        assertEquals(LoginStatus.BLOCKED_NOW, await(first.login(DeviceName.of("supersmartwatch"), "c")),
+                "third failure blocks");
         await(first.closeFuture());
 
         assertEquals(LoginStatus.BLOCKED, loginOnce("supersmartwatch", "comp9331"),
@@ -82,16 +88,19 @@ class AuthenticationIntegrationTest {
     void aSuccessResetsTheCountOfFailures() throws Exception {
         start(c -> c.attempts(3));
         EdgeClient c = await(live.connect());
-        assertEquals(LoginStatus.INVALID_PASSWORD, await(c.login("supersmartwatch", "a")), "failure 1");
-        assertEquals(LoginStatus.INVALID_PASSWORD, await(c.login("supersmartwatch", "b")), "failure 2");
-        assertEquals(LoginStatus.WELCOME, await(c.login("supersmartwatch", "comp9331")), "success");
+        assertEquals(LoginStatus.INVALID_PASSWORD, await(c.login(DeviceName.of("supersmartwatch"), "a")), "failure 1");
+        assertEquals(LoginStatus.INVALID_PASSWORD, await(c.login(DeviceName.of("supersmartwatch"), "b")), "failure 2");
+        assertEquals(LoginStatus.WELCOME, await(c.login(DeviceName.of("supersmartwatch"), "comp9331")), "success");
         await(c.registerUdp(9001));
         await(c.leave());
 
         EdgeClient again = await(live.connect());
-        assertEquals(LoginStatus.INVALID_PASSWORD, await(again.login("supersmartwatch", "a")), "count starts over");
-        assertEquals(LoginStatus.INVALID_PASSWORD, await(again.login("supersmartwatch", "b")), "still not blocked");
-        assertEquals(LoginStatus.WELCOME, await(again.login("supersmartwatch", "comp9331")), "and in again");
+        assertEquals(LoginStatus.INVALID_PASSWORD, await(again.login(DeviceName.of("supersmartwatch"), "a")),
+                "count starts over");
+        assertEquals(LoginStatus.INVALID_PASSWORD, await(again.login(DeviceName.of("supersmartwatch"), "b")),
+                "still not blocked");
+        assertEquals(LoginStatus.WELCOME, await(again.login(DeviceName.of("supersmartwatch"), "comp9331")),
+                "and in again");
     }
 
     @Test

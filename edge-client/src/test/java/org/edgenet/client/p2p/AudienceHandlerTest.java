@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DatagramPacket;
+import org.edgenet.common.format.DeviceName;
 import org.edgenet.common.message.Ticket;
 import org.edgenet.common.p2p.Accept;
 import org.edgenet.common.p2p.Ack;
@@ -108,7 +109,8 @@ class AudienceHandlerTest {
     @Test
     void anOfferNamingARealTicketButSealedWithAnotherKeyIsDroppedAndTheTicketStillWorks() throws Exception {
         byte[] wrongKey = new byte[Ticket.KEY_LENGTH];
-        Ticket forged = new Ticket(ticket.id(), "supersensor", "me", wrongKey, ticket.lifetime());
+        Ticket forged = new Ticket(ticket.id(), DeviceName.of("supersensor"), DeviceName.of("me"), wrongKey,
+                ticket.lifetime());
 
         receive(new HandPresenter(ID, forged).offer(10, PAYLOAD, "evil.txt"));
 

@@ -3,6 +3,7 @@ package org.edgenet.client.p2p;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import org.edgenet.common.format.DeviceName;
 import org.edgenet.common.message.Ticket;
 
 import java.nio.file.Path;
@@ -19,7 +20,8 @@ public final class AudienceProcess {
     }
 
     public static void main(String[] args) throws Exception {
-        Ticket ticket = new Ticket(Long.parseUnsignedLong(args[1], 16), args[2], "audience",
+        Ticket ticket = new Ticket(Long.parseUnsignedLong(args[1], 16), DeviceName.of(args[2]),
+                DeviceName.of("audience"),
                 HexFormat.of().parseHex(args[3]), Duration.ofMinutes(1));
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         PeerNode node = PeerNode.bind(group, 0, Path.of(args[0]), (f, p, s) -> { },

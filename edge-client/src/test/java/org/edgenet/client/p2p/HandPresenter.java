@@ -2,6 +2,7 @@ package org.edgenet.client.p2p;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import org.edgenet.common.format.DeviceName;
 import org.edgenet.common.message.Ticket;
 import org.edgenet.common.p2p.DatagramSeal;
 import org.edgenet.common.p2p.Envelope;
@@ -48,7 +49,7 @@ final class HandPresenter {
     static Ticket ticket(String presenter, String audience) {
         byte[] key = new byte[Ticket.KEY_LENGTH];
         RANDOM.nextBytes(key);
-        return new Ticket(RANDOM.nextLong(), presenter, audience, key, Duration.ofSeconds(30));
+        return new Ticket(RANDOM.nextLong(), DeviceName.of(presenter), DeviceName.of(audience), key, Duration.ofSeconds(30));
     }
 
     ByteBuf offer(long size, int payload, String fileName) {

@@ -53,7 +53,7 @@ class KilledReceiverTest {
         Ticket ticket = HandPresenter.ticket("cam", "audience");
         Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx64m", "-cp", System.getProperty("java.class.path"), AudienceProcess.class.getName(),
-                audienceDir.toString(), Long.toHexString(ticket.id()), ticket.presenter(),
+                audienceDir.toString(), Long.toHexString(ticket.id()), ticket.presenter().value(),
                 HexFormat.of().formatHex(ticket.key())).redirectErrorStream(true).start();
         RecordingEvents presenterEvents = new RecordingEvents();
         try (PeerNode presenter = PeerNode.bind(group, 0, presenterDir, presenterEvents, PeerTransferTest.OPTIONS);

@@ -6,6 +6,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import org.edgenet.common.format.DeviceName;
 import org.edgenet.common.message.Ticket;
 import org.edgenet.common.p2p.Ack;
 import org.edgenet.common.p2p.DatagramSeal;
@@ -72,7 +73,8 @@ class UvfAttackTest {
         try (PeerNode audience = PeerNode.bind(group, 0, audienceDir, events, PeerTransferTest.OPTIONS);
              DatagramSocket attacker = new DatagramSocket()) {
             Ticket real = PeerTransferTest.vouch(audience, "superwristband");
-            Ticket guessed = new Ticket(real.id(), "supersensor", "audience", new byte[Ticket.KEY_LENGTH], real.lifetime());
+            Ticket guessed = new Ticket(real.id(), DeviceName.of("supersensor"), DeviceName.of("audience"),
+                    new byte[Ticket.KEY_LENGTH], real.lifetime());
             InetSocketAddress target = PeerTransferTest.local(audience.udpPort());
 
             for (int i = 0; i < 50; i++) {
@@ -109,8 +111,9 @@ class UvfAttackTest {
             for (int i = 0; i < 10_000; i++) {
                 // Half name the ticket the real transfer used, half a ticket nobody issued.
                 Ticket named = i % 2 == 0 ? ticket : HandPresenter.ticket("cam", "audience");
-                send(attacker, target, offer(new Ticket(named.id(), "cam", "audience", new byte[32], named.lifetime()), i,
-                        "clip.bin"));
+                Ticket unsealed = new Ticket(named.id(), DeviceName.of("cam"), DeviceName.of("audience"), new byte[32],
+                        named.lifetime());
+                send(attacker, target, offer(unsealed, i, "clip.bin"));
             }
             sent.get(60, TimeUnit.SECONDS);
 

@@ -1,12 +1,14 @@
 package org.edgenet.common.message;
 
 import io.netty.buffer.ByteBuf;
+import org.edgenet.common.format.DeviceName;
 import org.edgenet.common.format.DeviceNames;
 import org.edgenet.common.wire.ErrorCode;
 import org.edgenet.common.wire.ProtocolException;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * The server vouches for one UVF transfer from {@code presenter} to {@code audience}: both get the
@@ -23,19 +25,20 @@ import java.util.Arrays;
  *  +----------+-----+------+-----+------+-----------+-----------+
  * </pre>
  *
- * @param id       random, names the ticket in the OFFER
- * @param key      256 random bits, known only to the server and the two devices
- * @param lifetime how long the audience keeps an unused ticket
+ * @param id        random, names the ticket in the OFFER
+ * @param presenter the device that sends the file
+ * @param audience  the device that receives it
+ * @param key       256 random bits, known only to the server and the two devices
+ * @param lifetime  how long the audience keeps an unused ticket
  */
-public record Ticket(long id, String presenter, String audience, byte[] key, Duration lifetime) implements Message {
+public record Ticket(long id, DeviceName presenter, DeviceName audience, byte[] key, Duration lifetime) implements Message {
     public static final int KEY_LENGTH = 32;
     /** The longest lifetime the wire carries, in milliseconds (a u32 would allow weeks; no ticket lives that long). */
     public static final long MAX_LIFETIME_MILLIS = 3_600_000;
 
     public Ticket {
-        if (!DeviceNames.isValid(presenter) || !DeviceNames.isValid(audience)) {
-            throw new IllegalArgumentException("a ticket names two valid devices");
-        }
+        Objects.requireNonNull(presenter, "presenter");
+        Objects.requireNonNull(audience, "audience");
         if (key.length != KEY_LENGTH) {
             throw new IllegalArgumentException("a ticket key is " + KEY_LENGTH + " bytes, not " + key.length);
         }
@@ -56,8 +59,8 @@ public record Ticket(long id, String presenter, String audience, byte[] key, Dur
 
     public void writeBody(ByteBuf out) {
         out.writeLong(id);
-        BodyFields.writeString(out, presenter);
-        BodyFields.writeString(out, audience);
+        BodyFields.writeString(out, presenter.value());
+        BodyFields.writeString(out, audience.value());
         out.writeBytes(key);
         out.writeInt((int) lifetime.toMillis());
     }
@@ -76,7 +79,7 @@ public record Ticket(long id, String presenter, String audience, byte[] key, Dur
         if (lifetime == 0 || lifetime > MAX_LIFETIME_MILLIS) {
             throw new ProtocolException(ErrorCode.MALFORMED, "ticket lifetime " + lifetime + " ms");
         }
-        return new Ticket(id, presenter, audience, key, Duration.ofMillis(lifetime));
+        return new Ticket(id, DeviceName.of(presenter), DeviceName.of(audience), key, Duration.ofMillis(lifetime));
     }
 
     @Override

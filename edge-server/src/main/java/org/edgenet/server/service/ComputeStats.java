@@ -1,5 +1,6 @@
 package org.edgenet.server.service;
 
+import org.edgenet.common.format.FileId;
 import org.edgenet.common.message.Operation;
 import org.edgenet.common.wire.ErrorCode;
 import org.edgenet.common.wire.ProtocolException;
@@ -26,7 +27,7 @@ public record ComputeStats(long count, BigInteger sum, long min, long max, long 
      * The result of {@code op} as exact decimal text. SUM of an empty file is 0; the other
      * operations have no answer for it.
      */
-    public String compute(Operation op, long fileId) {
+    public String compute(Operation op, FileId fileId) {
         if (op == Operation.SUM) {
             return sum.toString();
         }

@@ -1,5 +1,6 @@
 package org.edgenet.server.service;
 
+import org.edgenet.common.format.DeviceName;
 import org.edgenet.common.format.Timestamps;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,7 +50,7 @@ public final class FileDeviceRegistry implements DeviceRegistry {
 
     private final Object lock = new Object();
     /** The live set, including changes not written yet. Guarded by {@link #lock}. */
-    private final Map<String, Entry> live = new LinkedHashMap<>();
+    private final Map<DeviceName, Entry> live = new LinkedHashMap<>();
     /**
      * Changes the next write will cover, in the order they were made. Guarded by {@link #lock}, and
      * changed in the same step as {@link #live}, so a write never carries a change without its future.
@@ -63,7 +64,7 @@ public final class FileDeviceRegistry implements DeviceRegistry {
     }
 
     /** A join ({@code joined} set) or a leave waiting to be recorded. */
-    private record Change(String device, Entry joined, CompletableFuture<Void> done) {
+    private record Change(DeviceName device, Entry joined, CompletableFuture<Void> done) {
         @Override
         public String toString() {
             return device + (joined != null ? " joined" : " left");
@@ -118,7 +119,7 @@ public final class FileDeviceRegistry implements DeviceRegistry {
     }
 
     @Override
-    public CompletableFuture<ActiveDevice> join(String device, String ip, int udpPort) {
+    public CompletableFuture<ActiveDevice> join(DeviceName device, String ip, int udpPort) {
         Instant now = clock.instant();
         ActiveDevice entry = new ActiveDevice(device, ip, udpPort, now, Timestamps.format(now, zone));
         Entry joined = new Entry(entry, "; " + entry.since() + "; " + device + "; " + ip + "; " + udpPort);
@@ -159,7 +160,7 @@ public final class FileDeviceRegistry implements DeviceRegistry {
     }
 
     @Override
-    public boolean isActive(String device) {
+    public boolean isActive(DeviceName device) {
         synchronized (lock) {
             return live.containsKey(device);
         }
@@ -171,7 +172,7 @@ public final class FileDeviceRegistry implements DeviceRegistry {
     }
 
     @Override
-    public List<ActiveDevice> othersThan(String device) {
+    public List<ActiveDevice> othersThan(DeviceName device) {
         List<ActiveDevice> all = recorded;
         List<ActiveDevice> others = new ArrayList<>(all.size());
         for (ActiveDevice d : all) {
@@ -183,7 +184,7 @@ public final class FileDeviceRegistry implements DeviceRegistry {
     }
 
     @Override
-    public Optional<ActiveDevice> find(String device) {
+    public Optional<ActiveDevice> find(DeviceName device) {
         for (ActiveDevice d : recorded) {
             if (d.name().equals(device)) {
                 return Optional.of(d);

@@ -1,5 +1,6 @@
 package org.edgenet.server.service;
 
+import org.edgenet.common.format.DeviceName;
 import org.edgenet.common.message.Ticket;
 
 import java.security.SecureRandom;
@@ -25,7 +26,7 @@ public final class TicketService {
     }
 
     private final SecureRandom random = new SecureRandom();
-    private final Map<String, Mailbox> mailboxes = new ConcurrentHashMap<>();
+    private final Map<DeviceName, Mailbox> mailboxes = new ConcurrentHashMap<>();
     private final Duration lifetime;
 
     public TicketService() {
@@ -37,12 +38,12 @@ public final class TicketService {
     }
 
     /** While {@code device} is joined, its tickets go to {@code mailbox}. */
-    public void attend(String device, Mailbox mailbox) {
+    public void attend(DeviceName device, Mailbox mailbox) {
         mailboxes.put(device, mailbox);
     }
 
     /** {@code device} left: forgets its mailbox, unless another connection of that name has one now. */
-    public void leave(String device, Mailbox mailbox) {
+    public void leave(DeviceName device, Mailbox mailbox) {
         mailboxes.remove(device, mailbox);
     }
 
@@ -50,7 +51,7 @@ public final class TicketService {
      * A new ticket for a transfer from {@code presenter} to {@code audience}. Completes with it once
      * the audience's connection has it; fails when the audience has no connection to take it.
      */
-    public CompletableFuture<Ticket> issue(String presenter, String audience) {
+    public CompletableFuture<Ticket> issue(DeviceName presenter, DeviceName audience) {
         Mailbox mailbox = mailboxes.get(audience);
         if (mailbox == null) {
             return CompletableFuture.failedFuture(new IllegalStateException(audience + " has no connection"));
