@@ -126,6 +126,8 @@ class PresenterHandlerTest {
 
     @Test
     void aReplayedAcceptOrAckOfTheSameTransferIsIgnored() throws Exception {
+        // Frozen, so that no retransmission or tail probe comes due between the two ACCEPTs.
+        ch.freezeTime();
         start(3000);
         sentAll();
         ByteBuf accept = fromAudience(new Accept(ID, 1000, 64));

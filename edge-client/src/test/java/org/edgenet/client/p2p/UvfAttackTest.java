@@ -106,6 +106,7 @@ class UvfAttackTest {
              DatagramSocket attacker = new DatagramSocket()) {
             InetSocketAddress target = PeerTransferTest.local(audience.udpPort());
             Ticket ticket = PeerTransferTest.vouch(audience, "cam");
+            long kernelDropsBefore = udpReceiveBufferErrors();
             CompletableFuture<Void> sent = presenter.send(target, file, ticket);
 
             for (int i = 0; i < 10_000; i++) {
@@ -118,7 +119,11 @@ class UvfAttackTest {
             sent.get(60, TimeUnit.SECONDS);
 
             assertEquals(-1, Files.mismatch(file, events.nextReceived().stored()), "the transfer completed intact");
-            awaitUntil(() -> audience.drops().total() >= 9_000, "the forged offers were dropped and counted");
+            // The real transfer fills the audience's socket buffer, so the kernel may drop some
+            // forged offers before they reach the device; every one that arrived must be counted.
+            awaitUntil(() -> audience.drops().total() + udpReceiveBufferErrors() - kernelDropsBefore >= 9_900,
+                    "the forged offers were dropped and counted, or dropped by the kernel");
+            assertTrue(audience.drops().total() >= 1, "some forged offers reached the device and were counted");
             assertEquals(1, PeerTransferTest.listing(audienceDir).size(), "one stored file, nothing else");
         }
     }
@@ -255,5 +260,29 @@ class UvfAttackTest {
 
     private Path dir(String name) throws IOException {
         return Files.createDirectories(tmp.resolve(name));
+    }
+
+    /**
+     * Datagrams the kernel dropped because a socket's receive buffer was full, machine-wide; 0
+     * where {@code /proc/net/snmp} does not exist, which only makes the check above stricter.
+     */
+    private static long udpReceiveBufferErrors() {
+        Path snmp = Path.of("/proc/net/snmp");
+        if (!Files.isReadable(snmp)) {
+            return 0;
+        }
+        List<String> udp;
+        try {
+            udp = Files.readAllLines(snmp).stream().filter(l -> l.startsWith("Udp:")).toList();
+        } catch (java.io.IOException e) {
+            return 0;
+        }
+        if (udp.size() < 2) {
+            return 0;
+        }
+        List<String> names = List.of(udp.get(0).split("\\s+"));
+        String[] values = udp.get(1).split("\\s+");
+        int at = names.indexOf("RcvbufErrors");
+        return at < 0 ? 0 : Long.parseLong(values[at]);
     }
 }
