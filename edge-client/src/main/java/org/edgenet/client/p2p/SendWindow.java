@@ -42,6 +42,10 @@ final class SendWindow {
 
     /** The round trip of the last ACK's most recently sent new delivery, or -1 (Karn's rule). */
     private long rttSample = -1;
+    /** While an ACK is taken: whether it newly covers a datagram, and the newest such one's send time. */
+    private boolean newestFound;
+    private long newestSentAt;
+    private boolean newestAgain;
 
     SendWindow(int count, int ring, int rwnd, CongestionWindow congestion, ReorderWindow reorder) {
         this.count = count;
@@ -158,21 +162,10 @@ final class SendWindow {
     int ack(long now, Ack a) {
         int cum = Math.min(a.cumulative(), nextSeq);
         int newly = 0;
-        boolean newestFound = false;
-        long newestSentAt = 0;
-        boolean newestAgain = true;
+        newestFound = false;
         rttSample = -1;
         for (int s = base; s < cum; s++) {
-            int i = s % ring;
-            if (!acked[i]) {
-                deliver(s, i, now);
-                newly++;
-                if (!newestFound || sentAt[i] - newestSentAt > 0) {
-                    newestFound = true;
-                    newestSentAt = sentAt[i];
-                    newestAgain = retransmitted[i];
-                }
-            }
+            newly += take(s, now);
         }
         if (cum > base) {
             base = cum;
@@ -181,17 +174,7 @@ final class SendWindow {
         // An ACK overtaken by a later one may still name datagrams below base, whose slots are reused.
         for (int b = Math.max(0, base - cum - 1); b < limit; b++) {
             if (a.sacked(b)) {
-                int s = cum + 1 + b;
-                int i = s % ring;
-                if (!acked[i]) {
-                    deliver(s, i, now);
-                    newly++;
-                    if (!newestFound || sentAt[i] - newestSentAt > 0) {
-                        newestFound = true;
-                        newestSentAt = sentAt[i];
-                        newestAgain = retransmitted[i];
-                    }
-                }
+                newly += take(cum + 1 + b, now);
             }
         }
         rwnd = a.window();
@@ -199,6 +182,24 @@ final class SendWindow {
             rttSample = now - newestSentAt;
         }
         return newly;
+    }
+
+    /**
+     * Marks datagram {@code s} acknowledged if it was not yet, and keeps the send time of the newest
+     * one this ACK covers, for the RTT sample; 1 if it was newly acknowledged, else 0.
+     */
+    private int take(int s, long now) {
+        int i = s % ring;
+        if (acked[i]) {
+            return 0;
+        }
+        deliver(s, i, now);
+        if (!newestFound || sentAt[i] - newestSentAt > 0) {
+            newestFound = true;
+            newestSentAt = sentAt[i];
+            newestAgain = retransmitted[i];
+        }
+        return 1;
     }
 
     long rttSample() {
