@@ -26,6 +26,7 @@ import org.edgenet.server.service.FileCredentialStore;
 import org.edgenet.server.service.FileDataStore;
 import org.edgenet.server.service.FileDeviceRegistry;
 import org.edgenet.server.service.InMemoryLoginGuard;
+import org.edgenet.server.service.JournalMessageStore;
 import org.edgenet.server.service.Lanes;
 import org.edgenet.server.service.Services;
 import org.slf4j.Logger;
@@ -126,9 +127,12 @@ public final class EdgeServer implements AutoCloseable {
                 throw new StartupException("Cannot use data directory " + config.dataDir() + ": " + reason(e), e);
             }
             opened.add(data);
+            MessageSettings ms = config.messages();
+            JournalMessageStore messages = open(opened, () -> JournalMessageStore.open(ms.journal(), ms.perRecipient(),
+                    ms.totalBytes(), disk, config.clock()), ms.journal());
             Services services = new Services(credentials,
                     new InMemoryLoginGuard(config.attempts(), config.blockDuration(), config.clock()),
-                    registry, data, config.clock(), config.zone());
+                    registry, data, config.clock(), config.zone(), messages);
 
             boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
             workers = new MultiThreadIoEventLoopGroup(config.ioThreads(), NioIoHandler.newFactory());
@@ -187,6 +191,7 @@ public final class EdgeServer implements AutoCloseable {
             dirs.add(parent);
         }
         dirs.add(config.dataDir().toAbsolutePath().normalize());
+        dirs.add(config.messages().journal().toAbsolutePath().normalize());
         return dirs;
     }
 

@@ -30,11 +30,12 @@ import java.util.Objects;
  * @param replyTimeout    a connection whose replies stay unread (outbound buffer above its high-water
  *                        mark) this long is closed with {@code SLOW_READER}
  * @param ioThreads       event-loop threads serving connections; 0 lets Netty choose (twice the cores)
+ * @param messages        device messages: limits, journal and the optional 0xAE73 port
  */
 public record ServerConfig(int port, int attempts, Duration blockDuration, InetAddress bindAddress,
                            Path credentialsFile, Path dataDir, Path deviceLog, Path uploadLog, Path deletionLog,
                            Duration loginTimeout, Limits limits, Clock clock, ZoneId zone,
-                           Duration replyTimeout, int ioThreads) {
+                           Duration replyTimeout, int ioThreads, MessageSettings messages) {
     public static final int MIN_ATTEMPTS = 1;
     public static final int MAX_ATTEMPTS = 5;
     public static final Duration DEFAULT_BLOCK = Duration.ofSeconds(10);
@@ -63,6 +64,7 @@ public record ServerConfig(int port, int attempts, Duration blockDuration, InetA
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(zone, "zone");
+        Objects.requireNonNull(messages, "messages");
     }
 
     /** Port 4000, 3 attempts, files in the working directory, system clock and zone. */
@@ -70,7 +72,8 @@ public record ServerConfig(int port, int attempts, Duration blockDuration, InetA
         return new ServerConfig(4000, 3, DEFAULT_BLOCK, new InetSocketAddress(0).getAddress(),
                 Path.of("credentials.txt"), Path.of("data"), Path.of("edge-device-log.txt"),
                 Path.of("upload-log.txt"), Path.of("deletion-log.txt"), DEFAULT_LOGIN_TIMEOUT,
-                Limits.SERVER, Clock.systemDefaultZone(), ZoneId.systemDefault(), DEFAULT_REPLY_TIMEOUT, 0);
+                Limits.SERVER, Clock.systemDefaultZone(), ZoneId.systemDefault(), DEFAULT_REPLY_TIMEOUT, 0,
+                MessageSettings.defaults());
     }
 
     /**
@@ -83,67 +86,68 @@ public record ServerConfig(int port, int attempts, Duration blockDuration, InetA
     public ServerConfig withFilesIn(Path dir) {
         return new ServerConfig(port, attempts, blockDuration, bindAddress, dir.resolve("credentials.txt"),
                 dir.resolve("data"), dir.resolve("edge-device-log.txt"), dir.resolve("upload-log.txt"),
-                dir.resolve("deletion-log.txt"), loginTimeout, limits, clock, zone, replyTimeout, ioThreads);
+                dir.resolve("deletion-log.txt"), loginTimeout, limits, clock, zone, replyTimeout, ioThreads,
+                messages.withJournal(dir.resolve("messages")));
     }
 
     public ServerConfig withPort(int port) {
         return new ServerConfig(port, attempts, blockDuration, bindAddress, credentialsFile, dataDir, deviceLog,
-                uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads);
+                uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads, messages);
     }
 
     public ServerConfig withAttempts(int attempts) {
         return new ServerConfig(port, attempts, blockDuration, bindAddress, credentialsFile, dataDir, deviceLog,
-                uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads);
+                uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads, messages);
     }
 
     public ServerConfig withBlockDuration(Duration blockDuration) {
         return new ServerConfig(port, attempts, blockDuration, bindAddress, credentialsFile, dataDir, deviceLog,
-                uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads);
+                uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads, messages);
     }
 
     public ServerConfig withBindAddress(InetAddress bindAddress) {
         return new ServerConfig(port, attempts, blockDuration, bindAddress, credentialsFile, dataDir, deviceLog,
-                uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads);
+                uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads, messages);
     }
 
     public ServerConfig withCredentialsFile(Path credentialsFile) {
         return new ServerConfig(port, attempts, blockDuration, bindAddress, credentialsFile, dataDir, deviceLog,
-                uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads);
+                uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads, messages);
     }
 
     public ServerConfig withDataDir(Path dataDir) {
         return new ServerConfig(port, attempts, blockDuration, bindAddress, credentialsFile, dataDir, deviceLog,
-                uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads);
+                uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads, messages);
     }
 
     public ServerConfig withDeviceLog(Path deviceLog) {
         return new ServerConfig(port, attempts, blockDuration, bindAddress, credentialsFile, dataDir, deviceLog,
-                uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads);
+                uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads, messages);
     }
 
     public ServerConfig withUploadLog(Path uploadLog) {
         return new ServerConfig(port, attempts, blockDuration, bindAddress, credentialsFile, dataDir, deviceLog,
-                uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads);
+                uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads, messages);
     }
 
     public ServerConfig withDeletionLog(Path deletionLog) {
         return new ServerConfig(port, attempts, blockDuration, bindAddress, credentialsFile, dataDir, deviceLog,
-                uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads);
+                uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads, messages);
     }
 
     public ServerConfig withLoginTimeout(Duration loginTimeout) {
         return new ServerConfig(port, attempts, blockDuration, bindAddress, credentialsFile, dataDir, deviceLog,
-                uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads);
+                uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads, messages);
     }
 
     public ServerConfig withReplyTimeout(Duration replyTimeout) {
         return new ServerConfig(port, attempts, blockDuration, bindAddress, credentialsFile, dataDir, deviceLog,
-                uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads);
+                uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads, messages);
     }
 
     public ServerConfig withIoThreads(int ioThreads) {
         return new ServerConfig(port, attempts, blockDuration, bindAddress, credentialsFile, dataDir, deviceLog,
-                uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads);
+                uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads, messages);
     }
 
     /** Changes only the mid-frame gap; the frame size bound stays. */
@@ -153,17 +157,22 @@ public record ServerConfig(int port, int attempts, Duration blockDuration, InetA
 
     public ServerConfig withLimits(Limits limits) {
         return new ServerConfig(port, attempts, blockDuration, bindAddress, credentialsFile, dataDir, deviceLog,
-                uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads);
+                uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads, messages);
     }
 
     public ServerConfig withClock(Clock clock) {
         return new ServerConfig(port, attempts, blockDuration, bindAddress, credentialsFile, dataDir, deviceLog,
-                uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads);
+                uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads, messages);
     }
 
     public ServerConfig withZone(ZoneId zone) {
         return new ServerConfig(port, attempts, blockDuration, bindAddress, credentialsFile, dataDir, deviceLog,
-                uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads);
+                uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads, messages);
+    }
+
+    public ServerConfig withMessages(MessageSettings messages) {
+        return new ServerConfig(port, attempts, blockDuration, bindAddress, credentialsFile, dataDir, deviceLog,
+                uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads, messages);
     }
 
     private static void requirePositive(Duration d, String name) {

@@ -42,8 +42,8 @@ import java.util.random.RandomGenerator;
 public final class Console {
     private static final Logger log = LoggerFactory.getLogger(Console.class);
 
-    static final String COMMANDS = "EDG, UED, SCS, DTE, AED, UVF, OUT";
-    private static final Set<String> KNOWN = Set.of("EDG", "UED", "SCS", "DTE", "AED", "UVF", "OUT");
+    static final String COMMANDS = "EDG, UED, SCS, DTE, AED, UVF, MSG, RDM, OUT";
+    private static final Set<String> KNOWN = Set.of("EDG", "UED", "SCS", "DTE", "AED", "UVF", "MSG", "RDM", "OUT");
     private static final String FILE_ID_NEEDED = "fileID is missing or fileID should be an integer";
     private static final String NO_SUCH_LOCAL_FILE = "the file to be uploaded does not exist";
     private static final String NO_SUCH_SERVER_FILE = "the file does not exist at the server side";
@@ -58,6 +58,7 @@ public final class Console {
     private final ConsoleInput input;
     private final Terminal terminal;
     private final DataGenerator generator;
+    private final MailCommands mail;
     private final Duration replyTimeout;
     private final Set<CompletableFuture<?>> transfers = ConcurrentHashMap.newKeySet();
     /** Reads input on its own thread so that a server that goes away is noticed at the prompt. */
@@ -90,6 +91,8 @@ public final class Console {
         this.input = input;
         this.terminal = terminal;
         this.generator = new DataGenerator(random);
+        this.mail = new MailCommands(server, terminal, this::await);
+        server.onNotice(mail::notice);
     }
 
     /** Runs until the device leaves; returns the process exit code (0 after OUT). */
@@ -213,8 +216,9 @@ public final class Console {
             terminal.say(unknownCommand(command));
             return Next.PROMPT;
         }
-        // Command lines carry no secrets, so the log may keep them whole.
-        log.info("Command: {}", line.strip());
+        // Command lines carry no secrets, so the log may keep them whole; a message's text is the
+        // users' business, though.
+        log.info("Command: {}", command.equals("MSG") ? "MSG " + (words.length > 1 ? words[1] : "") : line.strip());
         try {
             switch (command) {
                 case "EDG" -> generate(words);
@@ -223,6 +227,8 @@ public final class Console {
                 case "DTE" -> delete(words);
                 case "AED" -> listActive(words);
                 case "UVF" -> sendToPeer(words);
+                case "MSG" -> mail.send(line);
+                case "RDM" -> mail.read(words);
                 case "OUT" -> {
                     if (words.length > 1) {
                         terminal.say("OUT takes no arguments");
@@ -588,7 +594,7 @@ public final class Console {
     }
 
     /** The connection to the server ended while the console needed it. */
-    private static class ServerGone extends Exception {
+    static class ServerGone extends Exception {
         ServerGone() {
             super(null, null, false, false);
         }

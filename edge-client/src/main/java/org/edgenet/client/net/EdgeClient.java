@@ -8,6 +8,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import org.edgenet.common.format.DeviceNames;
+import org.edgenet.common.message.AckMessages;
 import org.edgenet.common.message.ActiveDevices;
 import org.edgenet.common.message.Bodies;
 import org.edgenet.common.message.Compute;
@@ -24,8 +25,14 @@ import org.edgenet.common.message.LoginReply;
 import org.edgenet.common.message.LoginStatus;
 import org.edgenet.common.message.LookupPeer;
 import org.edgenet.common.message.Message;
+import org.edgenet.common.message.MessageBatch;
+import org.edgenet.common.message.MessagePosted;
+import org.edgenet.common.message.MessagesAcked;
+import org.edgenet.common.message.Notice;
 import org.edgenet.common.message.Operation;
 import org.edgenet.common.message.Peer;
+import org.edgenet.common.message.PostMessage;
+import org.edgenet.common.message.ReadMessages;
 import org.edgenet.common.message.RegisterUdp;
 import org.edgenet.common.message.Uploaded;
 import org.edgenet.common.wire.Limits;
@@ -41,6 +48,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -163,6 +171,32 @@ public final class EdgeClient implements ServerLink, AutoCloseable {
     @Override
     public CompletableFuture<Left> leave() {
         return send(new Leave(), Left.class, Function.identity());
+    }
+
+    @Override
+    public CompletableFuture<MessagePosted> postMessage(String recipient, String text) {
+        if (!fitsOnWire(recipient) || !fitsOnWire(text)) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("name or text too long"));
+        }
+        return send(new PostMessage(recipient, text), MessagePosted.class, Function.identity());
+    }
+
+    @Override
+    public CompletableFuture<MessageBatch> readMessages(int max) {
+        if (max < 1 || max > 255) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("1 to 255 messages, not " + max));
+        }
+        return send(new ReadMessages(max), MessageBatch.class, Function.identity());
+    }
+
+    @Override
+    public CompletableFuture<Integer> ackMessages(long upToId) {
+        return send(new AckMessages(upToId), MessagesAcked.class, MessagesAcked::waiting);
+    }
+
+    @Override
+    public void onNotice(Consumer<Notice> listener) {
+        responses.onNotice(listener);
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
 import org.edgenet.common.message.ErrorReply;
 import org.edgenet.common.message.Message;
+import org.edgenet.common.message.Notice;
 import org.edgenet.common.wire.ProtocolException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,16 +15,20 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Queue;
+import java.util.function.Consumer;
 
 /**
  * Pairs the server's messages with the device's requests. Requests queue up and go out one at a
  * time: the protocol has no request ids, so the next request is sent only once the current one
- * has its reply. Everything here runs on the channel's event loop.
+ * has its reply. {@link Notice}s, which answer no request, go to the notice listener instead.
+ * Everything here runs on the channel's event loop.
  */
 final class ResponseHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ResponseHandler.class);
 
     private final Queue<Exchange<?>> waiting = new ArrayDeque<>();
+    /** Where notices go; set from any thread, called on the event loop. */
+    private volatile Consumer<Notice> notices = n -> log.debug("No listener for {}", n);
     private ChannelHandlerContext ctx;
     private Exchange<?> current;
     private ConnectionLostException closed;
@@ -39,6 +44,11 @@ final class ResponseHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+    }
+
+    /** From now on every notice goes to {@code listener}. */
+    void onNotice(Consumer<Notice> listener) {
+        notices = listener;
     }
 
     /** Queues a request; must run on the event loop. */
@@ -89,7 +99,10 @@ final class ResponseHandler extends ChannelInboundHandlerAdapter {
             if (!(msg instanceof Message message)) {
                 throw new IllegalStateException("not a message: " + msg.getClass().getName());
             }
-            if (current != null) {
+            if (message instanceof Notice notice) {
+                // A notice answers no request, whichever is in flight.
+                tell(notice);
+            } else if (current != null) {
                 current.onReply(ctx, message);
             } else if (message instanceof ErrorReply error) {
                 // Unasked: the server is about to close (e.g. idle time-out), or a late refusal of
@@ -107,6 +120,14 @@ final class ResponseHandler extends ChannelInboundHandlerAdapter {
             ctx.close();
         } finally {
             ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void tell(Notice notice) {
+        try {
+            notices.accept(notice);
+        } catch (RuntimeException e) {
+            log.warn("Handling {} failed", notice, e);
         }
     }
 

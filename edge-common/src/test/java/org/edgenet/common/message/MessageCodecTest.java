@@ -66,7 +66,17 @@ class MessageCodecTest {
                 new Deleted(3, 10),
                 new LookupPeer("uav-camera"),
                 new Peer("uav-camera", "10.0.0.5", 8000),
-                new ErrorReply(ErrorCode.INVALID_DATA, "line 3: 'x' is not an integer"));
+                new ErrorReply(ErrorCode.INVALID_DATA, "line 3: 'x' is not an integer"),
+                new PostMessage("superwristband", "héllo ☃, see you at 10"),
+                new MessagePosted("superwristband", Long.MAX_VALUE),
+                new ReadMessages(255),
+                new MessageBatch(List.of(new MailItem(1, "supersmartwatch", "30 September 2022 10:31:13", "ünïcode"),
+                        new MailItem(70_000, "Ωmega", "1 October 2022 00:00:00", "x".repeat(65_535))), 300),
+                new MessageBatch(List.of(), 0),
+                new AckMessages(70_000),
+                new MessagesAcked(45),
+                new MessageArrived("supersmartwatch"),
+                new MessagesWaiting(3));
     }
 
     @Test
@@ -168,6 +178,21 @@ class MessageCodecTest {
         channel.writeInbound(Frames.withBody(MessageType.LOOKUP_PEER.code(), new byte[] {0, 10, 'a', 'b'}));
 
         assertEquals(ErrorCode.MALFORMED, onlyCode(), "code for a string longer than its body");
+    }
+
+    @Test
+    void rejectsAMessageBatchWhoseCountCannotFitItsBody() {
+        // 200 messages announced, 4 bytes of "waiting" follow: no allocation for 200 is made.
+        channel.writeInbound(Frames.withBody(MessageType.MESSAGE_BATCH.code(), new byte[] {(byte) 200, 0, 0, 0, 1}));
+        assertEquals(ErrorCode.MALFORMED, onlyCode(), "code for a count beyond the body");
+    }
+
+    @Test
+    void rejectsAMessageBatchThatClaimsFewerWaitingThanItHolds() {
+        ByteBuf frame = Frames.of(new MessageBatch(List.of(new MailItem(1, "a", "t", "x")), 1));
+        frame.setInt(frame.writerIndex() - 4, 0);
+        channel.writeInbound(frame);
+        assertEquals(ErrorCode.MALFORMED, onlyCode(), "code for a batch larger than what waits");
     }
 
     @Test

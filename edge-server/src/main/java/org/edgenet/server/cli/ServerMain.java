@@ -68,6 +68,9 @@ public final class ServerMain implements Callable<Integer> {
     @Option(names = "--deletion-log", paramLabel = "FILE", description = "default: deletion-log.txt")
     private Path deletionLog;
 
+    @CommandLine.Mixin
+    private MessageOptions messageOptions;
+
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
@@ -143,7 +146,7 @@ public final class ServerMain implements Callable<Integer> {
         if (deletionLog != null) {
             config = config.withDeletionLog(deletionLog);
         }
-        return config;
+        return config.withMessages(messageOptions.apply(config.messages()));
     }
 
     /** The positional form or the option; both may be given if they agree. */

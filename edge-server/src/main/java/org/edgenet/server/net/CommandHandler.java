@@ -65,6 +65,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
     private final Services services;
     private final Session session;
     private final ReadGate gate;
+    private final MessageCommands messages;
 
     private DataStore.Upload upload;
     private boolean discarding;
@@ -79,6 +80,12 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
         this.services = services;
         this.session = session;
         this.gate = gate;
+        this.messages = new MessageCommands(services, session.name(), gate);
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        messages.start(ctx);
     }
 
     /** The factory the server installs: one handler per joined connection. */
@@ -127,6 +134,8 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
             delete(ctx, delete.fileId());
         } else if (msg instanceof LookupPeer lookup) {
             lookupPeer(ctx, lookup.device());
+        } else if (MessageCommands.serves(msg)) {
+            messages.serve(ctx, (Message) msg);
         } else if (msg instanceof Leave) {
             leave(ctx);
         } else if (msg instanceof UploadAbort) {
@@ -170,6 +179,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
     private void leave(ChannelHandlerContext ctx) {
         log.info("{} issued OUT", name());
         left = true;
+        messages.stop();
         whenDone(ctx, services.registry().leave(session.device()), (v, e) -> {
             if (e != null) {
                 log.error("Recording that {} left failed", name(), e);
@@ -374,6 +384,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        messages.stop();
         if (upload != null) {
             upload.abort();
             upload = null;

@@ -12,7 +12,8 @@ import java.time.ZoneId;
  * @param data        uploaded files
  * @param clock       source of timestamps shown to devices
  * @param zone        zone of those timestamps
+ * @param messages    messages left for devices (MSG, RDM)
  */
 public record Services(CredentialStore credentials, LoginGuard guard, DeviceRegistry registry, DataStore data,
-                       Clock clock, ZoneId zone) {
+                       Clock clock, ZoneId zone, MessageStore messages) {
 }

@@ -1,0 +1,87 @@
+package org.edgenet.client.it;
+
+import org.edgenet.client.net.EdgeClient;
+import org.edgenet.client.net.ServerError;
+import org.edgenet.common.message.LoginStatus;
+import org.edgenet.common.message.MailItem;
+import org.edgenet.common.message.MessageArrived;
+import org.edgenet.common.message.MessageBatch;
+import org.edgenet.common.message.MessagesWaiting;
+import org.edgenet.common.message.Notice;
+import org.edgenet.common.wire.ErrorCode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+import static org.edgenet.client.it.LiveServer.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** MSG and RDM between devices of a real server, one of them offline at first. */
+class MessagesIntegrationTest {
+    private static final List<String> CREDENTIALS = List.of("supersmartwatch comp9331", "superwristband davidpass");
+
+    @TempDir
+    Path dir;
+    private LiveServer live;
+
+    @AfterEach
+    void stop() {
+        if (live != null) {
+            live.close();
+        }
+    }
+
+    /** A joined device whose notices, from the first, land in {@code notices}. */
+    private EdgeClient join(String device, String password, BlockingQueue<Notice> notices) throws Exception {
+        EdgeClient c = await(live.connect());
+        c.onNotice(notices::add);
+        assertEquals(LoginStatus.WELCOME, await(c.login(device, password)));
+        await(c.registerUdp(9000));
+        return c;
+    }
+
+    @Test
+    void aMessageWaitsForAnOfflineDeviceAndAJoinedOneIsToldAtOnce() throws Exception {
+        live = new LiveServer(dir, CREDENTIALS, UnaryOperator.identity());
+        BlockingQueue<Notice> aliceNotices = new LinkedBlockingQueue<>();
+        EdgeClient alice = join("supersmartwatch", "comp9331", aliceNotices);
+        long id = await(alice.postMessage("superwristband", "see you at 10 ☃")).id();
+
+        BlockingQueue<Notice> bobNotices = new LinkedBlockingQueue<>();
+        EdgeClient bob = join("superwristband", "davidpass", bobNotices);
+        assertEquals(new MessagesWaiting(1), bobNotices.poll(LiveServer.WAIT.toSeconds(), TimeUnit.SECONDS));
+        MessageBatch batch = await(bob.readMessages(255));
+        assertEquals(List.of(id), batch.messages().stream().map(MailItem::id).toList());
+        assertEquals("see you at 10 ☃", batch.messages().get(0).text());
+        assertEquals(0, await(bob.ackMessages(batch.lastId())));
+
+        await(bob.postMessage("supersmartwatch", "ok"));
+        assertEquals(new MessageArrived("superwristband"),
+                aliceNotices.poll(LiveServer.WAIT.toSeconds(), TimeUnit.SECONDS), "the live notice");
+        assertEquals("ok", await(alice.readMessages(255)).messages().get(0).text());
+    }
+
+    @Test
+    void aMessageForAFullMailboxIsRefusedWithItsReason() throws Exception {
+        live = new LiveServer(dir, CREDENTIALS, c -> c.withMessages(c.messages().withPerRecipient(1)));
+        EdgeClient alice = join("supersmartwatch", "comp9331", new LinkedBlockingQueue<>());
+        await(alice.postMessage("superwristband", "1"));
+
+        CompletableFuture<?> refused = alice.postMessage("superwristband", "2");
+        ExecutionException e = assertThrows(ExecutionException.class, () -> refused.get(20, TimeUnit.SECONDS));
+        ServerError error = assertInstanceOf(ServerError.class, e.getCause());
+        assertEquals(ErrorCode.MAILBOX_FULL, error.code());
+        assertEquals("the mailbox of superwristband is full", error.getMessage());
+    }
+}

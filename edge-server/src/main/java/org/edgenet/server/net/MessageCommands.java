@@ -1,0 +1,209 @@
+package org.edgenet.server.net;
+
+import io.netty.channel.ChannelHandlerContext;
+import org.edgenet.common.format.DeviceNames;
+import org.edgenet.common.format.Timestamps;
+import org.edgenet.common.message.AckMessages;
+import org.edgenet.common.message.ErrorReply;
+import org.edgenet.common.message.MailItem;
+import org.edgenet.common.message.Message;
+import org.edgenet.common.message.MessageArrived;
+import org.edgenet.common.message.MessageBatch;
+import org.edgenet.common.message.MessagePosted;
+import org.edgenet.common.message.MessagesAcked;
+import org.edgenet.common.message.MessagesWaiting;
+import org.edgenet.common.message.PostMessage;
+import org.edgenet.common.message.ReadMessages;
+import org.edgenet.common.wire.ErrorCode;
+import org.edgenet.common.wire.ProtocolException;
+import org.edgenet.server.service.MessageStore;
+import org.edgenet.server.service.Services;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
+
+/**
+ * A joined device's MSG and RDM, for the {@link CommandHandler} of its connection, which hands over
+ * {@link PostMessage}, {@link ReadMessages} and {@link AckMessages}. Like every command, each gets
+ * exactly one reply, written once the store's work is done; meanwhile the connection's
+ * {@link ReadGate} holds {@link ReadGate.Reason#REQUEST_RUNNING}.
+ *
+ * <p>Reading is two steps: {@link ReadMessages} shows the oldest messages and removes nothing;
+ * {@link AckMessages}, sent by the device once it has shown them, removes them. A connection lost
+ * in between loses nothing, and an acknowledgement reaches no further than the last batch this
+ * connection was sent.
+ *
+ * <p>While the device is joined, it is told of every message stored for it with a
+ * {@link MessageArrived} notice, and on joining how many wait ({@link MessagesWaiting}). A notice
+ * is dropped when the device is not reading its replies: RDM tells the count anyway.
+ */
+final class MessageCommands {
+    private static final Logger log = LoggerFactory.getLogger(MessageCommands.class);
+
+    /**
+     * Text bytes one batch carries beyond its first message: RDM fetches more batches as needed, and
+     * no connection holds more than this in a reply (255 texts of 64 KiB would be 16 MiB).
+     */
+    static final int MAX_BATCH_BYTES = 1024 * 1024;
+
+    private final Services services;
+    private final String name;
+    private final ReadGate gate;
+    private MessageStore.Subscription subscription;
+    /** The newest id this connection has been sent in a batch; what an ack may reach. */
+    private long lastSent = -1;
+
+    MessageCommands(Services services, String name, ReadGate gate) {
+        this.services = services;
+        this.name = name;
+        this.gate = gate;
+    }
+
+    /** True for the requests this class serves. */
+    static boolean serves(Object msg) {
+        return msg instanceof PostMessage || msg instanceof ReadMessages || msg instanceof AckMessages;
+    }
+
+    /** Starts the notices: the number waiting now, then each new message. */
+    void start(ChannelHandlerContext ctx) {
+        // Subscribed before counting, so that a message stored in between is told one way or the other.
+        subscription = services.messages().subscribe(name, sender -> ctx.executor().execute(() -> notice(ctx,
+                new MessageArrived(sender))));
+        int waiting = services.messages().waiting(name);
+        if (waiting > 0) {
+            ctx.writeAndFlush(new MessagesWaiting(waiting));
+        }
+    }
+
+    private static void notice(ChannelHandlerContext ctx, MessageArrived notice) {
+        if (ctx.channel().isActive() && ctx.channel().isWritable() && !ctx.isRemoved()) {
+            ctx.writeAndFlush(notice);
+        }
+    }
+
+    /** Ends the notices: the device has left. */
+    void stop() {
+        if (subscription != null) {
+            subscription.cancel();
+            subscription = null;
+        }
+    }
+
+    void serve(ChannelHandlerContext ctx, Message msg) {
+        if (msg instanceof PostMessage post) {
+            post(ctx, post);
+        } else if (msg instanceof ReadMessages read) {
+            read(ctx, read.max());
+        } else if (msg instanceof AckMessages ack) {
+            ack(ctx, ack.upToId());
+        } else {
+            throw new IllegalArgumentException("not a message command: " + msg);
+        }
+    }
+
+    // MSG
+
+    private void post(ChannelHandlerContext ctx, PostMessage post) {
+        String to = post.recipient();
+        boolean valid = DeviceNames.isValid(to);
+        boolean known = valid && services.credentials().knows(to);
+        // An unknown name is never logged: it may be anything the device typed.
+        log.info("{} issued MSG to {}", name, known ? to : "an unknown device");
+        if (!known) {
+            // Only a valid name, at most 200 bytes, goes back into the reply.
+            String reason = valid ? "there is no edge device called " + to : "that is not a valid edge device name";
+            ctx.writeAndFlush(new ErrorReply(ErrorCode.BAD_ARGUMENT, reason));
+            log.info("Return message: no such device");
+            return;
+        }
+        if (post.text().isEmpty()) {
+            refuse(ctx, new ProtocolException(ErrorCode.BAD_ARGUMENT, "the message is empty"));
+            return;
+        }
+        whenDone(ctx, services.messages().post(name, to, post.text()), (id, e) -> {
+            if (e != null) {
+                fail(ctx, "Storing a message for " + to, e);
+                return;
+            }
+            ctx.writeAndFlush(new MessagePosted(to, id));
+            log.info("Return message: message {} stored for {}", id, to);
+        });
+    }
+
+    // RDM
+
+    private void read(ChannelHandlerContext ctx, int max) {
+        log.info("{} issued RDM", name);
+        if (max < 1 || max > MessageStore.MAX_READ) {
+            refuse(ctx, new ProtocolException(ErrorCode.BAD_ARGUMENT, "a read takes 1 to 255 messages, not " + max));
+            return;
+        }
+        whenDone(ctx, services.messages().read(name, max, MAX_BATCH_BYTES), (batch, e) -> {
+            if (e != null) {
+                fail(ctx, "Reading the messages", e);
+                return;
+            }
+            List<MailItem> items = new ArrayList<>(batch.messages().size());
+            for (MessageStore.Stored m : batch.messages()) {
+                items.add(new MailItem(m.id(), m.sender(), Timestamps.format(m.storedAt(), services.zone()), m.text()));
+            }
+            lastSent = Math.max(lastSent, batch.lastId());
+            ctx.writeAndFlush(new MessageBatch(items, batch.waiting()));
+            log.info("Return message: {} of {} waiting messages", items.size(), batch.waiting());
+        });
+    }
+
+    private void ack(ChannelHandlerContext ctx, long upToId) {
+        long upTo = Math.min(upToId, lastSent);
+        if (upTo < 0) {
+            ctx.writeAndFlush(new MessagesAcked(services.messages().waiting(name)));
+            return;
+        }
+        whenDone(ctx, services.messages().remove(name, upTo), (waiting, e) -> {
+            if (e != null) {
+                fail(ctx, "Removing read messages", e);
+                return;
+            }
+            ctx.writeAndFlush(new MessagesAcked(waiting));
+            log.info("{} has read its messages up to {}; {} waiting", name, upTo, waiting);
+        });
+    }
+
+    // Plumbing, as in CommandHandler
+
+    private <T> void whenDone(ChannelHandlerContext ctx, CompletableFuture<T> work, BiConsumer<T, Throwable> then) {
+        gate.hold(ReadGate.Reason.REQUEST_RUNNING);
+        work.whenCompleteAsync((value, error) -> {
+            assert ctx.executor().inEventLoop();
+            try {
+                then.accept(value, error == null ? null : ErrorHandler.causeOf(error));
+            } catch (RuntimeException e) {
+                ctx.fireExceptionCaught(e);
+                return;
+            }
+            gate.release(ReadGate.Reason.REQUEST_RUNNING);
+        }, ctx.executor());
+    }
+
+    private static void refuse(ChannelHandlerContext ctx, ProtocolException e) {
+        ErrorReply reply = ErrorReply.of(e);
+        ctx.writeAndFlush(reply);
+        log.info("Return message: {}", reply.message());
+    }
+
+    private void fail(ChannelHandlerContext ctx, String what, Throwable e) {
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        if (e instanceof ProtocolException p && !p.code().fatal()) {
+            refuse(ctx, p);
+        } else {
+            log.error("{} for {} failed", what, name, e);
+            refuse(ctx, new ProtocolException(ErrorCode.INTERNAL, "the server could not complete the request"));
+        }
+    }
+}
