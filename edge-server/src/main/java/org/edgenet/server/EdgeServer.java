@@ -18,6 +18,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.Ticker;
 import org.edgenet.server.net.CommandHandler;
 import org.edgenet.server.net.LogLimiter;
+import org.edgenet.server.net.MessagePortInitializer;
 import org.edgenet.server.net.ServerInitializer;
 import org.edgenet.server.service.ActivityLog;
 import org.edgenet.server.service.CredentialStore;
@@ -76,6 +77,8 @@ public final class EdgeServer implements AutoCloseable {
     private final EventLoopGroup workers;
     private final ChannelGroup channels;
     private final Channel listener;
+    /** The 0xAE73 listener; null when it is off. */
+    private final Channel messageListener;
     /** Closed in reverse order of opening, after the event loops stop. */
     private final List<AutoCloseable> services;
     private final LogLimiter logLimiter;
@@ -83,11 +86,12 @@ public final class EdgeServer implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private EdgeServer(EventLoopGroup boss, EventLoopGroup workers, ChannelGroup channels, Channel listener,
-                       List<AutoCloseable> services, LogLimiter logLimiter) {
+                       Channel messageListener, List<AutoCloseable> services, LogLimiter logLimiter) {
         this.boss = boss;
         this.workers = workers;
         this.channels = channels;
         this.listener = listener;
+        this.messageListener = messageListener;
         this.services = services;
         this.logLimiter = logLimiter;
     }
@@ -158,17 +162,36 @@ public final class EdgeServer implements AutoCloseable {
             } catch (Exception e) {
                 throw bindFailure(config, e);
             }
+            Channel messageListener = null;
+            if (ms.listens()) {
+                try {
+                    messageListener = bindMessagePort(ms, boss, workers, messages, channels, logLimiter);
+                } catch (StartupException e) {
+                    awaitUntil(listener.close(), deadline(), "the listening socket to close");
+                    throw e;
+                }
+            }
             // The directories are ours (locked above), so no other server uses these files: start afresh.
             try {
                 registry.clear();
                 data.removeLeftoverUploads();
             } catch (IOException e) {
                 awaitUntil(listener.close(), deadline(), "the listening socket to close");
+                if (messageListener != null) {
+                    awaitUntil(messageListener.close(), deadline(), "the message port to close");
+                }
                 throw new StartupException("Cannot prepare " + config.deviceLog() + " and " + config.dataDir()
                         + ": " + reason(e), e);
             }
             listener.config().setAutoRead(true);
-            return new EdgeServer(boss, workers, channels, listener, opened, logLimiter);
+            if (messageListener != null) {
+                messageListener.config().setAutoRead(true);
+                InetSocketAddress at = (InetSocketAddress) messageListener.localAddress();
+                log.warn("The 0xAE73 message port is open on {} port {}. It has no authentication: anyone who "
+                        + "can reach it can read any mailbox and leave messages under any name",
+                        at.getAddress().getHostAddress(), at.getPort());
+            }
+            return new EdgeServer(boss, workers, channels, listener, messageListener, opened, logLimiter);
         } catch (Exception e) {
             long deadline = deadline();
             if (workers != null) {
@@ -180,6 +203,29 @@ public final class EdgeServer implements AutoCloseable {
             }
             closeAll(opened);
             throw e;
+        }
+    }
+
+    /** Opens the 0xAE73 listener on the same event loops; not read until the server is ready. */
+    private static Channel bindMessagePort(MessageSettings ms, EventLoopGroup boss, EventLoopGroup workers,
+                                           JournalMessageStore messages, ChannelGroup channels, LogLimiter logLimiter)
+            throws StartupException {
+        ServerBootstrap b = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.SO_BACKLOG, 256)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new MessagePortInitializer(messages, channels, logLimiter));
+        try {
+            return b.bind(new InetSocketAddress(ms.bind(), ms.port())).sync().channel();
+        } catch (Exception e) {
+            String where = ms.bind().getHostAddress() + " port " + ms.port();
+            if (e instanceof BindException && String.valueOf(e.getMessage()).contains("in use")) {
+                throw new StartupException("Cannot listen for 0xAE73 messages on " + where
+                        + ": the port is already in use", e);
+            }
+            throw new StartupException("Cannot listen for 0xAE73 messages on " + where + ": " + reason(e), e);
         }
     }
 
@@ -245,6 +291,11 @@ public final class EdgeServer implements AutoCloseable {
         return ((InetSocketAddress) listener.localAddress()).getPort();
     }
 
+    /** The port of the 0xAE73 listener; -1 when it is off. */
+    public int messagePort() {
+        return messageListener == null ? -1 : ((InetSocketAddress) messageListener.localAddress()).getPort();
+    }
+
     /** Blocks until {@link #close()} has finished. */
     public void awaitClose() throws InterruptedException {
         stopped.await();
@@ -265,6 +316,9 @@ public final class EdgeServer implements AutoCloseable {
         try {
             long deadline = deadline();
             awaitUntil(listener.close(), deadline, "the listening socket to close");
+            if (messageListener != null) {
+                awaitUntil(messageListener.close(), deadline, "the message port to close");
+            }
             awaitUntil(channels.close(), deadline, "the device connections to close");
             // Lets the event loops run what is queued, such as the leaves of the connections just closed.
             awaitUntil(workers.shutdownGracefully(0, 5, TimeUnit.SECONDS), deadline,

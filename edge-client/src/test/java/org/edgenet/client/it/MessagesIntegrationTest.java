@@ -13,6 +13,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -23,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 import static org.edgenet.client.it.LiveServer.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -83,5 +88,55 @@ class MessagesIntegrationTest {
         ServerError error = assertInstanceOf(ServerError.class, e.getCause());
         assertEquals(ErrorCode.MAILBOX_FULL, error.code());
         assertEquals("the mailbox of superwristband is full", error.getMessage());
+    }
+
+    @Test
+    void devicesAndTheMessagePortShareOneStoreBothWays() throws Exception {
+        live = new LiveServer(dir, CREDENTIALS, c -> c.withMessages(c.messages().withPort(0)));
+        BlockingQueue<Notice> aliceNotices = new LinkedBlockingQueue<>();
+        EdgeClient alice = join("supersmartwatch", "comp9331", aliceNotices);
+        await(alice.postMessage("superwristband", "via MSG ☃"));
+
+        byte[] response = exchange(ae73Read("superwristband"));
+        byte[] expected = concat(new byte[] {(byte) 0xAE, 0x73, 3, 1, 0, 15, 0, (byte) utf8("via MSG ☃").length},
+                utf8("supersmartwatch"), utf8("via MSG ☃"));
+        assertArrayEquals(expected, response, "the MessageResponse record");
+
+        byte[] name = utf8("Ωmega");
+        byte[] to = utf8("supersmartwatch");
+        byte[] text = utf8("héllo from 003");
+        assertEquals(0, exchange(concat(new byte[] {(byte) 0xAE, 0x73, 2, (byte) name.length, (byte) to.length, 0,
+                (byte) text.length}, name, to, text)).length, "a create has no response");
+        assertEquals(new MessageArrived("Ωmega"), aliceNotices.poll(LiveServer.WAIT.toSeconds(), TimeUnit.SECONDS),
+                "the joined device is told, whoever sent it");
+        MailItem item = await(alice.readMessages(255)).messages().get(0);
+        assertEquals("Ωmega", item.sender());
+        assertEquals("héllo from 003", item.text());
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] ae73Read(String name) {
+        byte[] n = utf8(name);
+        return concat(new byte[] {(byte) 0xAE, 0x73, 1, (byte) n.length, 0, 0, 0}, n);
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
+    }
+
+    /** One request on a plain socket, as an 003 client sends it; everything until the server closes. */
+    private byte[] exchange(byte[] request) throws Exception {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), live.server.messagePort())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(request);
+            return s.getInputStream().readAllBytes();
+        }
     }
 }

@@ -106,6 +106,10 @@ public final class ServerMain implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.println("EdgeNet server listening on port " + server.port() + " (block after " + config.attempts()
                 + " failed attempts for " + config.blockDuration().toSeconds() + " s)");
+        if (server.messagePort() >= 0) {
+            out.println("0xAE73 message port listening on " + config.messages().bind().getHostAddress() + " port "
+                    + server.messagePort() + " (no authentication)");
+        }
         out.flush();
         server.awaitClose();
         return 0;
