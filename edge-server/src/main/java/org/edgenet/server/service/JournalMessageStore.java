@@ -71,6 +71,14 @@ public final class JournalMessageStore implements MessageStore {
 
     /** Journal files are started afresh at this size; a compaction step copies at most one. */
     public static final int DEFAULT_SEGMENT_BYTES = 16 * 1024 * 1024;
+    /**
+     * How far ahead of the records a file is filled with zeros: appends inside the zeros change no
+     * metadata, so forcing the data alone makes them durable, several times faster than a force
+     * that must also commit the file's new length.
+     */
+    static final int PREALLOCATE = 1024 * 1024;
+    /** Most bytes one group commit writes; what is queued beyond waits for the next, right after. */
+    static final int MAX_GROUP_BYTES = 4 * 1024 * 1024;
     /** What a message costs against the total limit on top of its record: its place in the index. */
     public static final int INDEX_COST = 256;
 
@@ -109,8 +117,10 @@ public final class JournalMessageStore implements MessageStore {
         final long seq;
         final Path file;
         final FileChannel channel;
-        /** Bytes in the file; written by the writer only. */
+        /** Bytes of records in the file, the zeros after them not counted; written by the writer only. */
         volatile long size;
+        /** Length of the file, zeros included; writer only. */
+        long allocated;
         /** Bytes and number of the records of waiting messages; guarded by the store. */
         long liveBytes;
         int liveCount;
@@ -119,11 +129,12 @@ public final class JournalMessageStore implements MessageStore {
         /** Compacted but still on the disk: nothing newer may be deleted before it (see class comment). */
         boolean undeletable;
 
-        Segment(long seq, Path file, FileChannel channel, long size) {
+        Segment(long seq, Path file, FileChannel channel, long size, long allocated) {
             this.seq = seq;
             this.file = file;
             this.channel = channel;
             this.size = size;
+            this.allocated = allocated;
         }
     }
 
@@ -366,23 +377,46 @@ public final class JournalMessageStore implements MessageStore {
     /** Runs on the writer: commits what is queued, then does one step of compaction. */
     private void turn() {
         List<Op> group;
+        boolean more;
         synchronized (this) {
             turnQueued = false;
-            group = takeQueued();
+            group = takeGroup();
+            more = !queued.isEmpty();
         }
         if (!group.isEmpty()) {
             commit(group);
         }
-        if (compactStep()) {
+        // What did not fit the group goes next, also after close: its futures must complete.
+        boolean compact = compactStep();
+        if (more || compact) {
             boolean schedule;
             synchronized (this) {
-                schedule = !turnQueued && !closed;
+                schedule = !turnQueued && (more || !closed);
                 turnQueued |= schedule;
             }
             if (schedule) {
                 scheduleTurn();
             }
         }
+    }
+
+    /**
+     * The oldest queued records up to {@link #MAX_GROUP_BYTES} (at least one): the group is copied
+     * into one buffer, which must stay small however many connections wait.
+     */
+    private List<Op> takeGroup() {
+        int n = 0;
+        long bytes = 0;
+        while (n < queued.size() && (n == 0 || bytes + queued.get(n).record().length <= MAX_GROUP_BYTES)) {
+            bytes += queued.get(n).record().length;
+            n++;
+        }
+        if (n == queued.size()) {
+            return takeQueued();
+        }
+        List<Op> group = new ArrayList<>(queued.subList(0, n));
+        queued = new ArrayList<>(queued.subList(n, queued.size()));
+        return group;
     }
 
     private List<Op> takeQueued() {
@@ -410,14 +444,11 @@ public final class JournalMessageStore implements MessageStore {
         bytes.flip();
         long start = seg.size;
         try {
-            disk.write(seg.file, seg.channel, bytes);
-            disk.force(seg.file, seg.channel);
+            append(seg, bytes);
         } catch (IOException e) {
-            cutBack(seg, start);
             failGroup(group, e);
             return;
         }
-        seg.size = start + size;
         List<Runnable> notices = new ArrayList<>();
         synchronized (this) {
             long offset = start;
@@ -506,13 +537,16 @@ public final class JournalMessageStore implements MessageStore {
         Path file = dir.resolve(String.format(Locale.ROOT, "journal-%016d.log", seq));
         FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
+        Segment seg = new Segment(seq, file, ch, JournalRecord.HEADER_LENGTH, 0);
         try {
             long next;
             synchronized (this) {
                 next = nextId;
             }
             disk.write(file, ch, ByteBuffer.wrap(JournalRecord.header(next)));
-            disk.force(file, ch);
+            seg.allocated = JournalRecord.HEADER_LENGTH;
+            // Forces the header with the zeros after it.
+            allocate(seg, JournalRecord.HEADER_LENGTH);
             disk.syncDirectory(dir);
         } catch (IOException e) {
             ch.close();
@@ -523,19 +557,57 @@ public final class JournalMessageStore implements MessageStore {
             }
             throw e;
         }
-        Segment seg = new Segment(seq, file, ch, JournalRecord.HEADER_LENGTH);
         segments.addLast(seg);
         return seg;
     }
 
-    private void cutBack(Segment seg, long end) {
+    /**
+     * Writes {@code bytes} after the last record of {@code seg} and forces them to the disk. When
+     * that fails, the bytes are zeroed again, so no partial record stays to run into the next one.
+     */
+    private void append(Segment seg, ByteBuffer bytes) throws IOException {
+        long start = seg.size;
+        long end = start + bytes.remaining();
+        if (end > seg.allocated) {
+            allocate(seg, end);
+        }
+        seg.channel.position(start);
         try {
-            if (seg.channel.size() > end) {
-                seg.channel.truncate(end);
-            }
-            seg.channel.position(end);
+            disk.write(seg.file, seg.channel, bytes);
+            disk.forceData(seg.file, seg.channel);
         } catch (IOException e) {
-            log.warn("Cannot remove a partly written record from {}: {}", seg.file, e.getMessage());
+            erase(seg, start, end);
+            throw e;
+        }
+        seg.size = end;
+    }
+
+    /** Fills the file with zeros to {@link #PREALLOCATE} beyond {@code end}, and forces it. */
+    private void allocate(Segment seg, long end) throws IOException {
+        // Small files (in tests) get a small lead, not a mebibyte each.
+        long target = end + Math.min(PREALLOCATE, segmentBytes);
+        ByteBuffer zeros = ByteBuffer.allocate((int) (target - seg.allocated));
+        seg.channel.position(seg.allocated);
+        disk.write(seg.file, seg.channel, zeros);
+        disk.force(seg.file, seg.channel);
+        seg.allocated = target;
+    }
+
+    /** Zeroes {@code [start, end)} of a failed write; if even that fails, cuts the file there. */
+    private void erase(Segment seg, long start, long end) {
+        try {
+            seg.channel.position(start);
+            ByteBuffer zeros = ByteBuffer.allocate((int) (end - start));
+            while (zeros.hasRemaining()) {
+                seg.channel.write(zeros);
+            }
+        } catch (IOException e) {
+            try {
+                seg.channel.truncate(start);
+                seg.allocated = start;
+            } catch (IOException again) {
+                log.warn("Cannot remove a partly written record from {}: {}", seg.file, again.getMessage());
+            }
         }
     }
 
@@ -775,15 +847,12 @@ public final class JournalMessageStore implements MessageStore {
         bytes.flip();
         long start = to.size;
         try {
-            disk.write(to.file, to.channel, bytes);
-            disk.force(to.file, to.channel);
+            append(to, bytes);
         } catch (IOException e) {
-            cutBack(to, start);
             compactionFailed(reason(e));
             return false;
         }
         compactionWarned = false;
-        to.size = start + size;
         synchronized (this) {
             long offset = start;
             for (int i = 0; i < moving.size(); i++) {
@@ -827,6 +896,15 @@ public final class JournalMessageStore implements MessageStore {
         }
         segments.remove(old);
         return true;
+    }
+
+    /** The index of the last byte that is not zero at or after {@code from}; {@code from - 1} if none. */
+    private static int lastNonZero(ByteBuffer all, int from) {
+        int i = all.limit() - 1;
+        while (i >= from && all.get(i) == 0) {
+            i--;
+        }
+        return i;
     }
 
     private static ByteBuffer readAll(FileChannel ch, long size) throws IOException {
@@ -906,8 +984,6 @@ public final class JournalMessageStore implements MessageStore {
         Segment last = segments.peekLast();
         if (last == null || last.size >= segmentBytes) {
             startSegment(last == null ? 1 : last.seq + 1);
-        } else {
-            last.channel.position(last.size);
         }
         if (messages > 0) {
             log.info("Message journal {}: {} messages waiting for {} recipients", dir, messages, waiting.size());
@@ -924,7 +1000,7 @@ public final class JournalMessageStore implements MessageStore {
         boolean keep = false;
         try {
             ByteBuffer all = readAll(ch, ch.size());
-            Segment seg = new Segment(seq, file, ch, all.limit());
+            Segment seg = new Segment(seq, file, ch, all.limit(), all.limit());
             long promised = 0;
             try {
                 JournalRecord.Parsed header = JournalRecord.read(all);
@@ -939,15 +1015,23 @@ public final class JournalMessageStore implements MessageStore {
                 disk.delete(file);
                 return null;
             }
-            while (all.hasRemaining()) {
+            // Past the last byte that is not zero lie only the zeros written ahead of the records.
+            int used = lastNonZero(all, all.position()) + 1;
+            while (true) {
                 int at = all.position();
+                if (at >= used) {
+                    seg.size = at;
+                    break;
+                }
                 JournalRecord.Parsed r;
                 try {
                     r = JournalRecord.read(all);
                 } catch (JournalRecord.Damaged e) {
                     log.warn("Cut off the last {} bytes of {} from offset {}: {}, the end of a write that did "
-                            + "not complete", all.limit() - at, file, at, e.getMessage());
-                    ch.truncate(at);
+                            + "not complete", used - at, file, at, e.getMessage());
+                    // Zeroed in place: the file keeps its length, so appends still change no metadata.
+                    ch.position(at);
+                    disk.write(file, ch, ByteBuffer.allocate(used - at));
                     disk.force(file, ch);
                     seg.size = at;
                     break;

@@ -157,6 +157,28 @@ class JournalMessageStoreTest {
     }
 
     @Test
+    void splitsWhatWaitsIntoGroupsOfBoundedSizeAndCommitsThemAll() throws IOException {
+        JournalMessageStore s = open();
+        String text = "t".repeat(60_000);
+        int count = JournalMessageStore.MAX_GROUP_BYTES / 60_000 * 2 + 3;
+        List<CompletableFuture<Long>> ids = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            ids.add(s.post("alice", "bob", text));
+        }
+
+        int turns = 0;
+        while (!writer.isEmpty()) {
+            writer.poll().run();
+            turns++;
+        }
+
+        assertTrue(ids.stream().allMatch(CompletableFuture::isDone), "every message confirmed");
+        assertEquals(3, turns, "three groups of at most " + JournalMessageStore.MAX_GROUP_BYTES + " bytes, "
+                + "one after the other");
+        assertEquals(count, s.waiting("bob"));
+    }
+
+    @Test
     void aFullDiskRefusesTheGroupAndLeavesTheJournalAsItWas() throws IOException {
         JournalMessageStore s = open();
         post(s, "alice", "bob", "kept");
@@ -246,6 +268,15 @@ class JournalMessageStoreTest {
         assertTrue(post(again, "alice", "bob", "next") > last, "a new id, never one a reader has seen");
     }
 
+    /** Where the records of {@code file} end: after them the file holds only the zeros written ahead. */
+    private static int recordsEnd(byte[] file) {
+        int i = file.length;
+        while (i > 0 && file[i - 1] == 0) {
+            i--;
+        }
+        return i;
+    }
+
     @Test
     void cutsOffATornLastRecordWithAWarningAndKeepsEverythingBeforeIt() throws IOException {
         JournalMessageStore s = open();
@@ -254,9 +285,12 @@ class JournalMessageStoreTest {
         runWriter();
         s.close();
         Path file = journalFiles().get(0);
-        long intact = Files.size(file);
+        byte[] bytes = Files.readAllBytes(file);
+        int end = recordsEnd(bytes);
         // A crash in the middle of a group: a length that promises more than is there, then noise.
-        Files.write(file, new byte[] {0, 0, 1, 0, 0x13, 0x37, 2, 9, 9, 9}, StandardOpenOption.APPEND);
+        byte[] torn = {0, 0, 1, 0, 0x13, 0x37, 2, 9, 9, 9};
+        System.arraycopy(torn, 0, bytes, end, torn.length);
+        Files.write(file, bytes);
 
         JournalMessageStore again;
         try (LogCapture logs = new LogCapture(JournalMessageStore.class)) {
@@ -266,7 +300,9 @@ class JournalMessageStoreTest {
             assertTrue(warning.startsWith("WARN Cut off the last 10 bytes of ") && !warning.endsWith("+trace"), warning);
         }
 
-        assertEquals(intact, Files.size(file), "the torn record is gone from the file");
+        byte[] after = Files.readAllBytes(file);
+        assertEquals(bytes.length, after.length, "the file keeps its length");
+        assertEquals(end, recordsEnd(after), "the torn record is gone from the file");
         assertEquals(List.of("one", "two"), texts(read(again, "bob")));
         post(again, "alice", "bob", "three");
         JournalMessageStore third = reopen(again, JournalMessageStore.DEFAULT_SEGMENT_BYTES);
@@ -282,11 +318,12 @@ class JournalMessageStoreTest {
         runWriter();
         s.close();
         Path file = journalFiles().get(0);
-        byte[] bytes = Files.readAllBytes(file);
-        // The last record loses its last byte, the one before it has a byte changed.
-        byte[] damaged = Arrays.copyOf(bytes, bytes.length - 1);
+        byte[] damaged = Files.readAllBytes(file);
+        int end = recordsEnd(damaged);
+        // The last record's last byte never reached the disk; the one before it has a byte changed.
+        damaged[end - 1] = 0;
         int threeLength = JournalRecord.messageLength(3, 5, 5);
-        damaged[damaged.length - (threeLength - 1) - 2] ^= 0x20;
+        damaged[end - threeLength - 2] ^= 0x20;
         Files.write(file, damaged);
 
         try (LogCapture logs = new LogCapture(JournalMessageStore.class)) {
@@ -294,6 +331,28 @@ class JournalMessageStoreTest {
             assertEquals(List.of("one"), texts(read(again, "bob")), "what precedes the damage");
             assertEquals(1, logs.warnings().size(), logs.warnings().toString());
         }
+    }
+
+    @Test
+    void aTextEndingInZeroBytesIsNotTakenForTheEnd() throws IOException {
+        JournalMessageStore s = open();
+        post(s, "alice", "bob", "nul at the end\u0000\u0000");
+        JournalMessageStore again = reopen(s, JournalMessageStore.DEFAULT_SEGMENT_BYTES);
+        assertEquals(List.of("nul at the end\u0000\u0000"), texts(read(again, "bob")));
+    }
+
+    @Test
+    void appendsInsideZerosWrittenAheadSoThatForcingTheDataSuffices() throws IOException {
+        JournalMessageStore s = open();
+        Path file = journalFiles().get(0);
+        long length = Files.size(file);
+        assertTrue(length > JournalRecord.HEADER_LENGTH + 1000, "zeros ahead of the records: " + length);
+
+        post(s, "alice", "bob", "x".repeat(500));
+
+        assertEquals(length, Files.size(file), "the file did not grow");
+        assertEquals(List.of("write messages/journal-0000000000000001.log",
+                "force messages/journal-0000000000000001.log"), disk.steps());
     }
 
     @Test
@@ -369,8 +428,9 @@ class JournalMessageStoreTest {
         for (Path p : journalFiles()) {
             bytes += Files.size(p);
         }
-        assertTrue(bytes < 4 * segment, "500 read messages leave a small journal: " + bytes + " bytes in "
-                + journalFiles().size() + " files");
+        // Each file holds up to a segment of records and as much again of zeros written ahead.
+        assertTrue(journalFiles().size() <= 3 && bytes <= 6 * segment, "500 read messages leave a small journal: "
+                + bytes + " bytes in " + journalFiles().size() + " files");
         JournalMessageStore again = reopen(s, segment);
         assertEquals(kept, read(again, "archive").messages().stream().map(MessageStore.Stored::id).toList(),
                 "the waiting messages, moved, in order, once each");
