@@ -37,6 +37,10 @@ import java.util.function.BiConsumer;
  * in between loses nothing, and an acknowledgement reaches no further than the last batch this
  * connection was sent.
  *
+ * <p>Messages are the devices' traffic, up to tens of thousands a second, so the commands that
+ * succeed are logged at DEBUG only; a refusal (an unknown device, a full mailbox, a full disk) is
+ * one INFO line.
+ *
  * <p>While the device is joined, it is told of every message stored for it with a
  * {@link MessageArrived} notice, and on joining how many wait ({@link MessagesWaiting}). A notice
  * is dropped when the device is not reading its replies: RDM tells the count anyway.
@@ -111,40 +115,41 @@ final class MessageCommands {
         String to = post.recipient();
         boolean valid = DeviceNames.isValid(to);
         boolean known = valid && services.credentials().knows(to);
-        // An unknown name is never logged: it may be anything the device typed.
-        log.info("{} issued MSG to {}", name, known ? to : "an unknown device");
         if (!known) {
-            // Only a valid name, at most 200 bytes, goes back into the reply.
+            // Only a valid name, at most 200 bytes, goes back into the reply; the log gets none, as
+            // an unknown name may be anything the device typed.
             String reason = valid ? "there is no edge device called " + to : "that is not a valid edge device name";
             ctx.writeAndFlush(new ErrorReply(ErrorCode.BAD_ARGUMENT, reason));
-            log.info("Return message: no such device");
+            log.info("{} issued MSG to an unknown device; refused", name);
             return;
         }
+        log.debug("{} issued MSG to {}", name, to);
         if (post.text().isEmpty()) {
-            refuse(ctx, new ProtocolException(ErrorCode.BAD_ARGUMENT, "the message is empty"));
+            refuse(ctx, "MSG to " + to, new ProtocolException(ErrorCode.BAD_ARGUMENT, "the message is empty"));
             return;
         }
         whenDone(ctx, services.messages().post(name, to, post.text()), (id, e) -> {
             if (e != null) {
-                fail(ctx, "Storing a message for " + to, e);
+                fail(ctx, "MSG to " + to, e);
                 return;
             }
             ctx.writeAndFlush(new MessagePosted(to, id));
-            log.info("Return message: message {} stored for {}", id, to);
+            log.debug("Return message: message {} stored for {}", id, to);
         });
     }
 
     // RDM
 
     private void read(ChannelHandlerContext ctx, int max) {
-        log.info("{} issued RDM", name);
+        log.debug("{} issued RDM", name);
         if (max < 1 || max > MessageStore.MAX_READ) {
-            refuse(ctx, new ProtocolException(ErrorCode.BAD_ARGUMENT, "a read takes 1 to 255 messages, not " + max));
+            refuse(ctx, "RDM", new ProtocolException(ErrorCode.BAD_ARGUMENT, "a read takes 1 to 255 messages, not "
+                    + max));
             return;
         }
         whenDone(ctx, services.messages().read(name, max, MAX_BATCH_BYTES), (batch, e) -> {
             if (e != null) {
-                fail(ctx, "Reading the messages", e);
+                fail(ctx, "RDM", e);
                 return;
             }
             List<MailItem> items = new ArrayList<>(batch.messages().size());
@@ -153,7 +158,7 @@ final class MessageCommands {
             }
             lastSent = Math.max(lastSent, batch.lastId());
             ctx.writeAndFlush(new MessageBatch(items, batch.waiting()));
-            log.info("Return message: {} of {} waiting messages", items.size(), batch.waiting());
+            log.debug("Return message: {} of {} waiting messages", items.size(), batch.waiting());
         });
     }
 
@@ -165,11 +170,11 @@ final class MessageCommands {
         }
         whenDone(ctx, services.messages().remove(name, upTo), (waiting, e) -> {
             if (e != null) {
-                fail(ctx, "Removing read messages", e);
+                fail(ctx, "RDM (removing what was read)", e);
                 return;
             }
             ctx.writeAndFlush(new MessagesAcked(waiting));
-            log.info("{} has read its messages up to {}; {} waiting", name, upTo, waiting);
+            log.debug("{} has read its messages up to {}; {} waiting", name, upTo, waiting);
         });
     }
 
@@ -189,10 +194,11 @@ final class MessageCommands {
         }, ctx.executor());
     }
 
-    private static void refuse(ChannelHandlerContext ctx, ProtocolException e) {
+    /** A refusal is the one line a message command logs at INFO: e.g. a full mailbox is worth knowing. */
+    private void refuse(ChannelHandlerContext ctx, String what, ProtocolException e) {
         ErrorReply reply = ErrorReply.of(e);
         ctx.writeAndFlush(reply);
-        log.info("Return message: {}", reply.message());
+        log.info("{} issued {}; refused: {}", name, what, reply.message());
     }
 
     private void fail(ChannelHandlerContext ctx, String what, Throwable e) {
@@ -200,10 +206,10 @@ final class MessageCommands {
             return;
         }
         if (e instanceof ProtocolException p && !p.code().fatal()) {
-            refuse(ctx, p);
+            refuse(ctx, what, p);
         } else {
-            log.error("{} for {} failed", what, name, e);
-            refuse(ctx, new ProtocolException(ErrorCode.INTERNAL, "the server could not complete the request"));
+            log.error("{} of {} failed", what, name, e);
+            refuse(ctx, what, new ProtocolException(ErrorCode.INTERNAL, "the server could not complete the request"));
         }
     }
 }
