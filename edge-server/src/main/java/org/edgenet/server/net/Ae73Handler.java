@@ -128,8 +128,9 @@ public final class Ae73Handler extends ChannelInboundHandlerAdapter {
                     ctx.close();
                     return;
                 }
-                event(ctx, "0xAE73 read of {} from {}: {} messages sent{}", shown(name),
-                        Peers.describe(ctx.channel()), batch.messages().size(), batch.more() ? ", more waiting" : "");
+                int n = batch.messages().size();
+                event(ctx, "0xAE73 read of {} from {}: {} {} sent{}", shown(name), Peers.describe(ctx.channel()), n,
+                        n == 1 ? "message" : "messages", batch.more() ? ", more waiting" : "");
                 if (!batch.messages().isEmpty()) {
                     store.remove(name, batch.lastId());
                 }
