@@ -61,10 +61,13 @@ import java.util.regex.Pattern;
  * deleted. Only the oldest file is ever deleted, so a REMOVAL record never disappears while a file
  * older than it, holding the messages it removed, is still there.
  *
- * <p><b>Recovery</b> reads every file in order. A record that ends early or whose checksum does not
- * match (the tail of a write a crash cut off) is cut off the file with a warning, together with
- * whatever follows it; the store always opens. A message found twice (copied by a compaction that
- * a crash interrupted) counts once.
+ * <p>Files are filled with zeros ahead of their records ({@link #PREALLOCATE}), so a group commit
+ * overwrites zeros and only its data needs forcing ({@link Disk#forceData}).
+ *
+ * <p><b>Recovery</b> reads every file in order; the records end where only zeros follow. A record
+ * that ends early or whose checksum does not match (the tail of a write a crash cut off) is zeroed
+ * with a warning, together with whatever follows it; the store always opens. A message found twice
+ * (copied by a compaction that a crash interrupted) counts once.
  */
 public final class JournalMessageStore implements MessageStore {
     private static final Logger log = LoggerFactory.getLogger(JournalMessageStore.class);
