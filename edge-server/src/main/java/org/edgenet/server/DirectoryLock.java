@@ -1,5 +1,7 @@
 package org.edgenet.server;
 
+import org.edgenet.common.cli.StartupException;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

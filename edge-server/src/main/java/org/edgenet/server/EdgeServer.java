@@ -13,9 +13,9 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.Ticker;
+import org.edgenet.common.cli.StartupException;
 import org.edgenet.server.net.CommandHandler;
 import org.edgenet.server.net.LogLimiter;
 import org.edgenet.server.net.MessagePortInitializer;
@@ -28,7 +28,7 @@ import org.edgenet.server.service.FileDataStore;
 import org.edgenet.server.service.FileDeviceRegistry;
 import org.edgenet.server.service.InMemoryLoginGuard;
 import org.edgenet.server.service.JournalMessageStore;
-import org.edgenet.server.service.Lanes;
+import org.edgenet.server.service.KeyedSerialExecutor;
 import org.edgenet.server.service.Services;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,9 +37,7 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -65,14 +63,6 @@ public final class EdgeServer implements AutoCloseable {
     static final WriteBufferWaterMark REPLY_WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
     /** Largest socket read: bounds what one read can decode while reading is being stopped. */
     static final int MAX_READ = 16 * 1024;
-    /**
-     * How long {@link #close()} waits, in all, for the connections and their threads: a thread
-     * stuck in a task must not keep the process alive after SIGTERM.
-     */
-    private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
-    /** What a step still gets after an earlier one used up {@link #CLOSE_WAIT}. */
-    private static final Duration CLOSE_STEP_MIN = Duration.ofSeconds(1);
-
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final ChannelGroup channels;
@@ -119,9 +109,9 @@ public final class EdgeServer implements AutoCloseable {
             ActivityLog uploads = open(opened, () -> ActivityLog.open(config.uploadLog(), disk), config.uploadLog());
             ActivityLog deletions = open(opened, () -> ActivityLog.open(config.deletionLog(), disk),
                     config.deletionLog());
-            // Lanes mostly wait for the disk to flush, and flushes that wait at the same time share
+            // The lanes mostly wait for the disk to flush, and flushes that wait at the same time share
             // one journal commit: more lanes than cores let devices share that cost.
-            Lanes lanes = Lanes.of(Math.max(16, 2 * Runtime.getRuntime().availableProcessors()), "data");
+            var lanes = KeyedSerialExecutor.threads(Math.max(16, 2 * Runtime.getRuntime().availableProcessors()), "data");
             FileDataStore data;
             try {
                 data = new FileDataStore(config.dataDir(), uploads, deletions, lanes, disk, config.clock(),
@@ -133,10 +123,10 @@ public final class EdgeServer implements AutoCloseable {
             opened.add(data);
             MessageSettings ms = config.messages();
             JournalMessageStore messages = open(opened, () -> JournalMessageStore.open(ms.journal(), ms.perRecipient(),
-                    ms.totalBytes(), disk, config.clock()), ms.journal());
+                    ms.totalBytes(), disk, config.clock().withZone(config.zone())), ms.journal());
             Services services = new Services(credentials,
-                    new InMemoryLoginGuard(config.attempts(), config.blockDuration(), config.clock()),
-                    registry, data, config.clock(), config.zone(), messages);
+                    new InMemoryLoginGuard(config.attempts(), config.blockDuration(), config.clock()), registry, data,
+                    messages);
 
             boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
             workers = new MultiThreadIoEventLoopGroup(config.ioThreads(), NioIoHandler.newFactory());
@@ -167,7 +157,7 @@ public final class EdgeServer implements AutoCloseable {
                 try {
                     messageListener = bindMessagePort(ms, boss, workers, messages, channels, logLimiter);
                 } catch (StartupException e) {
-                    awaitUntil(listener.close(), deadline(), "the listening socket to close");
+                    Shutdown.begin().await(listener.close(), "the listening socket to close");
                     throw e;
                 }
             }
@@ -176,9 +166,10 @@ public final class EdgeServer implements AutoCloseable {
                 registry.clear();
                 data.removeLeftoverUploads();
             } catch (IOException e) {
-                awaitUntil(listener.close(), deadline(), "the listening socket to close");
+                Shutdown shutdown = Shutdown.begin();
+                shutdown.await(listener.close(), "the listening socket to close");
                 if (messageListener != null) {
-                    awaitUntil(messageListener.close(), deadline(), "the message port to close");
+                    shutdown.await(messageListener.close(), "the message port to close");
                 }
                 throw new StartupException("Cannot prepare " + config.deviceLog() + " and " + config.dataDir()
                         + ": " + reason(e), e);
@@ -193,15 +184,8 @@ public final class EdgeServer implements AutoCloseable {
             }
             return new EdgeServer(boss, workers, channels, listener, messageListener, opened, logLimiter);
         } catch (Exception e) {
-            long deadline = deadline();
-            if (workers != null) {
-                awaitUntil(workers.shutdownGracefully(0, 1, TimeUnit.SECONDS), deadline,
-                        "the connection threads to stop");
-            }
-            if (boss != null) {
-                awaitUntil(boss.shutdownGracefully(0, 1, TimeUnit.SECONDS), deadline, "the accepting thread to stop");
-            }
-            closeAll(opened);
+            Shutdown.begin().stopThreads(workers, boss, 1);
+            Shutdown.closeAll(opened);
             throw e;
         }
     }
@@ -314,36 +298,18 @@ public final class EdgeServer implements AutoCloseable {
             return;
         }
         try {
-            long deadline = deadline();
-            awaitUntil(listener.close(), deadline, "the listening socket to close");
+            Shutdown shutdown = Shutdown.begin();
+            shutdown.await(listener.close(), "the listening socket to close");
             if (messageListener != null) {
-                awaitUntil(messageListener.close(), deadline, "the message port to close");
+                shutdown.await(messageListener.close(), "the message port to close");
             }
-            awaitUntil(channels.close(), deadline, "the device connections to close");
-            // Lets the event loops run what is queued, such as the leaves of the connections just closed.
-            awaitUntil(workers.shutdownGracefully(0, 5, TimeUnit.SECONDS), deadline,
-                    "the connection threads to stop");
-            awaitUntil(boss.shutdownGracefully(0, 5, TimeUnit.SECONDS), deadline, "the accepting thread to stop");
-            closeAll(services);
+            shutdown.await(channels.close(), "the device connections to close");
+            shutdown.stopThreads(workers, boss, 5);
+            Shutdown.closeAll(services);
             logLimiter.flushAll();
             log.info("Server stopped");
         } finally {
             stopped.countDown();
-        }
-    }
-
-    private static long deadline() {
-        return System.nanoTime() + CLOSE_WAIT.toNanos();
-    }
-
-    /**
-     * Waits for {@code step} until {@code deadline}, or {@link #CLOSE_STEP_MIN} if that is later;
-     * says so if it did not end by then.
-     */
-    private static void awaitUntil(Future<?> step, long deadline, String what) {
-        long left = Math.max(CLOSE_STEP_MIN.toNanos(), deadline - System.nanoTime());
-        if (!step.awaitUninterruptibly(left, TimeUnit.NANOSECONDS)) {
-            log.warn("Gave up waiting for {}", what);
         }
     }
 
@@ -369,18 +335,6 @@ public final class EdgeServer implements AutoCloseable {
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void closeAll(List<AutoCloseable> opened) {
-        List<AutoCloseable> reversed = new ArrayList<>(opened);
-        Collections.reverse(reversed);
-        for (AutoCloseable c : reversed) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                log.warn("Closing {} failed: {}", c, e.toString());
-            }
         }
     }
 }

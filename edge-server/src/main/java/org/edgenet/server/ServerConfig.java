@@ -11,8 +11,9 @@ import java.time.ZoneId;
 import java.util.Objects;
 
 /**
- * Everything the server needs to start. Start from {@link #defaults()} and change what differs with
- * the {@code with…} methods; every file path is relative to the working directory unless made absolute.
+ * Everything the server needs to start. Build it with {@link #builder()} (or {@link #in(Path)}),
+ * setting only what differs from the defaults; every file path is relative to the working directory
+ * unless made absolute.
  *
  * @param port            TCP port to listen on; 0 lets the system choose (see {@link EdgeServer#port()})
  * @param attempts        consecutive failed logins (1..5) after which a device is blocked
@@ -67,112 +68,170 @@ public record ServerConfig(int port, int attempts, Duration blockDuration, InetA
         Objects.requireNonNull(messages, "messages");
     }
 
-    /** Port 4000, 3 attempts, files in the working directory, system clock and zone. */
-    public static ServerConfig defaults() {
-        return new ServerConfig(4000, 3, DEFAULT_BLOCK, new InetSocketAddress(0).getAddress(),
-                Path.of("credentials.txt"), Path.of("data"), Path.of("edge-device-log.txt"),
-                Path.of("upload-log.txt"), Path.of("deletion-log.txt"), DEFAULT_LOGIN_TIMEOUT,
-                Limits.SERVER, Clock.systemDefaultZone(), ZoneId.systemDefault(), DEFAULT_REPLY_TIMEOUT, 0,
-                MessageSettings.defaults());
+    /**
+     * A builder that starts from the defaults: port 4000, 3 attempts, files in the working
+     * directory, system clock and zone.
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The defaults with every file inside {@code dir}: what tests and side-by-side servers want. */
+    public static Builder in(Path dir) {
+        return builder().filesIn(dir);
+    }
+
+    /** A builder that starts from this configuration. */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
     /**
-     * Defaults with every file inside {@code dir}: what tests and side-by-side servers want.
+     * Collects the settings one at a time; {@link #build()} checks them all at once (see the record's
+     * components for what each means).
      */
-    public static ServerConfig in(Path dir) {
-        return defaults().withFilesIn(dir);
-    }
+    public static final class Builder {
+        private int port = 4000;
+        private int attempts = 3;
+        private Duration blockDuration = DEFAULT_BLOCK;
+        private InetAddress bindAddress = new InetSocketAddress(0).getAddress();
+        private Path credentialsFile = Path.of("credentials.txt");
+        private Path dataDir = Path.of("data");
+        private Path deviceLog = Path.of("edge-device-log.txt");
+        private Path uploadLog = Path.of("upload-log.txt");
+        private Path deletionLog = Path.of("deletion-log.txt");
+        private Duration loginTimeout = DEFAULT_LOGIN_TIMEOUT;
+        private Limits limits = Limits.SERVER;
+        private Clock clock = Clock.systemDefaultZone();
+        private ZoneId zone = ZoneId.systemDefault();
+        private Duration replyTimeout = DEFAULT_REPLY_TIMEOUT;
+        private int ioThreads;
+        private MessageSettings messages = MessageSettings.defaults();
 
-    public ServerConfig withFilesIn(Path dir) {
-        return new ServerConfig(port, attempts, blockDuration, bindAddress, dir.resolve("credentials.txt"),
-                dir.resolve("data"), dir.resolve("edge-device-log.txt"), dir.resolve("upload-log.txt"),
-                dir.resolve("deletion-log.txt"), loginTimeout, limits, clock, zone, replyTimeout, ioThreads,
-                messages.withJournal(dir.resolve("messages")));
-    }
+        private Builder() {
+        }
 
-    public ServerConfig withPort(int port) {
-        return new ServerConfig(port, attempts, blockDuration, bindAddress, credentialsFile, dataDir, deviceLog,
-                uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads, messages);
-    }
+        private Builder(ServerConfig c) {
+            port = c.port;
+            attempts = c.attempts;
+            blockDuration = c.blockDuration;
+            bindAddress = c.bindAddress;
+            credentialsFile = c.credentialsFile;
+            dataDir = c.dataDir;
+            deviceLog = c.deviceLog;
+            uploadLog = c.uploadLog;
+            deletionLog = c.deletionLog;
+            loginTimeout = c.loginTimeout;
+            limits = c.limits;
+            clock = c.clock;
+            zone = c.zone;
+            replyTimeout = c.replyTimeout;
+            ioThreads = c.ioThreads;
+            messages = c.messages;
+        }
 
-    public ServerConfig withAttempts(int attempts) {
-        return new ServerConfig(port, attempts, blockDuration, bindAddress, credentialsFile, dataDir, deviceLog,
-                uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads, messages);
-    }
+        /** @throws IllegalArgumentException when a setting is out of range, as the record's constructor says */
+        public ServerConfig build() {
+            return new ServerConfig(port, attempts, blockDuration, bindAddress, credentialsFile, dataDir, deviceLog,
+                    uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads, messages);
+        }
 
-    public ServerConfig withBlockDuration(Duration blockDuration) {
-        return new ServerConfig(port, attempts, blockDuration, bindAddress, credentialsFile, dataDir, deviceLog,
-                uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads, messages);
-    }
+        /** Every file under {@code dir}, with its default name. */
+        public Builder filesIn(Path dir) {
+            credentialsFile = dir.resolve("credentials.txt");
+            dataDir = dir.resolve("data");
+            deviceLog = dir.resolve("edge-device-log.txt");
+            uploadLog = dir.resolve("upload-log.txt");
+            deletionLog = dir.resolve("deletion-log.txt");
+            messages = messages.withJournal(dir.resolve("messages"));
+            return this;
+        }
 
-    public ServerConfig withBindAddress(InetAddress bindAddress) {
-        return new ServerConfig(port, attempts, blockDuration, bindAddress, credentialsFile, dataDir, deviceLog,
-                uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads, messages);
-    }
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
 
-    public ServerConfig withCredentialsFile(Path credentialsFile) {
-        return new ServerConfig(port, attempts, blockDuration, bindAddress, credentialsFile, dataDir, deviceLog,
-                uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads, messages);
-    }
+        public Builder attempts(int attempts) {
+            this.attempts = attempts;
+            return this;
+        }
 
-    public ServerConfig withDataDir(Path dataDir) {
-        return new ServerConfig(port, attempts, blockDuration, bindAddress, credentialsFile, dataDir, deviceLog,
-                uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads, messages);
-    }
+        public Builder blockDuration(Duration blockDuration) {
+            this.blockDuration = blockDuration;
+            return this;
+        }
 
-    public ServerConfig withDeviceLog(Path deviceLog) {
-        return new ServerConfig(port, attempts, blockDuration, bindAddress, credentialsFile, dataDir, deviceLog,
-                uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads, messages);
-    }
+        public Builder bindAddress(InetAddress bindAddress) {
+            this.bindAddress = bindAddress;
+            return this;
+        }
 
-    public ServerConfig withUploadLog(Path uploadLog) {
-        return new ServerConfig(port, attempts, blockDuration, bindAddress, credentialsFile, dataDir, deviceLog,
-                uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads, messages);
-    }
+        public Builder credentialsFile(Path credentialsFile) {
+            this.credentialsFile = credentialsFile;
+            return this;
+        }
 
-    public ServerConfig withDeletionLog(Path deletionLog) {
-        return new ServerConfig(port, attempts, blockDuration, bindAddress, credentialsFile, dataDir, deviceLog,
-                uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads, messages);
-    }
+        public Builder dataDir(Path dataDir) {
+            this.dataDir = dataDir;
+            return this;
+        }
 
-    public ServerConfig withLoginTimeout(Duration loginTimeout) {
-        return new ServerConfig(port, attempts, blockDuration, bindAddress, credentialsFile, dataDir, deviceLog,
-                uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads, messages);
-    }
+        public Builder deviceLog(Path deviceLog) {
+            this.deviceLog = deviceLog;
+            return this;
+        }
 
-    public ServerConfig withReplyTimeout(Duration replyTimeout) {
-        return new ServerConfig(port, attempts, blockDuration, bindAddress, credentialsFile, dataDir, deviceLog,
-                uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads, messages);
-    }
+        public Builder uploadLog(Path uploadLog) {
+            this.uploadLog = uploadLog;
+            return this;
+        }
 
-    public ServerConfig withIoThreads(int ioThreads) {
-        return new ServerConfig(port, attempts, blockDuration, bindAddress, credentialsFile, dataDir, deviceLog,
-                uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads, messages);
-    }
+        public Builder deletionLog(Path deletionLog) {
+            this.deletionLog = deletionLog;
+            return this;
+        }
 
-    /** Changes only the mid-frame gap; the frame size bound stays. */
-    public ServerConfig withFrameGap(Duration frameGap) {
-        return withLimits(new Limits(limits.maxBody(), frameGap));
-    }
+        public Builder loginTimeout(Duration loginTimeout) {
+            this.loginTimeout = loginTimeout;
+            return this;
+        }
 
-    public ServerConfig withLimits(Limits limits) {
-        return new ServerConfig(port, attempts, blockDuration, bindAddress, credentialsFile, dataDir, deviceLog,
-                uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads, messages);
-    }
+        public Builder limits(Limits limits) {
+            this.limits = limits;
+            return this;
+        }
 
-    public ServerConfig withClock(Clock clock) {
-        return new ServerConfig(port, attempts, blockDuration, bindAddress, credentialsFile, dataDir, deviceLog,
-                uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads, messages);
-    }
+        /** Changes only the mid-frame gap; the frame size bound stays. */
+        public Builder frameGap(Duration frameGap) {
+            this.limits = new Limits(limits.maxBody(), frameGap);
+            return this;
+        }
 
-    public ServerConfig withZone(ZoneId zone) {
-        return new ServerConfig(port, attempts, blockDuration, bindAddress, credentialsFile, dataDir, deviceLog,
-                uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads, messages);
-    }
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
 
-    public ServerConfig withMessages(MessageSettings messages) {
-        return new ServerConfig(port, attempts, blockDuration, bindAddress, credentialsFile, dataDir, deviceLog,
-                uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads, messages);
+        public Builder zone(ZoneId zone) {
+            this.zone = zone;
+            return this;
+        }
+
+        public Builder replyTimeout(Duration replyTimeout) {
+            this.replyTimeout = replyTimeout;
+            return this;
+        }
+
+        public Builder ioThreads(int ioThreads) {
+            this.ioThreads = ioThreads;
+            return this;
+        }
+
+        public Builder messages(MessageSettings messages) {
+            this.messages = messages;
+            return this;
+        }
     }
 
     private static void requirePositive(Duration d, String name) {

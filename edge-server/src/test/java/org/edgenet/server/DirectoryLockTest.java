@@ -1,5 +1,6 @@
 package org.edgenet.server;
 
+import org.edgenet.common.cli.StartupException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -2,6 +2,7 @@ package org.edgenet.server;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import org.edgenet.common.format.DeviceName;
 import org.edgenet.common.message.ActiveDevices;
 import org.edgenet.common.message.DeviceInfo;
 import org.edgenet.common.message.Joined;
@@ -84,15 +85,15 @@ class FloodTest {
         String others = IntStream.range(0, OTHERS).mapToObj(i -> "device-" + i + " pw" + i + "\n")
                 .collect(Collectors.joining());
         Files.writeString(dir.resolve("credentials.txt"), TestServices.CREDENTIALS + others);
-        server = EdgeServer.start(ServerConfig.in(dir).withPort(0).withBindAddress(LOOPBACK)
-                .withIoThreads(1).withReplyTimeout(replyTimeout));
+        server = EdgeServer.start(ServerConfig.in(dir).port(0).bindAddress(LOOPBACK)
+                .ioThreads(1).replyTimeout(replyTimeout).build());
         for (int i = 0; i < OTHERS; i++) {
             join(new Device(false), "device-" + i, "pw" + i);
         }
     }
 
     private Device join(Device d, String name, String password) throws IOException {
-        d.send(new Login(name, password));
+        d.send(new Login(DeviceName.of(name), password));
         assertEquals(new LoginReply(LoginStatus.WELCOME), d.receive(), name);
         d.send(new RegisterUdp(9000));
         assertInstanceOf(Joined.class, d.receive(), name);
@@ -159,7 +160,7 @@ class FloodTest {
     /** AED and LOOKUP_PEER requests, one after another, as one block of bytes. */
     private static ByteBuffer flood() {
         byte[] aed = frameOf(new ListActive());
-        byte[] lookup = frameOf(new LookupPeer("device-7"));
+        byte[] lookup = frameOf(new LookupPeer(DeviceName.of("device-7")));
         ByteBuffer b = ByteBuffer.allocate(FLOOD / 2 * (aed.length + lookup.length));
         for (int i = 0; i < FLOOD / 2; i++) {
             b.put(aed).put(lookup);
@@ -237,8 +238,10 @@ class FloodTest {
                 ActiveDevices list = assertInstanceOf(ActiveDevices.class, honest.receive(), "AED " + i);
                 assertEquals(OTHERS + 1, list.devices().size(), "every other device listed");
             } else {
-                honest.send(new LookupPeer("supersmartwatch"));
-                assertEquals(new Peer("supersmartwatch", "127.0.0.1", 9000), honest.receive(), "lookup " + i);
+                honest.send(new LookupPeer(DeviceName.of("device-3")));
+                Peer peer = assertInstanceOf(Peer.class, honest.receive(), "lookup " + i);
+                assertEquals("device-3 127.0.0.1 9000", peer.device() + " " + peer.ip() + " " + peer.udpPort(),
+                        "lookup " + i);
             }
             latencies[i] = System.nanoTime() - sent;
             largestReply = Math.max(largestReply, honest.lastFrameLength);
@@ -279,7 +282,7 @@ class FloodTest {
         while (true) {
             honest.send(new ListActive());
             List<DeviceInfo> listed = assertInstanceOf(ActiveDevices.class, honest.receive()).devices();
-            if (listed.stream().noneMatch(d -> d.name().equals("supersmartwatch"))) {
+            if (listed.stream().noneMatch(d -> d.name().equals(DeviceName.of("supersmartwatch")))) {
                 break;
             }
             assertTrue(System.nanoTime() < deadline, "the flooder was never disconnected");

@@ -6,6 +6,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import org.edgenet.common.format.DeviceName;
 import org.edgenet.common.message.Login;
 import org.edgenet.common.message.MessageCodec;
 import org.edgenet.common.wire.WireFormat;
@@ -53,14 +54,14 @@ class ShutdownTest {
     @Test
     void closeReturnsEvenWhileAConnectionThreadIsStuck() throws Exception {
         Files.writeString(dir.resolve("credentials.txt"), TestServices.CREDENTIALS);
-        EdgeServer server = EdgeServer.start(ServerConfig.in(dir).withPort(0).withBindAddress(LOOPBACK)
-                .withIoThreads(1));
+        EdgeServer server = EdgeServer.start(ServerConfig.in(dir).port(0).bindAddress(LOOPBACK)
+                .ioThreads(1).build());
         CountDownLatch stuck = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         try (Socket s = new Socket(LOOPBACK, server.port())) {
             s.setSoTimeout(10_000);
             // A reply shows that the connection lives on the one connection thread.
-            s.getOutputStream().write(frameOf(new Login("nobody", "x")));
+            s.getOutputStream().write(frameOf(new Login(DeviceName.of("nobody"), "x")));
             new DataInputStream(s.getInputStream()).readFully(new byte[WireFormat.HEADER_LENGTH]);
             server.connectionThreads().execute(() -> {
                 stuck.countDown();

@@ -1,5 +1,6 @@
 package org.edgenet.server;
 
+import org.edgenet.common.cli.StartupException;
 import org.edgenet.common.testing.MutableClock;
 import org.edgenet.server.service.ActivityLog;
 import org.edgenet.server.service.Disk;
@@ -8,7 +9,7 @@ import org.edgenet.server.service.FileDataStore;
 import org.edgenet.server.service.FileDeviceRegistry;
 import org.edgenet.server.service.InMemoryLoginGuard;
 import org.edgenet.server.service.JournalMessageStore;
-import org.edgenet.server.service.Lanes;
+import org.edgenet.server.service.KeyedSerialExecutor;
 import org.edgenet.server.service.Services;
 
 import java.io.IOException;
@@ -44,16 +45,16 @@ public final class TestServices implements AutoCloseable {
     public final Services services;
 
     public TestServices(Path dir) {
-        this(dir, Lanes.direct());
+        this(dir, KeyedSerialExecutor.direct());
     }
 
     /** With the data store's file work on {@code lanes}, e.g. a queue the test runs by hand. */
-    public TestServices(Path dir, Lanes lanes) {
+    public TestServices(Path dir, KeyedSerialExecutor lanes) {
         this(dir, lanes, Disk.synced());
     }
 
     /** With every file-system step going through {@code disk}, e.g. one that records or fails them. */
-    public TestServices(Path dir, Lanes lanes, Disk disk) {
+    public TestServices(Path dir, KeyedSerialExecutor lanes, Disk disk) {
         this.dir = dir;
         try {
             Files.writeString(dir.resolve("credentials.txt"), CREDENTIALS);
@@ -67,7 +68,7 @@ public final class TestServices implements AutoCloseable {
                     MessageSettings.DEFAULT_TOTAL_BYTES, disk, clock, JournalMessageStore.DEFAULT_SEGMENT_BYTES,
                     Runnable::run, Runnable::run);
             services = new Services(FileCredentialStore.load(dir.resolve("credentials.txt")),
-                    new InMemoryLoginGuard(ATTEMPTS, BLOCK, clock), registry, data, clock, ZoneOffset.UTC, messages);
+                    new InMemoryLoginGuard(ATTEMPTS, BLOCK, clock), registry, data, messages);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (StartupException e) {

@@ -1,5 +1,7 @@
 package org.edgenet.bench.baseline;
 
+import io.netty.util.concurrent.DefaultThreadFactory;
+
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -22,8 +24,7 @@ public final class RoundTripServer implements AutoCloseable {
     public RoundTripServer(List<String> answers) throws IOException {
         this.answers = List.copyOf(answers);
         listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-        worker = new Thread(this::serve, "round-trip-baseline");
-        worker.setDaemon(true);
+        worker = new DefaultThreadFactory("round-trip-baseline", true).newThread(this::serve);
         worker.start();
     }
 

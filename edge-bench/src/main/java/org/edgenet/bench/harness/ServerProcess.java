@@ -152,16 +152,6 @@ public final class ServerProcess implements AutoCloseable {
         return bad;
     }
 
-    /** The last {@code n} lines of the server's console, for error messages. */
-    public String tail(int n) {
-        try {
-            List<String> lines = Files.readAllLines(output, StandardCharsets.UTF_8);
-            return String.join(" | ", lines.subList(Math.max(0, lines.size() - n), lines.size()));
-        } catch (IOException e) {
-            return "(no output)";
-        }
-    }
-
     private static String tool(String name) {
         Path p = Path.of(System.getProperty("java.home"), "bin", name);
         return Files.isExecutable(p) ? p.toString() : name;

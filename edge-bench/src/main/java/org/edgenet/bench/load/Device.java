@@ -3,6 +3,8 @@ package org.edgenet.bench.load;
 import io.netty.channel.EventLoopGroup;
 import org.edgenet.client.net.EdgeClient;
 import org.edgenet.client.net.ServerError;
+import org.edgenet.common.format.DeviceName;
+import org.edgenet.common.format.FileId;
 import org.edgenet.common.message.DeviceInfo;
 import org.edgenet.common.message.LoginStatus;
 import org.edgenet.common.message.MessageBatch;
@@ -32,7 +34,8 @@ public final class Device {
     /** Connects, logs in and registers {@code udpPort}: completes once the server says Joined. */
     public static CompletableFuture<Device> join(EventLoopGroup group, InetSocketAddress server, String name,
                                                  String password, int udpPort) {
-        return EdgeClient.connect(group, server).thenCompose(client -> client.login(name, password)
+        DeviceName device = DeviceName.of(name);
+        return EdgeClient.connect(group, server).thenCompose(client -> client.login(device, password)
                 .thenCompose(status -> {
                     if (status != LoginStatus.WELCOME) {
                         client.close();
@@ -59,27 +62,27 @@ public final class Device {
 
     /** UED: completes with the number of samples the server stored. */
     public CompletableFuture<Long> upload(long fileId, Path file) {
-        return client.upload(fileId, file).thenApply(u -> u.dataAmount());
+        return client.upload(FileId.of(fileId), file).thenApply(u -> u.dataAmount());
     }
 
     /** SCS: the server's result as text. */
     public CompletableFuture<String> compute(long fileId, Operation op) {
-        return client.compute(fileId, op).thenApply(c -> c.result());
+        return client.compute(FileId.of(fileId), op).thenApply(c -> c.result());
     }
 
     /** DTE: completes with the number of samples deleted. */
     public CompletableFuture<Long> delete(long fileId) {
-        return client.delete(fileId).thenApply(d -> d.dataAmount());
+        return client.delete(FileId.of(fileId)).thenApply(d -> d.dataAmount());
     }
 
     /** The server half of UVF: where {@code device} listens. */
     public CompletableFuture<InetSocketAddress> lookupPeer(String device) {
-        return client.lookupPeer(device).thenApply(p -> new InetSocketAddress(p.ip(), p.udpPort()));
+        return client.lookupPeer(DeviceName.of(device)).thenApply(p -> new InetSocketAddress(p.ip(), p.udpPort()));
     }
 
     /** MSG: completes with the message's id once the server has it on its disk. */
     public CompletableFuture<Long> postMessage(String recipient, String text) {
-        return client.postMessage(recipient, text).thenApply(p -> p.id());
+        return client.postMessage(DeviceName.of(recipient), text).thenApply(p -> p.id());
     }
 
     /** RDM's first half: the oldest messages waiting, at most {@code max}; removes nothing. */

@@ -30,10 +30,6 @@ public final class Table {
         return caption;
     }
 
-    public List<List<String>> rows() {
-        return rows;
-    }
-
     /** GitHub-flavoured Markdown; numbers right-aligned, since every column after the first holds figures. */
     public String toMarkdown() {
         StringBuilder sb = new StringBuilder();

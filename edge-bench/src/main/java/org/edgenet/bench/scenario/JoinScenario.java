@@ -5,7 +5,7 @@ import org.edgenet.bench.harness.Descriptors;
 import org.edgenet.bench.harness.DeviceLog;
 import org.edgenet.bench.harness.ServerProcess;
 import org.edgenet.bench.harness.Workspace;
-import org.edgenet.bench.load.Bounded;
+import org.edgenet.bench.load.ThrottledTasks;
 import org.edgenet.bench.load.Device;
 import org.edgenet.bench.report.Chart;
 import org.edgenet.bench.report.ScenarioResult;
@@ -122,7 +122,7 @@ public final class JoinScenario implements Scenario {
 
             Latencies joins = new Latencies();
             long start = System.nanoTime();
-            Bounded.Outcome<Device> joined = Bounded.run(n, IN_FLIGHT, i -> {
+            ThrottledTasks.Outcome<Device> joined = ThrottledTasks.run(n, IN_FLIGHT, i -> {
                 long t0 = System.nanoTime();
                 String name = names.get(i);
                 return Device.join(ctx.group(), spread(address, i), name, Workspace.password(name), udpPort(i))
@@ -180,8 +180,8 @@ public final class JoinScenario implements Scenario {
                 ports.remove(devices.get(i).name());
             }
             long leaveStart = System.nanoTime();
-            Bounded.Outcome<Void> left = Bounded.run(n / 2, IN_FLIGHT, i -> devices.get(2 * i + 1).leave())
-                    .get(300, TimeUnit.SECONDS);
+            ThrottledTasks.Outcome<Void> left = ThrottledTasks.run(n / 2, IN_FLIGHT,
+                    i -> devices.get(2 * i + 1).leave()).get(300, TimeUnit.SECONDS);
             if (!left.failures().isEmpty()) {
                 result.problem(String.format("%,d devices: %d leaves failed, first: %s", n, left.failures().size(),
                         Device.describe(left.failures().get(0))));
@@ -210,7 +210,7 @@ public final class JoinScenario implements Scenario {
     private static void warmUp(BenchContext ctx, InetSocketAddress address, Workspace ws, int count,
                                ScenarioResult result) throws Exception {
         List<String> names = ws.devices();
-        Bounded.Outcome<Void> cycled = Bounded.run(count, 100, i -> Device.join(ctx.group(), address, names.get(i),
+        var cycled = ThrottledTasks.run(count, 100, i -> Device.join(ctx.group(), address, names.get(i),
                 Workspace.password(names.get(i)), udpPort(i)).thenCompose(Device::leave)).get(120, TimeUnit.SECONDS);
         if (!cycled.failures().isEmpty()) {
             result.problem("warm-up: " + Device.describe(cycled.failures().get(0)));

@@ -4,7 +4,7 @@ import org.edgenet.bench.baseline.FsyncAppend;
 import org.edgenet.bench.harness.BenchContext;
 import org.edgenet.bench.harness.ServerProcess;
 import org.edgenet.bench.harness.Workspace;
-import org.edgenet.bench.load.Bounded;
+import org.edgenet.bench.load.ThrottledTasks;
 import org.edgenet.bench.load.Device;
 import org.edgenet.bench.report.ScenarioResult;
 import org.edgenet.bench.report.Table;
@@ -66,8 +66,8 @@ public final class MessagesScenario implements Scenario {
              ServerProcess server = ctx.startServer(ws, ID)) {
             InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.port());
             List<String> names = ws.devices();
-            Bounded.Outcome<Device> joined = Bounded.run(devices, 64, i -> Device.join(ctx.group(), address,
-                    names.get(i), Workspace.password(names.get(i)), 9000 + i)).get(timeout, TimeUnit.SECONDS);
+            ThrottledTasks.Outcome<Device> joined = ThrottledTasks.run(devices, 64, i -> Device.join(ctx.group(),
+                    address, names.get(i), Workspace.password(names.get(i)), 9000 + i)).get(timeout, TimeUnit.SECONDS);
             if (!joined.failures().isEmpty()) {
                 throw new IllegalStateException(joined.failures().size() + " devices could not join: "
                         + Device.describe(joined.failures().get(0)));

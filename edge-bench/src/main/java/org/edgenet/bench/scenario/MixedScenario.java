@@ -4,13 +4,12 @@ import org.edgenet.bench.harness.BenchContext;
 import org.edgenet.bench.harness.DataFiles;
 import org.edgenet.bench.harness.ServerProcess;
 import org.edgenet.bench.harness.Workspace;
-import org.edgenet.bench.load.Bounded;
+import org.edgenet.bench.load.ThrottledTasks;
 import org.edgenet.bench.load.Device;
 import org.edgenet.bench.report.ScenarioResult;
 import org.edgenet.bench.report.Table;
 import org.edgenet.bench.stats.Latencies;
 import org.edgenet.bench.stats.Spread;
-import org.edgenet.common.message.Operation;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -21,10 +20,8 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -40,7 +37,7 @@ public final class MixedScenario implements Scenario {
     /** Samples in each UED of the mix: a small sensor file. */
     private static final long UPLOAD_SAMPLES = 1_000;
     /** File IDs each device rotates through, so SCS and DTE find files and uploads replace them. */
-    private static final int FILE_IDS = 3;
+    static final int FILE_IDS = 3;
 
     /** The commands of the mix, with their weights in percent. */
     enum Command {
@@ -97,8 +94,8 @@ public final class MixedScenario implements Scenario {
             InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.port());
             List<String> names = ws.devices();
             // Joining is not measured here; it only has to finish before the clock starts.
-            Bounded.Outcome<Device> joined = Bounded.run(devices, 100, i -> Device.join(ctx.group(), address,
-                    names.get(i), Workspace.password(names.get(i)), 30_000 + i)).get(120, TimeUnit.SECONDS);
+            ThrottledTasks.Outcome<Device> joined = ThrottledTasks.run(devices, 100, i -> Device.join(ctx.group(),
+                    address, names.get(i), Workspace.password(names.get(i)), 30_000 + i)).get(120, TimeUnit.SECONDS);
             if (!joined.failures().isEmpty()) {
                 result.problem(joined.failures().size() + " of " + devices + " devices could not join: "
                         + Device.describe(joined.failures().get(0)));
@@ -115,8 +112,8 @@ public final class MixedScenario implements Scenario {
             for (int i = 0; i < devices; i++) {
                 CompletableFuture<Void> done = new CompletableFuture<>();
                 loops.add(done);
-                Loop loop = new Loop(joined.results().get(i), names, file.file(), new SplittableRandom(i), start, end,
-                        window, latencies, errors, perWindow, firstError, uploads, deletes, done);
+                MixedLoop loop = new MixedLoop(joined.results().get(i), names, file.file(), new SplittableRandom(i),
+                        start, end, window, latencies, errors, perWindow, firstError, uploads, deletes, done);
                 loop.next();
             }
             CompletableFuture.allOf(loops.toArray(CompletableFuture[]::new)).get(millis + 120_000, TimeUnit.MILLISECONDS);
@@ -205,107 +202,5 @@ public final class MixedScenario implements Scenario {
         }
         result.problem(log.getFileName() + " has " + lines + " lines for " + expected + " confirmed commands");
         return false;
-    }
-
-    /** One device's closed loop: the next command starts when the previous reply arrived. */
-    private static final class Loop {
-        private final Device device;
-        private final List<String> names;
-        private final Path file;
-        private final SplittableRandom random;
-        private final long start;
-        private final long end;
-        private final long windowNanos;
-        private final Map<Command, Latencies> latencies;
-        private final Map<Command, AtomicLong> errors;
-        private final AtomicLongArray perWindow;
-        private final AtomicReference<String> firstError;
-        private final AtomicLong uploads;
-        private final AtomicLong deletes;
-        private final CompletableFuture<Void> done;
-        private final Set<Long> stored = ConcurrentHashMap.newKeySet();
-
-        Loop(Device device, List<String> names, Path file, SplittableRandom random, long start, long end,
-             long windowMillis, Map<Command, Latencies> latencies, Map<Command, AtomicLong> errors,
-             AtomicLongArray perWindow, AtomicReference<String> firstError, AtomicLong uploads, AtomicLong deletes,
-             CompletableFuture<Void> done) {
-            this.device = device;
-            this.names = names;
-            this.file = file;
-            this.random = random;
-            this.start = start;
-            this.end = end;
-            this.windowNanos = windowMillis * 1_000_000;
-            this.latencies = latencies;
-            this.errors = errors;
-            this.perWindow = perWindow;
-            this.firstError = firstError;
-            this.uploads = uploads;
-            this.deletes = deletes;
-            this.done = done;
-        }
-
-        void next() {
-            if (System.nanoTime() >= end) {
-                done.complete(null);
-                return;
-            }
-            // Each device has its own seeded random: the same run issues the same sequence of commands.
-            Command c = Command.pick(random);
-            if ((c == Command.SCS || c == Command.DTE) && stored.isEmpty()) {
-                c = Command.UED;
-            }
-            Command command = c;
-            long fileId = command == Command.UED ? random.nextInt(FILE_IDS)
-                    : command == Command.SCS || command == Command.DTE ? anyStored() : -1;
-            long t0 = System.nanoTime();
-            CompletableFuture<?> f = switch (command) {
-                case AED -> device.listActive();
-                case UED -> device.upload(fileId, file).thenRun(() -> {
-                    stored.add(fileId);
-                    uploads.incrementAndGet();
-                });
-                case SCS -> device.compute(fileId, Operation.values()[random.nextInt(4)]);
-                case DTE -> device.delete(fileId).thenRun(() -> {
-                    stored.remove(fileId);
-                    deletes.incrementAndGet();
-                });
-                case LOOKUP -> device.lookupPeer(other());
-            };
-            f.whenComplete((r, e) -> {
-                long now = System.nanoTime();
-                if (e != null) {
-                    // A failed command ends this device's loop: a dead connection would otherwise spin.
-                    errors.get(command).incrementAndGet();
-                    firstError.compareAndSet(null, command.label() + ": " + Device.describe(e));
-                    done.complete(null);
-                    return;
-                } else {
-                    latencies.get(command).record(now - t0);
-                    // Replies after the end still count for latency, not for the throughput windows.
-                    int w = (int) ((now - start) / windowNanos);
-                    if (w < perWindow.length() && now < end) {
-                        perWindow.incrementAndGet(w);
-                    }
-                }
-                next();
-            });
-        }
-
-        /** One of this device's uploaded file IDs; only called when there is one. */
-        private long anyStored() {
-            Long[] ids = stored.toArray(Long[]::new);
-            return ids[random.nextInt(ids.length)];
-        }
-
-        /** Another device's name, for the UVF lookup: every device of the mix is joined. */
-        private String other() {
-            String me = device.name();
-            String pick;
-            do {
-                pick = names.get(random.nextInt(names.size()));
-            } while (pick.equals(me) && names.size() > 1);
-            return pick;
-        }
     }
 }

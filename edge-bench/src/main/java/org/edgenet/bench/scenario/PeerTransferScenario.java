@@ -13,12 +13,15 @@ import org.edgenet.bench.stats.Spread;
 import org.edgenet.client.p2p.PeerNode;
 import org.edgenet.client.p2p.PeerOptions;
 import org.edgenet.client.p2p.TransferEvents;
+import org.edgenet.common.format.DeviceName;
+import org.edgenet.common.message.Ticket;
 import org.edgenet.common.testing.DatagramRelay;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,14 +32,17 @@ import java.util.concurrent.TimeoutException;
 /**
  * Issue item 5: UVF goodput for one file at 0 %, 1 % and 5 % loss through a seeded lossy relay,
  * next to two baselines from the same run: an unreliable UDP blast of the same bytes through the
- * same relay (what arrived, how fast) and the plain TCP copy. The received file must be
- * byte-identical every time.
+ * same relay (what arrived, how fast) and the plain TCP copy; then a 1 MB file at the same losses,
+ * where one lost datagram weighs most. The received file must be byte-identical every time. The
+ * scenario plays the server's part in UVF: it issues each transfer's ticket to both nodes.
  */
 public final class PeerTransferScenario implements Scenario {
     public static final String ID = "uvf";
     /** Datagram payload of the blast: the payload UVF itself uses towards an address of this machine. */
     static final int BLAST_PAYLOAD = PeerOptions.DEFAULTS.maxLocalPayload();
     private static final String PRESENTER = "bench-presenter";
+    private static final long SMALL_FILE = 1_000_000;
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     @Override
     public String id() {
@@ -71,8 +77,8 @@ public final class PeerTransferScenario implements Scenario {
         };
         try (PeerNode audience = PeerNode.bind(ctx.group(), 0, audienceDir, quiet);
              PeerNode presenter = PeerNode.bind(ctx.group(), 0, presenterDir, quiet)) {
-            InetSocketAddress audienceAddress = new InetSocketAddress("127.0.0.1", audience.udpPort());
-            warmUp(presenter, audienceAddress, source, stored, timeout);
+            Nodes nodes = new Nodes(audience, presenter);
+            warmUp(nodes, source, stored, timeout);
             Level[] levels = new Level[losses.length];
             for (int li = 0; li < losses.length; li++) {
                 levels[li] = new Level(losses[li]);
@@ -82,8 +88,7 @@ public final class PeerTransferScenario implements Scenario {
                 for (int li = 0; li < levels.length; li++) {
                     Level level = levels[li];
                     if (!level.failed) {
-                        measure(level, 1000L * li + r, source, stored, audienceAddress, presenter, dir, bytes, timeout,
-                                result);
+                        measure(level, 1000L * li + r, source, stored, nodes, dir, bytes, timeout, result);
                     }
                 }
             }
@@ -108,6 +113,7 @@ public final class PeerTransferScenario implements Scenario {
                 result.metric("uvf." + li + ".mbps", level.uvf.spread().median());
                 result.metric("uvf." + li + ".blastArrived", level.blastArrived.spread().median());
             }
+            smallFile(ctx, nodes, dir, losses, timeout, result);
         } finally {
             deleteTree(dir);
         }
@@ -121,9 +127,14 @@ public final class PeerTransferScenario implements Scenario {
                 + "them, with no acknowledgements: its MB/s counts only what arrived. The TCP copy has no loss. Kernel UDP drops are "
                 + "datagrams the kernel discarded because a socket's receive buffer was full (Udp RcvbufErrors "
                 + "of /proc/net/snmp, machine-wide) while UVF ran: loss on top of the injected loss. "
-                + "Two untimed transfers of the same file (lossless, then 1 %% loss) warm up first; loss rates "
+                + "Eight untimed transfers of the same file (lossless and 1 %% loss, four times each) warm up first, "
+                + "as the JIT compiles the AES-GCM path late; loss rates "
                 + "take turns within each repeat. "
-                + "%d run(s) per loss rate.", Runs.mb(bytes), BLAST_PAYLOAD, repeats));
+                + "%d run(s) per loss rate. Each transfer runs under a fresh ticket held by both nodes, as the "
+                + "server issues them, so every datagram is sealed (AES-GCM) and checked. The second table sends a "
+                + "1 MB file many times at each loss rate through one relay: a file of a few windows, where a lost "
+                + "datagram near its end costs a probe rather than a retransmission time-out.",
+                Runs.mb(bytes), BLAST_PAYLOAD, repeats));
         result.chart(new Chart("uvf-goodput-vs-loss.png", "Goodput vs loss (" + Runs.mb(bytes) + " MB)",
                 "injected loss (%)", "MB/s", false, List.of(new Series("EdgeNet UVF", x, uvfSeries),
                         new Series("UDP blast, same relay (arrived)", x, blastSeries),
@@ -146,16 +157,72 @@ public final class PeerTransferScenario implements Scenario {
         }
     }
 
+    /** The two peer nodes, and the server's part: a fresh ticket for each transfer, held by both. */
+    private record Nodes(PeerNode audience, PeerNode presenter) {
+        InetSocketAddress audienceAddress() {
+            return new InetSocketAddress("127.0.0.1", audience.udpPort());
+        }
+
+        /** Sends {@code file} through {@code relay} under a ticket the audience already holds. */
+        void send(DatagramRelay relay, Path file, long timeoutSeconds) throws Exception {
+            byte[] key = new byte[Ticket.KEY_LENGTH];
+            RANDOM.nextBytes(key);
+            Ticket ticket = new Ticket(RANDOM.nextLong(), DeviceName.of(PRESENTER), DeviceName.of("bench-audience"), key,
+                    Duration.ofSeconds(30));
+            audience.admit(ticket);
+            presenter.send(relay.address(), file, ticket).get(timeoutSeconds, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * A 1 MB file at each loss, many times: it fits in about two windows, so one loss near its end
+     * shows whether the presenter probes the tail or waits a whole time-out.
+     */
+    private static void smallFile(BenchContext ctx, Nodes nodes, Path dir, double[] losses, long timeout,
+                                  ScenarioResult result) throws Exception {
+        Path source = ctx.data().binary(SMALL_FILE);
+        Path stored = dir.resolve("audience").resolve(PRESENTER + "_" + source.getFileName());
+        int repeats = ctx.quick() ? 5 : 30;
+        Table t = result.table(new Table("UVF, " + Runs.mb(SMALL_FILE) + " MB file, " + repeats + " runs per loss",
+                "loss", "UVF goodput (MB/s)", "vs lossless"));
+        Runs lossless = null;
+        for (int li = 0; li < losses.length; li++) {
+            Runs runs = new Runs();
+            try (DatagramRelay relay = DatagramRelay.start(nodes.audienceAddress(), lossOnly(losses[li]), 500 + li)) {
+                for (int r = 0; r < repeats; r++) {
+                    Files.deleteIfExists(stored);
+                    long t0 = System.nanoTime();
+                    nodes.send(relay, source, timeout);
+                    runs.add(SMALL_FILE / 1e6 / ((System.nanoTime() - t0) / 1e9));
+                    if (Files.mismatch(source, stored) != -1) {
+                        result.problem("UVF of the 1 MB file: the received file differs from the one sent");
+                    }
+                }
+            }
+            if (li == 0) {
+                lossless = runs;
+            }
+            String label = String.format(Locale.ROOT, "%.0f %%", losses[li] * 100);
+            double ratio = runs.spread().median() / lossless.spread().median();
+            t.row(label, runs.format(1), String.format(Locale.ROOT, "%.2f", ratio));
+            result.metric("uvf.small." + li + ".mbps", runs.spread().median());
+            if (li > 0) {
+                result.summary("UVF " + Runs.mb(SMALL_FILE) + " MB at " + label + " loss (MB/s)", runs.format(1),
+                        lossless.format(1) + " (lossless)", String.format(Locale.ROOT, "%.2f", ratio));
+            }
+        }
+        Files.deleteIfExists(stored);
+    }
+
     /** One UVF transfer at the level's loss, then its two baselines, each with the same bytes. */
-    private static void measure(Level level, long seed, Path source, Path stored, InetSocketAddress audience,
-                                PeerNode presenter, Path dir, long bytes, long timeout, ScenarioResult result)
-            throws Exception {
+    private static void measure(Level level, long seed, Path source, Path stored, Nodes nodes, Path dir, long bytes,
+                                long timeout, ScenarioResult result) throws Exception {
         double loss = level.loss;
         Files.deleteIfExists(stored);
-        try (DatagramRelay relay = DatagramRelay.start(audience, lossOnly(loss), seed)) {
+        try (DatagramRelay relay = DatagramRelay.start(nodes.audienceAddress(), lossOnly(loss), seed)) {
             long drops0 = KernelCounters.udpReceiveBufferErrors();
             long t0 = System.nanoTime();
-            presenter.send(relay.address(), source, PRESENTER).get(timeout, TimeUnit.SECONDS);
+            nodes.send(relay, source, timeout);
             double seconds = (System.nanoTime() - t0) / 1e9;
             long drops1 = KernelCounters.udpReceiveBufferErrors();
             level.kernelDrops.add(drops0 < 0 || drops1 < 0 ? Double.NaN : drops1 - drops0);
@@ -185,14 +252,15 @@ public final class PeerTransferScenario implements Scenario {
     }
 
     /**
-     * Two untimed transfers of the measured file (lossless, then 1 % loss), so that no loss rate's
-     * first run pays for the JIT or for the page cache: smaller warm-ups proved too short.
+     * Eight untimed transfers of the measured file (lossless and 1 % loss, four times each), so that no loss
+     * rate's first run pays for the JIT or for the page cache: smaller warm-ups proved too short. The
+     * JDK compiles its AES-GCM path to the CPU's AES and carry-less multiply instructions only after
+     * some hundreds of megabytes; before that, sealing costs several times more.
      */
-    private static void warmUp(PeerNode presenter, InetSocketAddress audience, Path source, Path stored,
-                               long timeout) throws Exception {
-        for (int i = 0; i < 2; i++) {
-            try (DatagramRelay relay = DatagramRelay.start(audience, lossOnly(0.01 * i), 99 + i)) {
-                presenter.send(relay.address(), source, PRESENTER).get(timeout, TimeUnit.SECONDS);
+    private static void warmUp(Nodes nodes, Path source, Path stored, long timeout) throws Exception {
+        for (int i = 0; i < 8; i++) {
+            try (DatagramRelay relay = DatagramRelay.start(nodes.audienceAddress(), lossOnly(0.01 * (i % 2)), 99 + i)) {
+                nodes.send(relay, source, timeout);
             }
             Files.deleteIfExists(stored);
         }

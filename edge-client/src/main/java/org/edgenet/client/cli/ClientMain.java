@@ -9,6 +9,9 @@ import org.edgenet.client.console.Terminal;
 import org.edgenet.client.console.TransferAnnouncer;
 import org.edgenet.client.net.EdgeClient;
 import org.edgenet.client.p2p.PeerNode;
+import org.edgenet.common.cli.CommandLines;
+import org.edgenet.common.cli.StartupException;
+import org.edgenet.common.cli.WholeNumberConverter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -38,34 +41,35 @@ import java.util.concurrent.TimeUnit;
  * options. Binds the UDP port first (so a taken port stops the start), connects to the server
  * and hands over to the {@link Console}. Start-up problems print one line and exit non-zero.
  */
-@Command(name = "run-client.sh", mixinStandardHelpOptions = true, versionProvider = ClientMain.Version.class,
+@Command(name = "run-client.sh", mixinStandardHelpOptions = true,
         description = "An EdgeNet edge device: joins the server, generates, uploads and shares data.")
 public final class ClientMain implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(ClientMain.class);
 
-    /** Exit code for start-up failures; picocli uses 2 for bad arguments. */
-    static final int FAILED = 1;
     /** A day: longer than any reply can sensibly take. */
     static final int MAX_REPLY_TIMEOUT_SECONDS = 86_400;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "<server_host>", description = "server host name or IP address")
     String hostArgument;
 
-    @Parameters(index = "1", arity = "0..1", paramLabel = "<server_port>", description = "server TCP port")
-    String portArgument;
+    @Parameters(index = "1", arity = "0..1", paramLabel = "<server_port>", description = "server TCP port",
+            converter = ServerPortConverter.class)
+    Integer portArgument;
 
     @Parameters(index = "2", arity = "0..1", paramLabel = "<client_udp_server_port>",
-            description = "UDP port this device listens on for peer uploads (UVF)")
-    String udpPortArgument;
+            description = "UDP port this device listens on for peer uploads (UVF)", converter = UdpPortConverter.class)
+    Integer udpPortArgument;
 
     @Option(names = "--host", paramLabel = "<host>", description = "server host, instead of the first argument")
     String hostOption;
 
-    @Option(names = "--port", paramLabel = "<port>", description = "server port, instead of the second argument")
-    String portOption;
+    @Option(names = "--port", paramLabel = "<port>", description = "server port, instead of the second argument",
+            converter = ServerPortConverter.class)
+    Integer portOption;
 
-    @Option(names = "--udp-port", paramLabel = "<port>", description = "UDP port, instead of the third argument")
-    String udpPortOption;
+    @Option(names = "--udp-port", paramLabel = "<port>", description = "UDP port, instead of the third argument",
+            converter = UdpPortConverter.class)
+    Integer udpPortOption;
 
     @Option(names = "--dir", paramLabel = "<dir>", defaultValue = ".",
             description = "directory of the device's files (EDG, UED, UVF); default: the working directory")
@@ -73,8 +77,8 @@ public final class ClientMain implements Callable<Integer> {
 
     @Option(names = "--reply-timeout", paramLabel = "<seconds>", defaultValue = "30",
             description = "how long to wait for a reply before asking whether to keep waiting; 0 waits for ever"
-                    + " (default: ${DEFAULT-VALUE})")
-    String replyTimeoutOption;
+                    + " (default: ${DEFAULT-VALUE})", converter = ReplyTimeoutConverter.class)
+    int replyTimeoutSeconds;
 
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -95,27 +99,19 @@ public final class ClientMain implements Callable<Integer> {
 
     /** The command line with the one-line error handling of the product. */
     static CommandLine commandLine(ClientMain main) {
-        CommandLine cmd = new CommandLine(main);
-        cmd.setParameterExceptionHandler((e, args) -> {
-            e.getCommandLine().getErr().println(e.getMessage() + " (see --help)");
-            return e.getCommandLine().getCommandSpec().exitCodeOnInvalidInput();
+        // The log is a file, so an unexpected failure keeps its stack trace there.
+        return CommandLines.create(main, "EdgeNet client", e -> {
+            log.error("The client failed", e);
+            return e.getMessage() != null ? e.getMessage() : e.toString();
         });
-        cmd.setExecutionExceptionHandler((e, command, parsed) -> {
-            if (!(e instanceof StartupException)) {
-                log.error("The client failed", e);
-            }
-            command.getErr().println(e.getMessage() != null ? e.getMessage() : e.toString());
-            return FAILED;
-        });
-        return cmd;
     }
 
     @Override
     public Integer call() throws Exception {
-        String host = pick("server host", hostArgument, hostOption);
-        int serverPort = port("server port", pick("server port", portArgument, portOption));
-        int udpPort = port("UDP port", pick("UDP port", udpPortArgument, udpPortOption));
-        Duration replyTimeout = replyTimeout(replyTimeoutOption);
+        String host = required("server host", hostArgument, hostOption);
+        int serverPort = required("server port", portArgument, portOption);
+        int udpPort = required("UDP port", udpPortArgument, udpPortOption);
+        Duration replyTimeout = Duration.ofSeconds(replyTimeoutSeconds);
         if (!Files.isDirectory(dir)) {
             throw new StartupException("The client directory " + dir + " does not exist");
         }
@@ -134,6 +130,7 @@ public final class ClientMain implements Callable<Integer> {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         try (PeerNode peerNode = bindUdp(group, udpPort, terminal)) {
             EdgeClient client = connect(group, serverAddress, host, serverPort);
+            client.onTicket(peerNode::admit);
             log.info("Connected to the server at {}:{}, listening on UDP {}, files in {}",
                     host, serverPort, udpPort, dir.toAbsolutePath().normalize());
             try {
@@ -146,7 +143,7 @@ public final class ClientMain implements Callable<Integer> {
         }
     }
 
-    private PeerNode bindUdp(EventLoopGroup group, int udpPort, Terminal terminal) {
+    private PeerNode bindUdp(EventLoopGroup group, int udpPort, Terminal terminal) throws StartupException {
         try {
             return PeerNode.bind(group, udpPort, dir, new TransferAnnouncer(terminal));
         } catch (Exception e) {
@@ -161,7 +158,7 @@ public final class ClientMain implements Callable<Integer> {
     }
 
     private static EdgeClient connect(EventLoopGroup group, InetAddress address, String host, int port)
-            throws InterruptedException {
+            throws InterruptedException, StartupException {
         try {
             return EdgeClient.connect(group, new InetSocketAddress(address, port)).get();
         } catch (ExecutionException e) {
@@ -179,12 +176,9 @@ public final class ClientMain implements Callable<Integer> {
         return ConsoleInput.of(new BufferedReader(new InputStreamReader(stdin, Charset.defaultCharset())));
     }
 
-    /** One value given as an argument or as an option; both must agree. */
-    private static String pick(String what, String argument, String option) {
-        if (argument != null && option != null && !argument.equals(option)) {
-            throw new StartupException("The " + what + " is given twice, as " + argument + " and " + option);
-        }
-        String value = argument != null ? argument : option;
+    /** A value that must be given, as an argument or as an option; both must agree. */
+    private static <T> T required(String what, T argument, T option) throws StartupException {
+        T value = CommandLines.positionalOrOption(argument, option, what);
         if (value == null) {
             throw new StartupException("Missing " + what
                     + ". Usage: run-client.sh <server_host> <server_port> <client_udp_server_port>");
@@ -192,42 +186,22 @@ public final class ClientMain implements Callable<Integer> {
         return value;
     }
 
-    private static int port(String what, String value) {
-        try {
-            int port = Integer.parseInt(value);
-            if (port >= 1 && port <= 65535) {
-                return port;
-            }
-        } catch (NumberFormatException e) {
-            // Reported below with the range.
-        }
-        throw new StartupException("Invalid " + what + ": " + value + ". A port is an integer between 1 and 65535");
-    }
-
-    private static Duration replyTimeout(String value) {
-        if (value.matches("\\d{1,5}")) {
-            int seconds = Integer.parseInt(value);
-            if (seconds <= MAX_REPLY_TIMEOUT_SECONDS) {
-                return Duration.ofSeconds(seconds);
-            }
-        }
-        throw new StartupException("Invalid reply time-out: " + value + ". It is a whole number of seconds from 0"
-                + " (wait for ever) to " + MAX_REPLY_TIMEOUT_SECONDS);
-    }
-
-    /** A start-up problem the user can fix; its message is the whole story. */
-    static final class StartupException extends RuntimeException {
-        StartupException(String message) {
-            super(message, null, false, false);
+    static final class ServerPortConverter extends WholeNumberConverter {
+        ServerPortConverter() {
+            super(1, 65535, "Invalid server port: %s. A port is an integer between 1 and 65535");
         }
     }
 
-    /** The version from the jar's manifest; "dev" when run from classes. */
-    static final class Version implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() {
-            String v = ClientMain.class.getPackage().getImplementationVersion();
-            return new String[] {"EdgeNet client " + (v == null ? "dev" : v)};
+    static final class UdpPortConverter extends WholeNumberConverter {
+        UdpPortConverter() {
+            super(1, 65535, "Invalid UDP port: %s. A port is an integer between 1 and 65535");
+        }
+    }
+
+    static final class ReplyTimeoutConverter extends WholeNumberConverter {
+        ReplyTimeoutConverter() {
+            super(0, MAX_REPLY_TIMEOUT_SECONDS, "Invalid reply time-out: %s. It is a whole number of seconds from 0"
+                    + " (wait for ever) to " + MAX_REPLY_TIMEOUT_SECONDS);
         }
     }
 }

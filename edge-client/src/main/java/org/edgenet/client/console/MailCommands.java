@@ -1,7 +1,9 @@
 package org.edgenet.client.console;
 
+import org.edgenet.client.console.Dialog.ServerGone;
 import org.edgenet.client.net.ServerLink;
-import org.edgenet.common.format.DeviceNames;
+import org.edgenet.common.format.DeviceName;
+import org.edgenet.common.format.InvalidValueException;
 import org.edgenet.common.message.MailItem;
 import org.edgenet.common.message.MessageArrived;
 import org.edgenet.common.message.MessageBatch;
@@ -9,7 +11,6 @@ import org.edgenet.common.message.MessagesWaiting;
 import org.edgenet.common.message.Notice;
 
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,21 +30,16 @@ final class MailCommands {
 
     private static final Pattern MSG = Pattern.compile("\\s*MSG(?:\\s+(\\S+)(?:\\s+(.*?))?)?\\s*", Pattern.DOTALL);
 
-    /** The console's wait for a reply, with its handling of a lost server. */
-    interface Replies {
-        <T> T await(CompletableFuture<T> reply) throws Console.ServerGone;
-    }
-
     private final ServerLink server;
     private final Terminal terminal;
-    private final Replies replies;
+    private final Dialog dialog;
     /** The newest message id printed; ids grow, so nothing at or below it is printed again. */
     private long lastShown = -1;
 
-    MailCommands(ServerLink server, Terminal terminal, Replies replies) {
+    MailCommands(ServerLink server, Terminal terminal, Dialog dialog) {
         this.server = server;
         this.terminal = terminal;
-        this.replies = replies;
+        this.dialog = dialog;
     }
 
     /** Prints a notice above the prompt; called on the connection's thread. */
@@ -57,29 +53,31 @@ final class MailCommands {
     }
 
     /** {@code MSG deviceName text…}: the text is the rest of the line. */
-    void send(String line) throws Console.ServerGone {
+    void send(String line) throws ServerGone {
         Matcher m = MSG.matcher(line);
         if (!m.matches() || m.group(1) == null || m.group(2) == null || m.group(2).isEmpty()) {
             terminal.say(MSG_USAGE);
             return;
         }
-        String recipient = m.group(1);
-        String text = m.group(2);
-        if (!DeviceNames.isValid(recipient)) {
-            terminal.say(recipient + " is not a valid edge device name");
+        DeviceName recipient;
+        try {
+            recipient = DeviceName.of(m.group(1));
+        } catch (InvalidValueException e) {
+            terminal.say(m.group(1) + " is not a valid edge device name");
             return;
         }
+        String text = m.group(2);
         int bytes = text.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > MAX_TEXT_BYTES) {
             terminal.say("the message is too long: " + bytes + " bytes of UTF-8, at most " + MAX_TEXT_BYTES);
             return;
         }
-        replies.await(server.postMessage(recipient, text));
+        dialog.await(server.postMessage(recipient, text));
         terminal.say("Message stored for " + recipient);
     }
 
     /** {@code RDM}: the oldest messages, at most {@link #MAX_SHOWN}. */
-    void read(String[] words) throws Console.ServerGone {
+    void read(String[] words) throws ServerGone {
         if (words.length > 1) {
             terminal.say("RDM takes no arguments");
             return;
@@ -87,7 +85,7 @@ final class MailCommands {
         int shown = 0;
         int left = 0;
         while (shown < MAX_SHOWN) {
-            MessageBatch batch = replies.await(server.readMessages(MAX_SHOWN - shown));
+            MessageBatch batch = dialog.await(server.readMessages(MAX_SHOWN - shown));
             if (batch.messages().isEmpty()) {
                 left = 0;
                 break;
@@ -103,7 +101,7 @@ final class MailCommands {
             }
             shown += fresh;
             // Printed, so the server may forget them.
-            left = replies.await(server.ackMessages(batch.lastId()));
+            left = dialog.await(server.ackMessages(batch.lastId()));
             if (left == 0 || fresh == 0) {
                 // Nothing new: the server shows again what it was told was shown; do not ask it round.
                 break;

@@ -34,6 +34,12 @@ public final class TransferAnnouncer implements TransferEvents {
     }
 
     @Override
+    public void leftoversRemoved(int files, long bytes) {
+        terminal.announce("Removed " + (files == 1 ? "1 partial file" : files + " partial files")
+                + " (" + bytes + " bytes) left by interrupted UVF transfers");
+    }
+
+    @Override
     public void progress(String fileName, String peer, boolean sending, long doneBytes, long totalBytes) {
         if (totalBytes < PROGRESS_THRESHOLD_BYTES || doneBytes >= totalBytes) {
             quartersShown.remove(key(fileName, peer, sending));

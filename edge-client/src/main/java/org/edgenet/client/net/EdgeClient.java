@@ -7,10 +7,11 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import org.edgenet.common.format.DeviceNames;
+import org.edgenet.common.format.DeviceName;
+import org.edgenet.common.format.FileId;
 import org.edgenet.common.message.AckMessages;
 import org.edgenet.common.message.ActiveDevices;
-import org.edgenet.common.message.Bodies;
+import org.edgenet.common.message.BodyFields;
 import org.edgenet.common.message.Compute;
 import org.edgenet.common.message.Computed;
 import org.edgenet.common.message.Delete;
@@ -34,6 +35,7 @@ import org.edgenet.common.message.Peer;
 import org.edgenet.common.message.PostMessage;
 import org.edgenet.common.message.ReadMessages;
 import org.edgenet.common.message.RegisterUdp;
+import org.edgenet.common.message.Ticket;
 import org.edgenet.common.message.Uploaded;
 import org.edgenet.common.wire.Limits;
 
@@ -59,7 +61,7 @@ import java.util.function.Function;
  *
  * <pre>{@code
  * EdgeClient.connect(group, "127.0.0.1", 4000)
- *     .thenCompose(c -> c.login("supersmartwatch", "comp9331").thenApply(s -> c)) ...
+ *     .thenCompose(c -> c.login(DeviceName.of("supersmartwatch"), "comp9331").thenApply(s -> c)) ...
  * }</pre>
  */
 public final class EdgeClient implements ServerLink, AutoCloseable {
@@ -116,9 +118,9 @@ public final class EdgeClient implements ServerLink, AutoCloseable {
     }
 
     @Override
-    public CompletableFuture<LoginStatus> login(String device, String password) {
-        if (!fitsOnWire(device) || !fitsOnWire(password)) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException("name or password too long"));
+    public CompletableFuture<LoginStatus> login(DeviceName device, String password) {
+        if (!fitsOnWire(password)) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("password too long"));
         }
         return send(new Login(device, password), LoginReply.class, LoginReply::status);
     }
@@ -139,7 +141,7 @@ public final class EdgeClient implements ServerLink, AutoCloseable {
      * {@link io.netty.handler.stream.ChunkedNioFile} as the socket drains.
      */
     @Override
-    public CompletableFuture<Uploaded> upload(long fileId, Path file) {
+    public CompletableFuture<Uploaded> upload(FileId fileId, Path file) {
         UploadStream stream;
         try {
             stream = new UploadStream(fileId, FileChannel.open(file, StandardOpenOption.READ));
@@ -150,20 +152,17 @@ public final class EdgeClient implements ServerLink, AutoCloseable {
     }
 
     @Override
-    public CompletableFuture<Computed> compute(long fileId, Operation operation) {
+    public CompletableFuture<Computed> compute(FileId fileId, Operation operation) {
         return send(new Compute(fileId, operation), Computed.class, Function.identity());
     }
 
     @Override
-    public CompletableFuture<Deleted> delete(long fileId) {
+    public CompletableFuture<Deleted> delete(FileId fileId) {
         return send(new Delete(fileId), Deleted.class, Function.identity());
     }
 
     @Override
-    public CompletableFuture<Peer> lookupPeer(String device) {
-        if (!DeviceNames.isValid(device)) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException("not a device name: " + device));
-        }
+    public CompletableFuture<Peer> lookupPeer(DeviceName device) {
         return send(new LookupPeer(device), Peer.class, Function.identity());
     }
 
@@ -173,10 +172,18 @@ public final class EdgeClient implements ServerLink, AutoCloseable {
         return send(new Leave(), Left.class, Function.identity());
     }
 
+    /**
+     * Hands every ticket the server pushes to {@code listener}, on the connection's event loop: the
+     * device's {@code PeerNode} then accepts the transfer the ticket vouches for.
+     */
+    public void onTicket(Consumer<Ticket> listener) {
+        responses.onTicket(listener);
+    }
+
     @Override
-    public CompletableFuture<MessagePosted> postMessage(String recipient, String text) {
-        if (!fitsOnWire(recipient) || !fitsOnWire(text)) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException("name or text too long"));
+    public CompletableFuture<MessagePosted> postMessage(DeviceName recipient, String text) {
+        if (!fitsOnWire(text)) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("text too long"));
         }
         return send(new PostMessage(recipient, text), MessagePosted.class, Function.identity());
     }
@@ -235,6 +242,6 @@ public final class EdgeClient implements ServerLink, AutoCloseable {
     }
 
     private static boolean fitsOnWire(String s) {
-        return s.getBytes(StandardCharsets.UTF_8).length <= Bodies.MAX_STRING_BYTES;
+        return s.getBytes(StandardCharsets.UTF_8).length <= BodyFields.MAX_STRING_BYTES;
     }
 }

@@ -5,8 +5,11 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
 import org.edgenet.common.message.ErrorReply;
+import org.edgenet.common.message.InvalidMessage;
 import org.edgenet.common.message.Message;
 import org.edgenet.common.message.Notice;
+import org.edgenet.common.message.Ticket;
+import org.edgenet.common.wire.ErrorCode;
 import org.edgenet.common.wire.ProtocolException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,13 +23,17 @@ import java.util.function.Consumer;
 /**
  * Pairs the server's messages with the device's requests. Requests queue up and go out one at a
  * time: the protocol has no request ids, so the next request is sent only once the current one
- * has its reply. {@link Notice}s, which answer no request, go to the notice listener instead.
+ * has its reply. Two kinds of message answer no request and go to their listeners whatever request
+ * is current: a {@link Ticket}, which the server pushes whenever another device is about to send
+ * this one a file, and the {@link Notice}s of messages left for this device.
  * Everything here runs on the channel's event loop.
  */
 final class ResponseHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ResponseHandler.class);
 
     private final Queue<Exchange<?>> waiting = new ArrayDeque<>();
+    /** Where pushed tickets go; until someone listens, they are dropped (this device takes no files). */
+    private volatile Consumer<Ticket> tickets = t -> log.debug("No one takes {}", t);
     /** Where notices go; set from any thread, called on the event loop. */
     private volatile Consumer<Notice> notices = n -> log.debug("No listener for {}", n);
     private ChannelHandlerContext ctx;
@@ -64,6 +71,10 @@ final class ResponseHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    void onTicket(Consumer<Ticket> listener) {
+        this.tickets = listener;
+    }
+
     void settled(Exchange<?> exchange) {
         if (current == exchange) {
             current = null;
@@ -96,16 +107,22 @@ final class ResponseHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
+            if (msg instanceof InvalidMessage invalid) {
+                // A value no server of ours sends: bad data, like any broken frame.
+                throw new ProtocolException(ErrorCode.MALFORMED, invalid.type() + ": " + invalid.reason());
+            }
             if (!(msg instanceof Message message)) {
                 throw new IllegalStateException("not a message: " + msg.getClass().getName());
             }
-            if (message instanceof Notice notice) {
+            if (message instanceof Ticket ticket) {
+                tickets.accept(ticket);
+            } else if (message instanceof Notice notice) {
                 // A notice answers no request, whichever is in flight.
                 tell(notice);
             } else if (current != null) {
                 current.onReply(ctx, message);
             } else if (message instanceof ErrorReply error) {
-                // Unasked: the server is about to close (e.g. idle time-out), or a late refusal of
+                // Unasked: the server is about to close (e.g. SLOW_READER), or a late refusal of
                 // an upload that already ended here.
                 log.warn("The server reports {}: {}", error.code(), error.message());
                 if (error.code().fatal()) {

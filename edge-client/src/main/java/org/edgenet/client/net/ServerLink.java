@@ -1,5 +1,7 @@
 package org.edgenet.client.net;
 
+import org.edgenet.common.format.DeviceName;
+import org.edgenet.common.format.FileId;
 import org.edgenet.common.message.Computed;
 import org.edgenet.common.message.Deleted;
 import org.edgenet.common.message.DeviceInfo;
@@ -25,24 +27,24 @@ import java.util.function.Consumer;
  * {@link ConnectionLostException} when the connection ends first.
  */
 public interface ServerLink {
-    CompletableFuture<LoginStatus> login(String device, String password);
+    CompletableFuture<LoginStatus> login(DeviceName device, String password);
 
     CompletableFuture<Joined> registerUdp(int udpPort);
 
     CompletableFuture<List<DeviceInfo>> listActive();
 
-    CompletableFuture<Uploaded> upload(long fileId, Path file);
+    CompletableFuture<Uploaded> upload(FileId fileId, Path file);
 
-    CompletableFuture<Computed> compute(long fileId, Operation operation);
+    CompletableFuture<Computed> compute(FileId fileId, Operation operation);
 
-    CompletableFuture<Deleted> delete(long fileId);
+    CompletableFuture<Deleted> delete(FileId fileId);
 
-    CompletableFuture<Peer> lookupPeer(String device);
+    CompletableFuture<Peer> lookupPeer(DeviceName device);
 
     CompletableFuture<Left> leave();
 
     /** MSG: completes once the message is on the server's disk. */
-    CompletableFuture<MessagePosted> postMessage(String recipient, String text);
+    CompletableFuture<MessagePosted> postMessage(DeviceName recipient, String text);
 
     /** RDM: the oldest messages waiting, at most {@code max} (1 to 255); removes nothing. */
     CompletableFuture<MessageBatch> readMessages(int max);

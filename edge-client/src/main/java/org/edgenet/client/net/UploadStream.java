@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.stream.ChunkedInput;
 import io.netty.handler.stream.ChunkedNioFile;
+import org.edgenet.common.format.FileId;
 import org.edgenet.common.message.Message;
 import org.edgenet.common.message.UploadAbort;
 import org.edgenet.common.message.UploadBegin;
@@ -22,7 +23,7 @@ import java.nio.channels.FileChannel;
  * next message only while the channel is writable, so at most a few chunks are ever in memory.
  */
 final class UploadStream implements ChunkedInput<Message> {
-    private final long fileId;
+    private final FileId fileId;
     private final ChunkedNioFile file;
     private boolean begun;
     private boolean finished;
@@ -30,7 +31,7 @@ final class UploadStream implements ChunkedInput<Message> {
     private String abortReason;
     private IOException readFailure;
 
-    UploadStream(long fileId, FileChannel channel) throws IOException {
+    UploadStream(FileId fileId, FileChannel channel) throws IOException {
         this.fileId = fileId;
         this.file = new ChunkedNioFile(channel, 0, channel.size(), WireFormat.UPLOAD_CHUNK_SIZE);
     }

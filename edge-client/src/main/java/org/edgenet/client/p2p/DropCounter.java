@@ -1,10 +1,6 @@
 package org.edgenet.client.p2p;
 
-import io.netty.channel.socket.DatagramPacket;
 import org.edgenet.common.p2p.DropReason;
-import org.edgenet.common.p2p.MalformedDatagramException;
-import org.edgenet.common.p2p.UvfCodec;
-import org.edgenet.common.p2p.UvfDatagram;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,16 +26,6 @@ public final class DropCounter {
     public DropCounter() {
         for (DropReason r : DropReason.values()) {
             counts.put(r, new LongAdder());
-        }
-    }
-
-    /** The datagram in {@code packet}, or null after counting it as dropped when it is malformed. */
-    UvfDatagram decodeOrDrop(DatagramPacket packet) {
-        try {
-            return UvfCodec.decode(packet.content());
-        } catch (MalformedDatagramException e) {
-            drop(e.reason(), packet.sender(), e.getMessage());
-            return null;
         }
     }
 

@@ -6,6 +6,7 @@ import org.edgenet.common.p2p.UvfFormat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /** What file names UVF accepts, and the name a received file is stored under. */
 final class FileNames {
@@ -21,11 +22,15 @@ final class FileNames {
     }
 
     /**
-     * Why {@code presenter} and {@code fileName} cannot make a stored file, or {@code null} when they
-     * can. The file name must be a single path component: no separator, not {@code .} or {@code ..},
-     * no control characters, and short enough for the stored name to fit a file system.
+     * Why {@code presenter} and {@code fileName} cannot make a stored file; empty when they can. The
+     * file name must be a single path component: no separator, not {@code .} or {@code ..}, no
+     * control characters, and short enough for the stored name to fit a file system.
      */
-    static String problem(String presenter, String fileName) {
+    static Optional<String> refusal(String presenter, String fileName) {
+        return Optional.ofNullable(why(presenter, fileName));
+    }
+
+    private static String why(String presenter, String fileName) {
         if (!DeviceNames.isValid(presenter)) {
             return "the presenter name is not a valid device name";
         }

@@ -87,10 +87,6 @@ final class IncomingFile {
         }
     }
 
-    Path temp() {
-        return temp;
-    }
-
     /** Bytes handed over and not yet written: the audience's flow-control measure. */
     long backlog() {
         return backlog.get();
@@ -255,15 +251,22 @@ final class IncomingFile {
             return;
         }
         try {
-            channel.close();
-            closed = true;
-            // On POSIX a rename replaces an existing target atomically: readers see old or new, never half.
+            // On POSIX a rename replaces an existing target atomically: readers see old or new, never
+            // half. Renamed while still open and locked, so that no sweep ever takes it for a leftover.
             Files.move(temp, f.target(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            f.done().accept(Outcome.stored(f.target()));
         } catch (IOException e) {
             closeAndDelete();
             f.done().accept(Outcome.failed("the file could not be stored: " + e.getMessage(), false));
+            return;
         }
+        PartFiles.release(temp);
+        closed = true;
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // Every byte was written and the file has its name: closing cannot lose anything now.
+        }
+        f.done().accept(Outcome.stored(f.target()));
     }
 
     private void closeAndDelete() {
@@ -276,7 +279,8 @@ final class IncomingFile {
         try {
             Files.deleteIfExists(temp);
         } catch (IOException ignored) {
-            // A temp file that cannot be deleted is harmless; its name marks it as partial.
+            // A temp file that cannot be deleted is harmless: the next start removes it.
         }
+        PartFiles.release(temp);
     }
 }

@@ -1,23 +1,24 @@
 package org.edgenet.client.p2p;
 
+import org.edgenet.common.p2p.UvfFormat;
+
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The audience's state of one transfer, touched only on the audience channel's event loop (the
- * {@link IncomingFile} it feeds runs on the disk executor). Which datagrams arrived is a ring of
- * flags over the receive window: {@code got[seq % ring]} for {@code cumulative <= seq < cumulative + ring}.
+ * {@link IncomingFile} it feeds runs on the disk executor). What arrived is its {@link ReceiveWindow}.
  */
 final class IncomingTransfer {
     enum State { OPENING, RECEIVING, FINISHING }
 
     final TransferKey key;
+    /** The presenter's name as the ticket vouches for it. */
     final String presenter;
     final String fileName;
     final long size;
     final int payload;
-    final int count;
-    final int ring;
-    final boolean[] got;
+    final ReceiveWindow window;
+    final TransferSeals seals;
     final ProgressGate progress;
     /** Set by the writer when it freed window space the presenter has not heard about yet. */
     final AtomicBoolean windowUpdatePosted = new AtomicBoolean();
@@ -25,22 +26,20 @@ final class IncomingTransfer {
     State state = State.OPENING;
     /** Set once on the event loop when the temp file is open; the writer's callback reads it too. */
     volatile IncomingFile file;
-    int cumulative;
-    int highest = -1;
     long lastHeard;
     boolean ackDue;
     volatile int advertised;
 
-    IncomingTransfer(TransferKey key, String presenter, String fileName, long size, int payload, int ring, long now) {
+    IncomingTransfer(TransferKey key, TransferSeals seals, String presenter, String fileName, long size, int payload,
+                     int ring, long now) {
         this.key = key;
+        this.seals = seals;
         this.presenter = presenter;
         this.fileName = fileName;
         this.size = size;
         this.payload = payload;
-        this.count = (int) ((size + payload - 1) / payload);
-        this.ring = ring;
-        this.got = new boolean[ring];
-        this.progress = new ProgressGate(size);
+        this.window = new ReceiveWindow((int) UvfFormat.datagramCount(size, payload), ring);
+        this.progress = new ProgressGate(size, now);
         this.lastHeard = now;
     }
 
@@ -49,24 +48,8 @@ final class IncomingTransfer {
         return (int) Math.min(payload, size - (long) seq * payload);
     }
 
-    /** Records {@code seq} (within the window, not yet seen) and moves the cumulative mark past any run. */
-    void record(int seq) {
-        got[seq % ring] = true;
-        if (seq > highest) {
-            highest = seq;
-        }
-        while (cumulative < count && got[cumulative % ring]) {
-            got[cumulative % ring] = false;
-            cumulative++;
-        }
-    }
-
-    boolean seen(int seq) {
-        return seq < cumulative || (seq < cumulative + ring && got[seq % ring]);
-    }
-
     /** Bytes of the file before the first missing datagram. */
     long prefixBytes() {
-        return Math.min(size, (long) cumulative * payload);
+        return Math.min(size, (long) window.cumulative() * payload);
     }
 }

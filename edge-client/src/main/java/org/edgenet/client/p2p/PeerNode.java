@@ -2,11 +2,15 @@ package org.edgenet.client.p2p;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.socket.nio.NioDatagramChannel;
-import org.edgenet.common.format.DeviceNames;
+import org.edgenet.common.message.Ticket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -15,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -32,6 +37,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code docs/UVF-PROTOCOL.md} and on the datagram records of {@code org.edgenet.common.p2p}.
  */
 public final class PeerNode implements AutoCloseable {
+    static final String DECODER = "decoder";
+    static final String AUDIENCE = "audience";
+    static final String PRESENTER = "presenter";
     /** Big socket buffers absorb a window's burst; the kernel caps them at its own maximum. */
     private static final int SOCKET_BUFFER = 4 * 1024 * 1024;
     /** Every datagram fits: a smaller receive buffer would silently cut a large one short. */
@@ -42,23 +50,22 @@ public final class PeerNode implements AutoCloseable {
     private final Channel presenter;
     private final PresenterHandler presenterHandler;
     private final AudienceHandler audienceHandler;
+    private static final Logger log = LoggerFactory.getLogger(PeerNode.class);
+
     private final ExecutorService disk;
-    private final TransferEvents events;
-    private final PeerOptions options;
-    private final DropCounter drops;
+    private final PeerContext context;
+    private final Path directory;
     private final SecureRandom random = new SecureRandom();
 
     private PeerNode(Channel audience, Channel presenter, AudienceHandler audienceHandler,
-                     PresenterHandler presenterHandler, ExecutorService disk,
-                     TransferEvents events, PeerOptions options, DropCounter drops) {
+                     PresenterHandler presenterHandler, ExecutorService disk, PeerContext context, Path directory) {
+        this.directory = directory;
         this.audience = audience;
         this.presenter = presenter;
         this.presenterHandler = presenterHandler;
         this.audienceHandler = audienceHandler;
         this.disk = disk;
-        this.events = events;
-        this.options = options;
-        this.drops = drops;
+        this.context = context;
     }
 
     /**
@@ -74,15 +81,20 @@ public final class PeerNode implements AutoCloseable {
     /** As {@link #bind(EventLoopGroup, int, Path, TransferEvents)}, with chosen time-outs and windows. */
     public static PeerNode bind(EventLoopGroup group, int udpPort, Path directory, TransferEvents events,
                                 PeerOptions options) throws Exception {
+        removeLeftovers(directory, events);
         DropCounter drops = new DropCounter();
         ExecutorService disk = newDiskExecutor();
+        PeerContext context = new PeerContext(options, disk, events, drops);
+        UvfDecoder decoder = new UvfDecoder(drops);
         Channel audience = null;
         try {
-            AudienceHandler audienceHandler = new AudienceHandler(directory, events, options, disk, drops);
-            audience = datagramBootstrap(group).handler(audienceHandler).bind(udpPort).sync().channel();
+            AudienceHandler audienceHandler = new AudienceHandler(directory, context);
+            audience = datagramBootstrap(group).handler(pipeline(decoder, AUDIENCE, audienceHandler))
+                    .bind(udpPort).sync().channel();
             PresenterHandler presenterHandler = new PresenterHandler(drops);
-            Channel presenter = datagramBootstrap(group).handler(presenterHandler).bind(0).sync().channel();
-            return new PeerNode(audience, presenter, audienceHandler, presenterHandler, disk, events, options, drops);
+            Channel presenter = datagramBootstrap(group).handler(pipeline(decoder, PRESENTER, presenterHandler))
+                    .bind(0).sync().channel();
+            return new PeerNode(audience, presenter, audienceHandler, presenterHandler, disk, context, directory);
         } catch (Exception e) {
             if (audience != null) {
                 audience.close().syncUninterruptibly();
@@ -90,6 +102,15 @@ public final class PeerNode implements AutoCloseable {
             disk.shutdown();
             throw e;
         }
+    }
+
+    private static ChannelInitializer<Channel> pipeline(UvfDecoder decoder, String name, ChannelHandler handler) {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast(DECODER, decoder).addLast(name, handler);
+            }
+        };
     }
 
     private static Bootstrap datagramBootstrap(EventLoopGroup group) {
@@ -118,43 +139,41 @@ public final class PeerNode implements AutoCloseable {
 
     /** Datagrams this node dropped as bad, on both its ports. */
     public DropCounter drops() {
-        return drops;
+        return context.drops();
     }
 
     /**
-     * Sends {@code file} to the audience at {@code address} as {@code presenter}. Completes when the
-     * audience has the whole file and confirmed its checksum; fails with a {@link TransferFailedException}
-     * whose message is a plain sentence.
+     * The server vouches for a transfer to this device: from now on, for the ticket's lifetime, one
+     * OFFER sealed with its key is let in. Any thread; the ticket is held when this returns.
      */
-    public CompletableFuture<Void> send(InetSocketAddress address, Path file, String presenter) {
-        return send(address, file, presenter, address.getHostString() + ":" + address.getPort());
+    public void admit(Ticket ticket) {
+        audienceHandler.admit(ticket);
     }
 
     /**
-     * As {@link #send(InetSocketAddress, Path, String)}; {@code audience} names the receiver in
-     * {@link TransferEvents#progress} reports.
+     * Sends {@code file} to the audience at {@code address} under {@code ticket}, which names the
+     * presenter (this device) and the audience. Completes when the audience has the whole file and
+     * confirmed its checksum; fails with a {@link TransferFailedException} whose message is a plain
+     * sentence.
      */
-    public CompletableFuture<Void> send(InetSocketAddress address, Path file, String presenter, String audience) {
+    public CompletableFuture<Void> send(InetSocketAddress address, Path file, Ticket ticket) {
         Path name = file.getFileName();
         if (name == null) {
             return failed("there is no file to send");
         }
         String fileName = name.toString();
-        if (!DeviceNames.isValid(presenter)) {
-            return failed(presenter + " is not a valid device name");
-        }
         if (!Files.exists(file)) {
             return failed("the file " + fileName + " does not exist");
         }
         if (!Files.isRegularFile(file)) {
             return failed(fileName + " is not a regular file");
         }
-        String problem = FileNames.problem(presenter, fileName);
-        if (problem != null) {
-            return failed(problem);
+        Optional<String> refusal = FileNames.refusal(ticket.presenter().value(), fileName);
+        if (refusal.isPresent()) {
+            return failed(refusal.get());
         }
         if (address.isUnresolved()) {
-            return failed("the address of " + audience + " is unknown");
+            return failed("the address of " + ticket.audience() + " is unknown");
         }
         FileChannel channel;
         long size;
@@ -166,8 +185,8 @@ public final class PeerNode implements AutoCloseable {
         }
         long id = random.nextLong();
         OutgoingTransfer[] self = new OutgoingTransfer[1];
-        OutgoingTransfer t = new OutgoingTransfer(id, address, channel, size, fileName, presenter, audience,
-                options, disk, events, this.presenter, () -> presenterHandler.remove(self[0]));
+        OutgoingTransfer t = new OutgoingTransfer(id, address, new OutgoingFile(channel, size, fileName), ticket,
+                context, this.presenter, () -> presenterHandler.remove(self[0]));
         self[0] = t;
         try {
             this.presenter.eventLoop().execute(() -> presenterHandler.start(t));
@@ -218,6 +237,17 @@ public final class PeerNode implements AutoCloseable {
             disk.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        removeLeftovers(directory, context.events());
+    }
+
+    /** Deletes partial files no live transfer owns, and says so. */
+    private static void removeLeftovers(Path directory, TransferEvents events) {
+        PartFiles.Removed removed = PartFiles.removeLeftovers(directory);
+        if (removed.files() > 0) {
+            log.info("Removed {} partial file(s) of interrupted transfers from {} ({} bytes)", removed.files(),
+                    directory.toAbsolutePath().normalize(), removed.bytes());
+            events.leftoversRemoved(removed.files(), removed.bytes());
         }
     }
 }

@@ -1,18 +1,14 @@
 package org.edgenet.client.p2p;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.socket.DatagramPacket;
-import org.edgenet.common.p2p.Accept;
-import org.edgenet.common.p2p.Ack;
-import org.edgenet.common.p2p.Done;
 import org.edgenet.common.p2p.DropReason;
-import org.edgenet.common.p2p.Reject;
-import org.edgenet.common.p2p.UvfDatagram;
+import org.edgenet.common.p2p.Envelope;
+import org.edgenet.common.p2p.MalformedDatagramException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -22,11 +18,12 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The presenter side of UVF, on a channel bound to a port the OS chose. Routes ACCEPT, ACK, DONE
- * and REJECT to the {@link OutgoingTransfer} with their transfer id, provided they come from the
- * port that transfer sends to; anything else is dropped and counted.
+ * The presenter side of UVF, on a channel bound to a port the OS chose, behind a {@link UvfDecoder}.
+ * Routes ACCEPT, ACK, DONE and REJECT to the {@link OutgoingTransfer} with their transfer id, provided
+ * they come from the port that transfer sends to and open with its keys; anything else is dropped
+ * and counted.
  */
-final class PresenterHandler extends SimpleChannelInboundHandler<DatagramPacket> {
+final class PresenterHandler extends SimpleChannelInboundHandler<Inbound> {
     private static final Logger log = LoggerFactory.getLogger(PresenterHandler.class);
     private static final int RECENT = 256;
 
@@ -40,6 +37,8 @@ final class PresenterHandler extends SimpleChannelInboundHandler<DatagramPacket>
         }
     });
     private boolean active = true;
+    /** Where control bodies are opened. */
+    private ByteBuf scratch;
     /** Completes once the channel is inactive and every transfer has failed. */
     final CompletableFuture<Void> stopped = new CompletableFuture<>();
 
@@ -65,30 +64,30 @@ final class PresenterHandler extends SimpleChannelInboundHandler<DatagramPacket>
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-        InetSocketAddress from = packet.sender();
-        UvfDatagram d = drops.decodeOrDrop(packet);
-        if (d == null) {
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        scratch = ctx.alloc().heapBuffer(2048);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        scratch.release();
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, Inbound in) {
+        Envelope e = in.envelope;
+        OutgoingTransfer t = transfers.get(e.transferId());
+        if (t == null && recentlyOver.contains(e.transferId())) {
             return;
         }
-        OutgoingTransfer t = transfers.get(d.transferId());
-        if (t == null && recentlyOver.contains(d.transferId())) {
+        if (t == null || t.to.getPort() != in.sender.getPort()) {
+            drops.drop(DropReason.UNKNOWN_TRANSFER, in.sender, Long.toHexString(e.transferId()));
             return;
         }
-        if (t == null || t.to.getPort() != from.getPort()) {
-            drops.drop(DropReason.UNKNOWN_TRANSFER, from, Long.toHexString(d.transferId()));
-            return;
-        }
-        if (d instanceof Ack ack) {
-            t.onAck(ack);
-        } else if (d instanceof Accept accept) {
-            t.onAccept(accept);
-        } else if (d instanceof Done) {
-            t.onDone();
-        } else if (d instanceof Reject reject) {
-            t.onReject(reject);
-        } else {
-            drops.drop(DropReason.WRONG_DIRECTION, from, d.type().name());
+        try {
+            t.onDatagram(e, scratch);
+        } catch (MalformedDatagramException bad) {
+            drops.drop(bad.reason(), in.sender, bad.getMessage());
         }
     }
 

@@ -4,7 +4,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Throttles progress reports of one transfer: one each time another tenth of the file is done, or
- * after a second without one. Small files get none; the final event says enough.
+ * after a second without one. Small files get none; the final event says enough. Times are the
+ * caller's clock, in nanoseconds.
  */
 final class ProgressGate {
     static final long MIN_SIZE = 1024 * 1024;
@@ -14,19 +15,18 @@ final class ProgressGate {
     private long nextBytes;
     private long nextTime;
 
-    ProgressGate(long total) {
+    ProgressGate(long total, long now) {
         this.total = total;
         this.nextBytes = total / 10;
-        this.nextTime = System.nanoTime() + INTERVAL;
+        this.nextTime = now + INTERVAL;
     }
 
-    /** Whether {@code done} bytes deserve a report now. */
-    synchronized boolean passes(long done) {
+    /** Whether {@code done} bytes deserve a report at {@code now}. */
+    synchronized boolean passes(long done, long now) {
         if (total < MIN_SIZE || done >= total) {
             return false;
         }
-        long now = System.nanoTime();
-        if (done < nextBytes && now < nextTime) {
+        if (done < nextBytes && now - nextTime < 0) {
             return false;
         }
         while (nextBytes <= done) {

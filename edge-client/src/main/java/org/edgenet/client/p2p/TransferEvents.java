@@ -14,4 +14,8 @@ public interface TransferEvents {
     /** An incoming transfer failed; nothing of it was kept. */
     default void receiveFailed(String fileName, String presenter, String reason) {
     }
+
+    /** The device removed {@code files} partial files, {@code bytes} in all, that interrupted transfers left behind. */
+    default void leftoversRemoved(int files, long bytes) {
+    }
 }

@@ -35,7 +35,7 @@ class ConsoleMessagesTest {
 
     private String run(String script) {
         StringWriter out = new StringWriter();
-        Console console = new Console(server, (a, f, p, au) -> CompletableFuture.completedFuture(null), 8000, dir,
+        Console console = new Console(server, (audience, file, ticket) -> CompletableFuture.completedFuture(null), 8000, dir,
                 ConsoleInput.of(new BufferedReader(new StringReader(script))),
                 new Terminal(new PrintWriter(out)), Duration.ofSeconds(30), new Random(7));
         console.run();

@@ -1,10 +1,12 @@
 package org.edgenet.client.console;
 
 import org.edgenet.client.net.ServerError;
+import org.edgenet.common.format.DeviceName;
 import org.edgenet.common.format.DeviceNames;
 import org.edgenet.common.message.DeviceInfo;
 import org.edgenet.common.message.LoginStatus;
 import org.edgenet.common.message.Peer;
+import org.edgenet.common.message.Ticket;
 import org.edgenet.common.wire.ErrorCode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,10 +40,13 @@ class ConsoleTest {
     @TempDir
     Path dir;
 
+    private static final Ticket TICKET = new Ticket(1, DeviceName.of("supersmartwatch"),
+            DeviceName.of("uav-camera"), new byte[Ticket.KEY_LENGTH], Duration.ofSeconds(30));
+
     private final FakeServer server = new FakeServer();
     private final List<String> transfers = new ArrayList<>();
-    private PeerSender peers = (address, file, presenter, audience) -> {
-        transfers.add(address + " " + file.getFileName() + " " + presenter + " " + audience);
+    private PeerSender peers = (address, file, ticket) -> {
+        transfers.add(address + " " + file.getFileName() + " " + ticket.presenter() + " " + ticket.audience());
         return CompletableFuture.completedFuture(null);
     };
     private int exitCode;
@@ -99,6 +104,17 @@ class ConsoleTest {
 
         assertTrue(out.startsWith("Username: Password: Unknown edge device name. Please try again\n"
                 + "Username: Password: Welcome to the edge network, supersmartwatch!\n"), out);
+    }
+
+    @Test
+    void aNameThatCannotBeADeviceIsUnknownWithoutAskingTheServer() {
+        String out = run("no/such\npw\n" + "d".repeat(DeviceNames.MAX_BYTES + 1) + "\npw\n" + LOGIN + "OUT\n");
+
+        assertTrue(out.startsWith("Username: Password: Unknown edge device name. Please try again\n"
+                + "Username: Password: Unknown edge device name. Please try again\n"
+                + "Username: Password: Welcome to the edge network, supersmartwatch!\n"), out);
+        assertEquals(List.of("Login supersmartwatch", "RegisterUdp 8000", "Leave"), server.requests(),
+                "only the valid name is sent");
     }
 
     @Test
@@ -302,8 +318,9 @@ class ConsoleTest {
 
     @Test
     void listsTheOtherActiveDevicesOnePerLine() {
-        server.active = List.of(new DeviceInfo("uav-camera", "10.0.0.5", 9000, "30 September 2022 10:31:13"),
-                new DeviceInfo("superwristband", "127.0.0.1", 8001, "1 October 2022 08:00:00"));
+        server.active = List.of(
+                new DeviceInfo(DeviceName.of("uav-camera"), "10.0.0.5", 9000, "30 September 2022 10:31:13"),
+                new DeviceInfo(DeviceName.of("superwristband"), "127.0.0.1", 8001, "1 October 2022 08:00:00"));
         assertAnswers("AED\n",
                 "uav-camera, 10.0.0.5, 9000, active since 30 September 2022 10:31:13.",
                 "superwristband, 127.0.0.1, 8001, active since 1 October 2022 08:00:00.");
@@ -327,22 +344,44 @@ class ConsoleTest {
     }
 
     @Test
+    void aUvfToANameThatCannotBeADeviceAsksTheServerNothing() throws IOException {
+        Files.writeString(dir.resolve("clip.mp4"), "video");
+
+        assertAnswers("UVF .. clip.mp4\nUVF caf\u00e9 clip.mp4\n",
+                ".. is not a valid edge device name",
+                "caf\u00e9 is not a valid edge device name");
+        assertEquals(List.of("Login supersmartwatch", "RegisterUdp 8000", "Leave"), server.requests(),
+                "no lookup sent");
+    }
+
+    @Test
     void startsAUvfTransferInTheBackgroundAndReportsItsEnd() throws IOException {
         Files.writeString(dir.resolve("clip.mp4"), "video");
-        server.peers.put("uav-camera", new Peer("uav-camera", "127.0.0.1", 9000));
+        server.peers.put("uav-camera", new Peer(DeviceName.of("uav-camera"), "127.0.0.1", 9000, TICKET));
 
         assertAnswers("UVF uav-camera clip.mp4\n",
                 "Uploading clip.mp4 to uav-camera in the background",
                 "clip.mp4 has been uploaded");
-        assertEquals(List.of(new InetSocketAddress("127.0.0.1", 9000) + " clip.mp4 supersmartwatch uav-camera"), transfers,
-                "sent to the registered address as this device");
+        assertEquals(List.of(new InetSocketAddress("127.0.0.1", 9000) + " clip.mp4 supersmartwatch uav-camera"),
+                transfers,
+                "sent to the registered address under the server's ticket");
+    }
+
+    @Test
+    void refusesAUvfToThisDeviceItselfWithoutAskingTheServer() throws IOException {
+        Files.writeString(dir.resolve("clip.mp4"), "video");
+
+        assertAnswers("UVF supersmartwatch clip.mp4\n",
+                "supersmartwatch is this device: UVF sends files to other devices");
+        assertEquals(List.of(), transfers, "no transfer started");
+        assertTrue(server.requests.stream().noneMatch(r -> r.startsWith("LookupPeer")), "the server was not asked");
     }
 
     @Test
     void reportsAFailedUvfTransferWithItsReason() throws IOException {
         Files.writeString(dir.resolve("clip.mp4"), "video");
-        server.peers.put("uav-camera", new Peer("uav-camera", "127.0.0.1", 9000));
-        peers = (address, file, presenter, audience) -> CompletableFuture.failedFuture(
+        server.peers.put("uav-camera", new Peer(DeviceName.of("uav-camera"), "127.0.0.1", 9000, TICKET));
+        peers = (address, file, ticket) -> CompletableFuture.failedFuture(
                 new IOException("uav-camera did not answer"));
 
         assertAnswers("UVF uav-camera clip.mp4\n",
@@ -372,7 +411,8 @@ class ConsoleTest {
             }
         };
         StringWriter out = new StringWriter();
-        Console console = new Console(server, peers, 8000, dir, input, new Terminal(new PrintWriter(out)), REPLY_TIMEOUT);
+        Console console = new Console(server, peers, 8000, dir, input, new Terminal(new PrintWriter(out)),
+                REPLY_TIMEOUT);
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(console::run);
 
         assertTrue(atCommandPrompt.await(10, TimeUnit.SECONDS), "the console reaches the prompt");
@@ -434,7 +474,8 @@ class ConsoleTest {
     void aPersonWhoKeepsWaitingGetsTheReplyWhenItComes() {
         server.pendingActive = new CompletableFuture<>();
         server.owed = Duration.ofSeconds(45);
-        DeviceInfo late = new DeviceInfo("superwristband", "10.0.0.5", 9000, "30 September 2022 10:32:00");
+        DeviceInfo late = new DeviceInfo(DeviceName.of("superwristband"), "10.0.0.5", 9000,
+                "30 September 2022 10:32:00");
 
         String out = runAsPerson(person(List.of("supersmartwatch", "comp9331", "AED", "W", "OUT"), line -> {
             if (line.equals("W")) {

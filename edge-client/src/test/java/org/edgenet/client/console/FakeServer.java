@@ -2,6 +2,8 @@ package org.edgenet.client.console;
 
 import org.edgenet.client.net.ServerError;
 import org.edgenet.client.net.ServerLink;
+import org.edgenet.common.format.DeviceName;
+import org.edgenet.common.format.FileId;
 import org.edgenet.common.message.Computed;
 import org.edgenet.common.message.Deleted;
 import org.edgenet.common.message.DeviceInfo;
@@ -62,7 +64,7 @@ final class FakeServer implements ServerLink {
     volatile Duration owed = Duration.ZERO;
 
     @Override
-    public synchronized CompletableFuture<LoginStatus> login(String device, String password) {
+    public synchronized CompletableFuture<LoginStatus> login(DeviceName device, String password) {
         requests.add("Login " + device);
         LoginStatus status = loginReplies.isEmpty() ? LoginStatus.WELCOME : loginReplies.poll();
         if (status.closesConnection()) {
@@ -80,7 +82,7 @@ final class FakeServer implements ServerLink {
         }
         // As the server does: the notices of a join come right behind Joined.
         joinNotices.forEach(this::tell);
-        return CompletableFuture.completedFuture(new Joined("device", "30 September 2022 10:31:13"));
+        return CompletableFuture.completedFuture(new Joined(DeviceName.of("device"), "30 September 2022 10:31:13"));
     }
 
     @Override
@@ -93,14 +95,14 @@ final class FakeServer implements ServerLink {
     }
 
     @Override
-    public synchronized CompletableFuture<Uploaded> upload(long fileId, Path file) {
+    public synchronized CompletableFuture<Uploaded> upload(FileId fileId, Path file) {
         requests.add("Upload " + fileId);
         if (uploadRefusal != null) {
             return CompletableFuture.failedFuture(uploadRefusal);
         }
         try {
             byte[] bytes = Files.readAllBytes(file);
-            stored.put(fileId, bytes);
+            stored.put(fileId.value(), bytes);
             long lines = Files.readAllLines(file).size();
             return CompletableFuture.completedFuture(new Uploaded(fileId, lines));
         } catch (IOException e) {
@@ -109,9 +111,9 @@ final class FakeServer implements ServerLink {
     }
 
     @Override
-    public synchronized CompletableFuture<Computed> compute(long fileId, Operation operation) {
+    public synchronized CompletableFuture<Computed> compute(FileId fileId, Operation operation) {
         requests.add("Compute " + fileId + " " + operation);
-        String result = results.get(fileId);
+        String result = results.get(fileId.value());
         if (result == null) {
             return CompletableFuture.failedFuture(new ServerError(ErrorCode.NO_SUCH_FILE, "file " + fileId + " does not exist"));
         }
@@ -122,9 +124,9 @@ final class FakeServer implements ServerLink {
     }
 
     @Override
-    public synchronized CompletableFuture<Deleted> delete(long fileId) {
+    public synchronized CompletableFuture<Deleted> delete(FileId fileId) {
         requests.add("Delete " + fileId);
-        byte[] gone = stored.remove(fileId);
+        byte[] gone = stored.remove(fileId.value());
         if (gone == null) {
             return CompletableFuture.failedFuture(new ServerError(ErrorCode.NO_SUCH_FILE, "file " + fileId + " does not exist"));
         }
@@ -132,9 +134,9 @@ final class FakeServer implements ServerLink {
     }
 
     @Override
-    public synchronized CompletableFuture<Peer> lookupPeer(String device) {
+    public synchronized CompletableFuture<Peer> lookupPeer(DeviceName device) {
         requests.add("LookupPeer " + device);
-        Peer peer = peers.get(device);
+        Peer peer = peers.get(device.value());
         if (peer == null) {
             return CompletableFuture.failedFuture(new ServerError(ErrorCode.DEVICE_OFFLINE, device + " is not active"));
         }
@@ -145,11 +147,11 @@ final class FakeServer implements ServerLink {
     public synchronized CompletableFuture<Left> leave() {
         requests.add("Leave");
         closed.complete(null);
-        return CompletableFuture.completedFuture(new Left("device"));
+        return CompletableFuture.completedFuture(new Left(DeviceName.of("device")));
     }
 
     @Override
-    public synchronized CompletableFuture<MessagePosted> postMessage(String recipient, String text) {
+    public synchronized CompletableFuture<MessagePosted> postMessage(DeviceName recipient, String text) {
         requests.add("PostMessage " + recipient + " " + text);
         if (postRefusal != null) {
             return CompletableFuture.failedFuture(postRefusal);

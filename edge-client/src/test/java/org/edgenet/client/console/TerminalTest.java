@@ -44,4 +44,15 @@ class TerminalTest {
         assertEquals("Sending big.mp4 to uav-camera: 25%\nSending big.mp4 to uav-camera: 50%\n"
                 + "Sending big.mp4 to uav-camera: 75%\n", out.toString(), "three lines for a large file, none for a small one");
     }
+
+    @Test
+    void saysHowManyPartialFilesOfInterruptedTransfersWereRemoved() {
+        TransferAnnouncer announcer = new TransferAnnouncer(terminal);
+
+        announcer.leftoversRemoved(1, 104_857_600);
+        announcer.leftoversRemoved(3, 42);
+
+        assertEquals("Removed 1 partial file (104857600 bytes) left by interrupted UVF transfers\n"
+                + "Removed 3 partial files (42 bytes) left by interrupted UVF transfers\n", out.toString(), "one line each");
+    }
 }

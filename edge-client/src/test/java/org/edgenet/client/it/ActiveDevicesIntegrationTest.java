@@ -67,7 +67,7 @@ class ActiveDevicesIntegrationTest {
         assertEquals(Set.copyOf(DEVICES), Set.copyOf(order), "every device once");
 
         String third = order.get(2);
-        assertEquals(third, await(clients.get(third).leave()).device(), "Left names the device");
+        assertEquals(third, await(clients.get(third).leave()).device().value(), "Left names the device");
         await(clients.get(third).closeFuture());
 
         List<String> after = live.awaitLines(deviceLog, 4);
@@ -82,13 +82,13 @@ class ActiveDevicesIntegrationTest {
 
         String asker = order.get(0);
         List<DeviceInfo> others = await(clients.get(asker).listActive());
-        Set<String> names = others.stream().map(DeviceInfo::name).collect(Collectors.toSet());
+        Set<String> names = others.stream().map(d -> d.name().value()).collect(Collectors.toSet());
         Set<String> expectedOthers = new java.util.HashSet<>(expected);
         expectedOthers.remove(asker);
         assertEquals(expectedOthers, names, "AED lists the other three and never the asker");
         for (DeviceInfo d : others) {
             assertEquals("127.0.0.1", d.ip(), "the address the device connected from");
-            assertEquals(9001 + DEVICES.indexOf(d.name()), d.udpPort(), "the registered UDP port");
+            assertEquals(9001 + DEVICES.indexOf(d.name().value()), d.udpPort(), "the registered UDP port");
             assertTrue(d.activeSince().matches("\\d{1,2} [A-Z][a-z]+ \\d{4} \\d{2}:\\d{2}:\\d{2}"), d.activeSince());
         }
     }
@@ -105,7 +105,7 @@ class ActiveDevicesIntegrationTest {
         }
         for (int i = 0; i < DEVICES.size(); i++) {
             EdgeClient c = clients.get(i);
-            Set<String> names = await(c.listActive()).stream().map(DeviceInfo::name).collect(Collectors.toSet());
+            Set<String> names = await(c.listActive()).stream().map(d -> d.name().value()).collect(Collectors.toSet());
             assertEquals(4, names.size(), "four others for " + DEVICES.get(i));
             assertFalse(names.contains(DEVICES.get(i)), "never itself");
         }

@@ -1,6 +1,7 @@
 package org.edgenet.client.it;
 
 import org.edgenet.client.net.EdgeClient;
+import org.edgenet.common.format.DeviceName;
 import org.edgenet.common.message.LoginStatus;
 import org.edgenet.common.testing.MutableClock;
 import org.junit.jupiter.api.AfterEach;
@@ -31,7 +32,7 @@ class AuthenticationIntegrationTest {
         }
     }
 
-    private LiveServer start(UnaryOperator<org.edgenet.server.ServerConfig> tweak) throws Exception {
+    private LiveServer start(UnaryOperator<org.edgenet.server.ServerConfig.Builder> tweak) throws Exception {
         live = new LiveServer(dir, CREDENTIALS, tweak);
         return live;
     }
@@ -39,7 +40,7 @@ class AuthenticationIntegrationTest {
     private LoginStatus loginOnce(String device, String password) throws Exception {
         EdgeClient c = await(live.connect());
         try {
-            return await(c.login(device, password));
+            return await(c.login(DeviceName.of(device), password));
         } finally {
             c.close();
         }
@@ -47,24 +48,29 @@ class AuthenticationIntegrationTest {
 
     @Test
     void aWrongPasswordOrAnUnknownNameLetsTheDeviceTryAgainOnTheSameConnection() throws Exception {
-        start(c -> c.withAttempts(3));
+        start(c -> c.attempts(3));
         EdgeClient c = await(live.connect());
 
-        assertEquals(LoginStatus.INVALID_PASSWORD, await(c.login("supersmartwatch", "wrong")), "wrong password");
-        assertEquals(LoginStatus.UNKNOWN_DEVICE, await(c.login("nobody", "comp9331")), "unknown name");
-        assertEquals(LoginStatus.WELCOME, await(c.login("supersmartwatch", "comp9331")), "then the right pair");
-        assertEquals("supersmartwatch", await(c.registerUdp(9001)).device(), "and the device joins");
+        assertEquals(LoginStatus.INVALID_PASSWORD, await(c.login(DeviceName.of("supersmartwatch"), "wrong")),
+                "wrong password");
+        assertEquals(LoginStatus.UNKNOWN_DEVICE, await(c.login(DeviceName.of("nobody"), "comp9331")), "unknown name");
+        assertEquals(LoginStatus.WELCOME, await(c.login(DeviceName.of("supersmartwatch"), "comp9331")),
+                "then the right pair");
+        assertEquals(DeviceName.of("supersmartwatch"), await(c.registerUdp(9001)).device(), "and the device joins");
     }
 
     @Test
     void theNthFailureBlocksTheDeviceForEveryConnectionUntilTheBlockEnds() throws Exception {
         MutableClock clock = new MutableClock(Instant.parse("2022-09-30T10:31:13Z"));
-        start(c -> c.withAttempts(3).withBlockDuration(Duration.ofSeconds(10)).withClock(clock));
+        start(c -> c.attempts(3).blockDuration(Duration.ofSeconds(10)).clock(clock));
         EdgeClient first = await(live.connect());
 
-        assertEquals(LoginStatus.INVALID_PASSWORD, await(first.login("supersmartwatch", "a")), "first failure");
-        assertEquals(LoginStatus.INVALID_PASSWORD, await(first.login("supersmartwatch", "b")), "second failure");
-        assertEquals(LoginStatus.BLOCKED_NOW, await(first.login("supersmartwatch", "c")), "third failure blocks");
+        assertEquals(LoginStatus.INVALID_PASSWORD, await(first.login(DeviceName.of("supersmartwatch"), "a")),
+                "first failure");
+        assertEquals(LoginStatus.INVALID_PASSWORD, await(first.login(DeviceName.of("supersmartwatch"), "b")),
+                "second failure");
+        assertEquals(LoginStatus.BLOCKED_NOW, await(first.login(DeviceName.of("supersmartwatch"), "c")),
+                "third failure blocks");
         await(first.closeFuture());
 
         assertEquals(LoginStatus.BLOCKED, loginOnce("supersmartwatch", "comp9331"),
@@ -80,18 +86,21 @@ class AuthenticationIntegrationTest {
 
     @Test
     void aSuccessResetsTheCountOfFailures() throws Exception {
-        start(c -> c.withAttempts(3));
+        start(c -> c.attempts(3));
         EdgeClient c = await(live.connect());
-        assertEquals(LoginStatus.INVALID_PASSWORD, await(c.login("supersmartwatch", "a")), "failure 1");
-        assertEquals(LoginStatus.INVALID_PASSWORD, await(c.login("supersmartwatch", "b")), "failure 2");
-        assertEquals(LoginStatus.WELCOME, await(c.login("supersmartwatch", "comp9331")), "success");
+        assertEquals(LoginStatus.INVALID_PASSWORD, await(c.login(DeviceName.of("supersmartwatch"), "a")), "failure 1");
+        assertEquals(LoginStatus.INVALID_PASSWORD, await(c.login(DeviceName.of("supersmartwatch"), "b")), "failure 2");
+        assertEquals(LoginStatus.WELCOME, await(c.login(DeviceName.of("supersmartwatch"), "comp9331")), "success");
         await(c.registerUdp(9001));
         await(c.leave());
 
         EdgeClient again = await(live.connect());
-        assertEquals(LoginStatus.INVALID_PASSWORD, await(again.login("supersmartwatch", "a")), "count starts over");
-        assertEquals(LoginStatus.INVALID_PASSWORD, await(again.login("supersmartwatch", "b")), "still not blocked");
-        assertEquals(LoginStatus.WELCOME, await(again.login("supersmartwatch", "comp9331")), "and in again");
+        assertEquals(LoginStatus.INVALID_PASSWORD, await(again.login(DeviceName.of("supersmartwatch"), "a")),
+                "count starts over");
+        assertEquals(LoginStatus.INVALID_PASSWORD, await(again.login(DeviceName.of("supersmartwatch"), "b")),
+                "still not blocked");
+        assertEquals(LoginStatus.WELCOME, await(again.login(DeviceName.of("supersmartwatch"), "comp9331")),
+                "and in again");
     }
 
     @Test
@@ -105,7 +114,7 @@ class AuthenticationIntegrationTest {
     @Test
     void aShortBlockOnTheRealClockLiftsByItself() throws Exception {
         Duration block = Duration.ofSeconds(1);
-        start(c -> c.withAttempts(1).withBlockDuration(block));
+        start(c -> c.attempts(1).blockDuration(block));
 
         assertEquals(LoginStatus.BLOCKED_NOW, loginOnce("supersmartwatch", "wrong"), "one failure blocks");
         long blockedAt = System.nanoTime();

@@ -48,7 +48,7 @@ class ConsoleIntegrationTest {
     void startServer() throws Exception {
         clientDir = Files.createDirectory(dir.resolve("client"));
         live = new LiveServer(Files.createDirectory(dir.resolve("server")),
-                List.of("supersmartwatch comp9331", "uav-camera Fly#High22"), c -> c.withAttempts(3));
+                List.of("supersmartwatch comp9331", "uav-camera Fly#High22"), c -> c.attempts(3));
     }
 
     @AfterEach
@@ -75,7 +75,7 @@ class ConsoleIntegrationTest {
 
         String out = session("supersmartwatch\nwrong\ncomp9331\nEDG 1 10\nUED 1\nSCS 1 SUM\nSCS 1 AVERAGE\nSCS 9 MAX\n"
                 + "DTE 1\nDTE 1\nAED\nUVF nobody clip.mp4\nOUT\n",
-                (address, file, presenter, audience) -> CompletableFuture.completedFuture(null));
+                (address, file, ticket) -> CompletableFuture.completedFuture(null));
 
         List<String> samples = Files.readAllLines(clientDir.resolve("supersmartwatch-1.txt"));
         long sum = samples.stream().mapToLong(Long::parseLong).sum();
@@ -122,7 +122,8 @@ class ConsoleIntegrationTest {
 
         try (PeerNode audience = PeerNode.bind(live.group, 0, audienceDir, audienceEvents);
              PeerNode presenter = PeerNode.bind(live.group, 0, clientDir, (f, p, s) -> { })) {
-            await(live.join("uav-camera", "Fly#High22", audience.udpPort()));
+            EdgeClient audienceClient = await(live.join("uav-camera", "Fly#High22", audience.udpPort()));
+            audienceClient.onTicket(audience::admit);
 
             String out = session("supersmartwatch\ncomp9331\nUVF uav-camera test.mp4\nOUT\n", presenter::send);
 
@@ -151,7 +152,7 @@ class ConsoleIntegrationTest {
         List<String> lines;
         try {
             session("comp9331\nsupersmartwatch\nsupersmartwatch\nSecret-typo1\ncomp9331\nOUT\n",
-                    (address, file, presenter, audience) -> CompletableFuture.completedFuture(null));
+                    (address, file, ticket) -> CompletableFuture.completedFuture(null));
             synchronized (appender) {
                 lines = appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
             }

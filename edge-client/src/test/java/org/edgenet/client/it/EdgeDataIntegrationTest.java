@@ -2,6 +2,8 @@ package org.edgenet.client.it;
 
 import org.edgenet.client.net.EdgeClient;
 import org.edgenet.client.net.ServerError;
+import org.edgenet.common.format.DeviceName;
+import org.edgenet.common.format.FileId;
 import org.edgenet.common.message.Computed;
 import org.edgenet.common.message.Deleted;
 import org.edgenet.common.message.Operation;
@@ -102,23 +104,23 @@ class EdgeDataIntegrationTest {
             Path f1 = write(device + "-1.txt", first);
             Path f2 = write(device + "-2.txt", second);
             sessions.add(live.join(device, "pass" + i, 9000 + i).thenCompose(c ->
-                    c.upload(1, f1).thenCompose(u1 ->
-                    c.upload(2, f2).thenCompose(u2 ->
-                    c.compute(1, Operation.SUM).thenCompose(sum ->
-                    c.compute(1, Operation.MAX).thenCompose(max ->
-                    c.delete(2).thenApply(del -> new Outcome(u1, u2, sum, max, del))))))));
+                    c.upload(FileId.of(1), f1).thenCompose(u1 ->
+                    c.upload(FileId.of(2), f2).thenCompose(u2 ->
+                    c.compute(FileId.of(1), Operation.SUM).thenCompose(sum ->
+                    c.compute(FileId.of(1), Operation.MAX).thenCompose(max ->
+                    c.delete(FileId.of(2)).thenApply(del -> new Outcome(u1, u2, sum, max, del))))))));
         }
 
         for (int i = 1; i <= DEVICES; i++) {
             Outcome o = sessions.get(i - 1).get(60, TimeUnit.SECONDS);
             List<Long> first = firstFiles.get(i);
-            assertEquals(new Uploaded(1, first.size()), o.first(), "first upload of " + name(i));
-            assertEquals(new Uploaded(2, secondSizes.get(i)), o.second(), "second upload of " + name(i));
+            assertEquals(new Uploaded(FileId.of(1), first.size()), o.first(), "first upload of " + name(i));
+            assertEquals(new Uploaded(FileId.of(2), secondSizes.get(i)), o.second(), "second upload of " + name(i));
             BigInteger sum = first.stream().map(BigInteger::valueOf).reduce(BigInteger.ZERO, BigInteger::add);
             assertEquals(sum.toString(), o.sum().result(), "exact SUM for " + name(i));
             assertEquals(Long.toString(first.stream().mapToLong(Long::longValue).max().orElseThrow()),
                     o.max().result(), "MAX for " + name(i));
-            assertEquals(new Deleted(2, secondSizes.get(i)), o.deleted(), "deletion of " + name(i));
+            assertEquals(new Deleted(FileId.of(2), secondSizes.get(i)), o.deleted(), "deletion of " + name(i));
 
             Path stored = live.config.dataDir().resolve(name(i)).resolve(name(i) + "-1.txt");
             assertArrayEquals(Files.readAllBytes(clientDir.resolve(name(i) + "-1.txt")), Files.readAllBytes(stored),
@@ -148,31 +150,32 @@ class EdgeDataIntegrationTest {
         Path bad = Files.writeString(clientDir.resolve("bad.txt"), text);
 
         ExecutionException refused = assertThrows(ExecutionException.class,
-                () -> c.upload(1, bad).get(60, TimeUnit.SECONDS), "the upload is refused");
+                () -> c.upload(FileId.of(1), bad).get(60, TimeUnit.SECONDS), "the upload is refused");
         ServerError error = assertInstanceOf(ServerError.class, refused.getCause(), "a server refusal");
         assertEquals(ErrorCode.INVALID_DATA, error.code(), "invalid data");
         assertTrue(error.getMessage().startsWith("line 2"), "the line number: " + error.getMessage());
 
         assertEquals(List.of(), await(c.listActive()), "the connection still answers");
         Path good = write("good.txt", List.of(1L, 2L, 3L));
-        assertEquals(new Uploaded(1, 3), await(c.upload(1, good)), "a good upload afterwards works");
-        assertEquals("6", await(c.compute(1, Operation.SUM)).result(), "and only the good data is stored");
+        assertEquals(new Uploaded(FileId.of(1), 3), await(c.upload(FileId.of(1), good)),
+                "a good upload afterwards works");
+        assertEquals("6", await(c.compute(FileId.of(1), Operation.SUM)).result(), "and only the good data is stored");
         assertEquals(1, live.awaitLines(live.config.uploadLog(), 1).size(), "only the good upload is logged");
     }
 
     @Test
-    void theServerRefusesWhatTheConsoleWouldHaveCaught() throws Exception {
+    void theServerRefusesWhatItCannotServe() throws Exception {
         EdgeClient c = await(live.join(name(1), "pass1", 9001));
 
-        ServerError negative = serverError(c.compute(-1, Operation.SUM));
-        assertEquals(ErrorCode.BAD_ARGUMENT, negative.code(), "a negative file ID");
-        ServerError missing = serverError(c.delete(5));
+        ServerError missing = serverError(c.delete(FileId.of(5)));
         assertEquals(ErrorCode.NO_SUCH_FILE, missing.code(), "deleting a file never uploaded");
-        ServerError offline = serverError(c.lookupPeer("device02"));
+        ServerError offline = serverError(c.lookupPeer(DeviceName.of("device02")));
         assertEquals(ErrorCode.DEVICE_OFFLINE, offline.code(), "looking up a device that is not active");
         Path empty = Files.writeString(clientDir.resolve("empty.txt"), "");
-        assertEquals(new Uploaded(3, 0), await(c.upload(3, empty)), "an empty file is a valid upload");
-        assertEquals(ErrorCode.EMPTY_FILE, serverError(c.compute(3, Operation.AVERAGE)).code(), "nothing to average");
+        assertEquals(new Uploaded(FileId.of(3), 0), await(c.upload(FileId.of(3), empty)),
+                "an empty file is a valid upload");
+        assertEquals(ErrorCode.EMPTY_FILE, serverError(c.compute(FileId.of(3), Operation.AVERAGE)).code(),
+                "nothing to average");
     }
 
     private static ServerError serverError(CompletableFuture<?> f) {

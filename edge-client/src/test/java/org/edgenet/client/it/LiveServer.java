@@ -4,6 +4,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import org.edgenet.client.net.EdgeClient;
+import org.edgenet.common.format.DeviceName;
 import org.edgenet.common.message.LoginStatus;
 import org.edgenet.server.EdgeServer;
 import org.edgenet.server.ServerConfig;
@@ -38,10 +39,10 @@ final class LiveServer implements AutoCloseable {
     private final List<EdgeClient> clients = new ArrayList<>();
 
     /** Starts a server in {@code dir} whose credentials are the given {@code name password} lines. */
-    LiveServer(Path dir, List<String> credentials, UnaryOperator<ServerConfig> tweak) throws Exception {
+    LiveServer(Path dir, List<String> credentials, UnaryOperator<ServerConfig.Builder> tweak) throws Exception {
         this.dir = dir;
         Files.write(dir.resolve("credentials.txt"), credentials);
-        this.config = tweak.apply(ServerConfig.in(dir).withPort(0));
+        this.config = tweak.apply(ServerConfig.in(dir).port(0)).build();
         this.server = EdgeServer.start(config);
     }
 
@@ -56,7 +57,7 @@ final class LiveServer implements AutoCloseable {
 
     /** Connects, logs in and registers {@code udpPort}: a joined device. */
     CompletableFuture<EdgeClient> join(String device, String password, int udpPort) {
-        return connect().thenCompose(c -> c.login(device, password).thenCompose(status -> {
+        return connect().thenCompose(c -> c.login(DeviceName.of(device), password).thenCompose(status -> {
             if (status != LoginStatus.WELCOME) {
                 throw new IllegalStateException(device + " could not log in: " + status);
             }

@@ -4,6 +4,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import org.edgenet.client.net.EdgeClient;
+import org.edgenet.common.format.DeviceName;
 import org.edgenet.common.message.LoginStatus;
 import org.edgenet.common.message.MailItem;
 import org.edgenet.common.message.MessageBatch;
@@ -101,7 +102,7 @@ class MessageDurabilityTest {
 
     private EdgeClient join(Server server, String device) throws Exception {
         EdgeClient c = EdgeClient.connect(group, "127.0.0.1", server.port()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
-        assertEquals(LoginStatus.WELCOME, c.login(device, "pw").get(WAIT.toSeconds(), TimeUnit.SECONDS));
+        assertEquals(LoginStatus.WELCOME, c.login(DeviceName.of(device), "pw").get(WAIT.toSeconds(), TimeUnit.SECONDS));
         c.registerUdp(9000).get(WAIT.toSeconds(), TimeUnit.SECONDS);
         return c;
     }
@@ -209,7 +210,7 @@ class MessageDurabilityTest {
         List<Long> waiting = new ArrayList<>();
         List<CompletableFuture<Long>> posts = new ArrayList<>();
         for (int i = 0; i < 600; i++) {
-            posts.add(poster.postMessage(READER, "late " + i + " " + filler).thenApply(p -> p.id()));
+            posts.add(poster.postMessage(DeviceName.of(READER), "late " + i + " " + filler).thenApply(p -> p.id()));
         }
         for (CompletableFuture<Long> p : posts) {
             waiting.add(await(p));
@@ -245,7 +246,7 @@ class MessageDurabilityTest {
         synchronized (next) {
             text = sender + ":" + next.getAndIncrement();
             attempted.add(text);
-            f = c.postMessage(READER, text).thenApply(p -> p.id());
+            f = c.postMessage(DeviceName.of(READER), text).thenApply(p -> p.id());
         }
         f.whenComplete((id, e) -> {
             if (e == null) {

@@ -2,6 +2,7 @@ package org.edgenet.client.it;
 
 import org.edgenet.client.net.EdgeClient;
 import org.edgenet.client.net.ServerError;
+import org.edgenet.common.format.DeviceName;
 import org.edgenet.common.message.LoginStatus;
 import org.edgenet.common.message.MailItem;
 import org.edgenet.common.message.MessageArrived;
@@ -9,6 +10,7 @@ import org.edgenet.common.message.MessageBatch;
 import org.edgenet.common.message.MessagesWaiting;
 import org.edgenet.common.message.Notice;
 import org.edgenet.common.wire.ErrorCode;
+import org.edgenet.server.MessageSettings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,11 +49,16 @@ class MessagesIntegrationTest {
         }
     }
 
+    /** The default message settings with the journal where {@link LiveServer} keeps the other files. */
+    private static MessageSettings messagesIn(Path dir) {
+        return MessageSettings.defaults().withJournal(dir.resolve("messages"));
+    }
+
     /** A joined device whose notices, from the first, land in {@code notices}. */
     private EdgeClient join(String device, String password, BlockingQueue<Notice> notices) throws Exception {
         EdgeClient c = await(live.connect());
         c.onNotice(notices::add);
-        assertEquals(LoginStatus.WELCOME, await(c.login(device, password)));
+        assertEquals(LoginStatus.WELCOME, await(c.login(DeviceName.of(device), password)));
         await(c.registerUdp(9000));
         return c;
     }
@@ -61,7 +68,7 @@ class MessagesIntegrationTest {
         live = new LiveServer(dir, CREDENTIALS, UnaryOperator.identity());
         BlockingQueue<Notice> aliceNotices = new LinkedBlockingQueue<>();
         EdgeClient alice = join("supersmartwatch", "comp9331", aliceNotices);
-        long id = await(alice.postMessage("superwristband", "see you at 10 ☃")).id();
+        long id = await(alice.postMessage(DeviceName.of("superwristband"), "see you at 10 ☃")).id();
 
         BlockingQueue<Notice> bobNotices = new LinkedBlockingQueue<>();
         EdgeClient bob = join("superwristband", "davidpass", bobNotices);
@@ -71,7 +78,7 @@ class MessagesIntegrationTest {
         assertEquals("see you at 10 ☃", batch.messages().get(0).text());
         assertEquals(0, await(bob.ackMessages(batch.lastId())));
 
-        await(bob.postMessage("supersmartwatch", "ok"));
+        await(bob.postMessage(DeviceName.of("supersmartwatch"), "ok"));
         assertEquals(new MessageArrived("superwristband"),
                 aliceNotices.poll(LiveServer.WAIT.toSeconds(), TimeUnit.SECONDS), "the live notice");
         assertEquals("ok", await(alice.readMessages(255)).messages().get(0).text());
@@ -79,11 +86,11 @@ class MessagesIntegrationTest {
 
     @Test
     void aMessageForAFullMailboxIsRefusedWithItsReason() throws Exception {
-        live = new LiveServer(dir, CREDENTIALS, c -> c.withMessages(c.messages().withPerRecipient(1)));
+        live = new LiveServer(dir, CREDENTIALS, c -> c.messages(messagesIn(dir).withPerRecipient(1)));
         EdgeClient alice = join("supersmartwatch", "comp9331", new LinkedBlockingQueue<>());
-        await(alice.postMessage("superwristband", "1"));
+        await(alice.postMessage(DeviceName.of("superwristband"), "1"));
 
-        CompletableFuture<?> refused = alice.postMessage("superwristband", "2");
+        CompletableFuture<?> refused = alice.postMessage(DeviceName.of("superwristband"), "2");
         ExecutionException e = assertThrows(ExecutionException.class, () -> refused.get(20, TimeUnit.SECONDS));
         ServerError error = assertInstanceOf(ServerError.class, e.getCause());
         assertEquals(ErrorCode.MAILBOX_FULL, error.code());
@@ -92,10 +99,10 @@ class MessagesIntegrationTest {
 
     @Test
     void devicesAndTheMessagePortShareOneStoreBothWays() throws Exception {
-        live = new LiveServer(dir, CREDENTIALS, c -> c.withMessages(c.messages().withPort(0)));
+        live = new LiveServer(dir, CREDENTIALS, c -> c.messages(messagesIn(dir).withPort(0)));
         BlockingQueue<Notice> aliceNotices = new LinkedBlockingQueue<>();
         EdgeClient alice = join("supersmartwatch", "comp9331", aliceNotices);
-        await(alice.postMessage("superwristband", "via MSG ☃"));
+        await(alice.postMessage(DeviceName.of("superwristband"), "via MSG ☃"));
 
         byte[] response = exchange(ae73Read("superwristband"));
         byte[] expected = concat(new byte[] {(byte) 0xAE, 0x73, 3, 1, 0, 15, 0, (byte) utf8("via MSG ☃").length},

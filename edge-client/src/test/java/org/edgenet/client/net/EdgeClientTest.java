@@ -1,11 +1,15 @@
 package org.edgenet.client.net;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
+import org.edgenet.common.format.DeviceName;
+import org.edgenet.common.format.FileId;
 import org.edgenet.common.message.ActiveDevices;
+import org.edgenet.common.message.BodyFields;
 import org.edgenet.common.message.Computed;
 import org.edgenet.common.message.DeviceInfo;
 import org.edgenet.common.message.ErrorReply;
@@ -19,6 +23,7 @@ import org.edgenet.common.message.MessageCodec;
 import org.edgenet.common.message.MessageType;
 import org.edgenet.common.message.Operation;
 import org.edgenet.common.message.RegisterUdp;
+import org.edgenet.common.message.Ticket;
 import org.edgenet.common.message.UploadAbort;
 import org.edgenet.common.message.UploadBegin;
 import org.edgenet.common.message.UploadChunk;
@@ -38,6 +43,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -56,7 +62,8 @@ class EdgeClientTest {
     private final EmbeddedChannel channel = new EmbeddedChannel(new ClientInitializer(Limits.CLIENT));
     private final EdgeClient client = EdgeClient.on(channel);
     /** Reads what the client sent the way the server would. */
-    private final EmbeddedChannel server = new EmbeddedChannel(new FrameDecoder(Limits.SERVER, MessageType::isKnown), MessageCodec.INSTANCE);
+    private final EmbeddedChannel server = new EmbeddedChannel(new FrameDecoder(Limits.SERVER, MessageType::isKnown),
+            MessageCodec.INSTANCE);
 
     @TempDir
     Path dir;
@@ -69,8 +76,9 @@ class EdgeClientTest {
 
     @Test
     void sendsALoginAndCompletesWithTheServersVerdict() throws Exception {
-        CompletableFuture<LoginStatus> status = client.login("supersmartwatch", "comp9331");
-        assertEquals(List.of(new Login("supersmartwatch", "comp9331")), sent(), "the request on the wire");
+        CompletableFuture<LoginStatus> status = client.login(DeviceName.of("supersmartwatch"), "comp9331");
+        assertEquals(List.of(new Login(DeviceName.of("supersmartwatch"), "comp9331")), sent(),
+                "the request on the wire");
         assertFalse(status.isDone(), "no verdict before the reply");
 
         reply(new LoginReply(LoginStatus.INVALID_PASSWORD));
@@ -84,18 +92,18 @@ class EdgeClientTest {
         CompletableFuture<List<DeviceInfo>> active = client.listActive();
 
         assertEquals(List.of(new RegisterUdp(8000)), sent(), "only the first request before its reply");
-        reply(new Joined("supersmartwatch", "30 September 2022 10:31:13"));
-        assertEquals("supersmartwatch", joined.get().device(), "first reply to the first request");
+        reply(new Joined(DeviceName.of("supersmartwatch"), "30 September 2022 10:31:13"));
+        assertEquals(DeviceName.of("supersmartwatch"), joined.get().device(), "first reply to the first request");
 
         assertEquals(List.of(new ListActive()), sent(), "the second request once the first is answered");
-        DeviceInfo other = new DeviceInfo("uav-camera", "10.0.0.5", 9000, "30 September 2022 10:32:00");
+        DeviceInfo other = new DeviceInfo(DeviceName.of("uav-camera"), "10.0.0.5", 9000, "30 September 2022 10:32:00");
         reply(new ActiveDevices(List.of(other)));
         assertEquals(List.of(other), active.get(), "second reply to the second request");
     }
 
     @Test
     void failsARequestWithTheServersErrorCodeAndMessage() {
-        CompletableFuture<Computed> result = client.compute(3, Operation.SUM);
+        CompletableFuture<Computed> result = client.compute(FileId.of(3), Operation.SUM);
         sent();
         reply(new ErrorReply(ErrorCode.NO_SUCH_FILE, "file 3 does not exist"));
 
@@ -123,10 +131,10 @@ class EdgeClientTest {
 
     @Test
     void closesTheConnectionWhenTheServerAnswersWithTheWrongMessage() {
-        CompletableFuture<LoginStatus> status = client.login("supersmartwatch", "comp9331");
+        CompletableFuture<LoginStatus> status = client.login(DeviceName.of("supersmartwatch"), "comp9331");
         sent();
 
-        reply(new Uploaded(1, 1));
+        reply(new Uploaded(FileId.of(1), 1));
 
         assertFalse(channel.isOpen(), "a confused server is disconnected");
         assertInstanceOf(ConnectionLostException.class, cause(status), "the waiting request fails");
@@ -134,7 +142,7 @@ class EdgeClientTest {
 
     @Test
     void closesTheConnectionOnABadFrameFromTheServerAndSaysWhy() {
-        CompletableFuture<LoginStatus> status = client.login("supersmartwatch", "comp9331");
+        CompletableFuture<LoginStatus> status = client.login(DeviceName.of("supersmartwatch"), "comp9331");
         sent();
 
         channel.writeInbound(Frames.raw(0xBEEF, WireFormat.VERSION, 2, 1, new byte[] {0}));
@@ -146,14 +154,34 @@ class EdgeClientTest {
     }
 
     @Test
+    void closesTheConnectionWhenTheServerNamesADeviceThatCannotBeOne() {
+        CompletableFuture<Joined> joined = client.registerUdp(8000);
+        sent();
+        ByteBuf body = Unpooled.buffer();
+        BodyFields.writeString(body, "../x");
+        BodyFields.writeString(body, "30 September 2022 10:31:13");
+        byte[] bytes = new byte[body.readableBytes()];
+        body.readBytes(bytes).release();
+
+        channel.writeInbound(Frames.withBody(MessageType.JOINED.code(), bytes));
+
+        assertFalse(channel.isOpen(), "bad data from the server, like a broken frame");
+        Throwable lost = cause(joined);
+        assertInstanceOf(ConnectionLostException.class, lost, "the waiting request fails");
+        ProtocolException why = assertInstanceOf(ProtocolException.class, lost.getCause(), "the reason is kept");
+        assertEquals("JOINED: not a valid device name", why.getMessage());
+        assertEquals(ErrorCode.MALFORMED, why.code());
+    }
+
+    @Test
     void streamsAFileInChunksOfAtMost64KiBWhoseConcatenationIsTheFile() throws Exception {
         byte[] content = randomDigits(3 * WireFormat.UPLOAD_CHUNK_SIZE + 12345);
         Path file = Files.write(dir.resolve("supersmartwatch-1.txt"), content);
 
-        CompletableFuture<Uploaded> uploaded = client.upload(1, file);
+        CompletableFuture<Uploaded> uploaded = client.upload(FileId.of(1), file);
         List<Message> messages = sent();
 
-        assertEquals(new UploadBegin(1), messages.get(0), "the upload begins with its file id");
+        assertEquals(new UploadBegin(FileId.of(1)), messages.get(0), "the upload begins with its file id");
         assertEquals(new UploadEnd(), messages.get(messages.size() - 1), "and ends with UploadEnd");
         ByteArrayOutputStream received = new ByteArrayOutputStream();
         for (Message m : messages.subList(1, messages.size() - 1)) {
@@ -165,18 +193,18 @@ class EdgeClientTest {
         }
         assertArrayEquals(content, received.toByteArray(), "the chunks are the file");
 
-        reply(new Uploaded(1, 42));
-        assertEquals(new Uploaded(1, 42), uploaded.get(), "the server's confirmation");
+        reply(new Uploaded(FileId.of(1), 42));
+        assertEquals(new Uploaded(FileId.of(1), 42), uploaded.get(), "the server's confirmation");
     }
 
     @Test
     void uploadsAnEmptyFileAsBeginAndEnd() throws Exception {
         Path file = Files.write(dir.resolve("empty.txt"), new byte[0]);
 
-        CompletableFuture<Uploaded> uploaded = client.upload(2, file);
+        CompletableFuture<Uploaded> uploaded = client.upload(FileId.of(2), file);
 
-        assertEquals(List.of(new UploadBegin(2), new UploadEnd()), sent(), "nothing between begin and end");
-        reply(new Uploaded(2, 0));
+        assertEquals(List.of(new UploadBegin(FileId.of(2)), new UploadEnd()), sent(), "nothing between begin and end");
+        reply(new Uploaded(FileId.of(2), 0));
         assertEquals(0, uploaded.get().dataAmount(), "zero samples");
     }
 
@@ -185,7 +213,7 @@ class EdgeClientTest {
         Path file = Files.write(dir.resolve("data.txt"), randomDigits(200_000));
         setWritable(false);
 
-        CompletableFuture<Uploaded> uploaded = client.upload(5, file);
+        CompletableFuture<Uploaded> uploaded = client.upload(FileId.of(5), file);
         channel.runPendingTasks();
         assertTrue(sent().isEmpty(), "back-pressure: no chunk is read while the channel cannot take it");
 
@@ -202,7 +230,7 @@ class EdgeClientTest {
         // The network "fills up" after two chunks, so the refusal overtakes the rest of the file.
         channel.pipeline().addAfter(ClientInitializer.CODEC, "throttle", new PauseAfterChunks(2));
 
-        CompletableFuture<Uploaded> uploaded = client.upload(1, file);
+        CompletableFuture<Uploaded> uploaded = client.upload(FileId.of(1), file);
         List<Message> before = sent();
         reply(new ErrorReply(ErrorCode.INVALID_DATA, "line 7: 'x' is not an integer"));
         assertFalse(uploaded.isDone(), "the exchange waits until the abort is on its way");
@@ -223,22 +251,47 @@ class EdgeClientTest {
 
     @Test
     void failsAnUploadOfAMissingFileWithoutSendingAnything() {
-        CompletableFuture<Uploaded> uploaded = client.upload(1, dir.resolve("nothing.txt"));
+        CompletableFuture<Uploaded> uploaded = client.upload(FileId.of(1), dir.resolve("nothing.txt"));
 
         assertInstanceOf(NoSuchFileException.class, cause(uploaded), "the file error");
         assertTrue(sent().isEmpty(), "nothing on the wire");
     }
 
     @Test
+    void aTicketPushedInTheMiddleOfAnExchangeGoesToTheListenerAndTheReplyStillToItsRequest() throws Exception {
+        List<Ticket> heard = new ArrayList<>();
+        client.onTicket(heard::add);
+        Ticket ticket = new Ticket(7, DeviceName.of("uav-camera"), DeviceName.of("supersmartwatch"), new byte[Ticket.KEY_LENGTH],
+                Duration.ofSeconds(30));
+        CompletableFuture<List<DeviceInfo>> active = client.listActive();
+        sent();
+
+        reply(ticket);
+        reply(new ActiveDevices(List.of()));
+
+        assertEquals(List.of(ticket), heard, "the ticket reached the listener");
+        assertEquals(List.of(), active.get(), "the reply still answers the request");
+        assertTrue(channel.isOpen(), "a ticket is not an unexpected reply");
+    }
+
+    @Test
+    void aTicketWithNoListenerIsDroppedAndTheConnectionStaysOpen() {
+        reply(new Ticket(7, DeviceName.of("uav-camera"), DeviceName.of("supersmartwatch"), new byte[Ticket.KEY_LENGTH],
+                Duration.ofSeconds(30)));
+
+        assertTrue(channel.isOpen(), "still connected");
+    }
+
+    @Test
     void treatsAnUnaskedFatalErrorAsTheReasonTheConnectionCloses() {
-        reply(new ErrorReply(ErrorCode.IDLE_TIMEOUT, "idle for 10 minutes"));
+        reply(new ErrorReply(ErrorCode.SLOW_READER, "replies not read for 30 s"));
         channel.close();
 
         CompletableFuture<List<DeviceInfo>> late = client.listActive();
         channel.runPendingTasks();
         Throwable lost = cause(late);
         assertInstanceOf(ConnectionLostException.class, lost, "requests after the close fail");
-        assertEquals(ErrorCode.IDLE_TIMEOUT, ((ServerError) lost.getCause()).code(), "the server's reason is kept");
+        assertEquals(ErrorCode.SLOW_READER, ((ServerError) lost.getCause()).code(), "the server's reason is kept");
     }
 
     private void reply(Message m) {

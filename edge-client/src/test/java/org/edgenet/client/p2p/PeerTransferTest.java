@@ -3,6 +3,7 @@ package org.edgenet.client.p2p;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import org.edgenet.common.message.Ticket;
 import org.edgenet.common.testing.DatagramRelay;
 import org.edgenet.common.testing.DatagramRelay.Faults;
 import org.junit.jupiter.api.AfterAll;
@@ -76,7 +77,7 @@ class PeerTransferTest {
              PeerNode presenter = PeerNode.bind(group, 0, presenterDir, presenterEvents, OPTIONS);
              DatagramRelay relay = DatagramRelay.start(local(audience.udpPort()), Faults.lossy(loss), 7)) {
 
-            presenter.send(relay.address(), file, "uav-camera").get(60, TimeUnit.SECONDS);
+            presenter.send(relay.address(), file, vouch(audience, "uav-camera")).get(60, TimeUnit.SECONDS);
 
             RecordingEvents.Received r = audienceEvents.nextReceived();
             assertEquals(new RecordingEvents.Received("clip.bin", "uav-camera", audienceDir.resolve("uav-camera_clip.bin")), r,
@@ -105,7 +106,7 @@ class PeerTransferTest {
             long start = System.nanoTime();
 
             ExecutionException e = assertThrows(ExecutionException.class,
-                    () -> presenter.send(relay.address(), file, "uav-camera").get(10, TimeUnit.SECONDS));
+                    () -> presenter.send(relay.address(), file, vouch(audience, "uav-camera")).get(10, TimeUnit.SECONDS));
 
             long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             assertInstanceOf(TransferFailedException.class, e.getCause(), "failure type");
@@ -129,7 +130,7 @@ class PeerTransferTest {
             presenterEvents.onSendingProgress = () -> relay.faults(Faults.BLACKHOLE);
 
             ExecutionException e = assertThrows(ExecutionException.class,
-                    () -> presenter.send(relay.address(), file, "uav-camera").get(10, TimeUnit.SECONDS));
+                    () -> presenter.send(relay.address(), file, vouch(audience, "uav-camera")).get(10, TimeUnit.SECONDS));
 
             assertEquals("the receiver stopped answering", e.getCause().getMessage(), "failure message");
             RecordingEvents.Failed failed = audienceEvents.nextFailed();
@@ -146,7 +147,7 @@ class PeerTransferTest {
         RecordingEvents audienceEvents = new RecordingEvents();
         try (PeerNode presenter = PeerNode.bind(group, 0, file.getParent(), new RecordingEvents(), quick)) {
             PeerNode audience = PeerNode.bind(group, 0, audienceDir, audienceEvents, quick);
-            CompletableFuture<Void> sent = presenter.send(local(audience.udpPort()), file, "cam");
+            CompletableFuture<Void> sent = presenter.send(local(audience.udpPort()), file, vouch(audience, "cam"));
             assertTrue(audienceEvents.receivingStarted.await(30, TimeUnit.SECONDS), "data arrives");
 
             audience.close();
@@ -174,7 +175,7 @@ class PeerTransferTest {
                     presenters.add(PeerNode.bind(group, 0, d, new RecordingEvents(), OPTIONS));
                 }
                 for (int i = 0; i < 3; i++) {
-                    sends.add(presenters.get(i).send(relay.address(), files.get(i), "camera" + i));
+                    sends.add(presenters.get(i).send(relay.address(), files.get(i), vouch(audience, "camera" + i)));
                 }
                 CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
             } finally {
@@ -204,8 +205,8 @@ class PeerTransferTest {
              DatagramRelay toA = DatagramRelay.start(local(a.udpPort()), Faults.lossy(0.05), 31);
              DatagramRelay toB = DatagramRelay.start(local(b.udpPort()), Faults.lossy(0.05), 32)) {
 
-            CompletableFuture<Void> ab = a.send(toB.address(), fileA, "alpha");
-            CompletableFuture<Void> ba = b.send(toA.address(), fileB, "beta");
+            CompletableFuture<Void> ab = a.send(toB.address(), fileA, vouch(b, "alpha"));
+            CompletableFuture<Void> ba = b.send(toA.address(), fileB, vouch(a, "beta"));
             CompletableFuture.allOf(ab, ba).get(60, TimeUnit.SECONDS);
 
             assertEquals(-1, Files.mismatch(fileA, eventsB.nextReceived().stored()), "a's file at b");
@@ -223,11 +224,11 @@ class PeerTransferTest {
         try (PeerNode audience = PeerNode.bind(group, 0, audienceDir, audienceEvents, OPTIONS);
              PeerNode presenter = PeerNode.bind(group, 0, presenterDir, new RecordingEvents(), OPTIONS)) {
             Path file = randomFile(presenterDir.resolve("clip.bin"), 50_000, 3);
-            presenter.send(local(audience.udpPort()), file, "cam").get(30, TimeUnit.SECONDS);
+            presenter.send(local(audience.udpPort()), file, vouch(audience, "cam")).get(30, TimeUnit.SECONDS);
             audienceEvents.nextReceived();
             randomFile(file, 20_000, 4);
 
-            presenter.send(local(audience.udpPort()), file, "cam").get(30, TimeUnit.SECONDS);
+            presenter.send(local(audience.udpPort()), file, vouch(audience, "cam")).get(30, TimeUnit.SECONDS);
 
             audienceEvents.nextReceived();
             assertEquals(-1, Files.mismatch(file, audienceDir.resolve("cam_clip.bin")), "the newer file is stored");
@@ -242,13 +243,20 @@ class PeerTransferTest {
             InetSocketAddress nowhere = local(9);
 
             ExecutionException missing = assertThrows(ExecutionException.class,
-                    () -> presenter.send(nowhere, presenterDir.resolve("nope.mp4"), "cam").get(1, TimeUnit.SECONDS));
+                    () -> presenter.send(nowhere, presenterDir.resolve("nope.mp4"), HandPresenter.ticket("cam", "watch")).get(1, TimeUnit.SECONDS));
             ExecutionException directory = assertThrows(ExecutionException.class,
-                    () -> presenter.send(nowhere, presenterDir, "cam").get(1, TimeUnit.SECONDS));
+                    () -> presenter.send(nowhere, presenterDir, HandPresenter.ticket("cam", "watch")).get(1, TimeUnit.SECONDS));
 
             assertEquals("the file nope.mp4 does not exist", missing.getCause().getMessage(), "missing file");
             assertEquals("presenter is not a regular file", directory.getCause().getMessage(), "directory");
         }
+    }
+
+    /** The server's part: a ticket for a transfer from {@code presenter} to {@code audience}, which now holds it. */
+    static Ticket vouch(PeerNode audience, String presenter) {
+        Ticket ticket = HandPresenter.ticket(presenter, "audience");
+        audience.admit(ticket);
+        return ticket;
     }
 
     private Path dir(String name) throws IOException {

@@ -19,6 +19,8 @@ final class RecordingEvents implements TransferEvents {
 
     final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
     final BlockingQueue<Failed> failed = new LinkedBlockingQueue<>();
+    /** Every leftovers report: files, then bytes. */
+    final BlockingQueue<long[]> leftovers = new LinkedBlockingQueue<>();
     final AtomicInteger sendingProgress = new AtomicInteger();
     final AtomicInteger receivingProgress = new AtomicInteger();
     /** Runs on every progress report of a sending transfer. */
@@ -44,6 +46,11 @@ final class RecordingEvents implements TransferEvents {
     @Override
     public void receiveFailed(String fileName, String presenter, String reason) {
         failed.add(new Failed(fileName, presenter, reason));
+    }
+
+    @Override
+    public void leftoversRemoved(int files, long bytes) {
+        leftovers.add(new long[] {files, bytes});
     }
 
     Received nextReceived() throws InterruptedException {

@@ -6,7 +6,8 @@ import java.util.regex.Pattern;
 /**
  * What a device name may be. Names become parts of file names on the server and on devices, so
  * they are limited to characters that are safe in a path component on every platform, and to a
- * length that leaves room for the rest of the longest file name built from them.
+ * length that leaves room for the rest of the longest file name built from them. Text that passes
+ * becomes a {@link DeviceName}.
  */
 public final class DeviceNames {
     /**
@@ -37,10 +38,5 @@ public final class DeviceNames {
     /** The length of {@code name} in UTF-8, the measure of {@link #MAX_BYTES}. */
     public static int bytes(String name) {
         return name.getBytes(StandardCharsets.UTF_8).length;
-    }
-
-    /** The data file of EDG and UED: {@code <device>-<fileID>.txt}. */
-    public static String dataFileName(String device, long fileId) {
-        return device + "-" + fileId + ".txt";
     }
 }

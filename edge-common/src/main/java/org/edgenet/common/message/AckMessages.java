@@ -16,6 +16,6 @@ public record AckMessages(long upToId) implements Message {
     }
 
     static AckMessages read(ByteBuf in) {
-        return new AckMessages(Bodies.readLong(in, "upToId"));
+        return new AckMessages(BodyFields.readLong(in, "upToId"));
     }
 }

@@ -1,6 +1,7 @@
 package org.edgenet.common.message;
 
 import io.netty.buffer.ByteBuf;
+import org.edgenet.common.format.InvalidValueException;
 import org.edgenet.common.wire.ErrorCode;
 import org.edgenet.common.wire.ProtocolException;
 
@@ -25,15 +26,25 @@ public record ActiveDevices(List<DeviceInfo> devices) implements Message {
     }
 
     static ActiveDevices read(ByteBuf in) {
-        int count = Bodies.readInt(in, "count");
+        int count = BodyFields.readInt(in, "count");
         // Each entry takes at least 8 bytes, which bounds the count before anything is allocated.
         if (count < 0 || (long) count * 8 > in.readableBytes()) {
             throw new ProtocolException(
                     ErrorCode.MALFORMED, "device count " + count + " does not fit the body");
         }
         List<DeviceInfo> devices = new ArrayList<>(count);
+        // Every entry is read before a refused name is reported, as in any other body, so that a
+        // refused value is told apart from a frame that is broken.
+        InvalidValueException refused = null;
         for (int i = 0; i < count; i++) {
-            devices.add(DeviceInfo.read(in));
+            try {
+                devices.add(DeviceInfo.read(in));
+            } catch (InvalidValueException e) {
+                refused = refused == null ? e : refused;
+            }
+        }
+        if (refused != null) {
+            throw refused;
         }
         return new ActiveDevices(devices);
     }

@@ -1,18 +1,22 @@
 package org.edgenet.common.message;
 
 import io.netty.buffer.ByteBuf;
+import org.edgenet.common.format.DeviceName;
 
 /** One active device as AED shows it. Wire: name string, ip string, udpPort u16, activeSince string. */
-public record DeviceInfo(String name, String ip, int udpPort, String activeSince) {
+public record DeviceInfo(DeviceName name, String ip, int udpPort, String activeSince) {
     void write(ByteBuf out) {
-        Bodies.writeString(out, name);
-        Bodies.writeString(out, ip);
+        BodyFields.writeString(out, name.value());
+        BodyFields.writeString(out, ip);
         out.writeShort(udpPort);
-        Bodies.writeString(out, activeSince);
+        BodyFields.writeString(out, activeSince);
     }
 
     static DeviceInfo read(ByteBuf in) {
-        return new DeviceInfo(Bodies.readString(in, "name"), Bodies.readString(in, "ip"),
-                Bodies.readPort(in, "udpPort"), Bodies.readString(in, "activeSince"));
+        String name = BodyFields.readString(in, "name");
+        String ip = BodyFields.readString(in, "ip");
+        int udpPort = BodyFields.readPort(in, "udpPort");
+        String activeSince = BodyFields.readString(in, "activeSince");
+        return new DeviceInfo(DeviceName.of(name), ip, udpPort, activeSince);
     }
 }

@@ -20,12 +20,12 @@ public record ErrorReply(ErrorCode code, String message) implements Message {
 
     public void writeBody(ByteBuf out) {
         out.writeShort(code.code());
-        Bodies.writeString(out, message);
+        BodyFields.writeString(out, message);
     }
 
     static ErrorReply read(ByteBuf in) {
-        int code = Bodies.readUnsignedShort(in, "code");
-        String message = Bodies.readString(in, "message");
+        int code = BodyFields.readUnsignedShort(in, "code");
+        String message = BodyFields.readString(in, "message");
         return ErrorCode.lookup(code).map(c -> new ErrorReply(c, message))
                 .orElseGet(() -> new ErrorReply(ErrorCode.INTERNAL, "error " + code + ": " + message));
     }

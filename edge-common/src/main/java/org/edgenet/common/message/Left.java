@@ -1,18 +1,19 @@
 package org.edgenet.common.message;
 
 import io.netty.buffer.ByteBuf;
+import org.edgenet.common.format.DeviceName;
 
 /** The server confirms OUT, then closes the connection. Body: device string. */
-public record Left(String device) implements Message {
+public record Left(DeviceName device) implements Message {
     public MessageType type() {
         return MessageType.LEFT;
     }
 
     public void writeBody(ByteBuf out) {
-        Bodies.writeString(out, device);
+        BodyFields.writeString(out, device.value());
     }
 
     static Left read(ByteBuf in) {
-        return new Left(Bodies.readString(in, "device"));
+        return new Left(DeviceName.of(BodyFields.readString(in, "device")));
     }
 }

@@ -1,20 +1,23 @@
 package org.edgenet.common.message;
 
 import io.netty.buffer.ByteBuf;
+import org.edgenet.common.format.DeviceName;
 
 /** A device asks to join. Body: device string, password string. */
-public record Login(String device, String password) implements Message {
+public record Login(DeviceName device, String password) implements Message {
     public MessageType type() {
         return MessageType.LOGIN;
     }
 
     public void writeBody(ByteBuf out) {
-        Bodies.writeString(out, device);
-        Bodies.writeString(out, password);
+        BodyFields.writeString(out, device.value());
+        BodyFields.writeString(out, password);
     }
 
     static Login read(ByteBuf in) {
-        return new Login(Bodies.readString(in, "device"), Bodies.readString(in, "password"));
+        String device = BodyFields.readString(in, "device");
+        String password = BodyFields.readString(in, "password");
+        return new Login(DeviceName.of(device), password);
     }
 
     /** Never shows the password, so a message can be logged as it is. */

@@ -13,6 +13,6 @@ public record LoginReply(LoginStatus status) implements Message {
     }
 
     static LoginReply read(ByteBuf in) {
-        return new LoginReply(LoginStatus.of(Bodies.readUnsignedByte(in, "status")));
+        return new LoginReply(LoginStatus.of(BodyFields.readUnsignedByte(in, "status")));
     }
 }

@@ -1,18 +1,19 @@
 package org.edgenet.common.message;
 
 import io.netty.buffer.ByteBuf;
+import org.edgenet.common.format.DeviceName;
 
 /** UVF asks where an active device listens for peers. Body: device string. */
-public record LookupPeer(String device) implements Message {
+public record LookupPeer(DeviceName device) implements Message {
     public MessageType type() {
         return MessageType.LOOKUP_PEER;
     }
 
     public void writeBody(ByteBuf out) {
-        Bodies.writeString(out, device);
+        BodyFields.writeString(out, device.value());
     }
 
     static LookupPeer read(ByteBuf in) {
-        return new LookupPeer(Bodies.readString(in, "device"));
+        return new LookupPeer(DeviceName.of(BodyFields.readString(in, "device")));
     }
 }

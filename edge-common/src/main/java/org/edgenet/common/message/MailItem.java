@@ -12,14 +12,14 @@ public record MailItem(long id, String sender, String storedAt, String text) {
 
     void write(ByteBuf out) {
         out.writeLong(id);
-        Bodies.writeString(out, sender);
-        Bodies.writeString(out, storedAt);
-        Bodies.writeString(out, text);
+        BodyFields.writeString(out, sender);
+        BodyFields.writeString(out, storedAt);
+        BodyFields.writeString(out, text);
     }
 
     static MailItem read(ByteBuf in) {
-        return new MailItem(Bodies.readLong(in, "id"), Bodies.readString(in, "sender"),
-                Bodies.readString(in, "storedAt"), Bodies.readString(in, "text"));
+        return new MailItem(BodyFields.readLong(in, "id"), BodyFields.readString(in, "sender"),
+                BodyFields.readString(in, "storedAt"), BodyFields.readString(in, "text"));
     }
 
     @Override

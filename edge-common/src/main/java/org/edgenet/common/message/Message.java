@@ -9,7 +9,7 @@ import io.netty.buffer.ByteBuf;
 public sealed interface Message
         permits Login, LoginReply, RegisterUdp, Joined, ListActive, ActiveDevices, Leave, Left,
         UploadBegin, UploadChunk, UploadEnd, UploadAbort, Uploaded, Compute, Computed, Delete, Deleted,
-        LookupPeer, Peer, ErrorReply,
+        LookupPeer, Peer, Ticket, ErrorReply,
         PostMessage, MessagePosted, ReadMessages, MessageBatch, AckMessages, MessagesAcked, Notice {
 
     MessageType type();

@@ -9,10 +9,10 @@ public record MessageArrived(String sender) implements Notice {
     }
 
     public void writeBody(ByteBuf out) {
-        Bodies.writeString(out, sender);
+        BodyFields.writeString(out, sender);
     }
 
     static MessageArrived read(ByteBuf in) {
-        return new MessageArrived(Bodies.readString(in, "sender"));
+        return new MessageArrived(BodyFields.readString(in, "sender"));
     }
 }

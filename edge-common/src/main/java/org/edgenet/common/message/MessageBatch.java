@@ -37,7 +37,7 @@ public record MessageBatch(List<MailItem> messages, int waiting) implements Mess
     }
 
     static MessageBatch read(ByteBuf in) {
-        int count = Bodies.readUnsignedByte(in, "count");
+        int count = BodyFields.readUnsignedByte(in, "count");
         if ((long) count * MailItem.MIN_BYTES > in.readableBytes()) {
             throw new ProtocolException(ErrorCode.MALFORMED, "message count " + count + " does not fit the body");
         }
@@ -45,7 +45,7 @@ public record MessageBatch(List<MailItem> messages, int waiting) implements Mess
         for (int i = 0; i < count; i++) {
             messages.add(MailItem.read(in));
         }
-        int waiting = Bodies.readInt(in, "waiting");
+        int waiting = BodyFields.readInt(in, "waiting");
         if (waiting < count) {
             throw new ProtocolException(ErrorCode.MALFORMED, waiting + " waiting but " + count + " sent");
         }

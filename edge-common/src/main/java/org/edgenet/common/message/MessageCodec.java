@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageCodec;
+import org.edgenet.common.format.InvalidValueException;
 import org.edgenet.common.wire.ErrorCode;
 import org.edgenet.common.wire.ProtocolException;
 import org.edgenet.common.wire.WireFormat;
@@ -12,7 +13,10 @@ import java.util.List;
 
 /**
  * Turns whole frames from {@link org.edgenet.common.wire.FrameDecoder} into {@link Message}s and
- * messages back into frames. Stateless, so one instance serves every channel.
+ * messages back into frames. This is where device names and file IDs from the network become
+ * {@link org.edgenet.common.format.DeviceName}s and {@link org.edgenet.common.format.FileId}s; a
+ * frame whose value cannot becomes an {@link InvalidMessage}. Stateless, so one instance serves
+ * every channel.
  */
 @ChannelHandler.Sharable
 public final class MessageCodec extends MessageToMessageCodec<ByteBuf, Message> {
@@ -41,9 +45,18 @@ public final class MessageCodec extends MessageToMessageCodec<ByteBuf, Message> 
         }
     }
 
+    /**
+     * Adds the message, or an {@link InvalidMessage} when one of its values is refused: passed on
+     * in order rather than thrown, since an exception would overtake the requests still queued.
+     */
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf frame, List<Object> out) {
-        out.add(decode(frame));
+        MessageType type = typeOf(frame);
+        try {
+            out.add(type.readBody(bodyOf(frame)));
+        } catch (InvalidValueException e) {
+            out.add(new InvalidMessage(type, e.getMessage()));
+        }
     }
 
     /** Writes one whole frame for {@code msg} into {@code out}. */
@@ -54,14 +67,24 @@ public final class MessageCodec extends MessageToMessageCodec<ByteBuf, Message> 
         out.setInt(start + WireFormat.LENGTH_OFFSET, out.writerIndex() - start - WireFormat.HEADER_LENGTH);
     }
 
-    /** Reads one whole frame whose header {@link org.edgenet.common.wire.FrameDecoder} has checked. */
+    /**
+     * Reads one whole frame whose header {@link org.edgenet.common.wire.FrameDecoder} has checked.
+     *
+     * @throws InvalidValueException when the frame is well formed but one of its values is refused
+     */
     public static Message decode(ByteBuf frame) {
+        return typeOf(frame).readBody(bodyOf(frame));
+    }
+
+    private static MessageType typeOf(ByteBuf frame) {
         int code = frame.getUnsignedByte(frame.readerIndex() + WireFormat.TYPE_OFFSET);
-        MessageType type = MessageType.lookup(code).orElseThrow(
+        return MessageType.lookup(code).orElseThrow(
                 () -> new ProtocolException(ErrorCode.UNKNOWN_TYPE, "unknown message type " + code));
-        ByteBuf body = frame.slice(frame.readerIndex() + WireFormat.HEADER_LENGTH,
+    }
+
+    private static ByteBuf bodyOf(ByteBuf frame) {
+        return frame.slice(frame.readerIndex() + WireFormat.HEADER_LENGTH,
                 frame.readableBytes() - WireFormat.HEADER_LENGTH);
-        return type.readBody(body);
     }
 
     private static void writeHeader(ByteBuf out, MessageType type, int bodyLength) {

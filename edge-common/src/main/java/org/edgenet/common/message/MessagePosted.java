@@ -1,19 +1,22 @@
 package org.edgenet.common.message;
 
 import io.netty.buffer.ByteBuf;
+import org.edgenet.common.format.DeviceName;
 
 /** The message is on the server's disk. Body: recipient string, id i64. */
-public record MessagePosted(String recipient, long id) implements Message {
+public record MessagePosted(DeviceName recipient, long id) implements Message {
     public MessageType type() {
         return MessageType.MESSAGE_POSTED;
     }
 
     public void writeBody(ByteBuf out) {
-        Bodies.writeString(out, recipient);
+        BodyFields.writeString(out, recipient.value());
         out.writeLong(id);
     }
 
     static MessagePosted read(ByteBuf in) {
-        return new MessagePosted(Bodies.readString(in, "recipient"), Bodies.readLong(in, "id"));
+        String recipient = BodyFields.readString(in, "recipient");
+        long id = BodyFields.readLong(in, "id");
+        return new MessagePosted(DeviceName.of(recipient), id);
     }
 }

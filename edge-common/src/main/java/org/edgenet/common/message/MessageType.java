@@ -2,6 +2,7 @@ package org.edgenet.common.message;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.util.ReferenceCountUtil;
+import org.edgenet.common.format.InvalidValueException;
 import org.edgenet.common.wire.CodeTable;
 import org.edgenet.common.wire.ErrorCode;
 import org.edgenet.common.wire.ProtocolException;
@@ -35,6 +36,7 @@ public enum MessageType implements WireCode {
     DELETED(17, Deleted::read),
     LOOKUP_PEER(18, LookupPeer::read),
     PEER(19, Peer::read),
+    TICKET(20, Ticket::read),
     // Device messages (MSG, RDM); 30 onwards leaves room for the peer-transfer types.
     POST_MESSAGE(30, PostMessage::read),
     MESSAGE_POSTED(31, MessagePosted::read),
@@ -71,14 +73,29 @@ public enum MessageType implements WireCode {
         return lookup(code).isPresent();
     }
 
-    /** Reads a whole body; bytes left over after the last field make the frame malformed. */
+    /**
+     * Reads a whole body; bytes left over after the last field make the frame malformed, whether or
+     * not its values are valid.
+     *
+     * @throws InvalidValueException when the body is well formed but a value is refused
+     */
     Message readBody(ByteBuf body) {
-        Message m = reader.apply(body);
+        Message m;
+        try {
+            m = reader.apply(body);
+        } catch (InvalidValueException e) {
+            requireEnd(body, null);
+            throw e;
+        }
+        requireEnd(body, m);
+        return m;
+    }
+
+    private void requireEnd(ByteBuf body, Message read) {
         if (body.isReadable()) {
-            ReferenceCountUtil.release(m);
+            ReferenceCountUtil.release(read);
             throw new ProtocolException(ErrorCode.MALFORMED,
                     body.readableBytes() + " unexpected bytes after the " + this + " body");
         }
-        return m;
     }
 }

@@ -13,6 +13,6 @@ public record MessagesAcked(int waiting) implements Message {
     }
 
     static MessagesAcked read(ByteBuf in) {
-        return new MessagesAcked(Bodies.readInt(in, "waiting"));
+        return new MessagesAcked(BodyFields.readInt(in, "waiting"));
     }
 }

@@ -13,6 +13,6 @@ public record MessagesWaiting(int count) implements Notice {
     }
 
     static MessagesWaiting read(ByteBuf in) {
-        return new MessagesWaiting(Bodies.readInt(in, "count"));
+        return new MessagesWaiting(BodyFields.readInt(in, "count"));
     }
 }

@@ -16,6 +16,6 @@ public record ReadMessages(int max) implements Message {
     }
 
     static ReadMessages read(ByteBuf in) {
-        return new ReadMessages(Bodies.readUnsignedByte(in, "max"));
+        return new ReadMessages(BodyFields.readUnsignedByte(in, "max"));
     }
 }

@@ -21,7 +21,7 @@ public record RegisterUdp(int udpPort) implements Message {
     }
 
     static RegisterUdp read(ByteBuf in) {
-        int port = Bodies.readPort(in, "udpPort");
+        int port = BodyFields.readPort(in, "udpPort");
         if (port == 0) {
             throw new ProtocolException(
                     ErrorCode.MALFORMED, "UDP port 0");

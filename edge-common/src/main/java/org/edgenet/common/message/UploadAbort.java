@@ -9,10 +9,10 @@ public record UploadAbort(String reason) implements Message {
     }
 
     public void writeBody(ByteBuf out) {
-        Bodies.writeString(out, reason);
+        BodyFields.writeString(out, reason);
     }
 
     static UploadAbort read(ByteBuf in) {
-        return new UploadAbort(Bodies.readString(in, "reason"));
+        return new UploadAbort(BodyFields.readString(in, "reason"));
     }
 }

@@ -9,10 +9,11 @@ public enum DropReason {
     UNKNOWN_TYPE("unknown type"),
     MALFORMED("malformed body"),
     UNKNOWN_TRANSFER("unknown transfer id"),
+    UNKNOWN_TICKET("offer without a valid ticket"),
+    FORGED("failed authentication"),
     PAST_END("sequence number past the end"),
     BAD_LENGTH("payload length does not fit its sequence number"),
     OUT_OF_WINDOW("sequence number beyond the receive window"),
-    RECEIVER_BUSY("receive buffer full"),
     WRONG_DIRECTION("type not expected on this port");
 
     private final String text;

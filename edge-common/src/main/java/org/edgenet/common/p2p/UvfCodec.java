@@ -8,28 +8,30 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Bytes to {@link UvfDatagram} and back. Decoding checks every field and every length against
- * the bytes actually present before reading, and refuses trailing bytes, so that a datagram is
- * either wholly valid or dropped with a {@link DropReason}.
+ * Bytes to {@link Envelope} and {@link UvfDatagram} and back, in two steps because the body is
+ * sealed: {@link #decode} checks the clear header, and once a {@link DatagramSeal} has opened the
+ * body, {@link #readBody} decodes it. Every field and length is checked against the bytes actually
+ * present before reading, and trailing bytes are refused, so that a datagram is either wholly valid
+ * or dropped with a {@link DropReason}.
  */
 public final class UvfCodec {
     private UvfCodec() {
     }
 
     /**
-     * Reads one whole datagram. A DATA record's payload is a slice of {@code in}: it lives only as
-     * long as {@code in} does.
+     * Reads the clear header of one whole datagram. The envelope's buffers are slices of {@code in}:
+     * they live only as long as {@code in} does.
      *
-     * @throws MalformedDatagramException when the bytes are not a valid UVF datagram
+     * @throws MalformedDatagramException when the bytes are not a UVF datagram of this version
      */
-    public static UvfDatagram decode(ByteBuf in) {
+    public static Envelope decode(ByteBuf in) {
         int start = in.readerIndex();
         int length = in.readableBytes();
         if (length > UvfFormat.MAX_DATAGRAM) {
             throw new MalformedDatagramException(DropReason.OVERSIZE, length + " bytes");
         }
-        if (length < UvfFormat.HEADER_LENGTH) {
-            throw new MalformedDatagramException(DropReason.TRUNCATED, length + " bytes, no whole header");
+        if (length < UvfFormat.HEADER_LENGTH + UvfFormat.TAG_LENGTH) {
+            throw new MalformedDatagramException(DropReason.TRUNCATED, length + " bytes, no whole header and tag");
         }
         int magic = in.getUnsignedShort(start);
         if (magic != UvfFormat.MAGIC) {
@@ -43,36 +45,62 @@ public final class UvfCodec {
         DatagramType type = DatagramType.lookup(code).orElseThrow(
                 () -> new MalformedDatagramException(DropReason.UNKNOWN_TYPE, "type " + code));
         long id = in.getLong(start + 4);
-        ByteBuf body = in.slice(start + UvfFormat.HEADER_LENGTH, length - UvfFormat.HEADER_LENGTH);
-        UvfDatagram d = switch (type) {
-            case OFFER -> readOffer(id, body);
+        long packetNumber = in.getUnsignedInt(start + 12);
+        if (packetNumber > Integer.MAX_VALUE) {
+            throw new MalformedDatagramException(DropReason.MALFORMED, "packet number " + packetNumber + " out of range");
+        }
+        int headerLength = type == DatagramType.OFFER ? UvfFormat.OFFER_HEADER_LENGTH : UvfFormat.HEADER_LENGTH;
+        if (length < headerLength + UvfFormat.TAG_LENGTH) {
+            throw new MalformedDatagramException(DropReason.TRUNCATED, length + " bytes, no whole OFFER header");
+        }
+        long ticketId = type == DatagramType.OFFER ? in.getLong(start + UvfFormat.HEADER_LENGTH) : 0;
+        return new Envelope(type, id, (int) packetNumber, ticketId, in.slice(start, headerLength),
+                in.slice(start + headerLength, length - headerLength));
+    }
+
+    /**
+     * Decodes the opened body of a control datagram (any type but DATA).
+     *
+     * @throws MalformedDatagramException when the body does not fit its type
+     */
+    public static UvfDatagram readBody(Envelope e, ByteBuf body) {
+        long id = e.transferId();
+        UvfDatagram d = switch (e.type()) {
+            case OFFER -> readOffer(id, e.ticketId(), body);
             case ACCEPT -> new Accept(id, need(body, 6).readUnsignedShort(), readCount(body, "window"));
-            case DATA -> readData(id, body);
             case ACK -> readAck(id, body);
             case FIN -> readFin(id, body);
             case DONE -> new Done(id);
             case REJECT -> readReject(id, body);
+            case DATA -> throw new IllegalArgumentException("DATA carries file bytes, not a control body");
         };
-        if (body.isReadable() && type != DatagramType.DATA) {
+        if (body.isReadable()) {
             throw new MalformedDatagramException(DropReason.MALFORMED, body.readableBytes() + " trailing bytes");
         }
         return d;
     }
 
-    /** Writes {@code d} whole into {@code out}. */
-    public static void encode(UvfDatagram d, ByteBuf out) {
-        writeHeader(out, d.type(), d.transferId());
+    /** Writes the clear header: type, transfer id, packet number, and for an OFFER its ticket. */
+    public static void writeHeader(ByteBuf out, DatagramType type, long transferId, int packetNumber, long ticketId) {
+        out.writeShort(UvfFormat.MAGIC);
+        out.writeByte(UvfFormat.VERSION);
+        out.writeByte(type.code());
+        out.writeLong(transferId);
+        out.writeInt(packetNumber);
+        if (type == DatagramType.OFFER) {
+            out.writeLong(ticketId);
+        }
+    }
+
+    /** Writes the body of {@code d} in clear, to be sealed. */
+    public static void writeBody(UvfDatagram d, ByteBuf out) {
         if (d instanceof Offer o) {
             out.writeLong(o.fileSize());
             out.writeShort(o.payloadSize());
-            writeName(out, o.presenter(), UvfFormat.MAX_NAME_BYTES);
             writeName(out, o.fileName(), UvfFormat.MAX_NAME_BYTES);
         } else if (d instanceof Accept a) {
             out.writeShort(a.payloadSize());
             out.writeInt(a.window());
-        } else if (d instanceof Data data) {
-            out.writeInt(data.seq());
-            out.writeBytes(data.payload(), data.payload().readerIndex(), data.payload().readableBytes());
         } else if (d instanceof Ack a) {
             writeAck(out, a);
         } else if (d instanceof Fin f) {
@@ -84,37 +112,15 @@ public final class UvfCodec {
         }
     }
 
-    /** Writes the 16 bytes in front of a DATA payload, so a sender can read the file right behind them. */
-    public static void writeDataHeader(ByteBuf out, long transferId, int seq) {
-        writeHeader(out, DatagramType.DATA, transferId);
-        out.writeInt(seq);
-    }
-
-    private static void writeHeader(ByteBuf out, DatagramType type, long transferId) {
-        out.writeShort(UvfFormat.MAGIC);
-        out.writeByte(UvfFormat.VERSION);
-        out.writeByte(type.code());
-        out.writeLong(transferId);
-    }
-
-    private static Offer readOffer(long id, ByteBuf body) {
+    private static Offer readOffer(long id, long ticketId, ByteBuf body) {
         need(body, 10);
         long size = body.readLong();
         if (size < 0) {
             throw new MalformedDatagramException(DropReason.MALFORMED, "negative file size");
         }
         int payload = body.readUnsignedShort();
-        String presenter = readName(body);
         String fileName = readName(body);
-        return new Offer(id, size, payload, presenter, fileName);
-    }
-
-    private static Data readData(long id, ByteBuf body) {
-        int seq = readCount(body, "sequence number");
-        // The payload is the rest of the datagram; the receiver checks its length against the offer.
-        ByteBuf payload = body.slice(body.readerIndex(), body.readableBytes());
-        body.skipBytes(body.readableBytes());
-        return new Data(id, seq, payload);
+        return new Offer(id, ticketId, size, payload, fileName);
     }
 
     private static Ack readAck(long id, ByteBuf body) {

@@ -16,7 +16,7 @@ public enum ErrorCode implements WireCode {
     FRAME_GAP(6, true),
     LOGIN_TIMEOUT(7, true),
     UNEXPECTED_MESSAGE(8, true),
-    IDLE_TIMEOUT(9, true),
+    // 9 is reserved: it was an idle time-out that no server ever sent.
     /** The peer left the server's replies unread for too long; it was not reading at all. */
     SLOW_READER(10, true),
 

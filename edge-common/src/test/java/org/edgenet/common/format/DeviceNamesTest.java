@@ -18,8 +18,8 @@ class DeviceNamesTest {
 
     @Test
     void theLongestFileNamesBuiltFromTheLongestNameFitInAPathComponent() {
-        String name = "d".repeat(DeviceNames.MAX_BYTES);
-        String data = DeviceNames.dataFileName(name, Long.MAX_VALUE);
+        DeviceName name = DeviceName.of("d".repeat(DeviceNames.MAX_BYTES));
+        String data = name.dataFileName(FileId.of(Long.MAX_VALUE));
         // What the server and the device write beside a data file; see DeviceNames.MAX_BYTES.
         String deviceTemp = "." + data + "." + Long.toUnsignedString(-1L, 36) + ".tmp";
         String sidecar = data + ".stats";

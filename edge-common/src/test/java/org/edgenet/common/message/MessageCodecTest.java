@@ -6,6 +6,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderException;
+import org.edgenet.common.format.DeviceName;
+import org.edgenet.common.format.FileId;
+import org.edgenet.common.format.InvalidValueException;
 import org.edgenet.common.testing.Frames;
 import org.edgenet.common.wire.ErrorCode;
 import org.edgenet.common.wire.FrameDecoder;
@@ -16,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -23,6 +27,7 @@ import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,7 +36,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MessageCodecTest {
     private final List<Throwable> errors = new ArrayList<>();
     private final EmbeddedChannel channel = new EmbeddedChannel(
-            new FrameDecoder(Limits.SERVER, MessageType::isKnown), MessageCodec.INSTANCE, new ChannelInboundHandlerAdapter() {
+            new FrameDecoder(Limits.SERVER,
+                    MessageType::isKnown), MessageCodec.INSTANCE, new ChannelInboundHandlerAdapter() {
                 @Override
                 public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
                     errors.add(cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause);
@@ -43,32 +49,45 @@ class MessageCodecTest {
         channel.finishAndReleaseAll();
     }
 
+    private static final Ticket TICKET = new Ticket(-2, DeviceName.of("supersmartwatch"),
+            DeviceName.of("uav-camera"), key(), Duration.ofSeconds(30));
+
+    private static byte[] key() {
+        byte[] key = new byte[Ticket.KEY_LENGTH];
+        for (int i = 0; i < key.length; i++) {
+            key[i] = (byte) (i * 7 + 1);
+        }
+        return key;
+    }
+
     /** One of each type, with fields that exercise non-ASCII text, large numbers and empty lists. */
     private static List<Message> oneOfEach() {
-        DeviceInfo watch = new DeviceInfo("supersmartwatch", "129.64.31.13", 5432, "30 September 2022 10:31:13");
-        DeviceInfo band = new DeviceInfo("superwristband", "::1", 65535, "1 October 2022 00:00:00");
+        DeviceInfo watch = new DeviceInfo(DeviceName.of("supersmartwatch"), "129.64.31.13", 5432,
+                "30 September 2022 10:31:13");
+        DeviceInfo band = new DeviceInfo(DeviceName.of("superwristband"), "::1", 65535, "1 October 2022 00:00:00");
         return List.of(
-                new Login("supersmartwatch", "pässwörd#$"),
+                new Login(DeviceName.of("supersmartwatch"), "pässwörd#$"),
                 new LoginReply(LoginStatus.BLOCKED_NOW),
                 new RegisterUdp(65535),
-                new Joined("supersmartwatch", "30 September 2022 10:31:13"),
+                new Joined(DeviceName.of("supersmartwatch"), "30 September 2022 10:31:13"),
                 new ListActive(),
                 new ActiveDevices(List.of(watch, band)),
                 new Leave(),
-                new Left("supersmartwatch"),
-                new UploadBegin(Long.MAX_VALUE),
+                new Left(DeviceName.of("supersmartwatch")),
+                new UploadBegin(FileId.of(Long.MAX_VALUE)),
                 new UploadEnd(),
                 new UploadAbort("the device could not read its file"),
-                new Uploaded(7, 1_000_000_000_000L),
-                new Compute(1, Operation.AVERAGE),
-                new Computed(1, Operation.SUM, "-123456789012345678901234567890"),
-                new Delete(0),
-                new Deleted(3, 10),
-                new LookupPeer("uav-camera"),
-                new Peer("uav-camera", "10.0.0.5", 8000),
+                new Uploaded(FileId.of(7), 1_000_000_000_000L),
+                new Compute(FileId.of(1), Operation.AVERAGE),
+                new Computed(FileId.of(1), Operation.SUM, "-123456789012345678901234567890"),
+                new Delete(FileId.of(0)),
+                new Deleted(FileId.of(3), 10),
+                new LookupPeer(DeviceName.of("uav-camera")),
+                new Peer(DeviceName.of("uav-camera"), "10.0.0.5", 8000, TICKET),
+                TICKET,
                 new ErrorReply(ErrorCode.INVALID_DATA, "line 3: 'x' is not an integer"),
-                new PostMessage("superwristband", "héllo ☃, see you at 10"),
-                new MessagePosted("superwristband", Long.MAX_VALUE),
+                new PostMessage(DeviceName.of("superwristband"), "héllo ☃, see you at 10"),
+                new MessagePosted(DeviceName.of("superwristband"), Long.MAX_VALUE),
                 new ReadMessages(255),
                 new MessageBatch(List.of(new MailItem(1, "supersmartwatch", "30 September 2022 10:31:13", "ünïcode"),
                         new MailItem(70_000, "Ωmega", "1 October 2022 00:00:00", "x".repeat(65_535))), 300),
@@ -139,7 +158,8 @@ class MessageCodecTest {
 
     @Test
     void decodesAMessageFedOneByteAtATime() {
-        Message m = new ActiveDevices(List.of(new DeviceInfo("yoda-wristband", "127.0.0.1", 9000, "2 May 2024 01:02:03")));
+        Message m = new ActiveDevices(List.of(
+                new DeviceInfo(DeviceName.of("yoda-wristband"), "127.0.0.1", 9000, "2 May 2024 01:02:03")));
         byte[] frame = bytes(Frames.of(m));
         for (byte b : frame) {
             assertNull(channel.readInbound(), "nothing before the last byte");
@@ -150,7 +170,7 @@ class MessageCodecTest {
 
     @Test
     void rejectsABodyThatEndsInsideAField() {
-        byte[] body = bytes(Frames.of(new Login("supersmartwatch", "comp9331")));
+        byte[] body = bytes(Frames.of(new Login(DeviceName.of("supersmartwatch"), "comp9331")));
         byte[] truncated = java.util.Arrays.copyOfRange(body, WireFormat.HEADER_LENGTH, body.length - 2);
 
         channel.writeInbound(Frames.withBody(MessageType.LOGIN.code(), truncated));
@@ -237,7 +257,8 @@ class MessageCodecTest {
     void refusesAFrameOfAnUnknownTypeEvenWithoutTheFrameDecoder() {
         ByteBuf frame = Frames.withBody(99, new byte[0]);
         try {
-            ProtocolException e = assertThrows(ProtocolException.class, () -> MessageCodec.decode(frame), "decode type 99");
+            ProtocolException e = assertThrows(ProtocolException.class, () -> MessageCodec.decode(frame),
+                    "decode type 99");
             assertEquals(ErrorCode.UNKNOWN_TYPE, e.code(), "code for type 99");
         } finally {
             frame.release();
@@ -257,8 +278,119 @@ class MessageCodecTest {
     }
 
     @Test
+    void rejectsATicketNamingAnInvalidDeviceOrWithoutALifetime() {
+        byte[] good = bytes(Frames.of(TICKET));
+        byte[] body = java.util.Arrays.copyOfRange(good, WireFormat.HEADER_LENGTH, good.length);
+        byte[] badName = body.clone();
+        badName[10] = '/';
+        byte[] noLifetime = body.clone();
+        java.util.Arrays.fill(noLifetime, noLifetime.length - 4, noLifetime.length, (byte) 0);
+
+        channel.writeInbound(Frames.withBody(MessageType.TICKET.code(), badName));
+        assertEquals(ErrorCode.MALFORMED, onlyCode(), "code for a presenter name with a slash");
+        errors.clear();
+        channel.writeInbound(Frames.withBody(MessageType.TICKET.code(), noLifetime));
+        assertEquals(ErrorCode.MALFORMED, onlyCode(), "code for a lifetime of 0 ms");
+    }
+
+    @Test
+    void neverShowsTheKeyOfATicket() {
+        String shown = TICKET.toString() + new Peer(DeviceName.of("uav-camera"), "10.0.0.5", 8000, TICKET);
+        assertTrue(!shown.contains("[1, 8") && !shown.toLowerCase().contains("key"), "key hidden: " + shown);
+    }
+
+    @Test
     void neverShowsThePasswordOfALogin() {
-        assertTrue(!new Login("supersmartwatch", "comp9331").toString().contains("comp9331"), "password hidden");
+        assertTrue(!new Login(DeviceName.of("supersmartwatch"), "comp9331").toString().contains("comp9331"),
+                "password hidden");
+    }
+
+    // Refused values: the frame is well formed, so it is read whole and handed on in its turn.
+
+    @Test
+    void aLoginWithAnInvalidNameBecomesAnInvalidMessageThatNeverRepeatsTheName() {
+        channel.writeInbound(Frames.withBody(MessageType.LOGIN.code(), strings("../../etc/passwd", "x")));
+
+        assertEquals(new InvalidMessage(MessageType.LOGIN, "not a valid device name"), channel.readInbound());
+        assertTrue(errors.isEmpty(), "not an error of the frame: " + errors);
+    }
+
+    @Test
+    void aMessageToAnInvalidNameBecomesAnInvalidMessageAndFramingGoesOn() {
+        channel.writeInbound(Unpooled.wrappedBuffer(
+                Frames.withBody(MessageType.POST_MESSAGE.code(), strings("../" + "x".repeat(300), "hello")),
+                Frames.of(new ReadMessages(1))));
+
+        assertEquals(new InvalidMessage(MessageType.POST_MESSAGE, "not a valid device name"), channel.readInbound());
+        assertEquals(new ReadMessages(1), channel.readInbound(), "the text was read too, so the next frame is whole");
+        assertTrue(errors.isEmpty(), "not an error of the frame: " + errors);
+    }
+
+    @Test
+    void aNegativeFileIdBecomesAnInvalidMessageInItsTurnBetweenTheMessagesAroundIt() {
+        byte[] minusOne = {-1, -1, -1, -1, -1, -1, -1, -1};
+        byte[] computeMinusOne = java.util.Arrays.copyOf(minusOne, 9);
+        channel.writeInbound(Unpooled.wrappedBuffer(Frames.of(new ListActive()),
+                Frames.withBody(MessageType.UPLOAD_BEGIN.code(), minusOne),
+                Frames.withBody(MessageType.COMPUTE.code(), computeMinusOne),
+                Frames.withBody(MessageType.DELETE.code(), minusOne),
+                Frames.of(new Leave())));
+
+        String reason = "file ID must not be negative: -1";
+        assertEquals(new ListActive(), channel.readInbound());
+        assertEquals(new InvalidMessage(MessageType.UPLOAD_BEGIN, reason), channel.readInbound());
+        assertEquals(new InvalidMessage(MessageType.COMPUTE, reason), channel.readInbound());
+        assertEquals(new InvalidMessage(MessageType.DELETE, reason), channel.readInbound());
+        assertEquals(new Leave(), channel.readInbound(), "framing goes on");
+        assertTrue(errors.isEmpty(), "no errors: " + errors);
+    }
+
+    @Test
+    void aRefusedValueFollowedByStrayBytesIsStillAMalformedFrame() {
+        byte[] minusOneAndMore = {-1, -1, -1, -1, -1, -1, -1, -1, 0};
+        channel.writeInbound(Frames.withBody(MessageType.DELETE.code(), minusOneAndMore));
+
+        assertEquals(ErrorCode.MALFORMED, onlyCode(), "the frame is broken whatever its values");
+    }
+
+    @Test
+    void anInvalidNameInAServersReplyIsHandedOnForTheDeviceToRefuse() {
+        channel.writeInbound(Frames.withBody(MessageType.JOINED.code(), strings("a/b", "30 September 2022 10:31:13")));
+
+        assertEquals(new InvalidMessage(MessageType.JOINED, "not a valid device name"), channel.readInbound());
+    }
+
+    @Test
+    void decodingAFrameByHandThrowsTheRefusal() {
+        ByteBuf frame = Frames.withBody(MessageType.LOOKUP_PEER.code(), strings(".."));
+        try {
+            InvalidValueException e = assertThrows(InvalidValueException.class, () -> MessageCodec.decode(frame));
+            assertEquals("not a valid device name", e.getMessage());
+        } finally {
+            frame.release();
+        }
+    }
+
+    @Test
+    void theRefusalOfAnInvalidMessageIsABadArgumentThatKeepsTheSession() {
+        ProtocolException refusal = new InvalidMessage(MessageType.COMPUTE,
+                "file ID must not be negative: -3").refusal();
+        assertEquals(ErrorCode.BAD_ARGUMENT, refusal.code());
+        assertEquals("file ID must not be negative: -3", refusal.getMessage());
+        assertFalse(refusal.code().fatal(), "the session goes on");
+    }
+
+    /** Body bytes of string fields, each behind its u16 length. */
+    private static byte[] strings(String... values) {
+        ByteBuf body = Unpooled.buffer();
+        for (String v : values) {
+            BodyFields.writeString(body, v);
+        }
+        try {
+            return bytes(body);
+        } finally {
+            body.release();
+        }
     }
 
     private ErrorCode onlyCode() {

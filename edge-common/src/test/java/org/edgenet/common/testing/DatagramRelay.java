@@ -2,6 +2,8 @@ package org.edgenet.common.testing;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -22,6 +24,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -31,6 +36,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * a seeded {@link Random}. Senders send to {@link #address()}; each sender gets its own port towards
  * the target, so the target sees one distinct peer per sender, and its answers go back the same way.
  * Everything runs on one event-loop thread, so the random sequence is used by one thread only.
+ *
+ * <p>It also plays the attacker on the path: it can flip a bit in datagrams towards the target
+ * ({@link #corrupt}), keep copies of them ({@link #record}), and send made-up datagrams that look
+ * as if they came from a sender or from the target ({@link #injectAsSender}, {@link #injectAsTarget}).
  */
 public final class DatagramRelay implements AutoCloseable {
     /**
@@ -63,8 +72,13 @@ public final class DatagramRelay implements AutoCloseable {
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong duplicated = new AtomicLong();
     private final AtomicLong delayed = new AtomicLong();
+    private final AtomicLong corrupted = new AtomicLong();
+    private final List<byte[]> recorded = new CopyOnWriteArrayList<>();
     private final Channel front;
     private volatile Faults faults;
+    private volatile double corruptRate;
+    private volatile boolean recording;
+    private volatile int corruptFrom;
 
     private DatagramRelay(InetSocketAddress target, Faults faults, long seed) throws InterruptedException {
         this.target = target;
@@ -109,6 +123,45 @@ public final class DatagramRelay implements AutoCloseable {
         return delayed.get();
     }
 
+    public long corrupted() {
+        return corrupted.get();
+    }
+
+    /**
+     * From now on, flips one bit of that share of the datagrams towards the target, at a random
+     * offset from {@code from} on (past a header that should stay readable).
+     */
+    public void corrupt(double rate, int from) {
+        this.corruptFrom = from;
+        this.corruptRate = rate;
+    }
+
+    /** Starts or stops keeping a copy of every datagram towards the target, as it arrives. */
+    public void record(boolean on) {
+        recording = on;
+    }
+
+    /** The copies {@link #record} kept, oldest first. */
+    public List<byte[]> recorded() {
+        return List.copyOf(recorded);
+    }
+
+    /** Every sender seen so far. */
+    public Set<InetSocketAddress> senders() {
+        return CompletableFuture.supplyAsync(() -> Set.copyOf(backs.keySet()), front.eventLoop()).join();
+    }
+
+    /** Sends {@code datagram} to the target from {@code sender}'s port: the target takes it for that sender's. */
+    public void injectAsSender(InetSocketAddress sender, byte[] datagram) {
+        CompletableFuture.runAsync(() -> backs.get(sender).writeAndFlush(
+                new DatagramPacket(Unpooled.wrappedBuffer(datagram), target)), front.eventLoop()).join();
+    }
+
+    /** Sends {@code datagram} to {@code sender} from the relay's front: the sender takes it for the target's. */
+    public void injectAsTarget(InetSocketAddress sender, byte[] datagram) {
+        front.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(datagram), sender)).syncUninterruptibly();
+    }
+
     private Bootstrap bootstrap(SimpleChannelInboundHandler<DatagramPacket> handler) {
         return new Bootstrap().group(group).channel(NioDatagramChannel.class)
                 .option(ChannelOption.SO_RCVBUF, BUFFER)
@@ -117,7 +170,27 @@ public final class DatagramRelay implements AutoCloseable {
                 .handler(handler);
     }
 
-    private void towardsTarget(InetSocketAddress sender, ByteBuf content) {
+    private void towardsTarget(InetSocketAddress sender, ByteBuf original) {
+        if (recording) {
+            recorded.add(ByteBufUtil.getBytes(original));
+        }
+        ByteBuf content = original;
+        if (corruptRate > 0 && original.readableBytes() > corruptFrom && random.nextDouble() < corruptRate) {
+            corrupted.incrementAndGet();
+            content = Unpooled.copiedBuffer(original);
+            int at = corruptFrom + random.nextInt(content.readableBytes() - corruptFrom);
+            content.setByte(at, content.getByte(at) ^ (1 << random.nextInt(8)));
+            try {
+                forward(sender, content);
+            } finally {
+                content.release();
+            }
+            return;
+        }
+        forward(sender, content);
+    }
+
+    private void forward(InetSocketAddress sender, ByteBuf content) {
         Channel back = backs.get(sender);
         if (back != null) {
             mistreat(back, content, target);

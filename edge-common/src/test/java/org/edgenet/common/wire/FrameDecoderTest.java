@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderException;
+import org.edgenet.common.format.DeviceName;
 import org.edgenet.common.message.ListActive;
 import org.edgenet.common.message.Login;
 import org.edgenet.common.message.MessageType;
@@ -37,7 +38,7 @@ class FrameDecoderTest {
 
     @Test
     void passesAWholeFrameThroughAsOneBuffer() {
-        ByteBuf frame = Frames.of(new Login("supersmartwatch", "comp9331"));
+        ByteBuf frame = Frames.of(new Login(DeviceName.of("supersmartwatch"), "comp9331"));
         byte[] expected = bytes(frame);
 
         channel.writeInbound(frame);
@@ -49,8 +50,8 @@ class FrameDecoderTest {
 
     @Test
     void givesEachFrameABufferOfItsOwn() {
-        ByteBuf first = Frames.of(new Login("supersmartwatch", "comp9331"));
-        ByteBuf second = Frames.of(new Login("superwristband", "davidpass"));
+        ByteBuf first = Frames.of(new Login(DeviceName.of("supersmartwatch"), "comp9331"));
+        ByteBuf second = Frames.of(new Login(DeviceName.of("superwristband"), "davidpass"));
         ByteBuf both = Unpooled.buffer().writeBytes(first).writeBytes(second);
         first.release();
         second.release();
@@ -71,7 +72,7 @@ class FrameDecoderTest {
 
     @Test
     void assemblesAFrameFedOneByteAtATime() {
-        byte[] expected = bytes(Frames.of(new Login("supersmartwatch", "comp9331")));
+        byte[] expected = bytes(Frames.of(new Login(DeviceName.of("supersmartwatch"), "comp9331")));
 
         for (int i = 0; i < expected.length - 1; i++) {
             channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {expected[i]}));
@@ -85,7 +86,7 @@ class FrameDecoderTest {
 
     @Test
     void splitsTwoFramesArrivingInOneBuffer() {
-        byte[] first = bytes(Frames.of(new Login("a", "b")));
+        byte[] first = bytes(Frames.of(new Login(DeviceName.of("a"), "b")));
         byte[] second = bytes(Frames.of(new ListActive()));
 
         channel.writeInbound(Unpooled.wrappedBuffer(first, second));
@@ -167,7 +168,7 @@ class FrameDecoderTest {
     void discardsEverythingAfterTheFirstError() {
         channel.writeInbound(Frames.raw(0xCAFE, WireFormat.VERSION, MessageType.LIST_ACTIVE.code(), 0, new byte[0]));
         channel.writeInbound(Frames.of(new ListActive()));
-        channel.writeInbound(Frames.of(new Login("a", "b")));
+        channel.writeInbound(Frames.of(new Login(DeviceName.of("a"), "b")));
 
         assertNull(channel.readInbound(), "valid frames after an error are not decoded");
         assertEquals(ErrorCode.BAD_MAGIC, errors.onlyCode(), "one error, not one per later frame");
@@ -176,7 +177,7 @@ class FrameDecoderTest {
     @Test
     void failsAFrameThatStopsArrivingForLongerThanTheGap() {
         channel.freezeTime();
-        byte[] frame = bytes(Frames.of(new Login("supersmartwatch", "comp9331")));
+        byte[] frame = bytes(Frames.of(new Login(DeviceName.of("supersmartwatch"), "comp9331")));
         channel.writeInbound(Unpooled.wrappedBuffer(frame, 0, 5));
 
         channel.advanceTimeBy(999, TimeUnit.MILLISECONDS);
@@ -194,7 +195,7 @@ class FrameDecoderTest {
     @Test
     void measuresTheGapFromTheLastByteReceived() {
         channel.freezeTime();
-        byte[] frame = bytes(Frames.of(new Login("supersmartwatch", "comp9331")));
+        byte[] frame = bytes(Frames.of(new Login(DeviceName.of("supersmartwatch"), "comp9331")));
         for (int i = 0; i < frame.length - 1; i++) {
             channel.writeInbound(Unpooled.wrappedBuffer(frame, i, 1));
             channel.advanceTimeBy(900, TimeUnit.MILLISECONDS);
@@ -223,7 +224,7 @@ class FrameDecoderTest {
     @Test
     void theGapDoesNotCountWhileTheChannelIsNotRead() {
         channel.freezeTime();
-        byte[] frame = bytes(Frames.of(new Login("supersmartwatch", "comp9331")));
+        byte[] frame = bytes(Frames.of(new Login(DeviceName.of("supersmartwatch"), "comp9331")));
         channel.writeInbound(Unpooled.wrappedBuffer(frame, 0, 5));
         channel.advanceTimeBy(500, TimeUnit.MILLISECONDS);
 
@@ -244,7 +245,7 @@ class FrameDecoderTest {
     @Test
     void bytesReadWhilePausedStartNoGapTimer() {
         channel.freezeTime();
-        byte[] frame = bytes(Frames.of(new Login("supersmartwatch", "comp9331")));
+        byte[] frame = bytes(Frames.of(new Login(DeviceName.of("supersmartwatch"), "comp9331")));
         channel.pipeline().fireUserEventTriggered(ReadingEvent.PAUSED);
         channel.writeInbound(Unpooled.wrappedBuffer(frame, 0, 5));
 

@@ -1,12 +1,17 @@
 package org.edgenet.server.cli;
 
+import org.edgenet.common.cli.CommandLines;
+import org.edgenet.common.cli.StartupException;
+import org.edgenet.common.cli.WholeNumberConverter;
 import org.edgenet.server.EdgeServer;
+import org.edgenet.server.MessageSettings;
 import org.edgenet.server.ServerConfig;
-import org.edgenet.server.StartupException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.TypeConversionException;
 
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -14,44 +19,50 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 
 /**
  * {@code scripts/run-server.sh <server_port> <number_of_consecutive_failed_attempts> [options]}.
  * Port and attempts may also be given as {@code --port} and {@code --attempts}. Every bad argument
  * gets one line and a non-zero exit; the attempts message is the one the specification fixes.
  */
-@Command(name = "run-server.sh", mixinStandardHelpOptions = true, versionProvider = ServerMain.Version.class,
+@Command(name = "run-server.sh", mixinStandardHelpOptions = true,
         description = "Runs the EdgeNet server.", sortOptions = false)
 public final class ServerMain implements Callable<Integer> {
-    /** Exit code of a bad argument or a failed start. */
-    public static final int FAILED = 1;
     /** A day: longer would only keep a connection that reads nothing. */
     static final int MAX_REPLY_TIMEOUT_SECONDS = 86_400;
+    /** A year. */
+    static final int MAX_BLOCK_SECONDS = 31_536_000;
 
-    // Port and attempts are taken as text and checked here: picocli's own conversion error would
-    // print a usage dump, where the specification wants exactly one line.
-    @Parameters(index = "0", arity = "0..1", paramLabel = "<server_port>", description = "TCP port to listen on")
-    private String portArg;
+    @Parameters(index = "0", arity = "0..1", paramLabel = "<server_port>", description = "TCP port to listen on",
+            converter = PortConverter.class)
+    private Integer portArg;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "<number_of_consecutive_failed_attempts>",
-            description = "failed logins in a row (1-5) after which a device is blocked")
-    private String attemptsArg;
+            description = "failed logins in a row (1-5) after which a device is blocked",
+            converter = AttemptsConverter.class)
+    private Integer attemptsArg;
 
-    @Option(names = "--port", paramLabel = "PORT", description = "same as <server_port>")
-    private String portOption;
+    @Option(names = "--port", paramLabel = "PORT", description = "same as <server_port>",
+            converter = PortConverter.class)
+    private Integer portOption;
 
-    @Option(names = "--attempts", paramLabel = "N", description = "same as <number_of_consecutive_failed_attempts>")
-    private String attemptsOption;
+    @Option(names = "--attempts", paramLabel = "N", description = "same as <number_of_consecutive_failed_attempts>",
+            converter = AttemptsConverter.class)
+    private Integer attemptsOption;
 
-    @Option(names = "--block-seconds", paramLabel = "S", description = "how long a device stays blocked (default 10)")
-    private String blockSeconds;
+    @Option(names = "--block-seconds", paramLabel = "S", description = "how long a device stays blocked (default 10)",
+            converter = BlockSecondsConverter.class)
+    private Integer blockSeconds;
 
     @Option(names = "--reply-timeout-seconds", paramLabel = "S",
-            description = "a device whose replies stay unread this long is disconnected (default 30)")
-    private String replyTimeoutSeconds;
+            description = "a device whose replies stay unread this long is disconnected (default 30)",
+            converter = ReplyTimeoutConverter.class)
+    private Integer replyTimeoutSeconds;
 
-    @Option(names = "--bind", paramLabel = "ADDRESS", description = "local address to listen on (default: all)")
-    private String bind;
+    @Option(names = "--bind", paramLabel = "ADDRESS", description = "local address to listen on (default: all)",
+            converter = BindAddressConverter.class)
+    private InetAddress bind;
 
     @Option(names = "--credentials", paramLabel = "FILE", description = "default: credentials.txt")
     private Path credentials;
@@ -74,28 +85,16 @@ public final class ServerMain implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
-    /** A bad argument: its one-line message is all the user sees. */
-    static final class ArgumentException extends Exception {
-        ArgumentException(String message) {
-            super(message, null, false, false);
-        }
-    }
-
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
     }
 
     /** The configured command line, also used by tests with their own output writers. */
     public static CommandLine commandLine() {
-        // "-1" is a bad number of attempts, not an unknown option.
-        return new CommandLine(new ServerMain()).setUnmatchedOptionsArePositionalParams(true)
-                .setExecutionExceptionHandler((e, cmd, parsed) -> {
-            cmd.getErr().println(e instanceof ArgumentException || e instanceof StartupException
-                    ? e.getMessage()
-                    : "The server stopped: " + e);
-            cmd.getErr().flush();
-            return FAILED;
-        });
+        // The server logs to the console, so an unexpected failure is one line here too.
+        return CommandLines.create(new ServerMain(), "EdgeNet server", e -> "The server stopped: " + e)
+                // "-1" is a bad number of attempts, not an unknown option.
+                .setUnmatchedOptionsArePositionalParams(true);
     }
 
     @Override
@@ -115,117 +114,75 @@ public final class ServerMain implements Callable<Integer> {
         return 0;
     }
 
-    /** Turns the arguments into a configuration, or says in one line what is wrong. */
-    ServerConfig configure() throws ArgumentException {
-        String port = pick(portArg, portOption, "server port");
-        String attempts = pick(attemptsArg, attemptsOption, "number of attempts");
+    /** Turns the arguments into a configuration, or says in one line what is missing. */
+    ServerConfig configure() throws StartupException {
+        Integer port = CommandLines.positionalOrOption(portArg, portOption, "server port");
+        Integer attempts = CommandLines.positionalOrOption(attemptsArg, attemptsOption, "number of attempts");
         if (port == null) {
-            throw new ArgumentException("Missing <server_port>. Usage: run-server.sh <server_port> "
+            throw new StartupException("Missing <server_port>. Usage: run-server.sh <server_port> "
                     + "<number_of_consecutive_failed_attempts>");
         }
-        ServerConfig config = ServerConfig.defaults()
-                .withAttempts(parseAttempts(attempts))
-                .withPort(parsePort(port));
-        if (blockSeconds != null) {
-            config = config.withBlockDuration(Duration.ofSeconds(parseBlockSeconds(blockSeconds)));
+        if (attempts == null) {
+            throw new StartupException(AttemptsConverter.REFUSAL.replace("%s", "(missing)"));
         }
-        if (replyTimeoutSeconds != null) {
-            config = config.withReplyTimeout(Duration.ofSeconds(parseReplyTimeoutSeconds(replyTimeoutSeconds)));
-        }
-        if (bind != null) {
-            config = config.withBindAddress(parseBind(bind));
-        }
-        if (credentials != null) {
-            config = config.withCredentialsFile(credentials);
-        }
-        if (dataDir != null) {
-            config = config.withDataDir(dataDir);
-        }
-        if (deviceLog != null) {
-            config = config.withDeviceLog(deviceLog);
-        }
-        if (uploadLog != null) {
-            config = config.withUploadLog(uploadLog);
-        }
-        if (deletionLog != null) {
-            config = config.withDeletionLog(deletionLog);
-        }
-        return config.withMessages(messageOptions.apply(config.messages()));
+        ServerConfig.Builder config = ServerConfig.builder().port(port).attempts(attempts);
+        ifGiven(blockSeconds, seconds -> config.blockDuration(Duration.ofSeconds(seconds)));
+        ifGiven(replyTimeoutSeconds, seconds -> config.replyTimeout(Duration.ofSeconds(seconds)));
+        ifGiven(bind, config::bindAddress);
+        ifGiven(credentials, config::credentialsFile);
+        ifGiven(dataDir, config::dataDir);
+        ifGiven(deviceLog, config::deviceLog);
+        ifGiven(uploadLog, config::uploadLog);
+        ifGiven(deletionLog, config::deletionLog);
+        return config.messages(messageOptions.apply(MessageSettings.defaults())).build();
     }
 
-    /** The positional form or the option; both may be given if they agree. */
-    private static String pick(String positional, String option, String what) throws ArgumentException {
-        if (positional != null && option != null && !positional.equals(option)) {
-            throw new ArgumentException("The " + what + " is given twice with different values: "
-                    + positional + " and " + option);
-        }
-        return positional != null ? positional : option;
-    }
-
-    static int parseAttempts(String arg) throws ArgumentException {
-        int n = parseIntOr(arg, -1);
-        if (n < ServerConfig.MIN_ATTEMPTS || n > ServerConfig.MAX_ATTEMPTS) {
-            throw new ArgumentException("Invalid number of allowed failed consecutive attempts: "
-                    + (arg == null ? "(missing)" : arg)
-                    + ". The valid value of argument number is an integer between 1 and 5");
-        }
-        return n;
-    }
-
-    static int parsePort(String arg) throws ArgumentException {
-        int port = parseIntOr(arg, -1);
-        if (port < 0 || port > 0xFFFF) {
-            throw new ArgumentException("Invalid server port: " + arg
-                    + ". The port must be an integer between 1 and 65535 (0 picks a free port)");
-        }
-        return port;
-    }
-
-    private static long parseBlockSeconds(String arg) throws ArgumentException {
-        long s;
-        try {
-            s = Long.parseLong(arg);
-        } catch (NumberFormatException e) {
-            s = -1;
-        }
-        if (s < 1 || s > Duration.ofDays(365).toSeconds()) {
-            throw new ArgumentException("Invalid block duration: " + arg
-                    + ". It must be a whole number of seconds from 1 to 31536000");
-        }
-        return s;
-    }
-
-    private static long parseReplyTimeoutSeconds(String arg) throws ArgumentException {
-        long s = parseIntOr(arg, -1);
-        if (s < 1 || s > MAX_REPLY_TIMEOUT_SECONDS) {
-            throw new ArgumentException("Invalid reply timeout: " + arg
-                    + ". It must be a whole number of seconds from 1 to " + MAX_REPLY_TIMEOUT_SECONDS);
-        }
-        return s;
-    }
-
-    private static InetAddress parseBind(String arg) throws ArgumentException {
-        try {
-            return InetAddress.getByName(arg);
-        } catch (UnknownHostException e) {
-            throw new ArgumentException("Unknown bind address: " + arg);
+    /** An option left out keeps the configuration's default. */
+    private static <T> void ifGiven(T option, Consumer<T> setting) {
+        if (option != null) {
+            setting.accept(option);
         }
     }
 
-    /** Only plain decimal digits with an optional sign: no "2.5", no "0x10", no spaces. */
-    private static int parseIntOr(String arg, int fallback) {
-        if (arg == null || !arg.matches("[+-]?\\d{1,9}")) {
-            return fallback;
+    static final class PortConverter extends WholeNumberConverter {
+        PortConverter() {
+            super(0, 0xFFFF, "Invalid server port: %s. The port must be an integer between 1 and 65535"
+                    + " (0 picks a free port)");
         }
-        return Integer.parseInt(arg);
     }
 
-    /** The version written into the jar's manifest by the build; "dev" when run from classes. */
-    static final class Version implements CommandLine.IVersionProvider {
+    /** The specification's own message. */
+    static final class AttemptsConverter extends WholeNumberConverter {
+        static final String REFUSAL = "Invalid number of allowed failed consecutive attempts: %s."
+                + " The valid value of argument number is an integer between 1 and 5";
+
+        AttemptsConverter() {
+            super(ServerConfig.MIN_ATTEMPTS, ServerConfig.MAX_ATTEMPTS, REFUSAL);
+        }
+    }
+
+    static final class BlockSecondsConverter extends WholeNumberConverter {
+        BlockSecondsConverter() {
+            super(1, MAX_BLOCK_SECONDS, "Invalid block duration: %s. It must be a whole number of seconds from 1 to "
+                    + MAX_BLOCK_SECONDS);
+        }
+    }
+
+    static final class ReplyTimeoutConverter extends WholeNumberConverter {
+        ReplyTimeoutConverter() {
+            super(1, MAX_REPLY_TIMEOUT_SECONDS, "Invalid reply timeout: %s. It must be a whole number of seconds"
+                    + " from 1 to " + MAX_REPLY_TIMEOUT_SECONDS);
+        }
+    }
+
+    static final class BindAddressConverter implements ITypeConverter<InetAddress> {
         @Override
-        public String[] getVersion() {
-            String v = ServerMain.class.getPackage().getImplementationVersion();
-            return new String[] {"EdgeNet server " + (v == null ? "dev" : v)};
+        public InetAddress convert(String text) {
+            try {
+                return InetAddress.getByName(text);
+            } catch (UnknownHostException e) {
+                throw new TypeConversionException("Unknown bind address: " + text);
+            }
         }
     }
 }

@@ -82,9 +82,9 @@ public final class Ae73Handler extends ChannelInboundHandlerAdapter {
             if (e == null) {
                 event(ctx, "0xAE73 message from {} to {} stored ({} bytes, from {})", shown(r.name()),
                         shown(r.receiver()), r.text().getBytes(StandardCharsets.UTF_8).length,
-                        Peers.describe(ctx.channel()));
+                        RemoteAddressFormat.ipAndPort(ctx.channel()));
             } else {
-                Throwable cause = ErrorHandler.causeOf(e);
+                Throwable cause = Disconnector.causeOf(e);
                 if (cause instanceof ProtocolException p) {
                     event(ctx, "0xAE73 message from {} to {} refused: {}", shown(r.name()), shown(r.receiver()),
                             p.getMessage());
@@ -107,7 +107,7 @@ public final class Ae73Handler extends ChannelInboundHandlerAdapter {
         store.read(name, MessageStore.MAX_READ, Integer.MAX_VALUE).whenCompleteAsync((batch, e) -> {
             if (e != null) {
                 readsInFlight.decrementAndGet();
-                log.error("Reading the messages of {} for the message port failed", shown(name), ErrorHandler.causeOf(e));
+                log.error("Reading the messages of {} for the message port failed", shown(name), Disconnector.causeOf(e));
                 ctx.close();
                 return;
             }
@@ -124,12 +124,12 @@ public final class Ae73Handler extends ChannelInboundHandlerAdapter {
                 timeout.cancel(false);
                 readsInFlight.decrementAndGet();
                 if (!f.isSuccess()) {
-                    log.debug("0xAE73 response to {} not sent: {}", Peers.describe(ctx.channel()), f.cause().toString());
+                    log.debug("0xAE73 response to {} not sent: {}", RemoteAddressFormat.ipAndPort(ctx.channel()), f.cause().toString());
                     ctx.close();
                     return;
                 }
                 int n = batch.messages().size();
-                event(ctx, "0xAE73 read of {} from {}: {} {} sent{}", shown(name), Peers.describe(ctx.channel()), n,
+                event(ctx, "0xAE73 read of {} from {}: {} {} sent{}", shown(name), RemoteAddressFormat.ipAndPort(ctx.channel()), n,
                         n == 1 ? "message" : "messages", batch.more() ? ", more waiting" : "");
                 if (!batch.messages().isEmpty()) {
                     store.remove(name, batch.lastId());
@@ -159,26 +159,26 @@ public final class Ae73Handler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        Throwable t = ErrorHandler.causeOf(cause);
+        Throwable t = Disconnector.causeOf(cause);
         if (t instanceof ProtocolException p) {
             violation(ctx, p.getMessage());
         } else if (t instanceof IOException) {
-            log.debug("0xAE73 connection {} failed: {}", Peers.describe(ctx.channel()), t.toString());
+            log.debug("0xAE73 connection {} failed: {}", RemoteAddressFormat.ipAndPort(ctx.channel()), t.toString());
         } else {
-            log.error("Unexpected failure on 0xAE73 connection {}", Peers.describe(ctx.channel()), t);
+            log.error("Unexpected failure on 0xAE73 connection {}", RemoteAddressFormat.ipAndPort(ctx.channel()), t);
         }
         ctx.close();
     }
 
     private void event(ChannelHandlerContext ctx, String format, Object... args) {
-        if (logLimiter.admit(EVENT, Peers.ip(ctx.channel()))) {
+        if (logLimiter.admit(EVENT, RemoteAddressFormat.ip(ctx.channel()))) {
             log.info(format, args);
         }
     }
 
     private void violation(ChannelHandlerContext ctx, String reason) {
-        if (logLimiter.admit(VIOLATION, Peers.ip(ctx.channel()))) {
-            log.warn("Closing 0xAE73 connection {}: {}", Peers.describe(ctx.channel()), reason);
+        if (logLimiter.admit(VIOLATION, RemoteAddressFormat.ip(ctx.channel()))) {
+            log.warn("Closing 0xAE73 connection {}: {}", RemoteAddressFormat.ipAndPort(ctx.channel()), reason);
         }
     }
 

@@ -1,15 +1,15 @@
 package org.edgenet.server.net;
 
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
-import org.edgenet.common.message.ErrorReply;
+import org.edgenet.common.format.DeviceName;
+import org.edgenet.common.message.InvalidMessage;
 import org.edgenet.common.message.Joined;
 import org.edgenet.common.message.Login;
 import org.edgenet.common.message.LoginReply;
 import org.edgenet.common.message.LoginStatus;
-import org.edgenet.common.message.Message;
+import org.edgenet.common.message.MessageType;
 import org.edgenet.common.message.RegisterUdp;
 import org.edgenet.common.wire.ErrorCode;
 import org.edgenet.common.wire.ProtocolException;
@@ -44,16 +44,19 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
     private final CommandHandlerFactory commands;
     private final ReadGate gate;
     private final LogLimiter logLimiter;
+    private final Disconnector disconnector;
     /** The device whose password was accepted and whose UDP port is awaited; null before that. */
-    private String welcomed;
+    private DeviceName welcomed;
     /** True while a join is being recorded; no message is read meanwhile. */
     private boolean joining;
 
-    public AuthHandler(Services services, CommandHandlerFactory commands, ReadGate gate, LogLimiter logLimiter) {
+    public AuthHandler(Services services, CommandHandlerFactory commands, ReadGate gate, LogLimiter logLimiter,
+                       Disconnector disconnector) {
         this.services = services;
         this.commands = commands;
         this.gate = gate;
         this.logLimiter = logLimiter;
+        this.disconnector = disconnector;
     }
 
     @Override
@@ -64,31 +67,27 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
             }
             if (msg instanceof Login login) {
                 login(ctx, login);
+            } else if (msg instanceof InvalidMessage invalid && invalid.type() == MessageType.LOGIN) {
+                // A name that is not valid is in no credentials file: simply unknown, never shown.
+                welcomed = null;
+                unknownDevice(ctx, "not a valid name");
             } else if (msg instanceof RegisterUdp udp && welcomed != null) {
                 join(ctx, welcomed, udp.udpPort());
             } else {
-                throw new ProtocolException(ErrorCode.UNEXPECTED_MESSAGE, describe(msg) + " before joining");
+                throw new UnexpectedMessageException(msg, "before joining");
             }
         } finally {
             ReferenceCountUtil.release(msg);
         }
     }
 
-    private static String describe(Object msg) {
-        return msg instanceof Message m ? m.type().name() : msg.getClass().getSimpleName();
-    }
-
     private void login(ChannelHandlerContext ctx, Login login) {
         welcomed = null;
-        String device = login.device();
-        String ip = Peers.ip(ctx.channel());
+        DeviceName device = login.device();
+        String ip = RemoteAddressFormat.ip(ctx.channel());
         LoginGuard guard = services.guard();
         if (!services.credentials().knows(device)) {
-            // Never the name itself: an unknown name is often a password typed in the wrong field.
-            if (logLimiter.admit(LOGIN_FAILED, ip)) {
-                log.info("Login failed from {}: unknown device name (ref {})", ip, LogRef.of(device));
-            }
-            reply(ctx, LoginStatus.UNKNOWN_DEVICE);
+            unknownDevice(ctx, "ref " + LogRef.of(device.value()));
             return;
         }
         Optional<Duration> blocked = guard.blockedFor(device);
@@ -143,17 +142,25 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
         reply(ctx, LoginStatus.WELCOME);
     }
 
+    /** Never the name itself: an unknown name is often a password typed in the wrong field. */
+    private void unknownDevice(ChannelHandlerContext ctx, String reference) {
+        String ip = RemoteAddressFormat.ip(ctx.channel());
+        if (logLimiter.admit(LOGIN_FAILED, ip)) {
+            log.info("Login failed from {}: unknown device name ({})", ip, reference);
+        }
+        reply(ctx, LoginStatus.UNKNOWN_DEVICE);
+    }
+
     private void reply(ChannelHandlerContext ctx, LoginStatus status) {
         if (status.closesConnection()) {
-            // The gate stops reading as this reply passes it.
-            ctx.writeAndFlush(new LoginReply(status)).addListener(ChannelFutureListener.CLOSE);
+            disconnector.closeAfter(ctx, new LoginReply(status));
         } else {
             ctx.writeAndFlush(new LoginReply(status));
         }
     }
 
-    private void join(ChannelHandlerContext ctx, String device, int udpPort) {
-        String ip = Peers.ip(ctx.channel());
+    private void join(ChannelHandlerContext ctx, DeviceName device, int udpPort) {
+        String ip = RemoteAddressFormat.ip(ctx.channel());
         joining = true;
         gate.hold(ReadGate.Reason.REQUEST_RUNNING);
         services.registry().join(device, ip, udpPort).whenCompleteAsync((entry, error) -> {
@@ -161,7 +168,7 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
             joining = false;
             welcomed = null;
             if (error != null) {
-                joinFailed(ctx, device, ErrorHandler.causeOf(error));
+                joinFailed(ctx, device, Disconnector.causeOf(error));
             } else if (!ctx.channel().isActive()) {
                 // The device went away while its join was recorded: it leaves as if it had said OUT.
                 services.registry().leave(entry);
@@ -177,26 +184,25 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
         if (ctx.pipeline().get(ServerInitializer.LOGIN_TIMEOUT) != null) {
             ctx.pipeline().remove(ServerInitializer.LOGIN_TIMEOUT);
         }
-        ctx.pipeline().replace(this, ServerInitializer.COMMAND, commands.forSession(new Session(entry), gate));
+        ctx.pipeline().replace(this, ServerInitializer.COMMAND,
+                commands.forSession(new Session(entry), gate, disconnector));
         // Requests that arrived behind the join go to the command handler.
         gate.release(ReadGate.Reason.REQUEST_RUNNING);
     }
 
-    private void joinFailed(ChannelHandlerContext ctx, String device, Throwable error) {
+    private void joinFailed(ChannelHandlerContext ctx, DeviceName device, Throwable error) {
         if (error instanceof AlreadyJoinedException) {
-            String ip = Peers.ip(ctx.channel());
+            String ip = RemoteAddressFormat.ip(ctx.channel());
             if (logLimiter.admit(LOGIN_FAILED, ip)) {
                 log.info("Login refused for {} from {}: already joined", device, ip);
             }
             reply(ctx, LoginStatus.ALREADY_JOINED);
             gate.release(ReadGate.Reason.REQUEST_RUNNING);
         } else if (error instanceof ProtocolException p) {
-            // The registry has forgotten the join and logged why. Only a joined device may go on
-            // past its password, so the refusal ends the connection whatever its code; reading
-            // stays off until it closes.
-            ctx.writeAndFlush(ErrorReply.of(p)).addListener(ChannelFutureListener.CLOSE);
+            // The registry has forgotten the join and logged why; reading stays off until it closes.
+            disconnector.refuseAndClose(ctx, p);
         } else {
-            ctx.fireExceptionCaught(error);
+            disconnector.failed(ctx, error);
         }
     }
 }

@@ -1,40 +1,46 @@
 package org.edgenet.server.net;
 
-import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
-import org.edgenet.common.format.DeviceNames;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.edgenet.common.format.DeviceName;
+import org.edgenet.common.format.FileId;
 import org.edgenet.common.message.ActiveDevices;
 import org.edgenet.common.message.Compute;
 import org.edgenet.common.message.Computed;
 import org.edgenet.common.message.Delete;
 import org.edgenet.common.message.Deleted;
 import org.edgenet.common.message.DeviceInfo;
-import org.edgenet.common.message.ErrorReply;
+import org.edgenet.common.message.InvalidMessage;
 import org.edgenet.common.message.Leave;
 import org.edgenet.common.message.Left;
 import org.edgenet.common.message.ListActive;
 import org.edgenet.common.message.LookupPeer;
 import org.edgenet.common.message.Message;
+import org.edgenet.common.message.MessageType;
 import org.edgenet.common.message.Peer;
+import org.edgenet.common.message.Ticket;
 import org.edgenet.common.message.UploadAbort;
 import org.edgenet.common.message.UploadBegin;
 import org.edgenet.common.message.UploadChunk;
 import org.edgenet.common.message.UploadEnd;
-import org.edgenet.common.message.Uploaded;
 import org.edgenet.common.wire.ErrorCode;
 import org.edgenet.common.wire.ProtocolException;
 import org.edgenet.server.service.ActiveDevice;
-import org.edgenet.server.service.DataStore;
 import org.edgenet.server.service.Services;
+import org.edgenet.server.service.TicketService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 
 /**
@@ -44,61 +50,72 @@ import java.util.function.BiConsumer;
  * until the reply has been written back on the event loop. Replies the device does not read stop
  * reading too; the gate sees to that for every reply alike.
  *
- * <p>Upload chunks are the exception: reading goes on while the file's lane checks and writes
- * earlier chunks, so receiving and parsing overlap, up to {@link #MAX_CHUNKS_IN_FLIGHT} chunks per
- * connection; only then does the gate hold {@link ReadGate.Reason#LANE_FULL}, until one of them
- * is done. The lane runs an upload's chunks and its end in the order they were handed over, so
- * order needs nothing more here.
- *
- * <p>Upload states: none, receiving (an {@link DataStore.Upload} is open) and discarding (a reply
- * already refused the upload; chunks are dropped until {@code UploadEnd} or {@code UploadAbort}).
- * Because results of queued chunks arrive after the upload may have failed, ended or been aborted,
- * {@link #settled} remembers the upload whose one reply is already decided, and every later result
- * of that upload stays silent.
+ * <p>Upload chunks are the exception: reading goes on while earlier ones are written. The state
+ * of an upload between its begin and its end is the connection's {@link UploadReceiver}'s; this
+ * handler reads the messages and runs the begin and the end as requests. What a device hears on
+ * an error, and whether its connection then closes, is the {@link Disconnector}'s to decide.
  */
 public final class CommandHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(CommandHandler.class);
 
-    /** 4 x 64 KiB per connection: enough to keep the lane busy while the next chunk arrives. */
-    static final int MAX_CHUNKS_IN_FLIGHT = 4;
+    /** How long a lookup waits for the audience's connection to take its ticket. */
+    static final Duration TICKET_DELIVERY_TIMEOUT = Duration.ofSeconds(5);
 
     private final Services services;
+    private final TicketService tickets;
     private final Session session;
     private final ReadGate gate;
+    private final Disconnector disconnector;
+    private final UploadReceiver uploads;
     private final MessageCommands messages;
-
-    private DataStore.Upload upload;
-    private boolean discarding;
-    /** The last upload refused or aborted: its one reply has gone out or is not owed. */
-    private DataStore.Upload settled;
-    /** Chunks handed to a lane whose result has not come back to the event loop yet. */
-    private int chunksInFlight;
+    private TicketService.Mailbox mailbox;
     private boolean busy;
     private boolean left;
 
-    public CommandHandler(Services services, Session session, ReadGate gate) {
+    public CommandHandler(Services services, TicketService tickets, Session session, ReadGate gate,
+            Disconnector disconnector) {
         this.services = services;
+        this.tickets = tickets;
         this.session = session;
         this.gate = gate;
-        this.messages = new MessageCommands(services, session.name(), gate);
+        this.disconnector = disconnector;
+        this.uploads = new UploadReceiver(session.name(), gate, disconnector);
+        this.messages = new MessageCommands(services, session.name(), gate, disconnector);
+    }
+
+    /** The factory the server installs: one handler per joined connection, all sharing one ticket office. */
+    public static CommandHandlerFactory factory(Services services) {
+        TicketService tickets = new TicketService();
+        return (session, gate, disconnector) -> new CommandHandler(services, tickets, session, gate, disconnector);
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
+        Channel ch = ctx.channel();
+        mailbox = ticket -> deliver(ch, ticket);
+        tickets.attend(name(), mailbox);
         messages.start(ctx);
     }
 
-    /** The factory the server installs: one handler per joined connection. */
-    public static CommandHandlerFactory factory(Services services) {
-        return (session, gate) -> new CommandHandler(services, session, gate);
+    /** Writes a ticket to this device unasked; refused when the device is not reading what it is sent. */
+    private static CompletableFuture<Void> deliver(Channel ch, Ticket ticket) {
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        if (!ch.isActive() || !ch.isWritable()) {
+            written.completeExceptionally(new IllegalStateException("the connection is not taking messages"));
+            return written;
+        }
+        ch.writeAndFlush(ticket).addListener(f -> {
+            if (f.isSuccess()) {
+                written.complete(null);
+            } else {
+                written.completeExceptionally(f.cause());
+            }
+        });
+        return written;
     }
 
-    private String name() {
+    private DeviceName name() {
         return session.name();
-    }
-
-    private boolean uploading() {
-        return upload != null || discarding;
     }
 
     @Override
@@ -109,11 +126,11 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
             throw new IllegalStateException("message while a command is in progress");
         }
         if (msg instanceof UploadChunk chunk) {
-            chunk(ctx, chunk);
+            uploads.chunk(ctx, chunk);
             return;
         }
         try {
-            if (uploading()) {
+            if (uploads.active()) {
                 duringUpload(ctx, msg);
             } else {
                 command(ctx, msg);
@@ -141,23 +158,45 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
         } else if (msg instanceof UploadAbort) {
             // The device gave up an upload the server had already ended: nothing left to do.
             log.debug("{} aborted an upload that was already over", name());
+        } else if (msg instanceof InvalidMessage invalid) {
+            invalidRequest(ctx, invalid);
         } else {
-            throw new ProtocolException(ErrorCode.UNEXPECTED_MESSAGE, describe(msg) + " in command mode");
+            throw new UnexpectedMessageException(msg, "in command mode");
         }
     }
 
     private void duringUpload(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof UploadEnd) {
-            endUpload(ctx);
-        } else if (msg instanceof UploadAbort abort) {
-            abortUpload(abort);
+            uploads.end().ifPresent(ending ->
+                    whenDone(ctx, ending.finish(), (count, e) -> uploads.finished(ctx, ending, count, e)));
+        } else if (msg instanceof UploadAbort) {
+            uploads.abort();
         } else {
-            throw new ProtocolException(ErrorCode.UNEXPECTED_MESSAGE, describe(msg) + " during an upload");
+            throw new UnexpectedMessageException(msg, "during an upload");
         }
     }
 
-    private static String describe(Object msg) {
-        return msg instanceof Message m ? m.type().name() : msg.getClass().getSimpleName();
+    /**
+     * A request with a value the codec refused: its one answer is thrown to the disconnector, as
+     * any refusal read here, and the session goes on.
+     */
+    private void invalidRequest(ChannelHandlerContext ctx, InvalidMessage invalid) {
+        switch (invalid.type()) {
+            case LOOKUP_PEER -> {
+                log.info("{} issued UVF to an invalid name: asks where it listens", name());
+                throw offline("an invalid name");
+            }
+            case UPLOAD_BEGIN, COMPUTE, DELETE -> {
+                log.info("{} issued an invalid {}", name(), invalid.type());
+                if (invalid.type() == MessageType.UPLOAD_BEGIN) {
+                    // Its chunks are dropped until its end: this refusal is the upload's one reply.
+                    uploads.refused();
+                }
+                throw invalid.refusal();
+            }
+            case POST_MESSAGE -> messages.invalidRecipient(ctx);
+            default -> throw new UnexpectedMessageException(invalid, "in command mode");
+        }
     }
 
     // AED
@@ -185,121 +224,26 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
                 log.error("Recording that {} left failed", name(), e);
             }
             log.info("{} left", name());
-            ctx.writeAndFlush(new Left(name())).addListener(ChannelFutureListener.CLOSE);
+            disconnector.closeAfter(ctx, new Left(name()));
         });
     }
 
     // UED
 
-    private void beginUpload(ChannelHandlerContext ctx, long fileId) {
+    private void beginUpload(ChannelHandlerContext ctx, FileId fileId) {
         log.info("{} issued UED {}", name(), fileId);
-        if (fileId < 0) {
-            // The chunks that follow are dropped; this is the upload's one reply.
-            discarding = true;
-            refuse(ctx, new ProtocolException(ErrorCode.BAD_ARGUMENT, "file ID must not be negative: " + fileId));
-            return;
-        }
-        whenDone(ctx, services.data().beginUpload(name(), fileId), (started, e) -> {
-            if (!ctx.channel().isActive()) {
-                if (started != null) {
-                    started.abort();
-                }
-            } else if (e != null) {
-                discarding = true;
-                fail(ctx, "Starting the upload of file " + fileId, e);
-            } else {
-                upload = started;
-            }
-        });
-    }
-
-    private void chunk(ChannelHandlerContext ctx, UploadChunk chunk) {
-        if (!uploading()) {
-            chunk.release();
-            throw new ProtocolException(ErrorCode.UNEXPECTED_MESSAGE, "upload chunk outside an upload");
-        }
-        if (discarding) {
-            chunk.release();
-            return;
-        }
-        DataStore.Upload current = upload;
-        // The store owns the chunk from here and releases it once written.
-        CompletableFuture<Void> written = current.append(chunk.content());
-        chunksInFlight++;
-        if (chunksInFlight >= MAX_CHUNKS_IN_FLIGHT) {
-            gate.hold(ReadGate.Reason.LANE_FULL);
-        }
-        written.whenCompleteAsync((v, error) -> {
-            assert ctx.executor().inEventLoop();
-            chunksInFlight--;
-            try {
-                if (error != null && settled != current) {
-                    settled = current;
-                    if (upload == current) {
-                        // The store has discarded the upload; the device stops sending once it reads this.
-                        upload = null;
-                        discarding = true;
-                    }
-                    fail(ctx, "Storing file " + current.fileId(), ErrorHandler.causeOf(error));
-                }
-            } catch (RuntimeException e) {
-                ctx.fireExceptionCaught(e);
-                return;
-            }
-            if (chunksInFlight < MAX_CHUNKS_IN_FLIGHT) {
-                gate.release(ReadGate.Reason.LANE_FULL);
-            }
-        }, ctx.executor());
-    }
-
-    private void endUpload(ChannelHandlerContext ctx) {
-        if (discarding) {
-            discarding = false;
-            return;
-        }
-        DataStore.Upload current = upload;
-        // The end has been read: a chunk that fails from here on must not start discarding.
-        upload = null;
-        long fileId = current.fileId();
-        whenDone(ctx, current.finish(), (count, e) -> {
-            if (e != null) {
-                // A queued chunk that failed has already replied with the same cause.
-                if (settled != current) {
-                    settled = current;
-                    fail(ctx, "Storing file " + fileId, e);
-                }
-                return;
-            }
-            log.info("Received {} from {}: {} samples", DeviceNames.dataFileName(name(), fileId), name(), count);
-            ctx.writeAndFlush(new Uploaded(fileId, count));
-            log.info("Return message: file {} uploaded with {} samples", fileId, count);
-        });
-    }
-
-    private void abortUpload(UploadAbort abort) {
-        if (discarding) {
-            discarding = false;
-            return;
-        }
-        log.info("{} aborted the upload of file {}", name(), upload.fileId());
-        // The device expects no reply, not even for a chunk of it that fails later.
-        settled = upload;
-        upload.abort();
-        upload = null;
+        whenDone(ctx, services.data().beginUpload(name(), fileId),
+                (started, e) -> uploads.begun(ctx, fileId, started, e));
     }
 
     // SCS
 
     private void compute(ChannelHandlerContext ctx, Compute compute) {
-        long fileId = compute.fileId();
+        FileId fileId = compute.fileId();
         log.info("{} issued SCS {} {}", name(), fileId, compute.operation());
-        if (fileId < 0) {
-            refuse(ctx, new ProtocolException(ErrorCode.BAD_ARGUMENT, "file ID must not be negative: " + fileId));
-            return;
-        }
         whenDone(ctx, services.data().compute(name(), fileId, compute.operation()), (result, e) -> {
             if (e != null) {
-                fail(ctx, "SCS on file " + fileId, e);
+                failed(ctx, "SCS on file " + fileId, e);
                 return;
             }
             ctx.writeAndFlush(new Computed(fileId, compute.operation(), result));
@@ -309,15 +253,11 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
 
     // DTE
 
-    private void delete(ChannelHandlerContext ctx, long fileId) {
+    private void delete(ChannelHandlerContext ctx, FileId fileId) {
         log.info("{} issued DTE {}", name(), fileId);
-        if (fileId < 0) {
-            refuse(ctx, new ProtocolException(ErrorCode.BAD_ARGUMENT, "file ID must not be negative: " + fileId));
-            return;
-        }
         whenDone(ctx, services.data().delete(name(), fileId), (count, e) -> {
             if (e != null) {
-                fail(ctx, "DTE of file " + fileId, e);
+                failed(ctx, "DTE of file " + fileId, e);
                 return;
             }
             ctx.writeAndFlush(new Deleted(fileId, count));
@@ -327,17 +267,36 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
 
     // UVF
 
-    private void lookupPeer(ChannelHandlerContext ctx, String device) {
-        String shown = DeviceNames.isValid(device) ? device : "an invalid name";
-        log.info("{} issued UVF to {}: asks where it listens", name(), shown);
-        Optional<ActiveDevice> peer = DeviceNames.isValid(device) ? services.registry().find(device) : Optional.empty();
+    private void lookupPeer(ChannelHandlerContext ctx, DeviceName device) {
+        log.info("{} issued UVF to {}: asks where it listens", name(), device);
+        if (device.equals(name())) {
+            throw new ProtocolException(ErrorCode.BAD_ARGUMENT, "a device cannot send a file to itself");
+        }
+        Optional<ActiveDevice> peer = services.registry().find(device);
         if (peer.isEmpty()) {
-            refuse(ctx, new ProtocolException(ErrorCode.DEVICE_OFFLINE, shown + " is offline"));
-            return;
+            throw offline(device.value());
         }
         ActiveDevice d = peer.get();
-        ctx.writeAndFlush(new Peer(d.name(), d.ip(), d.udpPort()));
-        log.info("Return message: {} listens on {} (udp {})", d.name(), d.ip(), d.udpPort());
+        // The audience holds the ticket before the presenter learns where to send its OFFER.
+        CompletableFuture<Ticket> issued = tickets.issue(name(), d.name());
+        ScheduledFuture<?> timeout = ctx.executor().schedule(() -> issued.completeExceptionally(
+                new TimeoutException("the ticket was not taken")), TICKET_DELIVERY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        whenDone(ctx, issued, (ticket, e) -> {
+            timeout.cancel(false);
+            if (e != null) {
+                log.debug("No ticket for {}: {}", d.name(), e.toString());
+                disconnector.requestFailed(ctx, "UVF to " + d.name(), offline(d.name().value()));
+                return;
+            }
+            ctx.writeAndFlush(new Peer(d.name(), d.ip(), d.udpPort(), ticket));
+            log.info("Return message: {} listens on {} (udp {}); both hold ticket {}", d.name(), d.ip(), d.udpPort(),
+                    Long.toHexString(ticket.id()));
+        });
+    }
+
+    /** A name that is not valid, or whose device cannot take a ticket, is offline like any other. */
+    private static ProtocolException offline(String shown) {
+        return new ProtocolException(ErrorCode.DEVICE_OFFLINE, shown + " is offline");
     }
 
     // Plumbing
@@ -353,7 +312,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
             assert ctx.executor().inEventLoop();
             busy = false;
             try {
-                then.accept(value, error == null ? null : ErrorHandler.causeOf(error));
+                then.accept(value, error == null ? null : Disconnector.causeOf(error));
             } catch (RuntimeException e) {
                 ctx.fireExceptionCaught(e);
                 return;
@@ -363,32 +322,16 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
         }, ctx.executor());
     }
 
-    /** A request the device can correct: the error goes back and the session goes on. */
-    private void refuse(ChannelHandlerContext ctx, ProtocolException e) {
-        ErrorReply reply = ErrorReply.of(e);
-        ctx.writeAndFlush(reply);
-        log.info("Return message: {}", reply.message());
-    }
-
-    private void fail(ChannelHandlerContext ctx, String what, Throwable e) {
-        if (!ctx.channel().isActive()) {
-            return;
-        }
-        if (e instanceof ProtocolException p && !p.code().fatal()) {
-            refuse(ctx, p);
-        } else {
-            log.error("{} for {} failed", what, name(), e);
-            refuse(ctx, new ProtocolException(ErrorCode.INTERNAL, "the server could not complete the request"));
-        }
+    /** The device hears the services' refusal, or that the server failed; the session goes on. */
+    private void failed(ChannelHandlerContext ctx, String what, Throwable e) {
+        disconnector.requestFailed(ctx, what + " for " + name(), e);
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         messages.stop();
-        if (upload != null) {
-            upload.abort();
-            upload = null;
-        }
+        uploads.closed();
+        tickets.leave(name(), mailbox);
         if (!left) {
             left = true;
             services.registry().leave(session.device());

@@ -1,7 +1,7 @@
 package org.edgenet.server.net;
 
 import io.netty.channel.ChannelHandlerContext;
-import org.edgenet.common.format.DeviceNames;
+import org.edgenet.common.format.DeviceName;
 import org.edgenet.common.format.Timestamps;
 import org.edgenet.common.message.AckMessages;
 import org.edgenet.common.message.ErrorReply;
@@ -39,7 +39,8 @@ import java.util.function.BiConsumer;
  *
  * <p>Messages are the devices' traffic, up to tens of thousands a second, so the commands that
  * succeed are logged at DEBUG only; a refusal (an unknown device, a full mailbox, a full disk) is
- * one INFO line.
+ * one INFO line here, which names no recipient that is not a known device. The refusal itself goes
+ * out through the {@link Disconnector}, as every other; the store's own failures too.
  *
  * <p>While the device is joined, it is told of every message stored for it with a
  * {@link MessageArrived} notice, and on joining how many wait ({@link MessagesWaiting}). A notice
@@ -55,16 +56,19 @@ final class MessageCommands {
     static final int MAX_BATCH_BYTES = 1024 * 1024;
 
     private final Services services;
+    /** The device's name as the store knows it: a mailbox is any name, as on the 0xAE73 port. */
     private final String name;
     private final ReadGate gate;
+    private final Disconnector disconnector;
     private MessageStore.Subscription subscription;
     /** The newest id this connection has been sent in a batch; what an ack may reach. */
     private long lastSent = -1;
 
-    MessageCommands(Services services, String name, ReadGate gate) {
+    MessageCommands(Services services, DeviceName device, ReadGate gate, Disconnector disconnector) {
         this.services = services;
-        this.name = name;
+        this.name = device.value();
         this.gate = gate;
+        this.disconnector = disconnector;
     }
 
     /** True for the requests this class serves. */
@@ -112,15 +116,11 @@ final class MessageCommands {
     // MSG
 
     private void post(ChannelHandlerContext ctx, PostMessage post) {
-        String to = post.recipient();
-        boolean valid = DeviceNames.isValid(to);
-        boolean known = valid && services.credentials().knows(to);
-        if (!known) {
-            // Only a valid name, at most 200 bytes, goes back into the reply; the log gets none, as
-            // an unknown name may be anything the device typed.
-            String reason = valid ? "there is no edge device called " + to : "that is not a valid edge device name";
-            ctx.writeAndFlush(new ErrorReply(ErrorCode.BAD_ARGUMENT, reason));
-            log.info("{} issued MSG to an unknown device; refused", name);
+        DeviceName to = post.recipient();
+        if (!services.credentials().knows(to)) {
+            // A valid name, at most 200 bytes, goes back into the reply; the log gets none, as an
+            // unknown name may be anything the device typed.
+            unknownRecipient(ctx, "there is no edge device called " + to);
             return;
         }
         log.debug("{} issued MSG to {}", name, to);
@@ -128,7 +128,7 @@ final class MessageCommands {
             refuse(ctx, "MSG to " + to, new ProtocolException(ErrorCode.BAD_ARGUMENT, "the message is empty"));
             return;
         }
-        whenDone(ctx, services.messages().post(name, to, post.text()), (id, e) -> {
+        whenDone(ctx, services.messages().post(name, to.value(), post.text()), (id, e) -> {
             if (e != null) {
                 fail(ctx, "MSG to " + to, e);
                 return;
@@ -136,6 +136,16 @@ final class MessageCommands {
             ctx.writeAndFlush(new MessagePosted(to, id));
             log.debug("Return message: message {} stored for {}", id, to);
         });
+    }
+
+    /** A MSG whose recipient the codec refused as a device name: not echoed, neither here nor in the reply. */
+    void invalidRecipient(ChannelHandlerContext ctx) {
+        unknownRecipient(ctx, "that is not a valid edge device name");
+    }
+
+    private void unknownRecipient(ChannelHandlerContext ctx, String reason) {
+        log.info("{} issued MSG to an unknown device; refused", name);
+        disconnector.requestRefused(ctx, new ProtocolException(ErrorCode.BAD_ARGUMENT, reason));
     }
 
     // RDM
@@ -154,7 +164,7 @@ final class MessageCommands {
             }
             List<MailItem> items = new ArrayList<>(batch.messages().size());
             for (MessageStore.Stored m : batch.messages()) {
-                items.add(new MailItem(m.id(), m.sender(), Timestamps.format(m.storedAt(), services.zone()), m.text()));
+                items.add(new MailItem(m.id(), m.sender(), Timestamps.format(m.storedAt().toInstant(), m.storedAt().getZone()), m.text()));
             }
             lastSent = Math.max(lastSent, batch.lastId());
             ctx.writeAndFlush(new MessageBatch(items, batch.waiting()));
@@ -185,7 +195,7 @@ final class MessageCommands {
         work.whenCompleteAsync((value, error) -> {
             assert ctx.executor().inEventLoop();
             try {
-                then.accept(value, error == null ? null : ErrorHandler.causeOf(error));
+                then.accept(value, error == null ? null : Disconnector.causeOf(error));
             } catch (RuntimeException e) {
                 ctx.fireExceptionCaught(e);
                 return;
@@ -196,20 +206,18 @@ final class MessageCommands {
 
     /** A refusal is the one line a message command logs at INFO: e.g. a full mailbox is worth knowing. */
     private void refuse(ChannelHandlerContext ctx, String what, ProtocolException e) {
-        ErrorReply reply = ErrorReply.of(e);
-        ctx.writeAndFlush(reply);
-        log.info("{} issued {}; refused: {}", name, what, reply.message());
+        log.info("{} issued {}; refused: {}", name, what, ErrorReply.of(e).message());
+        disconnector.requestRefused(ctx, e);
     }
 
+    /** The store's refusal as any other; a failure of the store is the disconnector's to log and answer. */
     private void fail(ChannelHandlerContext ctx, String what, Throwable e) {
-        if (!ctx.channel().isActive()) {
-            return;
-        }
         if (e instanceof ProtocolException p && !p.code().fatal()) {
-            refuse(ctx, what, p);
+            if (ctx.channel().isActive()) {
+                refuse(ctx, what, p);
+            }
         } else {
-            log.error("{} of {} failed", what, name, e);
-            refuse(ctx, what, new ProtocolException(ErrorCode.INTERNAL, "the server could not complete the request"));
+            disconnector.requestFailed(ctx, what + " of " + name, e);
         }
     }
 }

@@ -40,8 +40,8 @@ public final class MessagePortInitializer extends ChannelInitializer<SocketChann
     protected void initChannel(SocketChannel ch) {
         if (open.incrementAndGet() > MAX_CONNECTIONS) {
             open.decrementAndGet();
-            if (logLimiter.admit(REFUSED, Peers.ip(ch))) {
-                log.warn("Closing 0xAE73 connection {}: {} are open already", Peers.describe(ch), MAX_CONNECTIONS);
+            if (logLimiter.admit(REFUSED, RemoteAddressFormat.ip(ch))) {
+                log.warn("Closing 0xAE73 connection {}: {} are open already", RemoteAddressFormat.ipAndPort(ch), MAX_CONNECTIONS);
             }
             ch.close();
             return;

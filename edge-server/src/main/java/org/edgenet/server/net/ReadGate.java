@@ -4,9 +4,6 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.util.concurrent.ScheduledFuture;
-import org.edgenet.common.message.ErrorReply;
-import org.edgenet.common.message.Left;
-import org.edgenet.common.message.LoginReply;
 import org.edgenet.common.wire.ErrorCode;
 import org.edgenet.common.wire.ProtocolException;
 import org.edgenet.common.wire.ReadingEvent;
@@ -30,10 +27,10 @@ import java.util.concurrent.TimeUnit;
  * unwritable (more than the high-water mark of replies unread by the peer) reading stops until
  * the buffer drains below the low-water mark, so an unread reply is never followed by a second.
  * If the replies stay unread for the reply timeout, the connection ends with
- * {@link ErrorCode#SLOW_READER}. A reply after which the connection closes (a fatal error,
- * {@code Left}, a blocked login) stops reading for good, and because a peer that does not read
- * would keep that reply, and so the connection, forever, the channel is closed anyway after
- * {@link #CLOSE_GRACE}.
+ * {@link ErrorCode#SLOW_READER}. The last reply, which the {@link Disconnector} sends once it has
+ * decided that the connection ends (a fatal error, {@code Left}, a blocked login, a refused join),
+ * stops reading for good, and because a peer that does not read would keep that reply, and so the
+ * connection, forever, the channel is closed anyway after {@link #CLOSE_GRACE}.
  *
  * <p>What one connection can hold, whatever its peer sends:
  * <ul>
@@ -46,7 +43,7 @@ import java.util.concurrent.TimeUnit;
  *       3,000 devices is about 150 KB) plus the reply of the one request still running; the
  *       kernel's socket buffers come on top, outside the JVM;
  *   <li>service work: one request ({@link Reason#REQUEST_RUNNING}) and at most
- *       {@link CommandHandler#MAX_CHUNKS_IN_FLIGHT} upload chunks of 64 KiB
+ *       {@link UploadReceiver#MAX_CHUNKS_IN_FLIGHT} upload chunks of 64 KiB
  *       ({@link Reason#LANE_FULL}), hence at most one line each for the activity logs and one
  *       join or leave for the device log.
  * </ul>
@@ -157,17 +154,11 @@ public final class ReadGate extends ChannelDuplexHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
-        if (endsConnection(msg)) {
+        // The disconnector decides that a connection ends before it writes the last reply.
+        if (Disconnector.isClosing(ctx.channel())) {
             closing();
         }
         super.write(ctx, msg, promise);
-    }
-
-    /** The replies after which the server closes the connection. */
-    static boolean endsConnection(Object msg) {
-        return msg instanceof ErrorReply e && e.code().fatal()
-                || msg instanceof LoginReply r && r.status().closesConnection()
-                || msg instanceof Left;
     }
 
     private void closing() {

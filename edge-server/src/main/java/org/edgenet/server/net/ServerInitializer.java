@@ -20,10 +20,10 @@ import java.time.Duration;
  * The pipeline of one device connection, read top to bottom: bytes become frames, frames become
  * messages, the read gate decides whether the connection is read and the flow-control handler
  * holds the messages already decoded while it is not, the login timer and the auth handler admit
- * the device (the auth handler then becomes the command handler), and the error handler decides
- * how a failing connection ends. The gate is made here, one per connection, and handed to the
- * auth handler, which hands it to the command handler; {@link ReadGate} lists what a connection
- * can hold.
+ * the device (the auth handler then becomes the command handler), and the error handler hands
+ * what fails to the {@link Disconnector}, which decides how a failing connection ends. The gate is
+ * made here, one per connection, and handed with the server's disconnector to the auth handler,
+ * which hands both to the command handler; {@link ReadGate} lists what a connection can hold.
  */
 public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     public static final String FRAME = "frame";
@@ -45,6 +45,7 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     private final CommandHandlerFactory commands;
     private final ChannelGroup channels;
     private final LogLimiter logLimiter;
+    private final Disconnector disconnector;
     private final ErrorHandler errors;
 
     public ServerInitializer(Limits limits, Duration loginTimeout, Duration replyTimeout, Services services,
@@ -56,13 +57,14 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
         this.commands = commands;
         this.channels = channels;
         this.logLimiter = logLimiter;
-        this.errors = new ErrorHandler(logLimiter);
+        this.disconnector = new Disconnector(logLimiter);
+        this.errors = new ErrorHandler(disconnector);
     }
 
     @Override
     protected void initChannel(SocketChannel ch) {
-        if (logLimiter.admit(CONNECTION, Peers.ip(ch))) {
-            log.info("Connection from {}", Peers.describe(ch));
+        if (logLimiter.admit(CONNECTION, RemoteAddressFormat.ip(ch))) {
+            log.info("Connection from {}", RemoteAddressFormat.ipAndPort(ch));
         }
         channels.add(ch);
         ReadGate gate = new ReadGate(replyTimeout);
@@ -72,7 +74,7 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
                 .addLast(READ_GATE, gate)
                 .addLast(FLOW, new FlowControlHandler())
                 .addLast(LOGIN_TIMEOUT, new LoginTimeout(loginTimeout))
-                .addLast(AUTH, new AuthHandler(services, commands, gate, logLimiter))
+                .addLast(AUTH, new AuthHandler(services, commands, gate, logLimiter, disconnector))
                 .addLast(ERRORS, errors);
     }
 }

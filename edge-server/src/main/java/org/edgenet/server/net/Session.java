@@ -1,5 +1,6 @@
 package org.edgenet.server.net;
 
+import org.edgenet.common.format.DeviceName;
 import org.edgenet.server.service.ActiveDevice;
 
 /**
@@ -9,7 +10,7 @@ import org.edgenet.server.service.ActiveDevice;
  * @param device the registry entry created by the join
  */
 public record Session(ActiveDevice device) {
-    public String name() {
+    public DeviceName name() {
         return device.name();
     }
 }

@@ -1,6 +1,7 @@
 package org.edgenet.server.service;
 
 import java.time.Instant;
+import org.edgenet.common.format.DeviceName;
 
 /**
  * A joined device as the registry records it.
@@ -12,5 +13,5 @@ import java.time.Instant;
  * @param since       {@code activeSince} as the device log shows it, formatted once at join
  *                    because AED repeats it for every device on every request
  */
-public record ActiveDevice(String name, String ip, int udpPort, Instant activeSince, String since) {
+public record ActiveDevice(DeviceName name, String ip, int udpPort, Instant activeSince, String since) {
 }

@@ -10,14 +10,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 
 /**
  * An append-only log file ({@code upload-log.txt}, {@code deletion-log.txt}) owned by one writer
@@ -34,41 +31,33 @@ import java.util.concurrent.TimeUnit;
 public final class ActivityLog implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ActivityLog.class);
 
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
+
     private final Path file;
     private final FileChannel channel;
     private final Disk disk;
-    private final Executor writer;
-    private final ExecutorService ownedWriter;
+    private final SerialExecutor writer;
 
-    private final Object lock = new Object();
-    /** Lines the next group will carry, in append order. Guarded by {@link #lock}. */
-    private List<Line> queued = new ArrayList<>();
-    /** True while a write task is queued and has not taken its group yet. Guarded by {@link #lock}. */
-    private boolean writeQueued;
+    /** Lines the next group will carry, in append order. Guarded by itself. */
+    private final PendingBatch<Line> queued = new PendingBatch<>();
 
     private record Line(byte[] bytes, CompletableFuture<Void> done) {
     }
 
-    private ActivityLog(Path file, FileChannel channel, Disk disk, Executor writer, ExecutorService ownedWriter) {
+    private ActivityLog(Path file, FileChannel channel, Disk disk, SerialExecutor writer) {
         this.file = file;
         this.channel = channel;
         this.disk = disk;
         this.writer = writer;
-        this.ownedWriter = ownedWriter;
     }
 
     /** Opens (creating if needed) {@code file} for appending, with its own writer thread. */
     public static ActivityLog open(Path file, Disk disk) throws IOException {
-        String name = "log-writer-" + file.getFileName();
-        ExecutorService owner = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        });
+        SerialExecutor writer = SerialExecutor.thread("log-writer-" + file.getFileName());
         try {
-            return new ActivityLog(file, openChannel(file, disk), disk, owner, owner);
+            return new ActivityLog(file, openChannel(file, disk), disk, writer);
         } catch (IOException e) {
-            owner.shutdown();
+            writer.shutdown();
             throw e;
         }
     }
@@ -78,7 +67,7 @@ public final class ActivityLog implements AutoCloseable {
      * tests pass a direct executor, or one they run by hand.
      */
     public static ActivityLog open(Path file, Disk disk, Executor writer) throws IOException {
-        return new ActivityLog(file, openChannel(file, disk), disk, writer, null);
+        return new ActivityLog(file, openChannel(file, disk), disk, SerialExecutor.on(writer));
     }
 
     private static FileChannel openChannel(Path file, Disk disk) throws IOException {
@@ -108,10 +97,8 @@ public final class ActivityLog implements AutoCloseable {
     public CompletableFuture<Void> append(String line) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         boolean queue;
-        synchronized (lock) {
-            queued.add(new Line((line + "\n").getBytes(StandardCharsets.UTF_8), done));
-            queue = !writeQueued;
-            writeQueued = true;
+        synchronized (queued) {
+            queue = queued.add(new Line((line + "\n").getBytes(StandardCharsets.UTF_8), done));
         }
         if (queue) {
             try {
@@ -125,12 +112,7 @@ public final class ActivityLog implements AutoCloseable {
 
     /** Runs on the writer: one write and one force for every line queued, then their futures. */
     private void writeQueued() {
-        List<Line> group;
-        synchronized (lock) {
-            writeQueued = false;
-            group = queued;
-            queued = new ArrayList<>();
-        }
+        List<Line> group = takeQueued();
         if (group.isEmpty()) {
             return;
         }
@@ -170,14 +152,14 @@ public final class ActivityLog implements AutoCloseable {
         }
     }
 
-    private void failQueued(RuntimeException e) {
-        List<Line> group;
-        synchronized (lock) {
-            writeQueued = false;
-            group = queued;
-            queued = new ArrayList<>();
+    private List<Line> takeQueued() {
+        synchronized (queued) {
+            return queued.take();
         }
-        group.forEach(l -> l.done().completeExceptionally(e));
+    }
+
+    private void failQueued(RuntimeException e) {
+        takeQueued().forEach(l -> l.done().completeExceptionally(e));
     }
 
     public Path file() {
@@ -187,14 +169,7 @@ public final class ActivityLog implements AutoCloseable {
     /** Writes what is queued, then closes the file. */
     @Override
     public void close() {
-        if (ownedWriter != null) {
-            ownedWriter.shutdown();
-            try {
-                ownedWriter.awaitTermination(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        writer.close(CLOSE_WAIT);
         try {
             channel.close();
         } catch (IOException e) {

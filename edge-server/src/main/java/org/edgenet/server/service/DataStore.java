@@ -1,12 +1,14 @@
 package org.edgenet.server.service;
 
+import org.edgenet.common.format.DeviceName;
+import org.edgenet.common.format.FileId;
 import org.edgenet.common.message.Operation;
 
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Each device's uploaded data files, reached only through the device's own name and a numeric
- * file ID, so no device can touch another's files and no path comes from the network. Requests
+ * Each device's uploaded data files, reached only through the device's own name and a file ID,
+ * so no device can touch another's files and no path comes from the network. Requests
  * fail with {@link org.edgenet.common.wire.ProtocolException}s carrying the code the device is told
  * ({@code NO_SUCH_FILE}, {@code EMPTY_FILE}, {@code INVALID_DATA}, {@code OUT_OF_SPACE}). A change
  * completes only once it would survive a power loss. Thread-safe; operations on one file never
@@ -14,13 +16,13 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface DataStore extends AutoCloseable {
     /** Starts receiving a file; nothing is visible under its name until the upload finishes. */
-    CompletableFuture<Upload> beginUpload(String device, long fileId);
+    CompletableFuture<Upload> beginUpload(DeviceName device, FileId fileId);
 
     /** SCS: the result of {@code op} over the device's stored file, as exact decimal text. */
-    CompletableFuture<String> compute(String device, long fileId, Operation op);
+    CompletableFuture<String> compute(DeviceName device, FileId fileId, Operation op);
 
     /** DTE: removes the file, logs the deletion and yields the number of samples it held. */
-    CompletableFuture<Long> delete(String device, long fileId);
+    CompletableFuture<Long> delete(DeviceName device, FileId fileId);
 
     /** Lets work under way finish, then stops. */
     @Override
@@ -31,7 +33,7 @@ public interface DataStore extends AutoCloseable {
      * completed.
      */
     interface Upload {
-        long fileId();
+        FileId fileId();
 
         /**
          * Checks and stores the next bytes; takes ownership of {@code chunk} and releases it. A bad

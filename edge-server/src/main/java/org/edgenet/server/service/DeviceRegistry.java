@@ -3,6 +3,7 @@ package org.edgenet.server.service;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.edgenet.common.format.DeviceName;
 
 /**
  * The set of active devices, in join order. Changes complete once they are visible to readers of
@@ -14,7 +15,7 @@ public interface DeviceRegistry extends AutoCloseable {
      * the name is active already; the check and the insert are one atomic step. Fails with
      * {@link OutOfSpace#error()} when the record cannot be written, and the join is then forgotten.
      */
-    CompletableFuture<ActiveDevice> join(String device, String ip, int udpPort);
+    CompletableFuture<ActiveDevice> join(DeviceName device, String ip, int udpPort);
 
     /**
      * Removes exactly this entry; completes at once when it is no longer there. Never fails: a
@@ -23,16 +24,16 @@ public interface DeviceRegistry extends AutoCloseable {
     CompletableFuture<Void> leave(ActiveDevice device);
 
     /** True when the name is active or its join is being recorded. */
-    boolean isActive(String device);
+    boolean isActive(DeviceName device);
 
     /** Every active device in join order, as last recorded. */
     List<ActiveDevice> active();
 
     /** Every recorded active device except {@code device}, in join order. */
-    List<ActiveDevice> othersThan(String device);
+    List<ActiveDevice> othersThan(DeviceName device);
 
     /** The recorded entry of {@code device}, if it is active. */
-    Optional<ActiveDevice> find(String device);
+    Optional<ActiveDevice> find(DeviceName device);
 
     /** Waits for pending changes to be recorded, then stops. */
     @Override

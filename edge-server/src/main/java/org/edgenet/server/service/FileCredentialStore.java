@@ -1,7 +1,9 @@
 package org.edgenet.server.service;
 
+import org.edgenet.common.cli.StartupException;
+import org.edgenet.common.format.DeviceName;
 import org.edgenet.common.format.DeviceNames;
-import org.edgenet.server.StartupException;
+import org.edgenet.common.format.InvalidValueException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,9 +34,9 @@ public final class FileCredentialStore implements CredentialStore {
     /** The UTF-8 byte-order mark, EF BB BF. */
     private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
-    private final Map<String, byte[]> passwords;
+    private final Map<DeviceName, byte[]> passwords;
 
-    private FileCredentialStore(Map<String, byte[]> passwords) {
+    private FileCredentialStore(Map<DeviceName, byte[]> passwords) {
         this.passwords = Map.copyOf(passwords);
     }
 
@@ -50,7 +52,7 @@ public final class FileCredentialStore implements CredentialStore {
         } catch (IOException e) {
             throw new StartupException("Credentials file " + file + " cannot be read: " + e.getMessage(), e);
         }
-        Map<String, byte[]> passwords = new HashMap<>();
+        Map<DeviceName, byte[]> passwords = new HashMap<>();
         CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -75,7 +77,7 @@ public final class FileCredentialStore implements CredentialStore {
     }
 
     /** Adds the entry of one line, or says by number (never with its password) why it is skipped. */
-    private static void add(Map<String, byte[]> passwords, String line, Path file, int lineNo) {
+    private static void add(Map<DeviceName, byte[]> passwords, String line, Path file, int lineNo) {
         if (line.isEmpty()) {
             // Blank lines, typically at the end of the file, are not worth a warning.
             return;
@@ -85,14 +87,17 @@ public final class FileCredentialStore implements CredentialStore {
             log.warn("{} line {}: not of the form 'name password'; skipped", file, lineNo);
             return;
         }
-        String name = line.substring(0, space);
-        int nameBytes = DeviceNames.bytes(name);
+        String text = line.substring(0, space);
+        int nameBytes = DeviceNames.bytes(text);
         if (nameBytes > DeviceNames.MAX_BYTES) {
             log.warn("{} line {}: device name is {} bytes, longer than the {} the server can store; skipped",
                     file, lineNo, nameBytes, DeviceNames.MAX_BYTES);
             return;
         }
-        if (!DeviceNames.isValid(name)) {
+        DeviceName name;
+        try {
+            name = DeviceName.of(text);
+        } catch (InvalidValueException e) {
             log.warn("{} line {}: device name is not valid; skipped", file, lineNo);
             return;
         }
@@ -118,13 +123,13 @@ public final class FileCredentialStore implements CredentialStore {
     }
 
     @Override
-    public boolean knows(String device) {
-        return device != null && passwords.containsKey(device);
+    public boolean knows(DeviceName device) {
+        return passwords.containsKey(device);
     }
 
     @Override
-    public boolean matches(String device, String password) {
-        byte[] expected = device == null ? null : passwords.get(device);
+    public boolean matches(DeviceName device, String password) {
+        byte[] expected = passwords.get(device);
         // Constant-time comparison: response time says nothing about how much of a guess was right.
         return expected != null && password != null
                 && MessageDigest.isEqual(expected, password.getBytes(StandardCharsets.UTF_8));

@@ -1,17 +1,15 @@
 package org.edgenet.server.service;
 
+import org.edgenet.common.format.DeviceName;
 import org.edgenet.common.format.Timestamps;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -24,9 +22,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The active devices, recorded in {@code edge-device-log.txt} as {@code seq; timestamp; name; ip;
@@ -46,21 +41,21 @@ import java.util.concurrent.TimeUnit;
 public final class FileDeviceRegistry implements DeviceRegistry {
     private static final Logger log = LoggerFactory.getLogger(FileDeviceRegistry.class);
 
-    private final Path file;
-    private final Path temp;
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
+
+    private final AtomicFile file;
     private final Clock clock;
     private final ZoneId zone;
-    private final Disk disk;
-    private final Executor writer;
-    private final ExecutorService ownedWriter;
+    private final SerialExecutor writer;
 
     private final Object lock = new Object();
     /** The live set, including changes not written yet. Guarded by {@link #lock}. */
-    private final Map<String, Entry> live = new LinkedHashMap<>();
-    /** Changes the next write will cover, in the order they were made. Guarded by {@link #lock}. */
-    private List<Change> waiting = new ArrayList<>();
-    /** True while a write task is queued and has not taken its snapshot yet. Guarded by {@link #lock}. */
-    private boolean writeQueued;
+    private final Map<DeviceName, Entry> live = new LinkedHashMap<>();
+    /**
+     * Changes the next write will cover, in the order they were made. Guarded by {@link #lock}, and
+     * changed in the same step as {@link #live}, so a write never carries a change without its future.
+     */
+    private final PendingBatch<Change> waiting = new PendingBatch<>();
     /** What the file shows now; queries answer from this so they agree with the file. */
     private volatile List<ActiveDevice> recorded = List.of();
 
@@ -69,45 +64,44 @@ public final class FileDeviceRegistry implements DeviceRegistry {
     }
 
     /** A join ({@code joined} set) or a leave waiting to be recorded. */
-    private record Change(String device, Entry joined, CompletableFuture<Void> done) {
+    private record Change(DeviceName device, Entry joined, CompletableFuture<Void> done) {
         @Override
         public String toString() {
             return device + (joined != null ? " joined" : " left");
         }
     }
 
-    private FileDeviceRegistry(Path file, Clock clock, ZoneId zone, Disk disk, Executor writer, ExecutorService owned) {
-        this.file = file.toAbsolutePath();
-        this.temp = this.file.resolveSibling(this.file.getFileName() + ".tmp");
+    private FileDeviceRegistry(AtomicFile file, Clock clock, ZoneId zone, SerialExecutor writer) {
+        this.file = file;
         this.clock = clock;
         this.zone = zone;
-        this.disk = disk;
         this.writer = writer;
-        this.ownedWriter = owned;
     }
 
     /** Opens the registry with its own writer thread; {@link #clear()} then starts the record afresh. */
     public static FileDeviceRegistry open(Path file, Clock clock, ZoneId zone, Disk disk) throws IOException {
-        ExecutorService owner = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "device-log-writer");
-            t.setDaemon(true);
-            return t;
-        });
-        return start(new FileDeviceRegistry(file, clock, zone, disk, owner, owner));
+        return open(file, clock, zone, disk, SerialExecutor.thread("device-log-writer"));
     }
 
     /** As {@link #open(Path, Clock, ZoneId, Disk)}, writing on {@code writer}; tests pass a direct executor. */
     public static FileDeviceRegistry open(Path file, Clock clock, ZoneId zone, Disk disk, Executor writer)
             throws IOException {
-        return start(new FileDeviceRegistry(file, clock, zone, disk, writer, null));
+        return open(file, clock, zone, disk, SerialExecutor.on(writer));
     }
 
-    private static FileDeviceRegistry start(FileDeviceRegistry registry) throws IOException {
-        Path dir = registry.file.getParent();
+    private static FileDeviceRegistry open(Path file, Clock clock, ZoneId zone, Disk disk, SerialExecutor writer)
+            throws IOException {
+        AtomicFile atomic = new AtomicFile(file, disk);
+        Path dir = atomic.path().getParent();
         if (dir != null) {
-            Files.createDirectories(dir);
+            try {
+                Files.createDirectories(dir);
+            } catch (IOException e) {
+                writer.shutdown();
+                throw e;
+            }
         }
-        return registry;
+        return new FileDeviceRegistry(atomic, clock, zone, writer);
     }
 
     /**
@@ -125,7 +119,7 @@ public final class FileDeviceRegistry implements DeviceRegistry {
     }
 
     @Override
-    public CompletableFuture<ActiveDevice> join(String device, String ip, int udpPort) {
+    public CompletableFuture<ActiveDevice> join(DeviceName device, String ip, int udpPort) {
         Instant now = clock.instant();
         ActiveDevice entry = new ActiveDevice(device, ip, udpPort, now, Timestamps.format(now, zone));
         Entry joined = new Entry(entry, "; " + entry.since() + "; " + device + "; " + ip + "; " + udpPort);
@@ -135,7 +129,7 @@ public final class FileDeviceRegistry implements DeviceRegistry {
             if (live.putIfAbsent(device, joined) != null) {
                 return CompletableFuture.failedFuture(new AlreadyJoinedException(device));
             }
-            queue = waitForWrite(new Change(device, joined, done));
+            queue = waiting.add(new Change(device, joined, done));
         }
         if (queue) {
             queueWrite();
@@ -157,7 +151,7 @@ public final class FileDeviceRegistry implements DeviceRegistry {
                 return CompletableFuture.completedFuture(null);
             }
             live.remove(device.name());
-            queue = waitForWrite(new Change(device.name(), null, done));
+            queue = waiting.add(new Change(device.name(), null, done));
         }
         if (queue) {
             queueWrite();
@@ -166,7 +160,7 @@ public final class FileDeviceRegistry implements DeviceRegistry {
     }
 
     @Override
-    public boolean isActive(String device) {
+    public boolean isActive(DeviceName device) {
         synchronized (lock) {
             return live.containsKey(device);
         }
@@ -178,7 +172,7 @@ public final class FileDeviceRegistry implements DeviceRegistry {
     }
 
     @Override
-    public List<ActiveDevice> othersThan(String device) {
+    public List<ActiveDevice> othersThan(DeviceName device) {
         List<ActiveDevice> all = recorded;
         List<ActiveDevice> others = new ArrayList<>(all.size());
         for (ActiveDevice d : all) {
@@ -190,7 +184,7 @@ public final class FileDeviceRegistry implements DeviceRegistry {
     }
 
     @Override
-    public Optional<ActiveDevice> find(String device) {
+    public Optional<ActiveDevice> find(DeviceName device) {
         for (ActiveDevice d : recorded) {
             if (d.name().equals(device)) {
                 return Optional.of(d);
@@ -199,32 +193,16 @@ public final class FileDeviceRegistry implements DeviceRegistry {
         return Optional.empty();
     }
 
-    /**
-     * Adds a change to the next write; true when the caller must queue that write, false when a
-     * queued write will still see this change. Called holding {@link #lock}, in the same step as
-     * the change to {@link #live}, so a write never carries a change without its future.
-     */
-    private boolean waitForWrite(Change change) {
-        waiting.add(change);
-        boolean queue = !writeQueued;
-        writeQueued = true;
-        return queue;
-    }
-
+    /** Queues the write that takes the waiting changes; a queued write will still see later ones. */
     private void queueWrite() {
         try {
             writer.execute(this::writeLatest);
         } catch (RuntimeException e) {
-            writeFailed(takeWaiting(), null, e);
-        }
-    }
-
-    private List<Change> takeWaiting() {
-        synchronized (lock) {
-            writeQueued = false;
-            List<Change> covered = waiting;
-            waiting = new ArrayList<>();
-            return covered;
+            List<Change> covered;
+            synchronized (lock) {
+                covered = waiting.take();
+            }
+            writeFailed(covered, null, e);
         }
     }
 
@@ -234,7 +212,7 @@ public final class FileDeviceRegistry implements DeviceRegistry {
         List<Change> covered;
         synchronized (lock) {
             snapshot = new ArrayList<>(live.values());
-            covered = takeWaiting();
+            covered = waiting.take();
         }
         try {
             writeEntries(snapshot);
@@ -268,10 +246,10 @@ public final class FileDeviceRegistry implements DeviceRegistry {
         String what = covered.isEmpty() ? "the active devices" : "that " + covered.get(0)
                 + (covered.size() == 1 ? "" : " and " + (covered.size() - 1) + " other changes");
         if (OutOfSpace.causedBy(e)) {
-            log.warn("Cannot record {} in {}: {}", what, file.getFileName(), OutOfSpace.MESSAGE);
+            log.warn("Cannot record {} in {}: {}", what, file.path().getFileName(), OutOfSpace.MESSAGE);
             joinFailure = OutOfSpace.error();
         } else {
-            log.error("Cannot record {} in {}", what, file, e);
+            log.error("Cannot record {} in {}", what, file.path(), e);
         }
         for (Change c : covered) {
             if (c.joined() != null) {
@@ -292,51 +270,25 @@ public final class FileDeviceRegistry implements DeviceRegistry {
         return List.copyOf(devices);
     }
 
-    /**
-     * Replaces the file durably. A failure before the move removes the temp file and leaves the
-     * file as it was; one after it (the directory sync) leaves the new file, not yet durable.
-     */
+    /** Replaces the file with the entries, numbered from 1 (see {@link AtomicFile#replace}). */
     private void writeEntries(List<Entry> entries) throws IOException {
         StringBuilder text = new StringBuilder(entries.size() * 64);
         int seq = 1;
         for (Entry e : entries) {
             text.append(seq++).append(e.lineTail()).append('\n');
         }
-        try {
-            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                disk.write(temp, out, ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)));
-                disk.force(temp, out);
-            }
-            disk.move(temp, file);
-        } catch (IOException | RuntimeException e) {
-            try {
-                disk.delete(temp);
-            } catch (IOException | RuntimeException again) {
-                e.addSuppressed(again);
-            }
-            throw e;
-        }
-        disk.syncDirectory(file.getParent());
+        file.replace(text);
     }
 
     @Override
     public void close() {
-        if (ownedWriter == null) {
-            return;
-        }
-        ownedWriter.shutdown();
-        try {
-            if (!ownedWriter.awaitTermination(10, TimeUnit.SECONDS)) {
-                log.warn("{} writer did not finish within 10 s", file);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (!writer.close(CLOSE_WAIT) && !Thread.currentThread().isInterrupted()) {
+            log.warn("{} writer did not finish within 10 s", file.path());
         }
     }
 
     /** Test hook: the file this registry owns. */
     public Path file() {
-        return file;
+        return file.path();
     }
 }

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import org.edgenet.common.format.DeviceName;
 
 /**
  * Failure counts and blocks held in memory. Only names that have credentials are ever passed in,
@@ -16,7 +17,7 @@ public final class InMemoryLoginGuard implements LoginGuard {
     private final int attempts;
     private final Duration blockDuration;
     private final Clock clock;
-    private final ConcurrentMap<String, State> states = new ConcurrentHashMap<>();
+    private final ConcurrentMap<DeviceName, State> states = new ConcurrentHashMap<>();
 
     /** @param blockedUntil null while the device is not blocked */
     private record State(int failures, Instant blockedUntil) {
@@ -32,7 +33,7 @@ public final class InMemoryLoginGuard implements LoginGuard {
     }
 
     @Override
-    public Optional<Duration> blockedFor(String device) {
+    public Optional<Duration> blockedFor(DeviceName device) {
         Instant now = clock.instant();
         // Drops an expired block atomically, so the next failure counts from one again.
         State s = states.computeIfPresent(device, (k, v) -> expired(v, now) ? null : v);
@@ -43,7 +44,7 @@ public final class InMemoryLoginGuard implements LoginGuard {
     }
 
     @Override
-    public Failure recordFailure(String device) {
+    public Failure recordFailure(DeviceName device) {
         Instant now = clock.instant();
         boolean[] wasBlocked = new boolean[1];
         State s = states.compute(device, (k, v) -> {
@@ -63,7 +64,7 @@ public final class InMemoryLoginGuard implements LoginGuard {
     }
 
     @Override
-    public boolean recordSuccess(String device) {
+    public boolean recordSuccess(DeviceName device) {
         Instant now = clock.instant();
         boolean[] blocked = new boolean[1];
         states.computeIfPresent(device, (k, v) -> {

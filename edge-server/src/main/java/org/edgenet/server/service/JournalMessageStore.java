@@ -1,5 +1,6 @@
 package org.edgenet.server.service;
 
+import io.netty.util.concurrent.DefaultThreadFactory;
 import org.edgenet.common.wire.ErrorCode;
 import org.edgenet.common.wire.ProtocolException;
 import org.slf4j.Logger;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -29,9 +31,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
@@ -74,6 +74,8 @@ public final class JournalMessageStore implements MessageStore {
 
     /** Journal files are started afresh at this size; a compaction step copies at most one. */
     public static final int DEFAULT_SEGMENT_BYTES = 16 * 1024 * 1024;
+    /** How long closing waits for the writer, and then for the readers, to finish what is queued. */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
     /**
      * How far ahead of the records a file is filled with zeros: appends inside the zeros change no
      * metadata, so forcing the data alone makes them durable, several times faster than a force
@@ -93,8 +95,9 @@ public final class JournalMessageStore implements MessageStore {
     private final int perRecipient;
     private final long totalLimit;
     private final int segmentBytes;
-    private final Executor writer;
+    private final SerialExecutor writer;
     private final Executor reader;
+    /** The reader threads when this store made them; stopped on close. */
     private final List<ExecutorService> owned;
     /** Readers hold it shared while they read a file; the writer holds it alone to close one. */
     private final ReentrantReadWriteLock retireLock = new ReentrantReadWriteLock();
@@ -234,7 +237,7 @@ public final class JournalMessageStore implements MessageStore {
     }
 
     private JournalMessageStore(Path dir, Disk disk, Clock clock, int perRecipient, long totalLimit, int segmentBytes,
-                                Executor writer, Executor reader, List<ExecutorService> owned) {
+                                SerialExecutor writer, Executor reader, List<ExecutorService> owned) {
         if (perRecipient < 1) {
             throw new IllegalArgumentException("perRecipient must be positive: " + perRecipient);
         }
@@ -263,13 +266,14 @@ public final class JournalMessageStore implements MessageStore {
      * @param perRecipient most messages waiting for one recipient
      * @param totalLimit   most bytes all waiting messages may take, each counted as its record
      *                     plus {@link #INDEX_COST}
+     * @param clock        stamps each message; its zone is the one readers see the stamps in
      */
     public static JournalMessageStore open(Path dir, int perRecipient, long totalLimit, Disk disk, Clock clock)
             throws IOException {
-        ExecutorService w = daemon("message-writer");
-        ExecutorService r = Executors.newFixedThreadPool(2, named("message-reader"));
+        SerialExecutor w = SerialExecutor.thread("message-writer");
+        ExecutorService r = Executors.newFixedThreadPool(2, new DefaultThreadFactory("message-reader", true));
         try {
-            return open(dir, perRecipient, totalLimit, disk, clock, DEFAULT_SEGMENT_BYTES, w, r, List.of(w, r));
+            return open(dir, perRecipient, totalLimit, disk, clock, DEFAULT_SEGMENT_BYTES, w, r, List.of(r));
         } catch (IOException | RuntimeException e) {
             w.shutdown();
             r.shutdown();
@@ -284,11 +288,12 @@ public final class JournalMessageStore implements MessageStore {
      */
     public static JournalMessageStore open(Path dir, int perRecipient, long totalLimit, Disk disk, Clock clock,
                                            int segmentBytes, Executor writer, Executor reader) throws IOException {
-        return open(dir, perRecipient, totalLimit, disk, clock, segmentBytes, writer, reader, List.of());
+        return open(dir, perRecipient, totalLimit, disk, clock, segmentBytes, SerialExecutor.on(writer), reader,
+                List.of());
     }
 
     private static JournalMessageStore open(Path dir, int perRecipient, long totalLimit, Disk disk, Clock clock,
-                                            int segmentBytes, Executor writer, Executor reader,
+                                            int segmentBytes, SerialExecutor writer, Executor reader,
                                             List<ExecutorService> owned) throws IOException {
         JournalMessageStore store = new JournalMessageStore(dir, disk, clock, perRecipient, totalLimit, segmentBytes,
                 writer, reader, owned);
@@ -299,19 +304,6 @@ public final class JournalMessageStore implements MessageStore {
             throw e;
         }
         return store;
-    }
-
-    private static ExecutorService daemon(String name) {
-        return Executors.newSingleThreadExecutor(named(name));
-    }
-
-    private static ThreadFactory named(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.getAndIncrement());
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     // Posting
@@ -678,7 +670,7 @@ public final class JournalMessageStore implements MessageStore {
             if (r.type() != JournalRecord.MESSAGE || r.id() != p.id()) {
                 throw new JournalRecord.Damaged("another record than message " + p.id());
             }
-            return new Stored(r.id(), r.sender(), Instant.ofEpochMilli(r.storedAt()), r.text());
+            return new Stored(r.id(), r.sender(), Instant.ofEpochMilli(r.storedAt()).atZone(clock.getZone()), r.text());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (JournalRecord.Damaged e) {
@@ -1070,13 +1062,17 @@ public final class JournalMessageStore implements MessageStore {
             }
             closed = true;
         }
+        writer.shutdown();
         for (ExecutorService e : owned) {
             e.shutdown();
         }
+        if (!writer.close(CLOSE_WAIT)) {
+            log.warn("The message journal did not finish writing in time");
+        }
         for (ExecutorService e : owned) {
             try {
-                if (!e.awaitTermination(10, TimeUnit.SECONDS)) {
-                    log.warn("The message journal did not finish writing in time");
+                if (!e.awaitTermination(CLOSE_WAIT.toSeconds(), TimeUnit.SECONDS)) {
+                    log.warn("The message journal did not finish reading in time");
                 }
             } catch (InterruptedException ex) {
                 Thread.currentThread().interrupt();

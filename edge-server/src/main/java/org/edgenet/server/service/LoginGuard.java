@@ -2,6 +2,7 @@ package org.edgenet.server.service;
 
 import java.time.Duration;
 import java.util.Optional;
+import org.edgenet.common.format.DeviceName;
 
 /**
  * Counts consecutive failed logins per device name and blocks the name, for every connection and
@@ -9,17 +10,17 @@ import java.util.Optional;
  */
 public interface LoginGuard {
     /** How much longer {@code device} stays blocked, or empty when it may try to log in. */
-    Optional<Duration> blockedFor(String device);
+    Optional<Duration> blockedFor(DeviceName device);
 
     /** Records a wrong password for a known device and says where that leaves it. */
-    Failure recordFailure(String device);
+    Failure recordFailure(DeviceName device);
 
     /**
      * A right password: the count starts again from zero, unless the device is blocked (another
      * connection may have blocked it since {@link #blockedFor} was asked), in which case nothing
      * changes and the answer is false.
      */
-    boolean recordSuccess(String device);
+    boolean recordSuccess(DeviceName device);
 
     /** The consecutive failures allowed before a block. */
     int attempts();

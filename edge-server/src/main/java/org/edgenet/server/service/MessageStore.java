@@ -1,6 +1,6 @@
 package org.edgenet.server.service;
 
-import java.time.Instant;
+import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -54,8 +54,8 @@ public interface MessageStore extends AutoCloseable {
     @Override
     void close();
 
-    /** One stored message as a reader sees it. */
-    record Stored(long id, String sender, Instant storedAt, String text) {
+    /** One stored message as a reader sees it, stamped in the zone of the store's clock. */
+    record Stored(long id, String sender, ZonedDateTime storedAt, String text) {
     }
 
     /**

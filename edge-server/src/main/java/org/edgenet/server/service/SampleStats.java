@@ -28,8 +28,8 @@ public final class SampleStats {
         count++;
     }
 
-    public FileSummary summary(long bytes) {
-        return new FileSummary(count, sum(), min, max, bytes);
+    public ComputeStats summary(long bytes) {
+        return new ComputeStats(count, sum(), min, max, bytes);
     }
 
     public long count() {

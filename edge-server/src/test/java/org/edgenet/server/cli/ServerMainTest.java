@@ -1,6 +1,7 @@
 package org.edgenet.server.cli;
 
 import org.edgenet.server.MessageSettings;
+import org.edgenet.server.ServerConfig;
 import org.edgenet.server.TestServices;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -121,6 +122,38 @@ class ServerMainTest {
         assertTrue(run("4000", "3", "--reply-timeout-seconds", seconds) != 0, "non-zero exit");
         assertEquals("Invalid reply timeout: " + seconds + ". It must be a whole number of seconds from 1 to 86400"
                 + System.lineSeparator(), err.toString(), "exactly one line");
+    }
+
+    @Test
+    void anExtraArgumentIsOneLineWithoutAUsageDump() {
+        assertEquals(2, run("4000", "3", "extra"), "picocli's code for invalid input");
+        assertEquals("Unmatched argument at index 2: 'extra' (see --help)" + System.lineSeparator(), err.toString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "31536001", "1.5", "ten"})
+    void aBadBlockDurationIsOneClearLine(String seconds) {
+        assertEquals(1, run("4000", "3", "--block-seconds", seconds), "exit code");
+        assertEquals("Invalid block duration: " + seconds + ". It must be a whole number of seconds from 1 to 31536000"
+                + System.lineSeparator(), err.toString(), "exactly one line");
+    }
+
+    @Test
+    void anUnknownBindAddressIsOneClearLine() {
+        assertEquals(1, run("4000", "3", "--bind", "no-such-host.invalid"), "exit code");
+        assertEquals("Unknown bind address: no-such-host.invalid" + System.lineSeparator(), err.toString());
+    }
+
+    @Test
+    void theBlockDurationAndBindAddressReachTheConfiguration() throws Exception {
+        ServerMain main = new ServerMain();
+        new CommandLine(main).parseArgs("--port", "+4000", "--attempts", "5", "--block-seconds", "60",
+                "--bind", "127.0.0.1");
+        ServerConfig config = main.configure();
+        assertEquals(4000, config.port());
+        assertEquals(5, config.attempts());
+        assertEquals(Duration.ofSeconds(60), config.blockDuration());
+        assertEquals(InetAddress.getLoopbackAddress(), config.bindAddress());
     }
 
     @Test

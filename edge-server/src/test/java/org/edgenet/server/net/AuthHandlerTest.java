@@ -3,22 +3,25 @@ package org.edgenet.server.net;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.flow.FlowControlHandler;
 import io.netty.util.concurrent.MockTicker;
 import io.netty.util.concurrent.Ticker;
-import io.netty.handler.flow.FlowControlHandler;
+import org.edgenet.common.format.DeviceName;
 import org.edgenet.common.message.ErrorReply;
+import org.edgenet.common.message.InvalidMessage;
 import org.edgenet.common.message.Joined;
 import org.edgenet.common.message.ListActive;
 import org.edgenet.common.message.Login;
 import org.edgenet.common.message.LoginReply;
 import org.edgenet.common.message.LoginStatus;
+import org.edgenet.common.message.MessageType;
 import org.edgenet.common.message.RegisterUdp;
 import org.edgenet.common.message.UploadChunk;
 import org.edgenet.common.wire.ErrorCode;
 import org.edgenet.server.LogCapture;
 import org.edgenet.server.ServerConfig;
 import org.edgenet.server.TestServices;
-import org.edgenet.server.service.Lanes;
+import org.edgenet.server.service.KeyedSerialExecutor;
 import org.edgenet.server.service.RecordingDisk;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,6 +57,7 @@ class AuthHandlerTest {
     private TestServices t;
     private final MockTicker ticker = Ticker.newMockTicker();
     private final LogLimiter logLimiter = new LogLimiter(ticker);
+    private final Disconnector disconnector = new Disconnector(logLimiter);
     private final List<EmbeddedChannel> channels = new ArrayList<>();
 
     @BeforeEach
@@ -75,8 +79,9 @@ class AuthHandlerTest {
         ch.pipeline().addLast(READ_GATE, gate)
                 .addLast(FLOW, new FlowControlHandler())
                 .addLast(LOGIN_TIMEOUT, new LoginTimeout(LOGIN_LIMIT))
-                .addLast(AUTH, new AuthHandler(t.services, CommandHandler.factory(t.services), gate, logLimiter))
-                .addLast(ERRORS, new ErrorHandler(logLimiter));
+                .addLast(AUTH, new AuthHandler(t.services, CommandHandler.factory(t.services), gate, logLimiter,
+                        disconnector))
+                .addLast(ERRORS, new ErrorHandler(disconnector));
         channels.add(ch);
         return ch;
     }
@@ -88,7 +93,7 @@ class AuthHandlerTest {
     }
 
     private static LoginStatus login(EmbeddedChannel ch, String device, String password) {
-        Object reply = send(ch, new Login(device, password));
+        Object reply = send(ch, new Login(DeviceName.of(device), password));
         return assertInstanceOf(LoginReply.class, reply, "a Login is answered with a LoginReply").status();
     }
 
@@ -107,11 +112,11 @@ class AuthHandlerTest {
 
         Joined joined = assertInstanceOf(Joined.class, send(ch, new RegisterUdp(5432)));
 
-        assertEquals(new Joined("supersmartwatch", "30 September 2022 10:31:13"), joined);
+        assertEquals(new Joined(DeviceName.of("supersmartwatch"), "30 September 2022 10:31:13"), joined);
         assertNull(ch.pipeline().get(AuthHandler.class), "auth handler removed");
         assertInstanceOf(CommandHandler.class, ch.pipeline().get(COMMAND), "command handler installed");
         assertNull(ch.pipeline().get(LOGIN_TIMEOUT), "login timer removed");
-        assertTrue(t.registry.isActive("supersmartwatch"), "device registered");
+        assertTrue(t.registry.isActive(DeviceName.of("supersmartwatch")), "device registered");
         assertTrue(t.read("edge-device-log.txt").startsWith("1; 30 September 2022 10:31:13; supersmartwatch; "),
                 "device log shows the join");
         assertTrue(ch.isActive(), "connection stays open");
@@ -132,9 +137,8 @@ class AuthHandlerTest {
         for (int i = 0; i < 10; i++) {
             assertEquals(LoginStatus.UNKNOWN_DEVICE, login(ch, "nobody", "x"));
         }
-        assertEquals(LoginStatus.UNKNOWN_DEVICE, login(ch, "../../etc/passwd", "x"));
         assertTrue(ch.isActive(), "unknown names are not counted");
-        assertTrue(t.services.guard().blockedFor("nobody").isEmpty(), "unknown names are not tracked");
+        assertTrue(t.services.guard().blockedFor(DeviceName.of("nobody")).isEmpty(), "unknown names are not tracked");
     }
 
     @Test
@@ -244,7 +248,7 @@ class AuthHandlerTest {
         ErrorReply reply = assertInstanceOf(ErrorReply.class, send(ch, new RegisterUdp(5432)));
         assertEquals(ErrorCode.UNEXPECTED_MESSAGE, reply.code());
         assertFalse(ch.isOpen(), "connection closed");
-        assertFalse(t.registry.isActive("supersmartwatch"), "nothing registered");
+        assertFalse(t.registry.isActive(DeviceName.of("supersmartwatch")), "nothing registered");
     }
 
     @Test
@@ -287,7 +291,7 @@ class AuthHandlerTest {
         EmbeddedChannel ch = joined("supersmartwatch", "comp9331", 5432);
         ch.close();
         ch.runPendingTasks();
-        assertFalse(t.registry.isActive("supersmartwatch"), "removed");
+        assertFalse(t.registry.isActive(DeviceName.of("supersmartwatch")), "removed");
         assertEquals("", t.read("edge-device-log.txt"), "device log empty again");
     }
 
@@ -302,12 +306,39 @@ class AuthHandlerTest {
             List<String> lines = logs.lines();
             assertEquals(3, lines.size(), lines.toString());
             for (String line : lines) {
-                assertTrue(line.matches("INFO Login failed from embedded: unknown device name \\(ref [0-9a-f]{8}\\)"), line);
-                assertFalse(line.contains("comp9331") || line.contains("droiD") || line.contains("supersmartwatch"), line);
+                assertTrue(line.matches("INFO Login failed from embedded: unknown device name \\(ref [0-9a-f]{8}\\)"),
+                        line);
+                assertFalse(line.contains("comp9331") || line.contains("droiD") || line.contains("supersmartwatch"),
+                        line);
             }
             assertEquals(lines.get(0), lines.get(1), "the same text gives the same reference");
             assertNotEquals(lines.get(0), lines.get(2), "another text another one");
         }
+    }
+
+    @Test
+    void aLoginWithANameThatIsNotValidIsAnUnknownDeviceAndTheNameIsNeverLogged() {
+        try (LogCapture logs = new LogCapture(AuthHandler.class)) {
+            EmbeddedChannel ch = connect();
+            // What the codec makes of a Login whose name is "../../etc/passwd" or a typed password.
+            Object reply = send(ch, new InvalidMessage(MessageType.LOGIN, "not a valid device name"));
+
+            assertEquals(new LoginReply(LoginStatus.UNKNOWN_DEVICE), reply, "simply unknown");
+            assertNull(ch.readOutbound(), "one reply");
+            assertEquals(List.of("INFO Login failed from embedded: unknown device name (not a valid name)"),
+                    logs.lines());
+            assertTrue(ch.isActive(), "the device may try again, uncounted");
+            assertEquals(LoginStatus.WELCOME, login(ch, "supersmartwatch", "comp9331"));
+        }
+    }
+
+    @Test
+    void anInvalidRequestBeforeJoiningIsAProtocolErrorLikeAnyOther() {
+        EmbeddedChannel ch = connect();
+        ErrorReply reply = assertInstanceOf(ErrorReply.class,
+                send(ch, new InvalidMessage(MessageType.COMPUTE, "file ID must not be negative: -1")));
+        assertEquals(new ErrorReply(ErrorCode.UNEXPECTED_MESSAGE, "COMPUTE before joining"), reply);
+        assertFalse(ch.isOpen(), "closed");
     }
 
     @Test
@@ -335,7 +366,7 @@ class AuthHandlerTest {
     void aJoinOntoAFullDiskIsRefusedClosesAndTheDeviceCanJoinOnceSpaceIsBack() {
         t.close();
         RecordingDisk disk = new RecordingDisk(dir);
-        t = new TestServices(dir, Lanes.direct(), disk);
+        t = new TestServices(dir, KeyedSerialExecutor.direct(), disk);
         disk.fill();
         EmbeddedChannel ch = connect();
         assertEquals(LoginStatus.WELCOME, login(ch, "supersmartwatch", "comp9331"));
@@ -351,7 +382,7 @@ class AuthHandlerTest {
         assertFalse(ch.isOpen(), "a device that has not joined cannot stay");
         assertEquals(List.of("WARN Cannot record that supersmartwatch joined in edge-device-log.txt: "
                 + "the server is out of disk space"), warnings, "one line, no stack trace");
-        assertFalse(t.registry.isActive("supersmartwatch"), "the join is forgotten");
+        assertFalse(t.registry.isActive(DeviceName.of("supersmartwatch")), "the join is forgotten");
         assertFalse(Files.exists(dir.resolve("edge-device-log.txt.tmp")), "no temp file left");
         assertEquals("", t.read("edge-device-log.txt"), "the file as it was");
 

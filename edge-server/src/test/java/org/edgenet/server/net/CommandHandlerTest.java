@@ -2,9 +2,12 @@ package org.edgenet.server.net;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.flow.FlowControlHandler;
 import io.netty.util.concurrent.Ticker;
+import org.edgenet.common.format.DeviceName;
+import org.edgenet.common.format.FileId;
 import org.edgenet.common.message.ActiveDevices;
 import org.edgenet.common.message.Compute;
 import org.edgenet.common.message.Computed;
@@ -12,25 +15,31 @@ import org.edgenet.common.message.Delete;
 import org.edgenet.common.message.Deleted;
 import org.edgenet.common.message.DeviceInfo;
 import org.edgenet.common.message.ErrorReply;
+import org.edgenet.common.message.InvalidMessage;
 import org.edgenet.common.message.Leave;
 import org.edgenet.common.message.Left;
 import org.edgenet.common.message.ListActive;
 import org.edgenet.common.message.Login;
 import org.edgenet.common.message.LookupPeer;
+import org.edgenet.common.message.MessageCodec;
+import org.edgenet.common.message.MessageType;
 import org.edgenet.common.message.Operation;
 import org.edgenet.common.message.Peer;
+import org.edgenet.common.message.Ticket;
 import org.edgenet.common.message.UploadAbort;
 import org.edgenet.common.message.UploadBegin;
 import org.edgenet.common.message.UploadChunk;
 import org.edgenet.common.message.UploadEnd;
 import org.edgenet.common.message.Uploaded;
+import org.edgenet.common.testing.Frames;
 import org.edgenet.common.wire.ErrorCode;
 import org.edgenet.server.LogCapture;
 import org.edgenet.server.ServerConfig;
 import org.edgenet.server.TestServices;
 import org.edgenet.server.service.ActiveDevice;
-import org.edgenet.server.service.Lanes;
+import org.edgenet.server.service.KeyedSerialExecutor;
 import org.edgenet.server.service.RecordingDisk;
+import org.edgenet.server.service.TicketService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,11 +59,12 @@ import java.util.Deque;
 import java.util.List;
 import java.util.stream.Stream;
 
-import static org.edgenet.server.net.CommandHandler.MAX_CHUNKS_IN_FLIGHT;
+import static org.edgenet.server.net.ServerInitializer.CODEC;
 import static org.edgenet.server.net.ServerInitializer.COMMAND;
 import static org.edgenet.server.net.ServerInitializer.ERRORS;
 import static org.edgenet.server.net.ServerInitializer.FLOW;
 import static org.edgenet.server.net.ServerInitializer.READ_GATE;
+import static org.edgenet.server.net.UploadReceiver.MAX_CHUNKS_IN_FLIGHT;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -64,12 +74,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CommandHandlerTest {
     private static final String LOG_LINE = "^\\S+; \\d{1,2} [A-Z][a-z]+ \\d{4} \\d{2}:\\d{2}:\\d{2}; \\d+; \\d+$";
-    private static final String ME = "supersmartwatch";
+    private static final DeviceName ME = DeviceName.of("supersmartwatch");
 
     @TempDir
     Path dir;
     private TestServices t;
+    private final TicketService tickets = new TicketService();
     private final List<EmbeddedChannel> channels = new ArrayList<>();
+    private final Disconnector disconnector = new Disconnector(new LogLimiter(Ticker.systemTicker()));
     /** Every chunk buffer sent, to check that each one was released. */
     private final List<ByteBuf> sentChunks = new ArrayList<>();
 
@@ -93,7 +105,7 @@ class CommandHandlerTest {
     /** From here on, file work waits in {@link #lane}: chunks stay in flight until {@link #runAll}. */
     private void queueLaneWork() {
         t.close();
-        t = new TestServices(dir, Lanes.on(lane::add));
+        t = new TestServices(dir, KeyedSerialExecutor.on(lane::add));
     }
 
     /**
@@ -103,7 +115,7 @@ class CommandHandlerTest {
     private RecordingDisk recordingDisk() {
         t.close();
         RecordingDisk disk = new RecordingDisk(dir);
-        t = new TestServices(dir, Lanes.on(lane::add), disk);
+        t = new TestServices(dir, KeyedSerialExecutor.on(lane::add), disk);
         return disk;
     }
 
@@ -129,14 +141,14 @@ class CommandHandlerTest {
     }
 
     /** A connection of a device that has joined, in command mode. */
-    private EmbeddedChannel session(String device, int udpPort) {
+    private EmbeddedChannel session(DeviceName device, int udpPort) {
         ActiveDevice entry = t.registry.join(device, "10.0.0." + udpPort % 250, udpPort).join();
         EmbeddedChannel ch = new EmbeddedChannel();
         ReadGate gate = new ReadGate(ServerConfig.DEFAULT_REPLY_TIMEOUT);
         ch.pipeline().addLast(READ_GATE, gate)
                 .addLast(FLOW, new FlowControlHandler())
-                .addLast(COMMAND, new CommandHandler(t.services, new Session(entry), gate))
-                .addLast(ERRORS, new ErrorHandler(new LogLimiter(Ticker.systemTicker())));
+                .addLast(COMMAND, new CommandHandler(t.services, tickets, new Session(entry), gate, disconnector))
+                .addLast(ERRORS, new ErrorHandler(disconnector));
         channels.add(ch);
         return ch;
     }
@@ -157,6 +169,21 @@ class CommandHandlerTest {
         return out;
     }
 
+    /** As {@link #send}, with frames through the codec added in front; the replies decoded back. */
+    private static List<Object> sendFrames(EmbeddedChannel ch, ByteBuf... frames) {
+        ch.writeInbound((Object[]) frames);
+        ch.runPendingTasks();
+        List<Object> out = new ArrayList<>();
+        for (ByteBuf b; (b = ch.readOutbound()) != null; ) {
+            try {
+                out.add(MessageCodec.decode(b));
+            } finally {
+                b.release();
+            }
+        }
+        return out;
+    }
+
     private static Object single(List<Object> replies) {
         assertEquals(1, replies.size(), "exactly one reply, got " + replies);
         return replies.get(0);
@@ -171,7 +198,7 @@ class CommandHandlerTest {
     /** The messages of an upload of {@code content} cut into chunks of {@code chunkSize} bytes. */
     private Object[] upload(long fileId, byte[] content, int chunkSize) {
         List<Object> msgs = new ArrayList<>();
-        msgs.add(new UploadBegin(fileId));
+        msgs.add(new UploadBegin(FileId.of(fileId)));
         for (int i = 0; i < content.length; i += chunkSize) {
             msgs.add(chunk(content, i, Math.min(content.length, i + chunkSize)));
         }
@@ -183,8 +210,8 @@ class CommandHandlerTest {
         return single(send(ch, upload(fileId, content.getBytes(StandardCharsets.US_ASCII), 65536)));
     }
 
-    private Path stored(String device, long fileId) {
-        return dir.resolve("data").resolve(device).resolve(device + "-" + fileId + ".txt");
+    private Path stored(DeviceName device, long fileId) {
+        return dir.resolve("data").resolve(device.value()).resolve(device + "-" + fileId + ".txt");
     }
 
     private List<Path> filesUnderData() throws IOException {
@@ -201,17 +228,18 @@ class CommandHandlerTest {
 
     @Test
     void aedListsEveryOtherActiveDeviceInJoinOrder() {
-        session("superwristband", 9000);
+        session(DeviceName.of("superwristband"), 9000);
         t.clock.advance(Duration.ofMinutes(20));
         EmbeddedChannel ch = me();
         t.clock.advance(Duration.ofMinutes(5));
-        session("wei-smartphone", 8001);
+        session(DeviceName.of("wei-smartphone"), 8001);
 
         ActiveDevices reply = assertInstanceOf(ActiveDevices.class, single(send(ch, new ListActive())));
 
         assertEquals(List.of(
-                new DeviceInfo("superwristband", "10.0.0.0", 9000, "30 September 2022 10:31:13"),
-                new DeviceInfo("wei-smartphone", "10.0.0.1", 8001, "30 September 2022 10:56:13")), reply.devices());
+                new DeviceInfo(DeviceName.of("superwristband"), "10.0.0.0", 9000, "30 September 2022 10:31:13"),
+                new DeviceInfo(DeviceName.of("wei-smartphone"), "10.0.0.1", 8001,
+                        "30 September 2022 10:56:13")), reply.devices());
     }
 
     @Test
@@ -224,7 +252,7 @@ class CommandHandlerTest {
 
     @Test
     void outRepliesLeftClosesAndRemovesTheDevice() {
-        session("superwristband", 9000);
+        session(DeviceName.of("superwristband"), 9000);
         EmbeddedChannel ch = me();
 
         assertEquals(new Left(ME), single(send(ch, new Leave())));
@@ -260,7 +288,7 @@ class CommandHandlerTest {
 
         Object reply = single(send(me(), upload(1, content, 4)));
 
-        assertEquals(new Uploaded(1, 10), reply);
+        assertEquals(new Uploaded(FileId.of(1), 10), reply);
         assertArrayEquals(content, Files.readAllBytes(stored(ME, 1)), "stored file identical to the sent bytes");
         String log = t.read("upload-log.txt");
         assertEquals("supersmartwatch; 30 September 2022 10:32:13; 1; 10\n", log);
@@ -271,15 +299,15 @@ class CommandHandlerTest {
     void uploadAcceptsCrLfNoFinalNewlineSignsAndTheLongRange() throws IOException {
         String content = "+1\r\n-2\r\n9223372036854775807\r\n-9223372036854775808";
         EmbeddedChannel ch = me();
-        assertEquals(new Uploaded(7, 4), upload(ch, 7, content));
+        assertEquals(new Uploaded(FileId.of(7), 4), upload(ch, 7, content));
         assertEquals(content, Files.readString(stored(ME, 7)));
-        assertEquals(new Computed(7, Operation.SUM, "-2"),
-                single(send(ch, new Compute(7, Operation.SUM))));
+        assertEquals(new Computed(FileId.of(7), Operation.SUM, "-2"),
+                single(send(ch, new Compute(FileId.of(7), Operation.SUM))));
     }
 
     @Test
     void anEmptyFileIsAValidUploadOfNoSamples() {
-        assertEquals(new Uploaded(3, 0), upload(me(), 3, ""));
+        assertEquals(new Uploaded(FileId.of(3), 0), upload(me(), 3, ""));
         assertTrue(Files.exists(stored(ME, 3)), "stored");
     }
 
@@ -287,9 +315,9 @@ class CommandHandlerTest {
     void chunkBoundariesMayFallInsideNumbers() {
         byte[] content = "12345\n-678\n90\n".getBytes(StandardCharsets.US_ASCII);
         EmbeddedChannel ch = me();
-        assertEquals(new Uploaded(1, 3), single(send(ch, upload(1, content, 1))));
-        assertEquals(new Computed(1, Operation.SUM, String.valueOf(12345 - 678 + 90)),
-                single(send(ch, new Compute(1, Operation.SUM))));
+        assertEquals(new Uploaded(FileId.of(1), 3), single(send(ch, upload(1, content, 1))));
+        assertEquals(new Computed(FileId.of(1), Operation.SUM, String.valueOf(12345 - 678 + 90)),
+                single(send(ch, new Compute(FileId.of(1), Operation.SUM))));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -324,7 +352,7 @@ class CommandHandlerTest {
         byte[] piece = new byte[65536];
         // Zeros never overflow, so only the length bound can stop this line.
         Arrays.fill(piece, (byte) '0');
-        send(ch, new UploadBegin(1));
+        send(ch, new UploadBegin(FileId.of(1)));
 
         List<Object> early = send(ch, chunk(piece, 0, piece.length));
 
@@ -344,9 +372,9 @@ class CommandHandlerTest {
     void theClientsAbortAfterAnEarlyRefusalEndsTheUpload() throws IOException {
         EmbeddedChannel ch = me();
         byte[] bad = "x\n".getBytes(StandardCharsets.US_ASCII);
-        assertInstanceOf(ErrorReply.class, single(send(ch, new UploadBegin(1), chunk(bad, 0, bad.length))));
+        assertInstanceOf(ErrorReply.class, single(send(ch, new UploadBegin(FileId.of(1)), chunk(bad, 0, bad.length))));
         assertEquals(List.of(), send(ch, new UploadAbort("server refused the file")), "no reply to the abort");
-        assertEquals(new Uploaded(1, 1), upload(ch, 1, "5\n"), "next upload works");
+        assertEquals(new Uploaded(FileId.of(1), 1), upload(ch, 1, "5\n"), "next upload works");
         assertEquals(List.of(stored(ME, 1), stored(ME, 1).resolveSibling(ME + "-1.txt.stats")),
                 filesUnderData().stream().sorted().toList());
     }
@@ -369,7 +397,7 @@ class CommandHandlerTest {
 
         assertEquals(MAX_CHUNKS_IN_FLIGHT, lane.size(), "chunks handed over before any was written");
         assertFalse(ch.config().isAutoRead(), "reading stops at the bound");
-        assertEquals(new Uploaded(1, 300), single(runAll(ch)));
+        assertEquals(new Uploaded(FileId.of(1), 300), single(runAll(ch)));
         assertArrayEquals(content, Files.readAllBytes(stored(ME, 1)), "stored in order, byte for byte");
         assertTrue(ch.config().isAutoRead(), "reading resumed");
     }
@@ -378,7 +406,7 @@ class CommandHandlerTest {
     void aBadLineInAnEarlyChunkWithLaterWorkQueuedGetsExactlyOneRefusal() throws IOException {
         queueLaneWork();
         EmbeddedChannel ch = me();
-        ch.writeInbound(new UploadBegin(1));
+        ch.writeInbound(new UploadBegin(FileId.of(1)));
         runAll(ch);
 
         ch.writeInbound(chunk("1\n2\n"), chunk("3\nx\n"), chunk("5\n6\n"), new UploadEnd());
@@ -389,15 +417,15 @@ class CommandHandlerTest {
         assertEquals("line 4: not an integer (unexpected 'x')", reply.message());
         assertEquals(List.of(), filesUnderData(), "no file and no temp file");
         assertEquals("", t.read("upload-log.txt"), "nothing logged");
-        ch.writeInbound(new UploadBegin(2), chunk("7\n"), new UploadEnd());
-        assertEquals(new Uploaded(2, 1), single(runAll(ch)), "the end of the refused upload ended it");
+        ch.writeInbound(new UploadBegin(FileId.of(2)), chunk("7\n"), new UploadEnd());
+        assertEquals(new Uploaded(FileId.of(2), 1), single(runAll(ch)), "the end of the refused upload ended it");
     }
 
     @Test
     void aChunkThatFailsBehindAnAbortSendsNoReply() throws IOException {
         queueLaneWork();
         EmbeddedChannel ch = me();
-        ch.writeInbound(new UploadBegin(1));
+        ch.writeInbound(new UploadBegin(FileId.of(1)));
         runAll(ch);
 
         ch.writeInbound(chunk("x\n"), chunk("1\n"), new UploadAbort("file unreadable"));
@@ -412,7 +440,7 @@ class CommandHandlerTest {
     void aDisconnectWithChunksInFlightLeavesNothing() throws IOException {
         queueLaneWork();
         EmbeddedChannel ch = me();
-        ch.writeInbound(new UploadBegin(1));
+        ch.writeInbound(new UploadBegin(FileId.of(1)));
         runAll(ch);
         ch.writeInbound(chunk("1\n"), chunk("2\n"), chunk("3\n"));
         assertEquals(3, lane.size(), "chunks in flight");
@@ -429,7 +457,8 @@ class CommandHandlerTest {
     void uploadAbortLeavesNothingAndNoReply() throws IOException {
         EmbeddedChannel ch = me();
         byte[] part = "1\n2\n".getBytes(StandardCharsets.US_ASCII);
-        List<Object> replies = send(ch, new UploadBegin(1), chunk(part, 0, part.length), new UploadAbort("file unreadable"));
+        List<Object> replies = send(ch, new UploadBegin(FileId.of(1)), chunk(part, 0, part.length),
+                new UploadAbort("file unreadable"));
         assertEquals(List.of(), replies, "no reply");
         assertEquals(List.of(), filesUnderData(), "temp file removed");
         assertEquals("", t.read("upload-log.txt"), "nothing logged");
@@ -440,7 +469,7 @@ class CommandHandlerTest {
     void aDisconnectMidUploadLeavesNothing() throws IOException {
         EmbeddedChannel ch = me();
         byte[] part = "1\n2\n".getBytes(StandardCharsets.US_ASCII);
-        send(ch, new UploadBegin(1), chunk(part, 0, part.length));
+        send(ch, new UploadBegin(FileId.of(1)), chunk(part, 0, part.length));
         assertEquals(1, filesUnderData().size(), "a temp file while receiving");
         assertFalse(Files.exists(stored(ME, 1)), "never under the final name while receiving");
 
@@ -476,7 +505,7 @@ class CommandHandlerTest {
 
         disk.free();
         ch.writeInbound(upload(3, content, 2));
-        assertEquals(new Uploaded(3, 6), single(runAll(ch)));
+        assertEquals(new Uploaded(FileId.of(3), 6), single(runAll(ch)));
         assertTrue(t.read("upload-log.txt").matches("supersmartwatch; [^;]+; 3; 6\n"), "logged once stored");
     }
 
@@ -491,7 +520,7 @@ class CommandHandlerTest {
         List<String> warnings;
         Object reply;
         try (LogCapture logs = new LogCapture()) {
-            ch.writeInbound(new Delete(1));
+            ch.writeInbound(new Delete(FileId.of(1)));
             reply = single(runAll(ch));
             warnings = logs.warnings();
         }
@@ -504,7 +533,7 @@ class CommandHandlerTest {
         assertEquals(List.of(), filesUnderData(), "the file and its summary are gone");
 
         disk.free();
-        ch.writeInbound(new Delete(1));
+        ch.writeInbound(new Delete(FileId.of(1)));
         assertEquals(new ErrorReply(ErrorCode.NO_SUCH_FILE, "file 1 does not exist at the server side"),
                 single(runAll(ch)), "what a retry hears");
     }
@@ -512,7 +541,7 @@ class CommandHandlerTest {
     @Test
     void outOntoAFullDiskStillLeavesAndTheNextWriteRecordsIt() {
         RecordingDisk disk = recordingDisk();
-        session("superwristband", 9000);
+        session(DeviceName.of("superwristband"), 9000);
         EmbeddedChannel ch = me();
         disk.fill();
 
@@ -529,7 +558,7 @@ class CommandHandlerTest {
         assertFalse(t.registry.isActive(ME), "device removed all the same");
 
         disk.free();
-        session("wei-smartphone", 8001);
+        session(DeviceName.of("wei-smartphone"), 8001);
         assertEquals(List.of("superwristband", "wei-smartphone"),
                 t.read("edge-device-log.txt").lines().map(l -> l.split("; ")[2]).toList(), "the file caught up");
     }
@@ -546,20 +575,58 @@ class CommandHandlerTest {
     void reuploadReplacesTheFile() throws IOException {
         EmbeddedChannel ch = me();
         upload(ch, 1, "1\n2\n");
-        assertEquals(new Uploaded(1, 3), upload(ch, 1, "10\n20\n30\n"));
+        assertEquals(new Uploaded(FileId.of(1), 3), upload(ch, 1, "10\n20\n30\n"));
         assertEquals("10\n20\n30\n", Files.readString(stored(ME, 1)));
-        assertEquals(new Computed(1, Operation.SUM, "60"), single(send(ch, new Compute(1, Operation.SUM))));
+        assertEquals(new Computed(FileId.of(1), Operation.SUM, "60"),
+                single(send(ch, new Compute(FileId.of(1), Operation.SUM))));
     }
 
     @Test
-    void aNegativeFileIdIsRefusedAndItsChunksDropped() throws IOException {
+    void aNegativeFileIdIsRefusedOnceWhereItIsDecodedAndTheUploadsChunksAreDropped() throws IOException {
         EmbeddedChannel ch = me();
-        ErrorReply reply = assertInstanceOf(ErrorReply.class, upload(ch, -1, "1\n"));
-        assertEquals(ErrorCode.BAD_ARGUMENT, reply.code());
+        ch.pipeline().addFirst(CODEC, MessageCodec.INSTANCE);
+        byte[] minusOne = {-1, -1, -1, -1, -1, -1, -1, -1};
+        ErrorReply refusal = new ErrorReply(ErrorCode.BAD_ARGUMENT, "file ID must not be negative: -1");
+
+        List<Object> replies;
+        List<String> lines;
+        // Everything the server logs: the disconnector's logger is switched off for tests, so apart.
+        try (LogCapture all = new LogCapture(); LogCapture verdicts = new LogCapture(Disconnector.class)) {
+            replies = sendFrames(ch, Frames.withBody(MessageType.UPLOAD_BEGIN.code(), minusOne),
+                    Frames.withBody(MessageType.UPLOAD_CHUNK.code(), "1\n".getBytes(StandardCharsets.US_ASCII)),
+                    Frames.of(new UploadEnd()));
+            lines = Stream.concat(all.lines().stream(), verdicts.lines().stream())
+                    .filter(l -> l.contains("must not be negative")).toList();
+        }
+
+        assertEquals(List.of(refusal), replies, "one reply for the whole upload, its chunk dropped");
+        assertEquals(List.of("INFO Return message: file ID must not be negative: -1"), lines, "said once");
         assertEquals(List.of(), filesUnderData());
-        ErrorReply scs = assertInstanceOf(ErrorReply.class, single(send(ch, new Compute(-1, Operation.SUM))));
-        assertEquals(ErrorCode.BAD_ARGUMENT, scs.code());
+        assertEquals(List.of(refusal), sendFrames(ch,
+                Frames.withBody(MessageType.COMPUTE.code(), Arrays.copyOf(minusOne, 9))), "SCS");
+        assertEquals(List.of(refusal), sendFrames(ch, Frames.withBody(MessageType.DELETE.code(), minusOne)), "DTE");
         assertTrue(ch.isActive(), "session goes on");
+        assertInstanceOf(ActiveDevices.class, single(sendFrames(ch, Frames.of(new ListActive()))));
+    }
+
+    @Test
+    void aLookupOfANameThatIsNotValidSaysItIsOffline() {
+        ErrorReply reply = assertInstanceOf(ErrorReply.class,
+                single(send(me(), new InvalidMessage(MessageType.LOOKUP_PEER, "not a valid device name"))));
+        assertEquals(new ErrorReply(ErrorCode.DEVICE_OFFLINE, "an invalid name is offline"), reply);
+    }
+
+    @Test
+    void anInvalidMessageOutOfPlaceIsAProtocolErrorLikeAValidOne() {
+        EmbeddedChannel ch = me();
+        assertEquals(new ErrorReply(ErrorCode.UNEXPECTED_MESSAGE, "LOGIN in command mode"),
+                single(send(ch, new InvalidMessage(MessageType.LOGIN, "not a valid device name"))));
+        assertFalse(ch.isOpen(), "closed");
+
+        EmbeddedChannel uploading = session(DeviceName.of("superwristband"), 9000);
+        assertEquals(new ErrorReply(ErrorCode.UNEXPECTED_MESSAGE, "COMPUTE during an upload"),
+                single(send(uploading, new UploadBegin(FileId.of(1)),
+                        new InvalidMessage(MessageType.COMPUTE, "file ID must not be negative: -1"))));
     }
 
     @Test
@@ -574,7 +641,8 @@ class CommandHandlerTest {
     @Test
     void anotherCommandDuringAnUploadIsAProtocolErrorAndLeavesNothing() throws IOException {
         EmbeddedChannel ch = me();
-        ErrorReply reply = assertInstanceOf(ErrorReply.class, single(send(ch, new UploadBegin(1), new ListActive())));
+        ErrorReply reply = assertInstanceOf(ErrorReply.class,
+                single(send(ch, new UploadBegin(FileId.of(1)), new ListActive())));
         assertEquals(ErrorCode.UNEXPECTED_MESSAGE, reply.code());
         ch.runPendingTasks();
         assertFalse(ch.isOpen(), "connection closed");
@@ -587,10 +655,14 @@ class CommandHandlerTest {
     void scsComputesEachOperation() {
         EmbeddedChannel ch = me();
         upload(ch, 1, "1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n");
-        assertEquals(new Computed(1, Operation.SUM, "55"), single(send(ch, new Compute(1, Operation.SUM))));
-        assertEquals(new Computed(1, Operation.AVERAGE, "5.5"), single(send(ch, new Compute(1, Operation.AVERAGE))));
-        assertEquals(new Computed(1, Operation.MAX, "10"), single(send(ch, new Compute(1, Operation.MAX))));
-        assertEquals(new Computed(1, Operation.MIN, "1"), single(send(ch, new Compute(1, Operation.MIN))));
+        assertEquals(new Computed(FileId.of(1), Operation.SUM, "55"),
+                single(send(ch, new Compute(FileId.of(1), Operation.SUM))));
+        assertEquals(new Computed(FileId.of(1), Operation.AVERAGE, "5.5"),
+                single(send(ch, new Compute(FileId.of(1), Operation.AVERAGE))));
+        assertEquals(new Computed(FileId.of(1), Operation.MAX, "10"),
+                single(send(ch, new Compute(FileId.of(1), Operation.MAX))));
+        assertEquals(new Computed(FileId.of(1), Operation.MIN, "1"),
+                single(send(ch, new Compute(FileId.of(1), Operation.MIN))));
     }
 
     @Test
@@ -600,10 +672,10 @@ class CommandHandlerTest {
         upload(ch, 2, "1\n0\n0\n");
         upload(ch, 3, "-1\n-2\n");
         upload(ch, 4, "1\n0\n0\n0\n0\n0\n0\n0\n");
-        assertEquals("2", ((Computed) single(send(ch, new Compute(1, Operation.AVERAGE)))).result());
-        assertEquals("0.333333", ((Computed) single(send(ch, new Compute(2, Operation.AVERAGE)))).result());
-        assertEquals("-1.5", ((Computed) single(send(ch, new Compute(3, Operation.AVERAGE)))).result());
-        assertEquals("0.125", ((Computed) single(send(ch, new Compute(4, Operation.AVERAGE)))).result());
+        assertEquals("2", ((Computed) single(send(ch, new Compute(FileId.of(1), Operation.AVERAGE)))).result());
+        assertEquals("0.333333", ((Computed) single(send(ch, new Compute(FileId.of(2), Operation.AVERAGE)))).result());
+        assertEquals("-1.5", ((Computed) single(send(ch, new Compute(FileId.of(3), Operation.AVERAGE)))).result());
+        assertEquals("0.125", ((Computed) single(send(ch, new Compute(FileId.of(4), Operation.AVERAGE)))).result());
     }
 
     @Test
@@ -614,21 +686,26 @@ class CommandHandlerTest {
         upload(ch, 1, max.repeat(3));
         upload(ch, 2, min.repeat(3));
         upload(ch, 3, max + max + min);
-        assertEquals("27670116110564327421", ((Computed) single(send(ch, new Compute(1, Operation.SUM)))).result());
-        assertEquals("-27670116110564327424", ((Computed) single(send(ch, new Compute(2, Operation.SUM)))).result());
-        assertEquals("9223372036854775806", ((Computed) single(send(ch, new Compute(3, Operation.SUM)))).result());
-        assertEquals("9223372036854775807", ((Computed) single(send(ch, new Compute(1, Operation.AVERAGE)))).result());
+        assertEquals("27670116110564327421",
+                ((Computed) single(send(ch, new Compute(FileId.of(1), Operation.SUM)))).result());
+        assertEquals("-27670116110564327424",
+                ((Computed) single(send(ch, new Compute(FileId.of(2), Operation.SUM)))).result());
+        assertEquals("9223372036854775806",
+                ((Computed) single(send(ch, new Compute(FileId.of(3), Operation.SUM)))).result());
+        assertEquals("9223372036854775807",
+                ((Computed) single(send(ch, new Compute(FileId.of(1), Operation.AVERAGE)))).result());
         assertEquals("3074457345618258602",
-                ((Computed) single(send(ch, new Compute(3, Operation.AVERAGE)))).result());
+                ((Computed) single(send(ch, new Compute(FileId.of(3), Operation.AVERAGE)))).result());
     }
 
     @Test
     void anEmptyFileSumsToZeroAndHasNoAverageMaxOrMin() {
         EmbeddedChannel ch = me();
         upload(ch, 1, "");
-        assertEquals(new Computed(1, Operation.SUM, "0"), single(send(ch, new Compute(1, Operation.SUM))));
+        assertEquals(new Computed(FileId.of(1), Operation.SUM, "0"),
+                single(send(ch, new Compute(FileId.of(1), Operation.SUM))));
         for (Operation op : List.of(Operation.AVERAGE, Operation.MAX, Operation.MIN)) {
-            ErrorReply reply = assertInstanceOf(ErrorReply.class, single(send(ch, new Compute(1, op))));
+            ErrorReply reply = assertInstanceOf(ErrorReply.class, single(send(ch, new Compute(FileId.of(1), op))));
             assertEquals(ErrorCode.EMPTY_FILE, reply.code(), op.name());
             assertTrue(reply.message().contains("no data"), reply.message());
         }
@@ -636,19 +713,20 @@ class CommandHandlerTest {
 
     @Test
     void scsOnAMissingFileSaysItDoesNotExist() {
-        ErrorReply reply = assertInstanceOf(ErrorReply.class, single(send(me(), new Compute(9, Operation.SUM))));
+        ErrorReply reply = assertInstanceOf(ErrorReply.class,
+                single(send(me(), new Compute(FileId.of(9), Operation.SUM))));
         assertEquals(ErrorCode.NO_SUCH_FILE, reply.code());
     }
 
     @Test
     void aDeviceCannotSeeAnotherDevicesFile() {
-        upload(session("superwristband", 9000), 1, "1\n2\n");
+        upload(session(DeviceName.of("superwristband"), 9000), 1, "1\n2\n");
         EmbeddedChannel ch = me();
-        ErrorReply scs = assertInstanceOf(ErrorReply.class, single(send(ch, new Compute(1, Operation.SUM))));
+        ErrorReply scs = assertInstanceOf(ErrorReply.class, single(send(ch, new Compute(FileId.of(1), Operation.SUM))));
         assertEquals(ErrorCode.NO_SUCH_FILE, scs.code());
-        ErrorReply dte = assertInstanceOf(ErrorReply.class, single(send(ch, new Delete(1))));
+        ErrorReply dte = assertInstanceOf(ErrorReply.class, single(send(ch, new Delete(FileId.of(1)))));
         assertEquals(ErrorCode.NO_SUCH_FILE, dte.code());
-        assertTrue(Files.exists(stored("superwristband", 1)), "the other device's file is untouched");
+        assertTrue(Files.exists(stored(DeviceName.of("superwristband"), 1)), "the other device's file is untouched");
     }
 
     // DTE
@@ -659,19 +737,20 @@ class CommandHandlerTest {
         upload(ch, 1, "1\n2\n3\n");
         t.clock.advance(Duration.ofHours(1));
 
-        assertEquals(new Deleted(1, 3), single(send(ch, new Delete(1))));
+        assertEquals(new Deleted(FileId.of(1), 3), single(send(ch, new Delete(FileId.of(1)))));
 
         assertEquals(List.of(), filesUnderData(), "data file and its summary gone");
         String log = t.read("deletion-log.txt");
         assertEquals("supersmartwatch; 30 September 2022 11:31:13; 1; 3\n", log);
         assertTrue(log.strip().matches(LOG_LINE), "log line format");
-        ErrorReply again = assertInstanceOf(ErrorReply.class, single(send(ch, new Compute(1, Operation.SUM))));
+        ErrorReply again = assertInstanceOf(ErrorReply.class,
+                single(send(ch, new Compute(FileId.of(1), Operation.SUM))));
         assertEquals(ErrorCode.NO_SUCH_FILE, again.code());
     }
 
     @Test
     void dteOfAMissingFileSaysItDoesNotExistAndLogsNothing() {
-        ErrorReply reply = assertInstanceOf(ErrorReply.class, single(send(me(), new Delete(4))));
+        ErrorReply reply = assertInstanceOf(ErrorReply.class, single(send(me(), new Delete(FileId.of(4)))));
         assertEquals(ErrorCode.NO_SUCH_FILE, reply.code());
         assertEquals("", t.read("deletion-log.txt"));
     }
@@ -688,22 +767,69 @@ class CommandHandlerTest {
 
     @Test
     void lookupFindsAnActivePeerOrSaysItIsOffline() {
-        session("superwristband", 9000);
+        session(DeviceName.of("superwristband"), 9000);
         EmbeddedChannel ch = me();
-        assertEquals(new Peer("superwristband", "10.0.0.0", 9000), single(send(ch, new LookupPeer("superwristband"))));
-        ErrorReply reply = assertInstanceOf(ErrorReply.class, single(send(ch, new LookupPeer("wei-smartphone"))));
+        Peer peer = assertInstanceOf(Peer.class, single(send(ch, new LookupPeer(DeviceName.of("superwristband")))));
+        assertEquals(List.of(DeviceName.of("superwristband"), "10.0.0.0", 9000),
+                List.of(peer.device(), peer.ip(), peer.udpPort()));
+        ErrorReply reply = assertInstanceOf(ErrorReply.class,
+                single(send(ch, new LookupPeer(DeviceName.of("wei-smartphone")))));
         assertEquals(ErrorCode.DEVICE_OFFLINE, reply.code());
         assertEquals("wei-smartphone is offline", reply.message());
+    }
+
+    @Test
+    void aLookupHandsTheSameFreshTicketToTheAudienceFirstAndThenToThePresenter() {
+        EmbeddedChannel audience = session(DeviceName.of("superwristband"), 9000);
+        EmbeddedChannel ch = me();
+
+        Peer first = assertInstanceOf(Peer.class, single(send(ch, new LookupPeer(DeviceName.of("superwristband")))));
+        Ticket pushed = assertInstanceOf(Ticket.class, audience.readOutbound(), "the audience got a ticket unasked");
+        Peer second = assertInstanceOf(Peer.class, single(send(ch, new LookupPeer(DeviceName.of("superwristband")))));
+
+        assertEquals(pushed, first.ticket(), "the presenter's copy is the audience's");
+        assertEquals(List.of(ME, DeviceName.of("superwristband")), List.of(pushed.presenter(), pushed.audience()),
+                "who it vouches for");
+        assertEquals(TicketService.LIFETIME, pushed.lifetime(), "lifetime");
+        assertTrue(second.ticket().id() != first.ticket().id()
+                && !Arrays.equals(second.ticket().key(), first.ticket().key()), "every lookup gets a new id and key");
+        assertInstanceOf(Ticket.class, audience.readOutbound(), "the second ticket too");
+    }
+
+    @Test
+    void aDeviceCannotLookItselfUp() {
+        ErrorReply reply = assertInstanceOf(ErrorReply.class, single(send(me(), new LookupPeer(ME))));
+
+        assertEquals(ErrorCode.BAD_ARGUMENT, reply.code(), "code");
+        assertEquals("a device cannot send a file to itself", reply.message(), "message");
+    }
+
+    @Test
+    void anAudienceThatDisconnectedOrDoesNotReadGetsNoTicketAndIsOfflineToThePresenter() {
+        EmbeddedChannel gone = session(DeviceName.of("superwristband"), 9000);
+        EmbeddedChannel stuck = session(DeviceName.of("wei-smartphone"), 9001);
+        EmbeddedChannel ch = me();
+        gone.close();
+        stuck.config().setWriteBufferWaterMark(new WriteBufferWaterMark(1, 2));
+        stuck.write(Unpooled.buffer().writeZero(10));
+
+        ErrorReply toGone = assertInstanceOf(ErrorReply.class, single(send(ch, new LookupPeer(DeviceName.of("superwristband")))));
+        ErrorReply toStuck = assertInstanceOf(ErrorReply.class, single(send(ch, new LookupPeer(DeviceName.of("wei-smartphone")))));
+
+        assertEquals("superwristband is offline", toGone.message(), "closed connection");
+        assertEquals("wei-smartphone is offline", toStuck.message(), "full connection");
+        assertNull(stuck.readOutbound(), "nothing was queued for the device that does not read");
     }
 
     @Test
     void commandsWaitForThePreviousReply() {
         EmbeddedChannel ch = me();
         byte[] content = "4\n".getBytes(StandardCharsets.US_ASCII);
-        List<Object> replies = send(ch, new UploadBegin(1), chunk(content, 0, content.length), new UploadEnd(),
-                new Compute(1, Operation.SUM), new Delete(1), new ListActive());
-        assertEquals(List.of(new Uploaded(1, 1), new Computed(1, Operation.SUM, "4"), new Deleted(1, 1)),
-                replies.subList(0, 3), "one reply per command, in order");
+        List<Object> replies = send(ch, new UploadBegin(FileId.of(1)), chunk(content, 0, content.length),
+                new UploadEnd(),
+                new Compute(FileId.of(1), Operation.SUM), new Delete(FileId.of(1)), new ListActive());
+        assertEquals(List.of(new Uploaded(FileId.of(1), 1), new Computed(FileId.of(1), Operation.SUM, "4"),
+                new Deleted(FileId.of(1), 1)), replies.subList(0, 3), "one reply per command, in order");
         assertInstanceOf(ActiveDevices.class, replies.get(3));
         assertNull(ch.readOutbound(), "nothing more");
     }

@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ErrorHandlerTest {
     private final MockTicker ticker = Ticker.newMockTicker();
     private final LogLimiter limiter = new LogLimiter(ticker);
-    private final ErrorHandler errors = new ErrorHandler(limiter);
+    private final ErrorHandler errors = new ErrorHandler(new Disconnector(limiter));
     private final EmbeddedChannel ch = new EmbeddedChannel(errors);
     private final List<EmbeddedChannel> others = new ArrayList<>();
 
@@ -79,7 +79,7 @@ class ErrorHandlerTest {
             }
         }, errors);
         others.add(c);
-        try (LogCapture logs = new LogCapture(ErrorHandler.class)) {
+        try (LogCapture logs = new LogCapture(Disconnector.class)) {
             for (int i = 0; i < 256; i++) {
                 c.pipeline().fireExceptionCaught(new DecoderException(
                         new ProtocolException(ErrorCode.MALFORMED, "body ends inside device " + i)));
@@ -93,7 +93,7 @@ class ErrorHandlerTest {
 
     @Test
     void warningsFromOneAddressAreLimitedAcrossConnectionsAndSummedUp() {
-        try (LogCapture logs = new LogCapture(ErrorHandler.class)) {
+        try (LogCapture logs = new LogCapture(Disconnector.class)) {
             for (int i = 0; i < 20; i++) {
                 EmbeddedChannel c = new EmbeddedChannel(errors);
                 others.add(c);

@@ -3,13 +3,16 @@ package org.edgenet.server.net;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.flow.FlowControlHandler;
 import io.netty.util.concurrent.Ticker;
+import org.edgenet.common.format.DeviceName;
 import org.edgenet.common.message.AckMessages;
 import org.edgenet.common.message.ErrorReply;
+import org.edgenet.common.message.InvalidMessage;
 import org.edgenet.common.message.ListActive;
 import org.edgenet.common.message.MailItem;
 import org.edgenet.common.message.MessageArrived;
 import org.edgenet.common.message.MessageBatch;
 import org.edgenet.common.message.MessagePosted;
+import org.edgenet.common.message.MessageType;
 import org.edgenet.common.message.MessagesAcked;
 import org.edgenet.common.message.MessagesWaiting;
 import org.edgenet.common.message.PostMessage;
@@ -22,6 +25,7 @@ import org.edgenet.server.service.ActiveDevice;
 import org.edgenet.server.service.Disk;
 import org.edgenet.server.service.JournalMessageStore;
 import org.edgenet.server.service.Services;
+import org.edgenet.server.service.TicketService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,6 +56,8 @@ class MessageCommandsTest {
     private Services services;
     private final List<EmbeddedChannel> channels = new ArrayList<>();
     private final List<AutoCloseable> extra = new ArrayList<>();
+    private final TicketService tickets = new TicketService();
+    private final Disconnector disconnector = new Disconnector(new LogLimiter(Ticker.systemTicker()));
 
     @BeforeEach
     void setUp() {
@@ -70,13 +76,13 @@ class MessageCommandsTest {
 
     /** A joined device's connection in command mode; whatever it was told on joining stays unread. */
     private EmbeddedChannel join(String device) {
-        ActiveDevice entry = t.registry.join(device, "10.0.0.1", 9000 + channels.size()).join();
+        ActiveDevice entry = t.registry.join(DeviceName.of(device), "10.0.0.1", 9000 + channels.size()).join();
         EmbeddedChannel ch = new EmbeddedChannel();
         ReadGate gate = new ReadGate(ServerConfig.DEFAULT_REPLY_TIMEOUT);
         ch.pipeline().addLast(READ_GATE, gate)
                 .addLast(FLOW, new FlowControlHandler())
-                .addLast(COMMAND, new CommandHandler(services, new Session(entry), gate))
-                .addLast(ERRORS, new ErrorHandler(new LogLimiter(Ticker.systemTicker())));
+                .addLast(COMMAND, new CommandHandler(services, tickets, new Session(entry), gate, disconnector))
+                .addLast(ERRORS, new ErrorHandler(disconnector));
         channels.add(ch);
         return ch;
     }
@@ -102,7 +108,7 @@ class MessageCommandsTest {
     }
 
     private long post(EmbeddedChannel ch, String to, String text) {
-        return assertInstanceOf(MessagePosted.class, single(send(ch, new PostMessage(to, text)))).id();
+        return assertInstanceOf(MessagePosted.class, single(send(ch, new PostMessage(DeviceName.of(to), text)))).id();
     }
 
     @Test
@@ -158,14 +164,15 @@ class MessageCommandsTest {
         List<String> lines;
         Object reply;
         try (LogCapture logs = new LogCapture(MessageCommands.class)) {
-            reply = single(send(alice, new PostMessage("hunter2-password", "x")));
+            reply = single(send(alice, new PostMessage(DeviceName.of("hunter2-password"), "x")));
             lines = logs.lines();
         }
         assertEquals(new ErrorReply(ErrorCode.BAD_ARGUMENT, "there is no edge device called hunter2-password"), reply);
         assertEquals(List.of("INFO " + ALICE + " issued MSG to an unknown device; refused"), lines,
                 "one line, without the name");
         assertEquals(new ErrorReply(ErrorCode.BAD_ARGUMENT, "that is not a valid edge device name"),
-                single(send(alice, new PostMessage("../" + "x".repeat(60_000), "x"))), "no echo of a bad name");
+                single(send(alice, new InvalidMessage(MessageType.POST_MESSAGE, "not a valid device name"))),
+                "what the codec makes of a bad name, not echoed");
         assertTrue(alice.isActive(), "the session goes on");
         assertFalse(single(send(alice, new ListActive())) instanceof ErrorReply, "and serves the next command");
     }
@@ -173,7 +180,7 @@ class MessageCommandsTest {
     @Test
     void refusesAnEmptyText() {
         assertEquals(new ErrorReply(ErrorCode.BAD_ARGUMENT, "the message is empty"),
-                single(send(join(ALICE), new PostMessage(BOB, ""))));
+                single(send(join(ALICE), new PostMessage(DeviceName.of(BOB), ""))));
     }
 
     @Test
@@ -182,7 +189,7 @@ class MessageCommandsTest {
                 t.clock, JournalMessageStore.DEFAULT_SEGMENT_BYTES, Runnable::run, Runnable::run);
         extra.add(small);
         services = new Services(t.services.credentials(), t.services.guard(), t.services.registry(), t.services.data(),
-                t.clock, t.services.zone(), small);
+                small);
         EmbeddedChannel alice = join(ALICE);
         post(alice, BOB, "1");
         post(alice, BOB, "2");
@@ -190,7 +197,7 @@ class MessageCommandsTest {
         List<String> lines;
         try (LogCapture logs = new LogCapture(MessageCommands.class)) {
             assertEquals(new ErrorReply(ErrorCode.MAILBOX_FULL, "the mailbox of " + BOB + " is full"),
-                    single(send(alice, new PostMessage(BOB, "3"))));
+                    single(send(alice, new PostMessage(DeviceName.of(BOB), "3"))));
             lines = logs.lines();
         }
         assertEquals(List.of("INFO " + ALICE + " issued MSG to " + BOB + "; refused: the mailbox of " + BOB

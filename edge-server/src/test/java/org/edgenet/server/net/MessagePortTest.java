@@ -1,9 +1,9 @@
 package org.edgenet.server.net;
 
+import org.edgenet.common.cli.StartupException;
 import org.edgenet.server.EdgeServer;
 import org.edgenet.server.LogCapture;
 import org.edgenet.server.ServerConfig;
-import org.edgenet.server.StartupException;
 import org.edgenet.server.TestServices;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -46,8 +46,8 @@ class MessagePortTest {
 
     private ServerConfig config() throws IOException {
         Files.writeString(dir.resolve("credentials.txt"), TestServices.CREDENTIALS);
-        ServerConfig c = ServerConfig.in(dir).withPort(0).withBindAddress(InetAddress.getLoopbackAddress());
-        return c.withMessages(c.messages().withPort(0));
+        ServerConfig c = ServerConfig.in(dir).port(0).bindAddress(InetAddress.getLoopbackAddress()).build();
+        return c.toBuilder().messages(c.messages().withPort(0)).build();
     }
 
     private Socket connect() throws IOException {
@@ -94,7 +94,7 @@ class MessagePortTest {
     @Test
     void isOffByDefault() throws Exception {
         Files.writeString(dir.resolve("credentials.txt"), TestServices.CREDENTIALS);
-        server = EdgeServer.start(ServerConfig.in(dir).withPort(0));
+        server = EdgeServer.start(ServerConfig.in(dir).port(0).build());
         assertEquals(-1, server.messagePort());
     }
 
@@ -136,7 +136,7 @@ class MessagePortTest {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             ServerConfig c = config();
             StartupException e = assertThrows(StartupException.class,
-                    () -> EdgeServer.start(c.withMessages(c.messages().withPort(taken.getLocalPort()))));
+                    () -> EdgeServer.start(c.toBuilder().messages(c.messages().withPort(taken.getLocalPort())).build()));
             assertEquals("Cannot listen for 0xAE73 messages on 127.0.0.1 port " + taken.getLocalPort()
                     + ": the port is already in use", e.getMessage());
         }

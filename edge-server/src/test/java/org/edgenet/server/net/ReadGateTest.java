@@ -4,9 +4,11 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.util.concurrent.Ticker;
 import io.netty.handler.flow.FlowControlHandler;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Ticker;
+import org.edgenet.common.format.DeviceName;
+import org.edgenet.common.format.FileId;
 import org.edgenet.common.message.ActiveDevices;
 import org.edgenet.common.message.Compute;
 import org.edgenet.common.message.Computed;
@@ -14,11 +16,11 @@ import org.edgenet.common.message.ErrorReply;
 import org.edgenet.common.message.Joined;
 import org.edgenet.common.message.ListActive;
 import org.edgenet.common.message.Login;
-import org.edgenet.common.message.MessageCodec;
-import org.edgenet.common.message.MessageType;
 import org.edgenet.common.message.LoginReply;
 import org.edgenet.common.message.LoginStatus;
 import org.edgenet.common.message.LookupPeer;
+import org.edgenet.common.message.MessageCodec;
+import org.edgenet.common.message.MessageType;
 import org.edgenet.common.message.Operation;
 import org.edgenet.common.message.Peer;
 import org.edgenet.common.message.RegisterUdp;
@@ -33,7 +35,8 @@ import org.edgenet.common.wire.Limits;
 import org.edgenet.server.TestServices;
 import org.edgenet.server.net.ReadGate.Reason;
 import org.edgenet.server.service.ActiveDevice;
-import org.edgenet.server.service.Lanes;
+import org.edgenet.server.service.TicketService;
+import org.edgenet.server.service.KeyedSerialExecutor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -71,19 +74,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ReadGateTest {
     private static final Duration REPLY_TIMEOUT = Duration.ofSeconds(30);
     private static final WriteBufferWaterMark EVERY_REPLY = new WriteBufferWaterMark(1, 1);
-    private static final String ME = "supersmartwatch";
-    private static final String OTHER = "superwristband";
+    private static final DeviceName ME = DeviceName.of("supersmartwatch");
+    private static final DeviceName OTHER = DeviceName.of("superwristband");
 
     @TempDir
     Path dir;
     private TestServices t;
     private final List<EmbeddedChannel> channels = new ArrayList<>();
+    private final Disconnector disconnector = new Disconnector(new LogLimiter(Ticker.systemTicker()));
     /** File work waiting until the test runs it, for tests that keep a command running. */
     private final Deque<Runnable> lane = new ArrayDeque<>();
 
     @BeforeEach
     void setUp() {
-        t = new TestServices(dir, Lanes.on(lane::add));
+        t = new TestServices(dir, KeyedSerialExecutor.on(lane::add));
     }
 
     @AfterEach
@@ -92,16 +96,18 @@ class ReadGateTest {
         t.close();
     }
 
+    private final TicketService tickets = new TicketService();
+
     /** A joined device's connection in command mode, with frozen time. */
-    private PeerChannel joined(String device, WriteBufferWaterMark marks) {
+    private PeerChannel joined(DeviceName device, WriteBufferWaterMark marks) {
         ActiveDevice entry = t.registry.join(device, "10.0.0.1", 8000).join();
         PeerChannel ch = new PeerChannel(marks);
         ch.freezeTime();
         ReadGate gate = new ReadGate(REPLY_TIMEOUT);
         ch.pipeline().addLast(READ_GATE, gate)
                 .addLast(FLOW, new FlowControlHandler())
-                .addLast(COMMAND, new CommandHandler(t.services, new Session(entry), gate))
-                .addLast(ERRORS, new ErrorHandler(new LogLimiter(Ticker.systemTicker())));
+                .addLast(COMMAND, new CommandHandler(t.services, tickets, new Session(entry), gate, disconnector))
+                .addLast(ERRORS, new ErrorHandler(disconnector));
         channels.add(ch);
         return ch;
     }
@@ -115,8 +121,8 @@ class ReadGateTest {
                 .addLast(FLOW, new FlowControlHandler())
                 .addLast(LOGIN_TIMEOUT, new LoginTimeout(Duration.ofSeconds(300)))
                 .addLast(AUTH, new AuthHandler(t.services, CommandHandler.factory(t.services), gate,
-                        new LogLimiter(Ticker.systemTicker())))
-                .addLast(ERRORS, new ErrorHandler(new LogLimiter(Ticker.systemTicker())));
+                        new LogLimiter(Ticker.systemTicker()), disconnector))
+                .addLast(ERRORS, new ErrorHandler(disconnector));
         channels.add(ch);
         return ch;
     }
@@ -179,13 +185,14 @@ class ReadGateTest {
         ch.stopReading();
 
         flood(ch, times(500, new LookupPeer(OTHER)));
-        flood(ch, times(500, new LookupPeer("wei-smartphone")));
+        flood(ch, times(500, new LookupPeer(DeviceName.of("wei-smartphone"))));
 
         assertEquals(1, ch.waiting(), "one reply made");
         assertFalse(ch.config().isAutoRead(), "not read");
         List<Object> all = ch.readAll();
         assertEquals(1000, all.size(), "all answered in the end");
-        assertEquals(new Peer(OTHER, "10.0.0.1", 8000), all.get(0));
+        Peer peer = assertInstanceOf(Peer.class, all.get(0));
+        assertEquals(List.of(OTHER, "10.0.0.1", 8000), List.of(peer.device(), peer.ip(), peer.udpPort()), "the peer");
         assertEquals(ErrorCode.DEVICE_OFFLINE, assertInstanceOf(ErrorReply.class, all.get(999)).code());
     }
 
@@ -194,7 +201,7 @@ class ReadGateTest {
         PeerChannel ch = connected(EVERY_REPLY);
         ch.stopReading();
 
-        flood(ch, times(1000, new Login("nobody", "x")));
+        flood(ch, times(1000, new Login(DeviceName.of("nobody"), "x")));
 
         assertEquals(1, ch.waiting(), "one reply made");
         assertFalse(ch.config().isAutoRead(), "not read");
@@ -269,8 +276,8 @@ class ReadGateTest {
                 .addLast(CODEC, MessageCodec.INSTANCE)
                 .addLast(READ_GATE, gate)
                 .addLast(FLOW, new FlowControlHandler())
-                .addLast(COMMAND, new CommandHandler(t.services, new Session(entry), gate))
-                .addLast(ERRORS, new ErrorHandler(new LogLimiter(Ticker.systemTicker())));
+                .addLast(COMMAND, new CommandHandler(t.services, tickets, new Session(entry), gate, disconnector))
+                .addLast(ERRORS, new ErrorHandler(disconnector));
         channels.add(ch);
         ch.stopReading();
         ByteBuf lookup = Frames.of(new LookupPeer(ME));
@@ -326,14 +333,14 @@ class ReadGateTest {
     @Test
     void aCommandsUnreadReplyKeepsTheRequestsBehindItHeld() {
         PeerChannel ch = joined(ME, EVERY_REPLY);
-        flood(ch, new UploadBegin(1));
+        flood(ch, new UploadBegin(FileId.of(1)));
         runLane(ch);
         flood(ch, new UploadChunk(Unpooled.copiedBuffer("4\n", StandardCharsets.US_ASCII)), new UploadEnd());
         runLane(ch);
-        assertEquals(List.of(new Uploaded(1, 1)), ch.readAll());
+        assertEquals(List.of(new Uploaded(FileId.of(1), 1)), ch.readAll());
         ch.stopReading();
 
-        flood(ch, new Compute(1, Operation.SUM), new ListActive(), new ListActive());
+        flood(ch, new Compute(FileId.of(1), Operation.SUM), new ListActive(), new ListActive());
         assertTrue(gate(ch).holds(Reason.REQUEST_RUNNING), "SCS runs on its lane");
         assertEquals(0, ch.waiting(), "the AED requests wait behind it");
 
@@ -343,7 +350,7 @@ class ReadGateTest {
         assertFalse(gate(ch).holds(Reason.REQUEST_RUNNING), "no command runs");
         assertTrue(gate(ch).holds(Reason.REPLIES_UNREAD), "but the reply is unread");
         assertFalse(ch.config().isAutoRead(), "so the AED requests stay held");
-        assertEquals(List.of(new Computed(1, Operation.SUM, "4")), ch.take(1));
+        assertEquals(List.of(new Computed(FileId.of(1), Operation.SUM, "4")), ch.take(1));
         assertEquals(1, ch.waiting(), "one AED served per reply taken");
         List<Object> rest = ch.readAll();
         assertEquals(2, rest.size(), "both AED answered in the end");
@@ -412,7 +419,7 @@ class ReadGateTest {
     void aConnectionThatNeverJoinsNorReadsIsClosedToo() {
         PeerChannel ch = connected(EVERY_REPLY);
         ch.stopReading();
-        flood(ch, times(100, new Login("nobody", "x")));
+        flood(ch, times(100, new Login(DeviceName.of("nobody"), "x")));
 
         elapse(ch, REPLY_TIMEOUT);
         elapse(ch, ReadGate.CLOSE_GRACE);

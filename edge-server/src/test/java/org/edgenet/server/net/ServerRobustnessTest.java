@@ -3,26 +3,29 @@ package org.edgenet.server.net;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import org.edgenet.common.format.DeviceName;
+import org.edgenet.common.format.DeviceNames;
+import org.edgenet.common.format.FileId;
 import org.edgenet.common.message.ActiveDevices;
+import org.edgenet.common.message.BodyFields;
 import org.edgenet.common.message.Compute;
 import org.edgenet.common.message.Computed;
-import org.edgenet.common.message.Operation;
-import org.edgenet.common.message.UploadAbort;
-import org.edgenet.common.message.UploadBegin;
-import org.edgenet.common.message.UploadChunk;
-import org.edgenet.common.message.UploadEnd;
-import org.edgenet.common.message.Uploaded;
 import org.edgenet.common.message.ErrorReply;
 import org.edgenet.common.message.Joined;
 import org.edgenet.common.message.ListActive;
 import org.edgenet.common.message.Login;
 import org.edgenet.common.message.LoginReply;
 import org.edgenet.common.message.LoginStatus;
-import org.edgenet.common.format.DeviceNames;
 import org.edgenet.common.message.Message;
 import org.edgenet.common.message.MessageCodec;
 import org.edgenet.common.message.MessageType;
+import org.edgenet.common.message.Operation;
 import org.edgenet.common.message.RegisterUdp;
+import org.edgenet.common.message.UploadAbort;
+import org.edgenet.common.message.UploadBegin;
+import org.edgenet.common.message.UploadChunk;
+import org.edgenet.common.message.UploadEnd;
+import org.edgenet.common.message.Uploaded;
 import org.edgenet.common.testing.Frames;
 import org.edgenet.common.wire.ErrorCode;
 import org.edgenet.common.wire.WireFormat;
@@ -39,10 +42,10 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,18 +73,18 @@ class ServerRobustnessTest {
         }
     }
 
-    private EdgeServer start(ServerConfig config) throws Exception {
+    private EdgeServer start(ServerConfig.Builder config) throws Exception {
         return start(config, TestServices.CREDENTIALS);
     }
 
-    private EdgeServer start(ServerConfig config, String credentials) throws Exception {
+    private EdgeServer start(ServerConfig.Builder config, String credentials) throws Exception {
         Files.writeString(dir.resolve("credentials.txt"), credentials);
-        server = EdgeServer.start(config);
+        server = EdgeServer.start(config.build());
         return server;
     }
 
-    private ServerConfig config() {
-        return ServerConfig.in(dir).withPort(0).withBindAddress(InetAddress.getLoopbackAddress());
+    private ServerConfig.Builder config() {
+        return ServerConfig.in(dir).port(0).bindAddress(InetAddress.getLoopbackAddress());
     }
 
     /** A raw TCP client that speaks frames through the codec's static methods. */
@@ -135,7 +138,7 @@ class ServerRobustnessTest {
 
     private RawClient joined(String device, String password) throws IOException {
         RawClient c = new RawClient();
-        c.send(new Login(device, password));
+        c.send(new Login(DeviceName.of(device), password));
         assertEquals(new LoginReply(LoginStatus.WELCOME), c.receive());
         c.send(new RegisterUdp(8000));
         assertInstanceOf(Joined.class, c.receive());
@@ -187,7 +190,7 @@ class ServerRobustnessTest {
 
     @Test
     void aShortConfiguredGapAppliesToEveryConnection() throws Exception {
-        start(config().withFrameGap(Duration.ofMillis(100)));
+        start(config().frameGap(Duration.ofMillis(100)));
         try (RawClient c = new RawClient()) {
             c.sendRaw(new byte[] {(byte) 0xED, 0x6E});
             assertEquals(ErrorCode.FRAME_GAP, assertInstanceOf(ErrorReply.class, c.receive()).code());
@@ -197,7 +200,7 @@ class ServerRobustnessTest {
 
     @Test
     void aConnectionThatNeverLogsInIsClosed() throws Exception {
-        start(config().withLoginTimeout(Duration.ofMillis(200)));
+        start(config().loginTimeout(Duration.ofMillis(200)));
         try (RawClient c = new RawClient()) {
             assertEquals(ErrorCode.LOGIN_TIMEOUT, assertInstanceOf(ErrorReply.class, c.receive()).code());
             c.awaitClosed();
@@ -242,17 +245,17 @@ class ServerRobustnessTest {
         try (RawClient c = joined("supersmartwatch", "comp9331")) {
             // The whole upload goes out before any reply is read: the server must pace itself.
             ByteArrayOutputStream wire = new ByteArrayOutputStream();
-            wire.write(frameOf(new UploadBegin(1)));
+            wire.write(frameOf(new UploadBegin(FileId.of(1))));
             for (int off = 0; off < content.length; off += WireFormat.UPLOAD_CHUNK_SIZE) {
                 int len = Math.min(WireFormat.UPLOAD_CHUNK_SIZE, content.length - off);
                 wire.write(frameOf(new UploadChunk(Unpooled.wrappedBuffer(content, off, len))));
             }
             wire.write(frameOf(new UploadEnd()));
-            wire.write(frameOf(new Compute(1, Operation.SUM)));
+            wire.write(frameOf(new Compute(FileId.of(1), Operation.SUM)));
             c.sendRaw(wire.toByteArray());
 
-            assertEquals(new Uploaded(1, 200_000), c.receive());
-            assertEquals(new Computed(1, Operation.SUM, sum.toString()), c.receive());
+            assertEquals(new Uploaded(FileId.of(1), 200_000), c.receive());
+            assertEquals(new Computed(FileId.of(1), Operation.SUM, sum.toString()), c.receive());
         }
         assertArrayEquals(content, Files.readAllBytes(dir.resolve("data/supersmartwatch/supersmartwatch-1.txt")));
         assertTrue(Files.readString(dir.resolve("upload-log.txt")).matches("supersmartwatch; .*; 1; 200000\n"),
@@ -263,16 +266,54 @@ class ServerRobustnessTest {
     void anEarlyRefusalOfAnUploadLetsTheSessionGoOn() throws Exception {
         start(config());
         try (RawClient c = joined("supersmartwatch", "comp9331")) {
-            c.send(new UploadBegin(2));
+            c.send(new UploadBegin(FileId.of(2)));
             c.send(new UploadChunk(Unpooled.copiedBuffer("1\n2\nthree\n", StandardCharsets.US_ASCII)));
             ErrorReply reply = assertInstanceOf(ErrorReply.class, c.receive());
             assertEquals(new ErrorReply(ErrorCode.INVALID_DATA, "line 3: not an integer (unexpected 't')"), reply);
             c.send(new UploadChunk(Unpooled.copiedBuffer("4\n", StandardCharsets.US_ASCII)));
             c.send(new UploadAbort("the server refused the file"));
-            c.send(new Compute(2, Operation.SUM));
+            c.send(new Compute(FileId.of(2), Operation.SUM));
             assertEquals(ErrorCode.NO_SUCH_FILE, assertInstanceOf(ErrorReply.class, c.receive()).code());
         }
         assertEquals("", Files.readString(dir.resolve("upload-log.txt")), "nothing logged");
+    }
+
+    @Test
+    void valuesThatCannotBeAreAnsweredInTurnAndTheSessionGoesOn() throws Exception {
+        start(config());
+        byte[] minusOne = {-1, -1, -1, -1, -1, -1, -1, -1};
+        try (RawClient c = new RawClient()) {
+            ByteBuf body = Unpooled.buffer();
+            BodyFields.writeString(body, "../../etc/passwd");
+            BodyFields.writeString(body, "comp9331");
+            byte[] login = new byte[body.readableBytes()];
+            body.readBytes(login).release();
+            c.sendRaw(bytes(Frames.withBody(MessageType.LOGIN.code(), login)));
+            assertEquals(new LoginReply(LoginStatus.UNKNOWN_DEVICE), c.receive(), "not valid, so simply unknown");
+
+            c.send(new Login(DeviceName.of("supersmartwatch"), "comp9331"));
+            assertEquals(new LoginReply(LoginStatus.WELCOME), c.receive());
+            c.send(new RegisterUdp(8000));
+            assertInstanceOf(Joined.class, c.receive());
+            // Sent without waiting: the refusal comes in its turn, the refused upload's chunk is dropped.
+            c.sendRaw(bytes(Frames.withBody(MessageType.UPLOAD_BEGIN.code(), minusOne)));
+            c.send(new UploadChunk(Unpooled.copiedBuffer("1\n", StandardCharsets.US_ASCII)));
+            c.send(new UploadEnd());
+            c.send(new ListActive());
+            assertEquals(new ErrorReply(ErrorCode.BAD_ARGUMENT, "file ID must not be negative: -1"), c.receive());
+            assertInstanceOf(ActiveDevices.class, c.receive(), "the next reply is the next request's");
+        }
+        assertEquals("", Files.readString(dir.resolve("upload-log.txt")), "nothing stored");
+    }
+
+    private static byte[] bytes(ByteBuf frame) {
+        try {
+            byte[] bytes = new byte[frame.readableBytes()];
+            frame.readBytes(bytes);
+            return bytes;
+        } finally {
+            frame.release();
+        }
     }
 
     private static byte[] frameOf(Message m) {
@@ -295,10 +336,11 @@ class ServerRobustnessTest {
         start(config());
         try (RawClient c = joined("supersmartwatch", "comp9331")) {
             Files.writeString(elsewhere.resolve("credentials.txt"), TestServices.CREDENTIALS);
-            ServerConfig samePort = ServerConfig.in(elsewhere).withPort(server.port())
-                    .withBindAddress(InetAddress.getLoopbackAddress());
+            ServerConfig samePort = ServerConfig.in(elsewhere).port(server.port())
+                    .bindAddress(InetAddress.getLoopbackAddress()).build();
 
-            Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> EdgeServer.start(samePort));
+            Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+                    () -> EdgeServer.start(samePort));
 
             assertTrue(e.getMessage().contains("already in use"), e.getMessage());
             c.send(new ListActive());
@@ -317,9 +359,10 @@ class ServerRobustnessTest {
                     .resolve(".upload-1-inprogress.tmp");
             Files.writeString(upload, "1\n");
             // Another port, the same files: what an operator's second start by mistake does.
-            ServerConfig sameFiles = config().withPort(0);
+            ServerConfig sameFiles = config().port(0).build();
 
-            Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> EdgeServer.start(sameFiles));
+            Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+                    () -> EdgeServer.start(sameFiles));
 
             assertTrue(e.getMessage().matches("Another EdgeNet server \\(pid \\d+\\) is using the directory .*"),
                     e.getMessage());
@@ -337,7 +380,7 @@ class ServerRobustnessTest {
     void aNameOfTheLongestLengthJoinsUploadsAndComputesWithTheLargestFileId() throws Exception {
         String longest = "d".repeat(DeviceNames.MAX_BYTES);
         start(config(), longest + " pw\n");
-        long fileId = Long.MAX_VALUE;
+        FileId fileId = FileId.of(Long.MAX_VALUE);
         try (RawClient c = joined(longest, "pw")) {
             c.send(new UploadBegin(fileId));
             c.send(new UploadChunk(Unpooled.copiedBuffer("1\n2\n3\n", StandardCharsets.US_ASCII)));
@@ -362,7 +405,7 @@ class ServerRobustnessTest {
                 try (RawClient c = new RawClient()) {
                     ByteArrayOutputStream tries = new ByteArrayOutputStream();
                     for (int i = 0; i < logins / connections; i++) {
-                        tries.write(frameOf(new Login("comp9331", "supersmartwatch")));
+                        tries.write(frameOf(new Login(DeviceName.of("comp9331"), "supersmartwatch")));
                     }
                     c.sendRaw(tries.toByteArray());
                     for (int i = 0; i < logins / connections; i++) {
@@ -372,12 +415,14 @@ class ServerRobustnessTest {
             }
             server.close();
 
-            assertEquals(logins, countedIn(auth.lines(), "Login failed from 127.0.0.1: unknown device name \\(ref [0-9a-f]{8}\\)",
+            assertEquals(logins,
+                    countedIn(auth.lines(), "Login failed from 127.0.0.1: unknown device name \\(ref [0-9a-f]{8}\\)",
                     "Login failed from 127.0.0.1"), "every failure is logged or counted: " + auth.lines());
             assertTrue(auth.lines().size() <= 12, "at most a few lines per 10 s: " + auth.lines());
             assertTrue(auth.lines().stream().noneMatch(l -> l.contains("comp9331")), "the typed text never shows");
             List<String> connected = accepted.lines();
-            assertEquals(connections, countedIn(connected, "Connection from 127\\.0\\.0\\.1:\\d+", "Connection from 127.0.0.1"),
+            assertEquals(connections,
+                    countedIn(connected, "Connection from 127\\.0\\.0\\.1:\\d+", "Connection from 127.0.0.1"),
                     "every connection is logged or counted: " + connected);
             assertTrue(connected.size() <= 12, "at most a few lines per 10 s: " + connected);
         }
@@ -414,7 +459,7 @@ class ServerRobustnessTest {
             burst.write(ByteBufUtil.getBytes(frame));
             frame.release();
         }
-        try (LogCapture errors = new LogCapture(ErrorHandler.class); RawClient c = new RawClient()) {
+        try (LogCapture errors = new LogCapture(Disconnector.class); RawClient c = new RawClient()) {
             c.sendRaw(burst.toByteArray());
             assertEquals(ErrorCode.MALFORMED, assertInstanceOf(ErrorReply.class, c.receive()).code());
             c.awaitClosed();

@@ -1,8 +1,9 @@
 package org.edgenet.server.service;
 
+import org.edgenet.common.format.DeviceName;
 import org.edgenet.common.format.DeviceNames;
 import org.edgenet.server.LogCapture;
-import org.edgenet.server.StartupException;
+import org.edgenet.common.cli.StartupException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,15 +41,14 @@ class FileCredentialStoreTest {
                 "supersmartwatch second"));
         FileCredentialStore store = FileCredentialStore.load(file);
 
-        assertEquals(3, store.size());
-        assertTrue(store.matches("supersmartwatch", "comp9331"), "plain line");
-        assertTrue(store.matches("vader-smartphone", "droiD$#$"), "symbols in the password");
-        assertTrue(store.matches("crlf-device", "pass"), "CR LF line end");
-        assertFalse(store.matches("supersmartwatch", "second"), "the first entry counts");
-        assertFalse(store.matches("supersmartwatch", "COMP9331"), "case-sensitive");
-        assertFalse(store.knows("two"), "malformed line skipped");
-        assertFalse(store.knows("bad/name"), "invalid name skipped");
-        assertFalse(store.matches("nobody", "x"), "unknown");
+        assertEquals(3, store.size(), "the invalid name among the skipped lines");
+        assertTrue(store.matches(DeviceName.of("supersmartwatch"), "comp9331"), "plain line");
+        assertTrue(store.matches(DeviceName.of("vader-smartphone"), "droiD$#$"), "symbols in the password");
+        assertTrue(store.matches(DeviceName.of("crlf-device"), "pass"), "CR LF line end");
+        assertFalse(store.matches(DeviceName.of("supersmartwatch"), "second"), "the first entry counts");
+        assertFalse(store.matches(DeviceName.of("supersmartwatch"), "COMP9331"), "case-sensitive");
+        assertFalse(store.knows(DeviceName.of("two")), "malformed line skipped");
+        assertFalse(store.matches(DeviceName.of("nobody"), "x"), "unknown");
     }
 
     @Test
@@ -73,10 +73,10 @@ class FileCredentialStoreTest {
         try (LogCapture logs = new LogCapture(FileCredentialStore.class)) {
             FileCredentialStore store = FileCredentialStore.load(file);
 
-            assertEquals(3, store.size());
-            assertTrue(store.matches("supersmartwatch", "comp9331"), "line 1 after the mark");
-            assertTrue(store.matches("uav-camera", "Fly#High22"), "CR alone ends a line");
-            assertTrue(store.matches("wei-smartphone", "ph0ne$Wei"), "CR LF ends a line");
+            assertEquals(3, store.size(), "the invalid name among the skipped lines");
+            assertTrue(store.matches(DeviceName.of("supersmartwatch"), "comp9331"), "line 1 after the mark");
+            assertTrue(store.matches(DeviceName.of("uav-camera"), "Fly#High22"), "CR alone ends a line");
+            assertTrue(store.matches(DeviceName.of("wei-smartphone"), "ph0ne$Wei"), "CR LF ends a line");
             assertEquals(List.of(), logs.lines(), "nothing to report");
         }
     }
@@ -89,9 +89,9 @@ class FileCredentialStoreTest {
         try (LogCapture logs = new LogCapture(FileCredentialStore.class)) {
             FileCredentialStore store = FileCredentialStore.load(file);
 
-            assertEquals(3, store.size());
-            assertFalse(store.knows("broken"), "the bad line is skipped");
-            assertTrue(store.matches("wei-smartphone", "ph0ne$Wei"), "the line after it loads");
+            assertEquals(3, store.size(), "the invalid name among the skipped lines");
+            assertFalse(store.knows(DeviceName.of("broken")), "the bad line is skipped");
+            assertTrue(store.matches(DeviceName.of("wei-smartphone"), "ph0ne$Wei"), "the line after it loads");
             assertEquals(List.of("WARN " + file + " line 3: not valid UTF-8; skipped"), logs.lines());
         }
     }
@@ -106,8 +106,8 @@ class FileCredentialStoreTest {
             FileCredentialStore store = FileCredentialStore.load(file);
 
             assertEquals(1, store.size());
-            assertTrue(store.matches(longest, "secret1"), "a name at the limit");
-            assertFalse(store.knows(tooLong), "one byte longer");
+            assertTrue(store.matches(DeviceName.of(longest), "secret1"),
+                    "a name at the limit, one byte longer skipped");
             assertEquals(List.of(
                     "WARN " + file + " line 3: device name is 201 bytes, longer than the 200 the server can store; skipped",
                     "WARN " + file + " line 4: device name is 240 bytes, longer than the 200 the server can store; skipped"),

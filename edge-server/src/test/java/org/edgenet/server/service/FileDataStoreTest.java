@@ -2,6 +2,8 @@ package org.edgenet.server.service;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import org.edgenet.common.format.DeviceName;
+import org.edgenet.common.format.FileId;
 import org.edgenet.common.message.Operation;
 import org.edgenet.common.testing.MutableClock;
 import org.edgenet.common.wire.ErrorCode;
@@ -18,8 +20,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.concurrent.CompletableFuture;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
 
@@ -30,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class FileDataStoreTest {
+    private static final DeviceName WATCH = DeviceName.of("supersmartwatch");
     @TempDir
     Path dir;
     private final MutableClock clock = new MutableClock(Instant.parse("2022-09-30T10:31:13Z"), ZoneOffset.UTC);
@@ -41,12 +44,12 @@ class FileDataStoreTest {
     private FileDataStore open(Disk disk) throws IOException {
         return new FileDataStore(dir.resolve("data"),
                 ActivityLog.open(dir.resolve("upload-log.txt"), disk, Runnable::run),
-                ActivityLog.open(dir.resolve("deletion-log.txt"), disk, Runnable::run), Lanes.direct(),
+                ActivityLog.open(dir.resolve("deletion-log.txt"), disk, Runnable::run), KeyedSerialExecutor.direct(),
                 disk, clock, ZoneOffset.UTC);
     }
 
     private static long store(FileDataStore store, String device, long fileId, String text) {
-        DataStore.Upload u = store.beginUpload(device, fileId).join();
+        DataStore.Upload u = store.beginUpload(DeviceName.of(device), FileId.of(fileId)).join();
         u.append(Unpooled.copiedBuffer(text, StandardCharsets.US_ASCII)).join();
         return u.finish().join();
     }
@@ -59,8 +62,8 @@ class FileDataStoreTest {
     void summariesSurviveARestart() throws IOException {
         store(open(), "supersmartwatch", 1, "1\n2\n3\n4\n");
         FileDataStore restarted = open();
-        assertEquals("10", restarted.compute("supersmartwatch", 1, Operation.SUM).join());
-        assertEquals("2.5", restarted.compute("supersmartwatch", 1, Operation.AVERAGE).join());
+        assertEquals("10", restarted.compute(WATCH, FileId.of(1), Operation.SUM).join());
+        assertEquals("2.5", restarted.compute(WATCH, FileId.of(1), Operation.AVERAGE).join());
     }
 
     @Test
@@ -69,7 +72,7 @@ class FileDataStoreTest {
         Path file = dataFile("supersmartwatch", 2);
         Files.createDirectories(file.getParent());
         Files.writeString(file, "5\n-7\n");
-        assertEquals("-7", store.compute("supersmartwatch", 2, Operation.MIN).join());
+        assertEquals("-7", store.compute(WATCH, FileId.of(2), Operation.MIN).join());
         assertTrue(Files.exists(file.resolveSibling(file.getFileName() + ".stats")), "summary written for next time");
     }
 
@@ -78,7 +81,7 @@ class FileDataStoreTest {
         FileDataStore store = open();
         store(store, "supersmartwatch", 3, "1\n");
         Files.writeString(dataFile("supersmartwatch", 3), "100\n200\n");
-        assertEquals("300", store.compute("supersmartwatch", 3, Operation.SUM).join());
+        assertEquals("300", store.compute(WATCH, FileId.of(3), Operation.SUM).join());
     }
 
     @Test
@@ -94,19 +97,18 @@ class FileDataStoreTest {
     }
 
     @Test
-    void devicesAndFileIdsNeverLeaveTheDataDirectory() throws IOException {
+    void aDevicesFileIsADirectChildOfItsDirectoryInTheDataDirectory() throws IOException {
         FileDataStore store = open();
-        assertThrows(IllegalArgumentException.class, () -> store.dataFile("..", 1));
-        assertThrows(IllegalArgumentException.class, () -> store.dataFile("a/b", 1));
-        ProtocolException e = assertThrows(ProtocolException.class, () -> store.dataFile("a", -1));
-        assertEquals(ErrorCode.BAD_ARGUMENT, e.code());
-        assertEquals(dir.resolve("data").resolve("x").resolve("x-5.txt").toAbsolutePath(), store.dataFile("x", 5));
+        assertEquals(dir.resolve("data").resolve("x").resolve("x-5.txt").toAbsolutePath(),
+                store.dataFile(DeviceName.of("x"), FileId.of(5)));
+        assertEquals(dir.resolve("data").resolve("..a").resolve("..a-0.txt").toAbsolutePath(),
+                store.dataFile(DeviceName.of("..a"), FileId.of(0)), "dots inside a name are only dots");
     }
 
     @Test
     void deletingAMissingFileFailsWithNoSuchFile() throws IOException {
         CompletionException e = assertThrows(CompletionException.class,
-                () -> open().delete("supersmartwatch", 1).join());
+                () -> open().delete(WATCH, FileId.of(1)).join());
         assertEquals(ErrorCode.NO_SUCH_FILE, assertInstanceOf(ProtocolException.class, e.getCause()).code());
         assertEquals("", Files.readString(dir.resolve("deletion-log.txt")), "nothing logged");
     }
@@ -114,7 +116,7 @@ class FileDataStoreTest {
     @Test
     void everyResultAfterABadChunkReportsThatChunksLine() throws IOException {
         FileDataStore store = open();
-        DataStore.Upload u = store.beginUpload("supersmartwatch", 1).join();
+        DataStore.Upload u = store.beginUpload(WATCH, FileId.of(1)).join();
         ByteBuf later = Unpooled.copiedBuffer("3\n", StandardCharsets.US_ASCII);
 
         String first = failure(u.append(Unpooled.copiedBuffer("1\nx\n", StandardCharsets.US_ASCII)));
@@ -150,7 +152,7 @@ class FileDataStoreTest {
         FileDataStore store = open(disk);
         disk.clear();
 
-        DataStore.Upload u = store.beginUpload("supersmartwatch", 1).join();
+        DataStore.Upload u = store.beginUpload(WATCH, FileId.of(1)).join();
         u.append(Unpooled.copiedBuffer("1\n2\n", StandardCharsets.US_ASCII)).join();
         u.finish().thenRun(() -> disk.note("confirmed")).join();
 
@@ -176,7 +178,7 @@ class FileDataStoreTest {
         store(store, "supersmartwatch", 1, "1\n");
         disk.clear();
 
-        store.delete("supersmartwatch", 1).thenRun(() -> disk.note("confirmed")).join();
+        store.delete(WATCH, FileId.of(1)).thenRun(() -> disk.note("confirmed")).join();
 
         assertEquals(List.of(
                 "delete data/supersmartwatch/supersmartwatch-1.txt",
@@ -196,7 +198,7 @@ class FileDataStoreTest {
         Files.writeString(file, "5\n-7\n");
         disk.clear();
 
-        assertEquals("-2", store.compute("supersmartwatch", 2, Operation.SUM).join());
+        assertEquals("-2", store.compute(WATCH, FileId.of(2), Operation.SUM).join());
 
         assertEquals(List.of(
                 "write data/supersmartwatch/.upload-stats-*.tmp",
@@ -233,9 +235,10 @@ class FileDataStoreTest {
         List<String> warnings;
         ProtocolException refused;
         try (LogCapture logs = new LogCapture()) {
-            DataStore.Upload u = store.beginUpload("supersmartwatch", 1).join();
+            DataStore.Upload u = store.beginUpload(WATCH, FileId.of(1)).join();
             CompletableFuture<Void> chunk = u.append(Unpooled.copiedBuffer("1\n2\n", StandardCharsets.US_ASCII));
-            CompletionException e = assertThrows(CompletionException.class, () -> chunk.thenCompose(v -> u.finish()).join());
+            CompletionException e = assertThrows(CompletionException.class,
+                    () -> chunk.thenCompose(v -> u.finish()).join());
             refused = assertInstanceOf(ProtocolException.class, e.getCause());
             warnings = logs.warnings();
         }
@@ -250,8 +253,9 @@ class FileDataStoreTest {
 
         disk.free();
         assertEquals(3, store(store, "supersmartwatch", 1, "4\n5\n6\n"), "stored once space is back");
-        assertEquals("15", store.compute("supersmartwatch", 1, Operation.SUM).join());
-        assertEquals("supersmartwatch; 30 September 2022 10:31:13; 1; 3\n", Files.readString(dir.resolve("upload-log.txt")));
+        assertEquals("15", store.compute(WATCH, FileId.of(1), Operation.SUM).join());
+        assertEquals("supersmartwatch; 30 September 2022 10:31:13; 1; 3\n",
+                Files.readString(dir.resolve("upload-log.txt")));
     }
 
     @Test
@@ -261,14 +265,14 @@ class FileDataStoreTest {
         store(store, "supersmartwatch", 1, "1\n");
         disk.failWhen(step -> step.startsWith("move data/supersmartwatch/.upload-stats-"));
         try (LogCapture logs = new LogCapture()) {
-            DataStore.Upload u = store.beginUpload("supersmartwatch", 1).join();
+            DataStore.Upload u = store.beginUpload(WATCH, FileId.of(1)).join();
             u.append(Unpooled.copiedBuffer("2\n", StandardCharsets.US_ASCII)).join();
             assertThrows(CompletionException.class, () -> u.finish().join());
             assertEquals(1, logs.warnings().size(), "the failure is logged");
         }
         disk.free();
 
-        assertEquals("2", store.compute("supersmartwatch", 1, Operation.SUM).join(),
+        assertEquals("2", store.compute(WATCH, FileId.of(1), Operation.SUM).join(),
                 "the same size, yet the old summary is not taken for the new data");
     }
 
@@ -283,7 +287,7 @@ class FileDataStoreTest {
 
         List<String> warnings;
         try (LogCapture logs = new LogCapture()) {
-            assertEquals("-7", store.compute("supersmartwatch", 2, Operation.MIN).join(), "the sidecar only saves work");
+            assertEquals("-7", store.compute(WATCH, FileId.of(2), Operation.MIN).join(), "the sidecar only saves work");
             warnings = logs.warnings();
         }
 
@@ -307,7 +311,7 @@ class FileDataStoreTest {
         List<String> warnings;
         CompletionException e;
         try (LogCapture logs = new LogCapture()) {
-            e = assertThrows(CompletionException.class, () -> store.delete("supersmartwatch", 1).join());
+            e = assertThrows(CompletionException.class, () -> store.delete(WATCH, FileId.of(1)).join());
             warnings = logs.warnings();
         }
 

@@ -1,5 +1,6 @@
 package org.edgenet.server.service;
 
+import org.edgenet.common.format.DeviceName;
 import org.edgenet.common.testing.MutableClock;
 import org.edgenet.common.wire.ErrorCode;
 import org.edgenet.common.wire.ProtocolException;
@@ -68,9 +69,9 @@ class FileDeviceRegistryTest {
     @Test
     void writesTheSpecifiedLineFormat() throws IOException {
         try (FileDeviceRegistry r = direct()) {
-            r.join("supersmartwatch", "129.64.31.13", 5432).join();
+            r.join(DeviceName.of("supersmartwatch"), "129.64.31.13", 5432).join();
             clock.advance(Duration.ofSeconds(1240));
-            r.join("superwristband", "129.64.128.17", 9000).join();
+            r.join(DeviceName.of("superwristband"), "129.64.128.17", 9000).join();
 
             assertEquals("1; 30 September 2022 10:31:13; supersmartwatch; 129.64.31.13; 5432\n"
                     + "2; 30 September 2022 10:51:53; superwristband; 129.64.128.17; 9000\n", file());
@@ -85,7 +86,7 @@ class FileDeviceRegistryTest {
         try (FileDeviceRegistry r = direct()) {
             List<ActiveDevice> joined = new ArrayList<>();
             for (int i = 1; i <= 5; i++) {
-                joined.add(r.join("d" + i, "10.0.0." + i, 8000 + i).join());
+                joined.add(r.join(DeviceName.of("d" + i), "10.0.0." + i, 8000 + i).join());
                 clock.advance(Duration.ofSeconds(1));
             }
             assertEquals(List.of("1 d1", "2 d2", "3 d3", "4 d4", "5 d5"), seqAndNames(file()));
@@ -109,9 +110,9 @@ class FileDeviceRegistryTest {
     @Test
     void joiningAnActiveNameFails() throws IOException {
         try (FileDeviceRegistry r = direct()) {
-            r.join("supersmartwatch", "1.1.1.1", 1).join();
+            r.join(DeviceName.of("supersmartwatch"), "1.1.1.1", 1).join();
             CompletionException e = assertThrows(CompletionException.class,
-                    () -> r.join("supersmartwatch", "2.2.2.2", 2).join());
+                    () -> r.join(DeviceName.of("supersmartwatch"), "2.2.2.2", 2).join());
             assertInstanceOf(AlreadyJoinedException.class, e.getCause());
             assertEquals(1, r.active().size(), "one entry");
         }
@@ -120,23 +121,24 @@ class FileDeviceRegistryTest {
     @Test
     void aStaleLeaveDoesNotRemoveANewerJoin() throws IOException {
         try (FileDeviceRegistry r = direct()) {
-            ActiveDevice first = r.join("supersmartwatch", "1.1.1.1", 1).join();
+            ActiveDevice first = r.join(DeviceName.of("supersmartwatch"), "1.1.1.1", 1).join();
             r.leave(first).join();
             clock.advance(Duration.ofSeconds(5));
-            r.join("supersmartwatch", "2.2.2.2", 2).join();
+            r.join(DeviceName.of("supersmartwatch"), "2.2.2.2", 2).join();
             r.leave(first).join();
-            assertTrue(r.isActive("supersmartwatch"), "the second session is still active");
+            assertTrue(r.isActive(DeviceName.of("supersmartwatch")), "the second session is still active");
         }
     }
 
     @Test
     void othersThanExcludesTheAskerAndKeepsJoinOrder() throws IOException {
         try (FileDeviceRegistry r = direct()) {
-            r.join("a", "1.1.1.1", 1).join();
-            r.join("b", "1.1.1.2", 2).join();
-            r.join("c", "1.1.1.3", 3).join();
-            assertEquals(List.of("a", "c"), r.othersThan("b").stream().map(ActiveDevice::name).toList());
-            assertEquals(List.of(), direct().othersThan("a"), "a fresh registry has no one");
+            r.join(DeviceName.of("a"), "1.1.1.1", 1).join();
+            r.join(DeviceName.of("b"), "1.1.1.2", 2).join();
+            r.join(DeviceName.of("c"), "1.1.1.3", 3).join();
+            assertEquals(List.of("a", "c"),
+                    r.othersThan(DeviceName.of("b")).stream().map(d -> d.name().value()).toList());
+            assertEquals(List.of(), direct().othersThan(DeviceName.of("a")), "a fresh registry has no one");
         }
     }
 
@@ -152,7 +154,7 @@ class FileDeviceRegistryTest {
                 int thread = t;
                 work.add(CompletableFuture.runAsync(() -> {
                     for (int i = 0; i < perThread; i++) {
-                        ActiveDevice d = r.join("t" + thread + "-" + i, "10.0.0.1", 1000 + i).join();
+                        ActiveDevice d = r.join(DeviceName.of("t" + thread + "-" + i), "10.0.0.1", 1000 + i).join();
                         // Every odd device leaves again, so joins and leaves interleave.
                         if (i % 2 == 1) {
                             r.leave(d).join();
@@ -211,7 +213,7 @@ class FileDeviceRegistryTest {
             reader.start();
             List<ActiveDevice> joined = new ArrayList<>();
             for (int i = 0; i < 300; i++) {
-                joined.add(r.join("device-" + i, "192.168.1.1", 5000 + i).join());
+                joined.add(r.join(DeviceName.of("device-" + i), "192.168.1.1", 5000 + i).join());
             }
             for (ActiveDevice d : joined) {
                 r.leave(d).join();
@@ -235,7 +237,7 @@ class FileDeviceRegistryTest {
                 Disk.synced(), queued::add)) {
             List<CompletableFuture<ActiveDevice>> joins = new ArrayList<>();
             for (int i = 0; i < 1000; i++) {
-                joins.add(r.join("d" + i, "10.0.0.1", 1 + i));
+                joins.add(r.join(DeviceName.of("d" + i), "10.0.0.1", 1 + i));
             }
             assertEquals(1, queued.size(), "one write queued for a thousand joins");
             assertFalse(joins.get(999).isDone(), "not complete before the file shows it");
@@ -255,7 +257,7 @@ class FileDeviceRegistryTest {
             r.clear();
             disk.clear();
 
-            r.join("supersmartwatch", "1.1.1.1", 1).thenRun(() -> disk.note("joined")).join();
+            r.join(DeviceName.of("supersmartwatch"), "1.1.1.1", 1).thenRun(() -> disk.note("joined")).join();
 
             assertEquals(List.of(
                     "write edge-device-log.txt.tmp",
@@ -272,13 +274,14 @@ class FileDeviceRegistryTest {
         try (FileDeviceRegistry r = FileDeviceRegistry.open(dir.resolve("edge-device-log.txt"), clock, ZoneOffset.UTC,
                 disk, Runnable::run)) {
             r.clear();
-            r.join("superwristband", "2.2.2.2", 2).join();
+            r.join(DeviceName.of("superwristband"), "2.2.2.2", 2).join();
             disk.fill();
 
             List<String> warnings;
             CompletionException e;
             try (LogCapture logs = new LogCapture()) {
-                e = assertThrows(CompletionException.class, () -> r.join("supersmartwatch", "1.1.1.1", 1).join());
+                e = assertThrows(CompletionException.class,
+                        () -> r.join(DeviceName.of("supersmartwatch"), "1.1.1.1", 1).join());
                 warnings = logs.warnings();
             }
 
@@ -287,13 +290,13 @@ class FileDeviceRegistryTest {
             assertEquals("the server is out of disk space", p.getMessage());
             assertEquals(List.of("WARN Cannot record that supersmartwatch joined in edge-device-log.txt: "
                     + "the server is out of disk space"), warnings, "one line, no stack trace");
-            assertFalse(r.isActive("supersmartwatch"), "the join is forgotten");
-            assertEquals(List.of("superwristband"), r.active().stream().map(ActiveDevice::name).toList());
+            assertFalse(r.isActive(DeviceName.of("supersmartwatch")), "the join is forgotten");
+            assertEquals(List.of("superwristband"), r.active().stream().map(d -> d.name().value()).toList());
             assertFalse(Files.exists(dir.resolve("edge-device-log.txt.tmp")), "no temp file");
             assertEquals("1; 30 September 2022 10:31:13; superwristband; 2.2.2.2; 2\n", file(), "file as it was");
 
             disk.free();
-            r.join("supersmartwatch", "1.1.1.1", 1).join();
+            r.join(DeviceName.of("supersmartwatch"), "1.1.1.1", 1).join();
             assertEquals(2, file().split("\n").length, "the device joins once space is back");
         }
     }
@@ -304,8 +307,8 @@ class FileDeviceRegistryTest {
         try (FileDeviceRegistry r = FileDeviceRegistry.open(dir.resolve("edge-device-log.txt"), clock, ZoneOffset.UTC,
                 disk, Runnable::run)) {
             r.clear();
-            ActiveDevice watch = r.join("supersmartwatch", "1.1.1.1", 1).join();
-            r.join("superwristband", "2.2.2.2", 2).join();
+            ActiveDevice watch = r.join(DeviceName.of("supersmartwatch"), "1.1.1.1", 1).join();
+            r.join(DeviceName.of("superwristband"), "2.2.2.2", 2).join();
             disk.fill();
 
             List<String> warnings;
@@ -316,14 +319,15 @@ class FileDeviceRegistryTest {
 
             assertEquals(List.of("WARN Cannot record that supersmartwatch left in edge-device-log.txt: "
                     + "the server is out of disk space"), warnings);
-            assertFalse(r.isActive("supersmartwatch"), "gone from the live set");
-            assertEquals(List.of("superwristband"), r.othersThan("nobody").stream().map(ActiveDevice::name).toList(),
+            assertFalse(r.isActive(DeviceName.of("supersmartwatch")), "gone from the live set");
+            assertEquals(List.of("superwristband"),
+                    r.othersThan(DeviceName.of("nobody")).stream().map(d -> d.name().value()).toList(),
                     "not offered as a peer");
             assertEquals(2, file().split("\n").length, "the file is behind until the next write");
             assertFalse(Files.exists(dir.resolve("edge-device-log.txt.tmp")), "no temp file");
 
             disk.free();
-            r.join("wei-smartphone", "3.3.3.3", 3).join();
+            r.join(DeviceName.of("wei-smartphone"), "3.3.3.3", 3).join();
             assertEquals(List.of("1 superwristband", "2 wei-smartphone"), seqAndNames(file()));
         }
     }

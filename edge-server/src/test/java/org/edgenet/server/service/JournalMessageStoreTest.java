@@ -117,8 +117,9 @@ class JournalMessageStoreTest {
         MessageStore.Batch batch = read(s, "bob");
 
         assertTrue(b > a, "ids grow");
-        assertEquals(List.of(new MessageStore.Stored(a, "alice", START, "first"),
-                new MessageStore.Stored(b, "carol", START.plusSeconds(5), "second, naïve ☃")), batch.messages());
+        assertEquals(List.of(new MessageStore.Stored(a, "alice", START.atZone(clock.getZone()), "first"),
+                new MessageStore.Stored(b, "carol", START.plusSeconds(5).atZone(clock.getZone()), "second, naïve ☃")),
+                batch.messages());
         assertEquals(2, batch.waiting(), "waiting");
         assertEquals(List.of("for alice"), texts(read(s, "alice")), "alice's own mailbox");
         assertEquals(0, read(s, "nobody").waiting(), "an unknown recipient has nothing");

@@ -92,7 +92,7 @@ class SampleParserTest {
     }
 
     /** The sum and count by the JDK's own parser, independent of the parser under test. */
-    private static void assertMatchesJdk(String text, FileSummary actual) {
+    private static void assertMatchesJdk(String text, ComputeStats actual) {
         BigInteger sum = BigInteger.ZERO;
         long count = 0;
         for (String line : text.split("\r?\n")) {
@@ -155,7 +155,7 @@ class SampleParserTest {
     @Test
     void everyChunkSizeGivesTheSameResult() {
         String text = "123\n-45\n+6\n9223372036854775807\n-9223372036854775808\n0\n";
-        FileSummary expected = parse(text, text.length()).summary(0);
+        ComputeStats expected = parse(text, text.length()).summary(0);
         for (int chunk = 1; chunk < text.length(); chunk++) {
             assertEquals(expected, parse(text, chunk).summary(0), "chunk size " + chunk);
         }

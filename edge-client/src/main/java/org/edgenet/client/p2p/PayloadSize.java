@@ -14,10 +14,10 @@ import java.util.Enumeration;
  * address of this machine the datagram stays on the loopback path, whose MTU is large; elsewhere the
  * path MTU is unknown, so the payload stays near 1,400 B, less where a local interface's MTU says so.
  */
-final class Payloads {
+final class PayloadSize {
     private static final int UDP_HEADER = 8;
 
-    private Payloads() {
+    private PayloadSize() {
     }
 
     static int forDestination(InetSocketAddress to, int maxLocal) {

@@ -1,5 +1,6 @@
 package org.edgenet.server.service;
 
+import org.edgenet.common.format.FileId;
 import org.edgenet.common.message.Operation;
 import org.edgenet.common.wire.ErrorCode;
 import org.edgenet.common.wire.ProtocolException;
@@ -9,7 +10,8 @@ import java.math.BigInteger;
 import java.math.RoundingMode;
 
 /**
- * What SCS needs to know about a stored file, gathered while it was uploaded and kept beside it.
+ * What SCS computes from: the statistics of a stored file, gathered while it was uploaded and kept
+ * beside it in a {@code .stats} sidecar. {@link #compute} answers SUM, AVERAGE, MAX and MIN.
  *
  * @param count samples in the file
  * @param sum   exact sum (0 for an empty file)
@@ -17,7 +19,7 @@ import java.math.RoundingMode;
  * @param max   largest sample; meaningless when count is 0
  * @param bytes size of the data file, to tell a stale summary from a current one
  */
-public record FileSummary(long count, BigInteger sum, long min, long max, long bytes) {
+public record ComputeStats(long count, BigInteger sum, long min, long max, long bytes) {
     /** Decimal places an average is rounded to when it does not terminate sooner. */
     public static final int AVERAGE_SCALE = 6;
 
@@ -25,7 +27,7 @@ public record FileSummary(long count, BigInteger sum, long min, long max, long b
      * The result of {@code op} as exact decimal text. SUM of an empty file is 0; the other
      * operations have no answer for it.
      */
-    public String compute(Operation op, long fileId) {
+    public String compute(Operation op, FileId fileId) {
         if (op == Operation.SUM) {
             return sum.toString();
         }
@@ -53,13 +55,13 @@ public record FileSummary(long count, BigInteger sum, long min, long max, long b
     }
 
     /** Reads {@link #toText()} back; null when the text is not a summary. */
-    static FileSummary parse(String text) {
+    static ComputeStats parse(String text) {
         String[] f = text.trim().split(" ");
         if (f.length != 5) {
             return null;
         }
         try {
-            return new FileSummary(Long.parseLong(f[0]), new BigInteger(f[1]), Long.parseLong(f[2]),
+            return new ComputeStats(Long.parseLong(f[0]), new BigInteger(f[1]), Long.parseLong(f[2]),
                     Long.parseLong(f[3]), Long.parseLong(f[4]));
         } catch (NumberFormatException e) {
             return null;

@@ -9,14 +9,14 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Field readers and writers shared by the message bodies. Strings are UTF-8 behind an unsigned
+ * Readers and writers of the fields that make up the message bodies. Strings are UTF-8 behind an unsigned
  * 16-bit byte count; every read checks that the bytes are there before taking them.
  */
-public final class Bodies {
+public final class BodyFields {
     /** Longest string field, in UTF-8 bytes. */
     public static final int MAX_STRING_BYTES = 0xFFFF;
 
-    private Bodies() {
+    private BodyFields() {
     }
 
     public static void writeString(ByteBuf out, String value) {

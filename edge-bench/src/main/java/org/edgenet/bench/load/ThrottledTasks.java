@@ -12,15 +12,12 @@ import java.util.function.IntFunction;
  * Runs {@code n} asynchronous tasks with at most {@code parallel} in flight: "thousands of devices
  * at once" without a SYN flood that would measure the kernel's accept queue instead of the server.
  */
-public final class Bounded {
-    private Bounded() {
+public final class ThrottledTasks {
+    private ThrottledTasks() {
     }
 
     /** Every task's result by index (null where it failed) and every failure. */
     public record Outcome<T>(List<T> results, List<Throwable> failures) {
-        public int succeeded() {
-            return (int) results.stream().filter(r -> r != null).count();
-        }
     }
 
     public static <T> CompletableFuture<Outcome<T>> run(int n, int parallel, IntFunction<CompletableFuture<T>> task) {

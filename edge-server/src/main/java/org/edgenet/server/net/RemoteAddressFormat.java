@@ -5,9 +5,9 @@ import io.netty.channel.Channel;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 
-/** How a connection's remote end is named in logs and in the device log. */
-final class Peers {
-    private Peers() {
+/** Formats a connection's remote address as logs and the device log show it. */
+final class RemoteAddressFormat {
+    private RemoteAddressFormat() {
     }
 
     /** The remote IP address, e.g. {@code 129.64.31.13}. */
@@ -20,7 +20,7 @@ final class Peers {
     }
 
     /** Address and port, e.g. {@code 127.0.0.1:53422}. */
-    static String describe(Channel ch) {
+    static String ipAndPort(Channel ch) {
         SocketAddress a = ch.remoteAddress();
         if (a instanceof InetSocketAddress isa && isa.getAddress() != null) {
             return isa.getAddress().getHostAddress() + ":" + isa.getPort();
