@@ -7,6 +7,7 @@ import org.edgenet.bench.report.ScenarioResult;
 import org.edgenet.bench.scenario.ComputeScenario;
 import org.edgenet.bench.scenario.JoinLeaveScenario;
 import org.edgenet.bench.scenario.JoinScenario;
+import org.edgenet.bench.scenario.MessagesScenario;
 import org.edgenet.bench.scenario.MixedScenario;
 import org.edgenet.bench.scenario.PeerTransferScenario;
 import org.edgenet.bench.scenario.Scenario;
@@ -30,7 +31,7 @@ public final class Bench {
     /** Every scenario, in the order of the list. */
     public static List<Scenario> all() {
         return List.of(new JoinScenario(), new JoinLeaveScenario(), new UploadScenario(), new ComputeScenario(),
-                new PeerTransferScenario(), new MixedScenario());
+                new PeerTransferScenario(), new MixedScenario(), new MessagesScenario());
     }
 
     public static List<String> ids() {

@@ -56,6 +56,11 @@ class BenchQuickTest {
         for (String c : List.of("AED", "UED", "SCS", "DTE", "LOOKUP")) {
             assertEquals(0.0, mixed.get("mixed." + c + ".errors"), c + " never failed");
         }
+        Map<String, Double> messages = byId.get("messages").metrics();
+        assertTrue(messages.get("messages.stored.rate") > 0, "messages stored");
+        assertTrue(messages.get("messages.read.rate") > 0, "messages read");
+        assertTrue(messages.get("messages.fsync.rate") > 0, "the fsync baseline ran");
+        assertTrue(messages.get("messages.fdatasync.rate") > 0, "the fdatasync baseline ran");
         for (ScenarioResult r : report.results()) {
             for (ScenarioResult.Ratio ratio : r.ratios()) {
                 assertTrue(ratio.ratio().median() > 0, r.id() + ": " + ratio.what() + " is positive");
@@ -65,7 +70,8 @@ class BenchQuickTest {
         Path md = report.write(dir.resolve("out"));
         String text = Files.readString(md);
         for (String section : List.of("## 1. Joined devices", "## 2. Join/leave rate", "## 3. UED throughput",
-                "## 4. SCS latency", "## 5. UVF goodput under loss", "## 6. Mixed load", "## Summary")) {
+                "## 4. SCS latency", "## 5. UVF goodput under loss", "## 6. Mixed load",
+                "## 7. Device messages (MSG, RDM)", "## Summary")) {
             assertTrue(text.contains(section), "report has " + section);
         }
         for (String plot : List.of("aed-latency-vs-devices.png", "uvf-goodput-vs-loss.png", "ued-throughput.png")) {

@@ -18,6 +18,7 @@ import io.netty.util.concurrent.Ticker;
 import org.edgenet.common.cli.StartupException;
 import org.edgenet.server.net.CommandHandler;
 import org.edgenet.server.net.LogLimiter;
+import org.edgenet.server.net.MessagePortInitializer;
 import org.edgenet.server.net.ServerInitializer;
 import org.edgenet.server.service.ActivityLog;
 import org.edgenet.server.service.CredentialStore;
@@ -26,6 +27,7 @@ import org.edgenet.server.service.FileCredentialStore;
 import org.edgenet.server.service.FileDataStore;
 import org.edgenet.server.service.FileDeviceRegistry;
 import org.edgenet.server.service.InMemoryLoginGuard;
+import org.edgenet.server.service.JournalMessageStore;
 import org.edgenet.server.service.KeyedSerialExecutor;
 import org.edgenet.server.service.Services;
 import org.slf4j.Logger;
@@ -65,6 +67,8 @@ public final class EdgeServer implements AutoCloseable {
     private final EventLoopGroup workers;
     private final ChannelGroup channels;
     private final Channel listener;
+    /** The 0xAE73 listener; null when it is off. */
+    private final Channel messageListener;
     /** Closed in reverse order of opening, after the event loops stop. */
     private final List<AutoCloseable> services;
     private final LogLimiter logLimiter;
@@ -72,11 +76,12 @@ public final class EdgeServer implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private EdgeServer(EventLoopGroup boss, EventLoopGroup workers, ChannelGroup channels, Channel listener,
-                       List<AutoCloseable> services, LogLimiter logLimiter) {
+                       Channel messageListener, List<AutoCloseable> services, LogLimiter logLimiter) {
         this.boss = boss;
         this.workers = workers;
         this.channels = channels;
         this.listener = listener;
+        this.messageListener = messageListener;
         this.services = services;
         this.logLimiter = logLimiter;
     }
@@ -116,8 +121,12 @@ public final class EdgeServer implements AutoCloseable {
                 throw new StartupException("Cannot use data directory " + config.dataDir() + ": " + reason(e), e);
             }
             opened.add(data);
+            MessageSettings ms = config.messages();
+            JournalMessageStore messages = open(opened, () -> JournalMessageStore.open(ms.journal(), ms.perRecipient(),
+                    ms.totalBytes(), disk, config.clock().withZone(config.zone())), ms.journal());
             Services services = new Services(credentials,
-                    new InMemoryLoginGuard(config.attempts(), config.blockDuration(), config.clock()), registry, data);
+                    new InMemoryLoginGuard(config.attempts(), config.blockDuration(), config.clock()), registry, data,
+                    messages);
 
             boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
             workers = new MultiThreadIoEventLoopGroup(config.ioThreads(), NioIoHandler.newFactory());
@@ -143,21 +152,64 @@ public final class EdgeServer implements AutoCloseable {
             } catch (Exception e) {
                 throw bindFailure(config, e);
             }
+            Channel messageListener = null;
+            if (ms.listens()) {
+                try {
+                    messageListener = bindMessagePort(ms, boss, workers, messages, channels, logLimiter);
+                } catch (StartupException e) {
+                    Shutdown.begin().await(listener.close(), "the listening socket to close");
+                    throw e;
+                }
+            }
             // The directories are ours (locked above), so no other server uses these files: start afresh.
             try {
                 registry.clear();
                 data.removeLeftoverUploads();
             } catch (IOException e) {
-                Shutdown.begin().await(listener.close(), "the listening socket to close");
+                Shutdown shutdown = Shutdown.begin();
+                shutdown.await(listener.close(), "the listening socket to close");
+                if (messageListener != null) {
+                    shutdown.await(messageListener.close(), "the message port to close");
+                }
                 throw new StartupException("Cannot prepare " + config.deviceLog() + " and " + config.dataDir()
                         + ": " + reason(e), e);
             }
             listener.config().setAutoRead(true);
-            return new EdgeServer(boss, workers, channels, listener, opened, logLimiter);
+            if (messageListener != null) {
+                messageListener.config().setAutoRead(true);
+                InetSocketAddress at = (InetSocketAddress) messageListener.localAddress();
+                log.warn("The 0xAE73 message port is open on {} port {}. It has no authentication: anyone who "
+                        + "can reach it can read any mailbox and leave messages under any name",
+                        at.getAddress().getHostAddress(), at.getPort());
+            }
+            return new EdgeServer(boss, workers, channels, listener, messageListener, opened, logLimiter);
         } catch (Exception e) {
             Shutdown.begin().stopThreads(workers, boss, 1);
             Shutdown.closeAll(opened);
             throw e;
+        }
+    }
+
+    /** Opens the 0xAE73 listener on the same event loops; not read until the server is ready. */
+    private static Channel bindMessagePort(MessageSettings ms, EventLoopGroup boss, EventLoopGroup workers,
+                                           JournalMessageStore messages, ChannelGroup channels, LogLimiter logLimiter)
+            throws StartupException {
+        ServerBootstrap b = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.SO_BACKLOG, 256)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new MessagePortInitializer(messages, channels, logLimiter));
+        try {
+            return b.bind(new InetSocketAddress(ms.bind(), ms.port())).sync().channel();
+        } catch (Exception e) {
+            String where = ms.bind().getHostAddress() + " port " + ms.port();
+            if (e instanceof BindException && String.valueOf(e.getMessage()).contains("in use")) {
+                throw new StartupException("Cannot listen for 0xAE73 messages on " + where
+                        + ": the port is already in use", e);
+            }
+            throw new StartupException("Cannot listen for 0xAE73 messages on " + where + ": " + reason(e), e);
         }
     }
 
@@ -169,6 +221,7 @@ public final class EdgeServer implements AutoCloseable {
             dirs.add(parent);
         }
         dirs.add(config.dataDir().toAbsolutePath().normalize());
+        dirs.add(config.messages().journal().toAbsolutePath().normalize());
         return dirs;
     }
 
@@ -222,6 +275,11 @@ public final class EdgeServer implements AutoCloseable {
         return ((InetSocketAddress) listener.localAddress()).getPort();
     }
 
+    /** The port of the 0xAE73 listener; -1 when it is off. */
+    public int messagePort() {
+        return messageListener == null ? -1 : ((InetSocketAddress) messageListener.localAddress()).getPort();
+    }
+
     /** Blocks until {@link #close()} has finished. */
     public void awaitClose() throws InterruptedException {
         stopped.await();
@@ -242,6 +300,9 @@ public final class EdgeServer implements AutoCloseable {
         try {
             Shutdown shutdown = Shutdown.begin();
             shutdown.await(listener.close(), "the listening socket to close");
+            if (messageListener != null) {
+                shutdown.await(messageListener.close(), "the message port to close");
+            }
             shutdown.await(channels.close(), "the device connections to close");
             shutdown.stopThreads(workers, boss, 5);
             Shutdown.closeAll(services);

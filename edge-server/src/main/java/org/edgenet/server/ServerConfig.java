@@ -31,11 +31,12 @@ import java.util.Objects;
  * @param replyTimeout    a connection whose replies stay unread (outbound buffer above its high-water
  *                        mark) this long is closed with {@code SLOW_READER}
  * @param ioThreads       event-loop threads serving connections; 0 lets Netty choose (twice the cores)
+ * @param messages        device messages: limits, journal and the optional 0xAE73 port
  */
 public record ServerConfig(int port, int attempts, Duration blockDuration, InetAddress bindAddress,
                            Path credentialsFile, Path dataDir, Path deviceLog, Path uploadLog, Path deletionLog,
                            Duration loginTimeout, Limits limits, Clock clock, ZoneId zone,
-                           Duration replyTimeout, int ioThreads) {
+                           Duration replyTimeout, int ioThreads, MessageSettings messages) {
     public static final int MIN_ATTEMPTS = 1;
     public static final int MAX_ATTEMPTS = 5;
     public static final Duration DEFAULT_BLOCK = Duration.ofSeconds(10);
@@ -64,6 +65,7 @@ public record ServerConfig(int port, int attempts, Duration blockDuration, InetA
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(zone, "zone");
+        Objects.requireNonNull(messages, "messages");
     }
 
     /**
@@ -104,6 +106,7 @@ public record ServerConfig(int port, int attempts, Duration blockDuration, InetA
         private ZoneId zone = ZoneId.systemDefault();
         private Duration replyTimeout = DEFAULT_REPLY_TIMEOUT;
         private int ioThreads;
+        private MessageSettings messages = MessageSettings.defaults();
 
         private Builder() {
         }
@@ -124,12 +127,13 @@ public record ServerConfig(int port, int attempts, Duration blockDuration, InetA
             zone = c.zone;
             replyTimeout = c.replyTimeout;
             ioThreads = c.ioThreads;
+            messages = c.messages;
         }
 
         /** @throws IllegalArgumentException when a setting is out of range, as the record's constructor says */
         public ServerConfig build() {
             return new ServerConfig(port, attempts, blockDuration, bindAddress, credentialsFile, dataDir, deviceLog,
-                    uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads);
+                    uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads, messages);
         }
 
         /** Every file under {@code dir}, with its default name. */
@@ -139,6 +143,7 @@ public record ServerConfig(int port, int attempts, Duration blockDuration, InetA
             deviceLog = dir.resolve("edge-device-log.txt");
             uploadLog = dir.resolve("upload-log.txt");
             deletionLog = dir.resolve("deletion-log.txt");
+            messages = messages.withJournal(dir.resolve("messages"));
             return this;
         }
 
@@ -220,6 +225,11 @@ public record ServerConfig(int port, int attempts, Duration blockDuration, InetA
 
         public Builder ioThreads(int ioThreads) {
             this.ioThreads = ioThreads;
+            return this;
+        }
+
+        public Builder messages(MessageSettings messages) {
+            this.messages = messages;
             return this;
         }
     }

@@ -8,6 +8,7 @@ import org.edgenet.server.service.FileCredentialStore;
 import org.edgenet.server.service.FileDataStore;
 import org.edgenet.server.service.FileDeviceRegistry;
 import org.edgenet.server.service.InMemoryLoginGuard;
+import org.edgenet.server.service.JournalMessageStore;
 import org.edgenet.server.service.KeyedSerialExecutor;
 import org.edgenet.server.service.Services;
 
@@ -40,6 +41,7 @@ public final class TestServices implements AutoCloseable {
     public final ActivityLog uploadLog;
     public final ActivityLog deletionLog;
     public final FileDataStore data;
+    public final JournalMessageStore messages;
     public final Services services;
 
     public TestServices(Path dir) {
@@ -62,8 +64,11 @@ public final class TestServices implements AutoCloseable {
             uploadLog = ActivityLog.open(dir.resolve("upload-log.txt"), disk, Runnable::run);
             deletionLog = ActivityLog.open(dir.resolve("deletion-log.txt"), disk, Runnable::run);
             data = new FileDataStore(dir.resolve("data"), uploadLog, deletionLog, lanes, disk, clock, ZoneOffset.UTC);
+            messages = JournalMessageStore.open(dir.resolve("messages"), MessageSettings.DEFAULT_PER_RECIPIENT,
+                    MessageSettings.DEFAULT_TOTAL_BYTES, disk, clock, JournalMessageStore.DEFAULT_SEGMENT_BYTES,
+                    Runnable::run, Runnable::run);
             services = new Services(FileCredentialStore.load(dir.resolve("credentials.txt")),
-                    new InMemoryLoginGuard(ATTEMPTS, BLOCK, clock), registry, data);
+                    new InMemoryLoginGuard(ATTEMPTS, BLOCK, clock), registry, data, messages);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (StartupException e) {
@@ -82,6 +87,7 @@ public final class TestServices implements AutoCloseable {
 
     @Override
     public void close() {
+        messages.close();
         data.close();
         uploadLog.close();
         deletionLog.close();

@@ -7,6 +7,7 @@ import org.edgenet.common.format.DeviceName;
 import org.edgenet.common.format.FileId;
 import org.edgenet.common.message.DeviceInfo;
 import org.edgenet.common.message.LoginStatus;
+import org.edgenet.common.message.MessageBatch;
 import org.edgenet.common.message.Operation;
 
 import java.net.InetSocketAddress;
@@ -77,6 +78,21 @@ public final class Device {
     /** The server half of UVF: where {@code device} listens. */
     public CompletableFuture<InetSocketAddress> lookupPeer(String device) {
         return client.lookupPeer(DeviceName.of(device)).thenApply(p -> new InetSocketAddress(p.ip(), p.udpPort()));
+    }
+
+    /** MSG: completes with the message's id once the server has it on its disk. */
+    public CompletableFuture<Long> postMessage(String recipient, String text) {
+        return client.postMessage(DeviceName.of(recipient), text).thenApply(p -> p.id());
+    }
+
+    /** RDM's first half: the oldest messages waiting, at most {@code max}; removes nothing. */
+    public CompletableFuture<MessageBatch> readMessages(int max) {
+        return client.readMessages(max);
+    }
+
+    /** RDM's second half: the messages up to {@code upToId} were shown; yields how many still wait. */
+    public CompletableFuture<Integer> ackMessages(long upToId) {
+        return client.ackMessages(upToId);
     }
 
     /** OUT: completes when the server has confirmed and closed the connection. */

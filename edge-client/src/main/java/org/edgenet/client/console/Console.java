@@ -22,13 +22,14 @@ import java.util.random.RandomGenerator;
  * input. Works the same on a terminal and on piped standard input. The commands themselves are in
  * {@link ConsoleCommands}, their argument checks in {@link CommandArguments} (where typed names and
  * numbers become {@link DeviceName}s and file IDs, or a plain sentence says why they cannot), and
- * the waits for the user and for the server in {@link Dialog}.
+ * the waits for the user and for the server in {@link Dialog}. MSG and RDM, and the notices the
+ * server sends unasked, are {@link MailCommands}'.
  */
 public final class Console {
     private static final Logger log = LoggerFactory.getLogger(Console.class);
 
-    static final String COMMANDS = "EDG, UED, SCS, DTE, AED, UVF, OUT";
-    private static final Set<String> KNOWN = Set.of("EDG", "UED", "SCS", "DTE", "AED", "UVF", "OUT");
+    static final String COMMANDS = "EDG, UED, SCS, DTE, AED, UVF, MSG, RDM, OUT";
+    private static final Set<String> KNOWN = Set.of("EDG", "UED", "SCS", "DTE", "AED", "UVF", "MSG", "RDM", "OUT");
 
     /** What the command loop does after a line. */
     private enum Next { PROMPT, EXIT }
@@ -40,6 +41,7 @@ public final class Console {
     private final Terminal terminal;
     private final DataGenerator generator;
     private final Dialog dialog;
+    private final MailCommands mail;
     private DeviceName device;
 
     /**
@@ -60,6 +62,8 @@ public final class Console {
         this.dir = dir;
         this.terminal = terminal;
         this.generator = new DataGenerator(random);
+        this.mail = new MailCommands(server, terminal, dialog);
+        server.onNotice(mail::notice);
     }
 
     /** Runs until the device leaves; returns the process exit code (0 after OUT). */
@@ -187,8 +191,9 @@ public final class Console {
             terminal.say(unknownCommand(command));
             return Next.PROMPT;
         }
-        // Command lines carry no secrets, so the log may keep them whole.
-        log.info("Command: {}", line.strip());
+        // Command lines carry no secrets, so the log may keep them whole; a message's text is the
+        // users' business, though.
+        log.info("Command: {}", command.equals("MSG") ? "MSG " + (words.length > 1 ? words[1] : "") : line.strip());
         try {
             switch (command) {
                 case "EDG" -> commands.generate(words);
@@ -197,6 +202,8 @@ public final class Console {
                 case "DTE" -> commands.delete(words);
                 case "AED" -> commands.listActive(words);
                 case "UVF" -> commands.sendToPeer(words);
+                case "MSG" -> mail.send(line);
+                case "RDM" -> mail.read(words);
                 case "OUT" -> {
                     if (words.length > 1) {
                         terminal.say("OUT takes no arguments");

@@ -9,6 +9,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import org.edgenet.common.format.DeviceName;
 import org.edgenet.common.format.FileId;
+import org.edgenet.common.message.AckMessages;
 import org.edgenet.common.message.ActiveDevices;
 import org.edgenet.common.message.BodyFields;
 import org.edgenet.common.message.Compute;
@@ -25,8 +26,14 @@ import org.edgenet.common.message.LoginReply;
 import org.edgenet.common.message.LoginStatus;
 import org.edgenet.common.message.LookupPeer;
 import org.edgenet.common.message.Message;
+import org.edgenet.common.message.MessageBatch;
+import org.edgenet.common.message.MessagePosted;
+import org.edgenet.common.message.MessagesAcked;
+import org.edgenet.common.message.Notice;
 import org.edgenet.common.message.Operation;
 import org.edgenet.common.message.Peer;
+import org.edgenet.common.message.PostMessage;
+import org.edgenet.common.message.ReadMessages;
 import org.edgenet.common.message.RegisterUdp;
 import org.edgenet.common.message.Ticket;
 import org.edgenet.common.message.Uploaded;
@@ -171,6 +178,32 @@ public final class EdgeClient implements ServerLink, AutoCloseable {
      */
     public void onTicket(Consumer<Ticket> listener) {
         responses.onTicket(listener);
+    }
+
+    @Override
+    public CompletableFuture<MessagePosted> postMessage(DeviceName recipient, String text) {
+        if (!fitsOnWire(text)) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("text too long"));
+        }
+        return send(new PostMessage(recipient, text), MessagePosted.class, Function.identity());
+    }
+
+    @Override
+    public CompletableFuture<MessageBatch> readMessages(int max) {
+        if (max < 1 || max > 255) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("1 to 255 messages, not " + max));
+        }
+        return send(new ReadMessages(max), MessageBatch.class, Function.identity());
+    }
+
+    @Override
+    public CompletableFuture<Integer> ackMessages(long upToId) {
+        return send(new AckMessages(upToId), MessagesAcked.class, MessagesAcked::waiting);
+    }
+
+    @Override
+    public void onNotice(Consumer<Notice> listener) {
+        responses.onNotice(listener);
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.netty.util.ReferenceCountUtil;
 import org.edgenet.common.message.ErrorReply;
 import org.edgenet.common.message.InvalidMessage;
 import org.edgenet.common.message.Message;
+import org.edgenet.common.message.Notice;
 import org.edgenet.common.message.Ticket;
 import org.edgenet.common.wire.ErrorCode;
 import org.edgenet.common.wire.ProtocolException;
@@ -22,8 +23,9 @@ import java.util.function.Consumer;
 /**
  * Pairs the server's messages with the device's requests. Requests queue up and go out one at a
  * time: the protocol has no request ids, so the next request is sent only once the current one
- * has its reply. A {@link Ticket} is the exception: the server pushes it whenever another device
- * is about to send this one a file, so it goes to the ticket listener whatever request is current.
+ * has its reply. Two kinds of message answer no request and go to their listeners whatever request
+ * is current: a {@link Ticket}, which the server pushes whenever another device is about to send
+ * this one a file, and the {@link Notice}s of messages left for this device.
  * Everything here runs on the channel's event loop.
  */
 final class ResponseHandler extends ChannelInboundHandlerAdapter {
@@ -32,6 +34,8 @@ final class ResponseHandler extends ChannelInboundHandlerAdapter {
     private final Queue<Exchange<?>> waiting = new ArrayDeque<>();
     /** Where pushed tickets go; until someone listens, they are dropped (this device takes no files). */
     private volatile Consumer<Ticket> tickets = t -> log.debug("No one takes {}", t);
+    /** Where notices go; set from any thread, called on the event loop. */
+    private volatile Consumer<Notice> notices = n -> log.debug("No listener for {}", n);
     private ChannelHandlerContext ctx;
     private Exchange<?> current;
     private ConnectionLostException closed;
@@ -47,6 +51,11 @@ final class ResponseHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+    }
+
+    /** From now on every notice goes to {@code listener}. */
+    void onNotice(Consumer<Notice> listener) {
+        notices = listener;
     }
 
     /** Queues a request; must run on the event loop. */
@@ -107,6 +116,9 @@ final class ResponseHandler extends ChannelInboundHandlerAdapter {
             }
             if (message instanceof Ticket ticket) {
                 tickets.accept(ticket);
+            } else if (message instanceof Notice notice) {
+                // A notice answers no request, whichever is in flight.
+                tell(notice);
             } else if (current != null) {
                 current.onReply(ctx, message);
             } else if (message instanceof ErrorReply error) {
@@ -125,6 +137,14 @@ final class ResponseHandler extends ChannelInboundHandlerAdapter {
             ctx.close();
         } finally {
             ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void tell(Notice notice) {
+        try {
+            notices.accept(notice);
+        } catch (RuntimeException e) {
+            log.warn("Handling {} failed", notice, e);
         }
     }
 

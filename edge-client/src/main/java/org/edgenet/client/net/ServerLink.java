@@ -8,6 +8,9 @@ import org.edgenet.common.message.DeviceInfo;
 import org.edgenet.common.message.Joined;
 import org.edgenet.common.message.Left;
 import org.edgenet.common.message.LoginStatus;
+import org.edgenet.common.message.MessageBatch;
+import org.edgenet.common.message.MessagePosted;
+import org.edgenet.common.message.Notice;
 import org.edgenet.common.message.Operation;
 import org.edgenet.common.message.Peer;
 import org.edgenet.common.message.Uploaded;
@@ -16,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * What a device can ask the server, one request at a time. Every future completes exceptionally
@@ -38,6 +42,18 @@ public interface ServerLink {
     CompletableFuture<Peer> lookupPeer(DeviceName device);
 
     CompletableFuture<Left> leave();
+
+    /** MSG: completes once the message is on the server's disk. */
+    CompletableFuture<MessagePosted> postMessage(DeviceName recipient, String text);
+
+    /** RDM: the oldest messages waiting, at most {@code max} (1 to 255); removes nothing. */
+    CompletableFuture<MessageBatch> readMessages(int max);
+
+    /** The messages up to {@code upToId} have been shown: yields how many still wait. */
+    CompletableFuture<Integer> ackMessages(long upToId);
+
+    /** Hands every notice the server sends (new message, messages waiting) to {@code listener}. */
+    void onNotice(Consumer<Notice> listener);
 
     /**
      * How long the server has owed the reply to the request in flight, counted from when the

@@ -10,6 +10,10 @@ import org.edgenet.common.message.DeviceInfo;
 import org.edgenet.common.message.Joined;
 import org.edgenet.common.message.Left;
 import org.edgenet.common.message.LoginStatus;
+import org.edgenet.common.message.MailItem;
+import org.edgenet.common.message.MessageBatch;
+import org.edgenet.common.message.MessagePosted;
+import org.edgenet.common.message.Notice;
 import org.edgenet.common.message.Operation;
 import org.edgenet.common.message.Peer;
 import org.edgenet.common.message.Uploaded;
@@ -27,6 +31,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * A server the console tests script: answers from maps, and records every request so a test can
@@ -44,6 +49,17 @@ final class FakeServer implements ServerLink {
     final CompletableFuture<Void> closed = new CompletableFuture<>();
     /** When set, AED is answered only when the test completes this future. */
     CompletableFuture<List<DeviceInfo>> pendingActive;
+    /** The messages waiting for this device, oldest first, as RDM reads them. */
+    final List<MailItem> mailbox = new ArrayList<>();
+    /** Most messages one batch holds, as the server's byte bound would make it. */
+    int batchLimit = 255;
+    ServerError postRefusal;
+    /** Acknowledgements are answered but remove nothing, as when one was lost on the way. */
+    boolean ignoreAcks;
+    /** Sent to the device as it joins. */
+    final List<Notice> joinNotices = new ArrayList<>();
+    private volatile Consumer<Notice> notices = n -> {
+    };
     /** What {@link #waitingForReply()} reports: how long the server has owed a reply. */
     volatile Duration owed = Duration.ZERO;
 
@@ -64,6 +80,8 @@ final class FakeServer implements ServerLink {
             closed.complete(null);
             return CompletableFuture.failedFuture(joinRefusal);
         }
+        // As the server does: the notices of a join come right behind Joined.
+        joinNotices.forEach(this::tell);
         return CompletableFuture.completedFuture(new Joined(DeviceName.of("device"), "30 September 2022 10:31:13"));
     }
 
@@ -130,6 +148,41 @@ final class FakeServer implements ServerLink {
         requests.add("Leave");
         closed.complete(null);
         return CompletableFuture.completedFuture(new Left(DeviceName.of("device")));
+    }
+
+    @Override
+    public synchronized CompletableFuture<MessagePosted> postMessage(DeviceName recipient, String text) {
+        requests.add("PostMessage " + recipient + " " + text);
+        if (postRefusal != null) {
+            return CompletableFuture.failedFuture(postRefusal);
+        }
+        return CompletableFuture.completedFuture(new MessagePosted(recipient, requests.size()));
+    }
+
+    @Override
+    public synchronized CompletableFuture<MessageBatch> readMessages(int max) {
+        requests.add("ReadMessages " + max);
+        List<MailItem> batch = List.copyOf(mailbox.subList(0, Math.min(Math.min(max, batchLimit), mailbox.size())));
+        return CompletableFuture.completedFuture(new MessageBatch(batch, mailbox.size()));
+    }
+
+    @Override
+    public synchronized CompletableFuture<Integer> ackMessages(long upToId) {
+        requests.add("AckMessages " + upToId);
+        if (!ignoreAcks) {
+            mailbox.removeIf(m -> m.id() <= upToId);
+        }
+        return CompletableFuture.completedFuture(mailbox.size());
+    }
+
+    @Override
+    public void onNotice(Consumer<Notice> listener) {
+        notices = listener;
+    }
+
+    /** The server sends a notice, as from its own thread. */
+    void tell(Notice notice) {
+        notices.accept(notice);
     }
 
     @Override

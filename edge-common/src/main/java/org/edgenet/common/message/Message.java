@@ -9,7 +9,8 @@ import io.netty.buffer.ByteBuf;
 public sealed interface Message
         permits Login, LoginReply, RegisterUdp, Joined, ListActive, ActiveDevices, Leave, Left,
         UploadBegin, UploadChunk, UploadEnd, UploadAbort, Uploaded, Compute, Computed, Delete, Deleted,
-        LookupPeer, Peer, Ticket, ErrorReply {
+        LookupPeer, Peer, Ticket, ErrorReply,
+        PostMessage, MessagePosted, ReadMessages, MessageBatch, AckMessages, MessagesAcked, Notice {
 
     MessageType type();
 

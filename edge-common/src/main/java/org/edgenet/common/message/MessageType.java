@@ -37,6 +37,15 @@ public enum MessageType implements WireCode {
     LOOKUP_PEER(18, LookupPeer::read),
     PEER(19, Peer::read),
     TICKET(20, Ticket::read),
+    // Device messages (MSG, RDM); 30 onwards leaves room for the peer-transfer types.
+    POST_MESSAGE(30, PostMessage::read),
+    MESSAGE_POSTED(31, MessagePosted::read),
+    READ_MESSAGES(32, ReadMessages::read),
+    MESSAGE_BATCH(33, MessageBatch::read),
+    ACK_MESSAGES(34, AckMessages::read),
+    MESSAGES_ACKED(35, MessagesAcked::read),
+    MESSAGE_ARRIVED(36, MessageArrived::read),
+    MESSAGES_WAITING(37, MessagesWaiting::read),
     ERROR(127, ErrorReply::read);
 
     private static final CodeTable<MessageType> CODES = CodeTable.of(values(), 8);

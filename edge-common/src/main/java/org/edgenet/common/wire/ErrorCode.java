@@ -26,6 +26,8 @@ public enum ErrorCode implements WireCode {
     DEVICE_OFFLINE(103, false),
     EMPTY_FILE(104, false),
     OUT_OF_SPACE(105, false),
+    /** A message was refused because its recipient's mailbox, or the whole message store, is full. */
+    MAILBOX_FULL(106, false),
     INTERNAL(199, false);
 
     private static final CodeTable<ErrorCode> CODES = CodeTable.of(values(), 16);

@@ -85,7 +85,17 @@ class MessageCodecTest {
                 new LookupPeer(DeviceName.of("uav-camera")),
                 new Peer(DeviceName.of("uav-camera"), "10.0.0.5", 8000, TICKET),
                 TICKET,
-                new ErrorReply(ErrorCode.INVALID_DATA, "line 3: 'x' is not an integer"));
+                new ErrorReply(ErrorCode.INVALID_DATA, "line 3: 'x' is not an integer"),
+                new PostMessage(DeviceName.of("superwristband"), "héllo ☃, see you at 10"),
+                new MessagePosted(DeviceName.of("superwristband"), Long.MAX_VALUE),
+                new ReadMessages(255),
+                new MessageBatch(List.of(new MailItem(1, "supersmartwatch", "30 September 2022 10:31:13", "ünïcode"),
+                        new MailItem(70_000, "Ωmega", "1 October 2022 00:00:00", "x".repeat(65_535))), 300),
+                new MessageBatch(List.of(), 0),
+                new AckMessages(70_000),
+                new MessagesAcked(45),
+                new MessageArrived("supersmartwatch"),
+                new MessagesWaiting(3));
     }
 
     @Test
@@ -191,6 +201,21 @@ class MessageCodecTest {
     }
 
     @Test
+    void rejectsAMessageBatchWhoseCountCannotFitItsBody() {
+        // 200 messages announced, 4 bytes of "waiting" follow: no allocation for 200 is made.
+        channel.writeInbound(Frames.withBody(MessageType.MESSAGE_BATCH.code(), new byte[] {(byte) 200, 0, 0, 0, 1}));
+        assertEquals(ErrorCode.MALFORMED, onlyCode(), "code for a count beyond the body");
+    }
+
+    @Test
+    void rejectsAMessageBatchThatClaimsFewerWaitingThanItHolds() {
+        ByteBuf frame = Frames.of(new MessageBatch(List.of(new MailItem(1, "a", "t", "x")), 1));
+        frame.setInt(frame.writerIndex() - 4, 0);
+        channel.writeInbound(frame);
+        assertEquals(ErrorCode.MALFORMED, onlyCode(), "code for a batch larger than what waits");
+    }
+
+    @Test
     void rejectsAnUnknownLoginStatus() {
         channel.writeInbound(Frames.withBody(MessageType.LOGIN_REPLY.code(), new byte[] {(byte) LoginStatus.values().length}));
         assertEquals(ErrorCode.MALFORMED, onlyCode(), "code for a status past the last one");
@@ -287,6 +312,17 @@ class MessageCodecTest {
         channel.writeInbound(Frames.withBody(MessageType.LOGIN.code(), strings("../../etc/passwd", "x")));
 
         assertEquals(new InvalidMessage(MessageType.LOGIN, "not a valid device name"), channel.readInbound());
+        assertTrue(errors.isEmpty(), "not an error of the frame: " + errors);
+    }
+
+    @Test
+    void aMessageToAnInvalidNameBecomesAnInvalidMessageAndFramingGoesOn() {
+        channel.writeInbound(Unpooled.wrappedBuffer(
+                Frames.withBody(MessageType.POST_MESSAGE.code(), strings("../" + "x".repeat(300), "hello")),
+                Frames.of(new ReadMessages(1))));
+
+        assertEquals(new InvalidMessage(MessageType.POST_MESSAGE, "not a valid device name"), channel.readInbound());
+        assertEquals(new ReadMessages(1), channel.readInbound(), "the text was read too, so the next frame is whole");
         assertTrue(errors.isEmpty(), "not an error of the frame: " + errors);
     }
 

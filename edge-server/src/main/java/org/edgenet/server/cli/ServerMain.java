@@ -4,6 +4,7 @@ import org.edgenet.common.cli.CommandLines;
 import org.edgenet.common.cli.StartupException;
 import org.edgenet.common.cli.WholeNumberConverter;
 import org.edgenet.server.EdgeServer;
+import org.edgenet.server.MessageSettings;
 import org.edgenet.server.ServerConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -78,6 +79,9 @@ public final class ServerMain implements Callable<Integer> {
     @Option(names = "--deletion-log", paramLabel = "FILE", description = "default: deletion-log.txt")
     private Path deletionLog;
 
+    @CommandLine.Mixin
+    private MessageOptions messageOptions;
+
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
@@ -101,6 +105,10 @@ public final class ServerMain implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.println("EdgeNet server listening on port " + server.port() + " (block after " + config.attempts()
                 + " failed attempts for " + config.blockDuration().toSeconds() + " s)");
+        if (server.messagePort() >= 0) {
+            out.println("0xAE73 message port listening on " + config.messages().bind().getHostAddress() + " port "
+                    + server.messagePort() + " (no authentication)");
+        }
         out.flush();
         server.awaitClose();
         return 0;
@@ -126,7 +134,7 @@ public final class ServerMain implements Callable<Integer> {
         ifGiven(deviceLog, config::deviceLog);
         ifGiven(uploadLog, config::uploadLog);
         ifGiven(deletionLog, config::deletionLog);
-        return config.build();
+        return config.messages(messageOptions.apply(MessageSettings.defaults())).build();
     }
 
     /** An option left out keeps the configuration's default. */

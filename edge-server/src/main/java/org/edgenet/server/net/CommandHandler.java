@@ -18,6 +18,7 @@ import org.edgenet.common.message.Leave;
 import org.edgenet.common.message.Left;
 import org.edgenet.common.message.ListActive;
 import org.edgenet.common.message.LookupPeer;
+import org.edgenet.common.message.Message;
 import org.edgenet.common.message.MessageType;
 import org.edgenet.common.message.Peer;
 import org.edgenet.common.message.Ticket;
@@ -66,6 +67,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
     private final ReadGate gate;
     private final Disconnector disconnector;
     private final UploadReceiver uploads;
+    private final MessageCommands messages;
     private TicketService.Mailbox mailbox;
     private boolean busy;
     private boolean left;
@@ -78,6 +80,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
         this.gate = gate;
         this.disconnector = disconnector;
         this.uploads = new UploadReceiver(session.name(), gate, disconnector);
+        this.messages = new MessageCommands(services, session.name(), gate, disconnector);
     }
 
     /** The factory the server installs: one handler per joined connection, all sharing one ticket office. */
@@ -91,6 +94,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
         Channel ch = ctx.channel();
         mailbox = ticket -> deliver(ch, ticket);
         tickets.attend(name(), mailbox);
+        messages.start(ctx);
     }
 
     /** Writes a ticket to this device unasked; refused when the device is not reading what it is sent. */
@@ -147,13 +151,15 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
             delete(ctx, delete.fileId());
         } else if (msg instanceof LookupPeer lookup) {
             lookupPeer(ctx, lookup.device());
+        } else if (MessageCommands.serves(msg)) {
+            messages.serve(ctx, (Message) msg);
         } else if (msg instanceof Leave) {
             leave(ctx);
         } else if (msg instanceof UploadAbort) {
             // The device gave up an upload the server had already ended: nothing left to do.
             log.debug("{} aborted an upload that was already over", name());
         } else if (msg instanceof InvalidMessage invalid) {
-            invalidRequest(invalid);
+            invalidRequest(ctx, invalid);
         } else {
             throw new UnexpectedMessageException(msg, "in command mode");
         }
@@ -174,7 +180,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
      * A request with a value the codec refused: its one answer is thrown to the disconnector, as
      * any refusal read here, and the session goes on.
      */
-    private void invalidRequest(InvalidMessage invalid) {
+    private void invalidRequest(ChannelHandlerContext ctx, InvalidMessage invalid) {
         switch (invalid.type()) {
             case LOOKUP_PEER -> {
                 log.info("{} issued UVF to an invalid name: asks where it listens", name());
@@ -188,6 +194,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
                 }
                 throw invalid.refusal();
             }
+            case POST_MESSAGE -> messages.invalidRecipient(ctx);
             default -> throw new UnexpectedMessageException(invalid, "in command mode");
         }
     }
@@ -211,6 +218,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
     private void leave(ChannelHandlerContext ctx) {
         log.info("{} issued OUT", name());
         left = true;
+        messages.stop();
         whenDone(ctx, services.registry().leave(session.device()), (v, e) -> {
             if (e != null) {
                 log.error("Recording that {} left failed", name(), e);
@@ -321,6 +329,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        messages.stop();
         uploads.closed();
         tickets.leave(name(), mailbox);
         if (!left) {

@@ -25,6 +25,7 @@ import java.util.concurrent.CompletionException;
  * <pre>
  *   protocol violation (a fatal code)     ErrorReply, close once written; one WARN per address, limited
  *   refused request (any other code)      ErrorReply, the session goes on; INFO "Return message: ..."
+ *     (or the caller's own INFO line)
  *   the peer broke the connection         close at once, nothing said (DEBUG)
  *   anything else, which is a bug         close, nothing said to the peer; ERROR with the stack trace
  *   a request the services failed         its refusal, or INTERNAL after an ERROR line; goes on
@@ -112,6 +113,21 @@ public final class Disconnector {
             log.error("{} failed", what, t);
             refuse(ctx, new ProtocolException(ErrorCode.INTERNAL, INTERNAL));
         }
+    }
+
+    /**
+     * A request refused for a reason the caller has logged in its own words (one that must not
+     * repeat what the device typed, say): the refusal goes back and the session goes on. Nothing
+     * happens once the connection is closing or closed.
+     */
+    public void requestRefused(ChannelHandlerContext ctx, ProtocolException refusal) {
+        if (closing(ctx) || !ctx.channel().isActive()) {
+            return;
+        }
+        if (refusal.code().fatal()) {
+            throw new IllegalArgumentException("not a refusal: " + refusal.code());
+        }
+        ctx.writeAndFlush(ErrorReply.of(refusal));
     }
 
     /**

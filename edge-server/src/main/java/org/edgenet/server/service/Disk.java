@@ -19,6 +19,15 @@ public interface Disk {
     /** Waits until everything written to {@code channel} (on {@code file}) is on the disk. */
     void force(Path file, FileChannel channel) throws IOException;
 
+    /**
+     * Waits until the bytes written to {@code channel} are on the disk, but not necessarily the
+     * file's metadata: enough for a file whose size and blocks are already on the disk (written
+     * ahead with zeros and forced), where it saves the file system's journal commit.
+     */
+    default void forceData(Path file, FileChannel channel) throws IOException {
+        force(file, channel);
+    }
+
     /** Renames {@code source} over {@code target} in one step: a reader sees one or the other. */
     void move(Path source, Path target) throws IOException;
 

@@ -7,6 +7,8 @@ package org.edgenet.server.service;
  * @param guard       failed-login counting and blocking
  * @param registry    the active devices
  * @param data        uploaded files
+ * @param messages    messages left for devices (MSG, RDM)
  */
-public record Services(CredentialStore credentials, LoginGuard guard, DeviceRegistry registry, DataStore data) {
+public record Services(CredentialStore credentials, LoginGuard guard, DeviceRegistry registry, DataStore data,
+                       MessageStore messages) {
 }

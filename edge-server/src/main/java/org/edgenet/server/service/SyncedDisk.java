@@ -29,6 +29,11 @@ final class SyncedDisk implements Disk {
     }
 
     @Override
+    public void forceData(Path file, FileChannel channel) throws IOException {
+        channel.force(false);
+    }
+
+    @Override
     public void move(Path source, Path target) throws IOException {
         Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }

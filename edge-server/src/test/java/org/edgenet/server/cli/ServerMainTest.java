@@ -1,10 +1,12 @@
 package org.edgenet.server.cli;
 
+import org.edgenet.server.MessageSettings;
 import org.edgenet.server.ServerConfig;
 import org.edgenet.server.TestServices;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
@@ -152,6 +154,36 @@ class ServerMainTest {
         assertEquals(5, config.attempts());
         assertEquals(Duration.ofSeconds(60), config.blockDuration());
         assertEquals(InetAddress.getLoopbackAddress(), config.bindAddress());
+    }
+
+    @Test
+    void theMessageOptionsSetTheMessageSettings() throws Exception {
+        ServerMain main = new ServerMain();
+        new CommandLine(main).parseArgs("4000", "3", "--message-port", "5000", "--message-bind", "0.0.0.0",
+                "--message-limit", "20", "--message-store-mib", "3", "--message-journal", "mail");
+        MessageSettings m = main.configure().messages();
+        assertEquals(new MessageSettings(5000, InetAddress.getByName("0.0.0.0"), 20, 3L << 20, Path.of("mail")), m);
+
+        ServerMain defaults = new ServerMain();
+        new CommandLine(defaults).parseArgs("4000", "3");
+        MessageSettings d = defaults.configure().messages();
+        assertFalse(d.listens(), "no message port unless asked");
+        assertTrue(d.bind().isLoopbackAddress(), "loopback by default");
+        assertEquals(10_000, d.perRecipient());
+        assertEquals(1L << 30, d.totalBytes());
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "--message-port, 70000, Invalid message port: 70000. The port must be an integer between 1 and 65535 (0 picks a free port)",
+            "--message-port, -1, Invalid message port: -1. The port must be an integer between 1 and 65535 (0 picks a free port)",
+            "--message-limit, 0, Invalid message limit: 0. It must be a whole number of messages from 1 to 100000000",
+            "--message-limit, ten, Invalid message limit: ten. It must be a whole number of messages from 1 to 100000000",
+            "--message-store-mib, 0, Invalid message store size: 0. It must be a whole number of MiB from 1 to 1048576",
+            "--message-bind, no.such.host.invalid, Unknown message bind address: no.such.host.invalid"})
+    void aBadMessageOptionIsOneClearLine(String option, String value, String message) {
+        assertTrue(run("4000", "3", option, value) != 0, "non-zero exit");
+        assertEquals(message + System.lineSeparator(), err.toString(), "exactly one line");
     }
 
     @Test

@@ -155,6 +155,20 @@ class DisconnectorTest {
     }
 
     @Test
+    void aRefusalItsCallerHasLoggedIsAnsweredWithoutALineOfItsOwnAndNotAfterTheVerdict() {
+        disconnector.requestRefused(ctx, new ProtocolException(ErrorCode.BAD_ARGUMENT, "there is no edge device called x"));
+
+        assertEquals(new ErrorReply(ErrorCode.BAD_ARGUMENT, "there is no edge device called x"), ch.readOutbound());
+        assertTrue(ch.isActive(), "the session goes on");
+        assertEquals(List.of(), logs.lines(), "the caller logged it in its own words");
+
+        disconnector.closeAfter(ctx, new ErrorReply(ErrorCode.SLOW_READER, "replies unread"));
+        ch.readOutbound();
+        disconnector.requestRefused(ctx, new ProtocolException(ErrorCode.MAILBOX_FULL, "the mailbox of x is full"));
+        assertNull(ch.readOutbound(), "nothing after the closing verdict");
+    }
+
+    @Test
     void aRefusedJoinIsAnsweredAndClosesWhateverItsCode() {
         disconnector.refuseAndClose(ctx, new ProtocolException(ErrorCode.OUT_OF_SPACE, "the server is out of disk space"));
 

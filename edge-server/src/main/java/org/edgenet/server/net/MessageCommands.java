@@ -1,0 +1,223 @@
+package org.edgenet.server.net;
+
+import io.netty.channel.ChannelHandlerContext;
+import org.edgenet.common.format.DeviceName;
+import org.edgenet.common.format.Timestamps;
+import org.edgenet.common.message.AckMessages;
+import org.edgenet.common.message.ErrorReply;
+import org.edgenet.common.message.MailItem;
+import org.edgenet.common.message.Message;
+import org.edgenet.common.message.MessageArrived;
+import org.edgenet.common.message.MessageBatch;
+import org.edgenet.common.message.MessagePosted;
+import org.edgenet.common.message.MessagesAcked;
+import org.edgenet.common.message.MessagesWaiting;
+import org.edgenet.common.message.PostMessage;
+import org.edgenet.common.message.ReadMessages;
+import org.edgenet.common.wire.ErrorCode;
+import org.edgenet.common.wire.ProtocolException;
+import org.edgenet.server.service.MessageStore;
+import org.edgenet.server.service.Services;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
+
+/**
+ * A joined device's MSG and RDM, for the {@link CommandHandler} of its connection, which hands over
+ * {@link PostMessage}, {@link ReadMessages} and {@link AckMessages}. Like every command, each gets
+ * exactly one reply, written once the store's work is done; meanwhile the connection's
+ * {@link ReadGate} holds {@link ReadGate.Reason#REQUEST_RUNNING}.
+ *
+ * <p>Reading is two steps: {@link ReadMessages} shows the oldest messages and removes nothing;
+ * {@link AckMessages}, sent by the device once it has shown them, removes them. A connection lost
+ * in between loses nothing, and an acknowledgement reaches no further than the last batch this
+ * connection was sent.
+ *
+ * <p>Messages are the devices' traffic, up to tens of thousands a second, so the commands that
+ * succeed are logged at DEBUG only; a refusal (an unknown device, a full mailbox, a full disk) is
+ * one INFO line here, which names no recipient that is not a known device. The refusal itself goes
+ * out through the {@link Disconnector}, as every other; the store's own failures too.
+ *
+ * <p>While the device is joined, it is told of every message stored for it with a
+ * {@link MessageArrived} notice, and on joining how many wait ({@link MessagesWaiting}). A notice
+ * is dropped when the device is not reading its replies: RDM tells the count anyway.
+ */
+final class MessageCommands {
+    private static final Logger log = LoggerFactory.getLogger(MessageCommands.class);
+
+    /**
+     * Text bytes one batch carries beyond its first message: RDM fetches more batches as needed, and
+     * no connection holds more than this in a reply (255 texts of 64 KiB would be 16 MiB).
+     */
+    static final int MAX_BATCH_BYTES = 1024 * 1024;
+
+    private final Services services;
+    /** The device's name as the store knows it: a mailbox is any name, as on the 0xAE73 port. */
+    private final String name;
+    private final ReadGate gate;
+    private final Disconnector disconnector;
+    private MessageStore.Subscription subscription;
+    /** The newest id this connection has been sent in a batch; what an ack may reach. */
+    private long lastSent = -1;
+
+    MessageCommands(Services services, DeviceName device, ReadGate gate, Disconnector disconnector) {
+        this.services = services;
+        this.name = device.value();
+        this.gate = gate;
+        this.disconnector = disconnector;
+    }
+
+    /** True for the requests this class serves. */
+    static boolean serves(Object msg) {
+        return msg instanceof PostMessage || msg instanceof ReadMessages || msg instanceof AckMessages;
+    }
+
+    /** Starts the notices: the number waiting now, then each new message. */
+    void start(ChannelHandlerContext ctx) {
+        // Subscribed before counting, so that a message stored in between is told one way or the other.
+        subscription = services.messages().subscribe(name, sender -> ctx.executor().execute(() -> notice(ctx,
+                new MessageArrived(sender))));
+        int waiting = services.messages().waiting(name);
+        if (waiting > 0) {
+            ctx.writeAndFlush(new MessagesWaiting(waiting));
+        }
+    }
+
+    private static void notice(ChannelHandlerContext ctx, MessageArrived notice) {
+        if (ctx.channel().isActive() && ctx.channel().isWritable() && !ctx.isRemoved()) {
+            ctx.writeAndFlush(notice);
+        }
+    }
+
+    /** Ends the notices: the device has left. */
+    void stop() {
+        if (subscription != null) {
+            subscription.cancel();
+            subscription = null;
+        }
+    }
+
+    void serve(ChannelHandlerContext ctx, Message msg) {
+        if (msg instanceof PostMessage post) {
+            post(ctx, post);
+        } else if (msg instanceof ReadMessages read) {
+            read(ctx, read.max());
+        } else if (msg instanceof AckMessages ack) {
+            ack(ctx, ack.upToId());
+        } else {
+            throw new IllegalArgumentException("not a message command: " + msg);
+        }
+    }
+
+    // MSG
+
+    private void post(ChannelHandlerContext ctx, PostMessage post) {
+        DeviceName to = post.recipient();
+        if (!services.credentials().knows(to)) {
+            // A valid name, at most 200 bytes, goes back into the reply; the log gets none, as an
+            // unknown name may be anything the device typed.
+            unknownRecipient(ctx, "there is no edge device called " + to);
+            return;
+        }
+        log.debug("{} issued MSG to {}", name, to);
+        if (post.text().isEmpty()) {
+            refuse(ctx, "MSG to " + to, new ProtocolException(ErrorCode.BAD_ARGUMENT, "the message is empty"));
+            return;
+        }
+        whenDone(ctx, services.messages().post(name, to.value(), post.text()), (id, e) -> {
+            if (e != null) {
+                fail(ctx, "MSG to " + to, e);
+                return;
+            }
+            ctx.writeAndFlush(new MessagePosted(to, id));
+            log.debug("Return message: message {} stored for {}", id, to);
+        });
+    }
+
+    /** A MSG whose recipient the codec refused as a device name: not echoed, neither here nor in the reply. */
+    void invalidRecipient(ChannelHandlerContext ctx) {
+        unknownRecipient(ctx, "that is not a valid edge device name");
+    }
+
+    private void unknownRecipient(ChannelHandlerContext ctx, String reason) {
+        log.info("{} issued MSG to an unknown device; refused", name);
+        disconnector.requestRefused(ctx, new ProtocolException(ErrorCode.BAD_ARGUMENT, reason));
+    }
+
+    // RDM
+
+    private void read(ChannelHandlerContext ctx, int max) {
+        log.debug("{} issued RDM", name);
+        if (max < 1 || max > MessageStore.MAX_READ) {
+            refuse(ctx, "RDM", new ProtocolException(ErrorCode.BAD_ARGUMENT, "a read takes 1 to 255 messages, not "
+                    + max));
+            return;
+        }
+        whenDone(ctx, services.messages().read(name, max, MAX_BATCH_BYTES), (batch, e) -> {
+            if (e != null) {
+                fail(ctx, "RDM", e);
+                return;
+            }
+            List<MailItem> items = new ArrayList<>(batch.messages().size());
+            for (MessageStore.Stored m : batch.messages()) {
+                items.add(new MailItem(m.id(), m.sender(), Timestamps.format(m.storedAt().toInstant(), m.storedAt().getZone()), m.text()));
+            }
+            lastSent = Math.max(lastSent, batch.lastId());
+            ctx.writeAndFlush(new MessageBatch(items, batch.waiting()));
+            log.debug("Return message: {} of {} waiting messages", items.size(), batch.waiting());
+        });
+    }
+
+    private void ack(ChannelHandlerContext ctx, long upToId) {
+        long upTo = Math.min(upToId, lastSent);
+        if (upTo < 0) {
+            ctx.writeAndFlush(new MessagesAcked(services.messages().waiting(name)));
+            return;
+        }
+        whenDone(ctx, services.messages().remove(name, upTo), (waiting, e) -> {
+            if (e != null) {
+                fail(ctx, "RDM (removing what was read)", e);
+                return;
+            }
+            ctx.writeAndFlush(new MessagesAcked(waiting));
+            log.debug("{} has read its messages up to {}; {} waiting", name, upTo, waiting);
+        });
+    }
+
+    // Plumbing, as in CommandHandler
+
+    private <T> void whenDone(ChannelHandlerContext ctx, CompletableFuture<T> work, BiConsumer<T, Throwable> then) {
+        gate.hold(ReadGate.Reason.REQUEST_RUNNING);
+        work.whenCompleteAsync((value, error) -> {
+            assert ctx.executor().inEventLoop();
+            try {
+                then.accept(value, error == null ? null : Disconnector.causeOf(error));
+            } catch (RuntimeException e) {
+                ctx.fireExceptionCaught(e);
+                return;
+            }
+            gate.release(ReadGate.Reason.REQUEST_RUNNING);
+        }, ctx.executor());
+    }
+
+    /** A refusal is the one line a message command logs at INFO: e.g. a full mailbox is worth knowing. */
+    private void refuse(ChannelHandlerContext ctx, String what, ProtocolException e) {
+        log.info("{} issued {}; refused: {}", name, what, ErrorReply.of(e).message());
+        disconnector.requestRefused(ctx, e);
+    }
+
+    /** The store's refusal as any other; a failure of the store is the disconnector's to log and answer. */
+    private void fail(ChannelHandlerContext ctx, String what, Throwable e) {
+        if (e instanceof ProtocolException p && !p.code().fatal()) {
+            if (ctx.channel().isActive()) {
+                refuse(ctx, what, p);
+            }
+        } else {
+            disconnector.requestFailed(ctx, what + " of " + name, e);
+        }
+    }
+}
