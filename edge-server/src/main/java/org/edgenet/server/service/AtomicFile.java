@@ -9,17 +9,20 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * A file that is only ever replaced whole, so a reader never sees half of it: the new text goes to
- * a temp file beside it, which is forced, moved over the file, and the directory forced.
+ * a temp file beside it, which is moved over the file. A durable one also forces the temp file
+ * before the move and the directory after it, so the new text survives a power loss.
  */
 final class AtomicFile {
     private final Path file;
     private final Path temp;
     private final Disk disk;
+    private final boolean durable;
 
-    AtomicFile(Path file, Disk disk) {
+    AtomicFile(Path file, Disk disk, boolean durable) {
         this.file = file.toAbsolutePath();
         this.temp = this.file.resolveSibling(this.file.getFileName() + ".tmp");
         this.disk = disk;
+        this.durable = durable;
     }
 
     Path path() {
@@ -27,7 +30,7 @@ final class AtomicFile {
     }
 
     /**
-     * Replaces the file durably with {@code text} in UTF-8. A failure before the move removes the
+     * Replaces the file with {@code text} in UTF-8 (durably, if this file is). A failure before the move removes the
      * temp file and leaves the file as it was; one after it (the directory sync) leaves the new
      * file, not yet durable.
      */
@@ -36,7 +39,9 @@ final class AtomicFile {
             try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
                 disk.write(temp, out, ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)));
-                disk.force(temp, out);
+                if (durable) {
+                    disk.force(temp, out);
+                }
             }
             disk.move(temp, file);
         } catch (IOException | RuntimeException e) {
@@ -47,6 +52,8 @@ final class AtomicFile {
             }
             throw e;
         }
-        disk.syncDirectory(file.getParent());
+        if (durable) {
+            disk.syncDirectory(file.getParent());
+        }
     }
 }

@@ -33,8 +33,8 @@ import java.util.concurrent.Executor;
  * once and completes all of them. That keeps thousands of joins from turning into thousands of
  * rewrites of an ever longer file.
  *
- * <p>A write is durable before it completes: the temp file is forced, moved over the log and the
- * directory forced. When a write fails (a full disk), the joins it carried are forgotten, so those
+ * <p>A write is not forced to the disk: the file only says who is online now and is emptied at
+ * every start. When a write fails (a full disk), the joins it carried are forgotten, so those
  * devices may join again later, and fail with the reason; the leaves it carried stand, since a
  * device that left cannot be kept, and the next write that succeeds records them.
  */
@@ -91,7 +91,9 @@ public final class FileDeviceRegistry implements DeviceRegistry {
 
     private static FileDeviceRegistry open(Path file, Clock clock, ZoneId zone, Disk disk, SerialExecutor writer)
             throws IOException {
-        AtomicFile atomic = new AtomicFile(file, disk);
+        // Not forced: the server empties this file at every start, so a copy that survived a power
+        // loss would be cleared anyway, and forcing it would only make every join and leave wait.
+        AtomicFile atomic = new AtomicFile(file, disk, false);
         Path dir = atomic.path().getParent();
         if (dir != null) {
             try {
