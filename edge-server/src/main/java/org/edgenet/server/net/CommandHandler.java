@@ -307,19 +307,10 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
      */
     private <T> void whenDone(ChannelHandlerContext ctx, CompletableFuture<T> work, BiConsumer<T, Throwable> then) {
         busy = true;
-        gate.hold(ReadGate.Reason.REQUEST_RUNNING);
-        work.whenCompleteAsync((value, error) -> {
-            assert ctx.executor().inEventLoop();
+        gate.whileRunning(ctx, work, (value, error) -> {
             busy = false;
-            try {
-                then.accept(value, error == null ? null : Disconnector.causeOf(error));
-            } catch (RuntimeException e) {
-                ctx.fireExceptionCaught(e);
-                return;
-            }
-            // After OUT the gate holds CLOSING since Left went out, so reading does not resume.
-            gate.release(ReadGate.Reason.REQUEST_RUNNING);
-        }, ctx.executor());
+            then.accept(value, error);
+        });
     }
 
     /** The device hears the services' refusal, or that the server failed; the session goes on. */

@@ -23,8 +23,6 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.function.BiConsumer;
 
 /**
  * A joined device's MSG and RDM, for the {@link CommandHandler} of its connection, which hands over
@@ -128,7 +126,7 @@ final class MessageCommands {
             refuse(ctx, "MSG to " + to, new ProtocolException(ErrorCode.BAD_ARGUMENT, "the message is empty"));
             return;
         }
-        whenDone(ctx, services.messages().post(name, to.value(), post.text()), (id, e) -> {
+        gate.whileRunning(ctx, services.messages().post(name, to.value(), post.text()), (id, e) -> {
             if (e != null) {
                 fail(ctx, "MSG to " + to, e);
                 return;
@@ -157,7 +155,7 @@ final class MessageCommands {
                     + max));
             return;
         }
-        whenDone(ctx, services.messages().read(name, max, MAX_BATCH_BYTES), (batch, e) -> {
+        gate.whileRunning(ctx, services.messages().read(name, max, MAX_BATCH_BYTES), (batch, e) -> {
             if (e != null) {
                 fail(ctx, "RDM", e);
                 return;
@@ -178,7 +176,7 @@ final class MessageCommands {
             ctx.writeAndFlush(new MessagesAcked(services.messages().waiting(name)));
             return;
         }
-        whenDone(ctx, services.messages().remove(name, upTo), (waiting, e) -> {
+        gate.whileRunning(ctx, services.messages().remove(name, upTo), (waiting, e) -> {
             if (e != null) {
                 fail(ctx, "RDM (removing what was read)", e);
                 return;
@@ -188,21 +186,7 @@ final class MessageCommands {
         });
     }
 
-    // Plumbing, as in CommandHandler
-
-    private <T> void whenDone(ChannelHandlerContext ctx, CompletableFuture<T> work, BiConsumer<T, Throwable> then) {
-        gate.hold(ReadGate.Reason.REQUEST_RUNNING);
-        work.whenCompleteAsync((value, error) -> {
-            assert ctx.executor().inEventLoop();
-            try {
-                then.accept(value, error == null ? null : Disconnector.causeOf(error));
-            } catch (RuntimeException e) {
-                ctx.fireExceptionCaught(e);
-                return;
-            }
-            gate.release(ReadGate.Reason.REQUEST_RUNNING);
-        }, ctx.executor());
-    }
+    // Plumbing
 
     /** A refusal is the one line a message command logs at INFO: e.g. a full mailbox is worth knowing. */
     private void refuse(ChannelHandlerContext ctx, String what, ProtocolException e) {

@@ -11,7 +11,9 @@ import org.edgenet.common.wire.ReadingEvent;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 
 /**
  * Decides, for one connection, whether it is read: {@code autoRead} is on exactly when no
@@ -86,6 +88,27 @@ public final class ReadGate extends ChannelDuplexHandler {
         if (reasons.add(reason)) {
             apply();
         }
+    }
+
+    /**
+     * Runs a request's service work with reading held ({@link Reason#REQUEST_RUNNING}), then
+     * {@code then} back on the event loop with the failure unwrapped, and reads on. If {@code then}
+     * throws, the failure goes down the pipeline and reading stays held.
+     */
+    public <T> void whileRunning(ChannelHandlerContext ctx, CompletableFuture<T> work,
+                                 BiConsumer<T, Throwable> then) {
+        hold(Reason.REQUEST_RUNNING);
+        work.whenCompleteAsync((value, error) -> {
+            assert ctx.executor().inEventLoop();
+            try {
+                then.accept(value, error == null ? null : Disconnector.causeOf(error));
+            } catch (RuntimeException e) {
+                ctx.fireExceptionCaught(e);
+                return;
+            }
+            // After a closing reply the gate holds CLOSING, so reading does not resume.
+            release(Reason.REQUEST_RUNNING);
+        }, ctx.executor());
     }
 
     /** Reads on if no other reason holds. */
