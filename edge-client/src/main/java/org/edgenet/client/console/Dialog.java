@@ -32,7 +32,10 @@ final class Dialog {
     private final ConsoleInput input;
     private final Terminal terminal;
     private final Duration replyTimeout;
-    /** Reads input on its own thread so that a server that goes away is noticed at the prompt. */
+    /**
+     * Reads input on its own thread so that a server that goes away is noticed at the prompt. Its
+     * queue holds at most one read: the console asks for the next line only after the last one came.
+     */
     private final ExecutorService reader =
             Executors.newSingleThreadExecutor(new DefaultThreadFactory("console-input", true));
 

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import org.edgenet.common.message.Ticket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +29,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A device's end of peer-to-peer transfers (UVF): the audience side listens on the device's
@@ -44,7 +44,6 @@ public final class PeerNode implements AutoCloseable {
     private static final int SOCKET_BUFFER = 4 * 1024 * 1024;
     /** Every datagram fits: a smaller receive buffer would silently cut a large one short. */
     private static final int RECEIVE_BUFFER = 65_536;
-    private static final AtomicInteger DISK_THREADS = new AtomicInteger();
 
     private final Channel audience;
     private final Channel presenter;
@@ -120,15 +119,15 @@ public final class PeerNode implements AutoCloseable {
                 .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECEIVE_BUFFER));
     }
 
-    /** Disk work of all this node's transfers; each transfer keeps at most one task queued at a time. */
+    /**
+     * Disk work of all this node's transfers. The queue needs no bound of its own: each transfer
+     * keeps at most one task queued at a time, incoming transfers exist only for OFFERs that prove a
+     * ticket the server issued (at most 256 held), and outgoing ones only for the user's UVF commands.
+     */
     private static ExecutorService newDiskExecutor() {
         int threads = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
         ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), r -> {
-                    Thread t = new Thread(r, "uvf-disk-" + DISK_THREADS.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
+                new LinkedBlockingQueue<>(), new DefaultThreadFactory("uvf-disk", true));
         pool.allowCoreThreadTimeOut(true);
         return pool;
     }

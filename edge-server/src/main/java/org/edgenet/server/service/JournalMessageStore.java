@@ -149,6 +149,9 @@ public final class JournalMessageStore implements MessageStore {
      */
     public static JournalMessageStore open(Path dir, int perRecipient, long totalLimit, Disk disk, Clock clock)
             throws IOException {
+        // Neither queue needs a bound of its own: a device has one request in flight at a time (the
+        // read gate holds its connection meanwhile), 0xAE73 clients at most one each, with at most
+        // 1,024 connections and 8 reads at once (MessagePortInitializer, Ae73Handler).
         SerialExecutor w = SerialExecutor.thread("message-writer");
         ExecutorService r = Executors.newFixedThreadPool(2, new DefaultThreadFactory("message-reader", true));
         try {

@@ -12,6 +12,10 @@ import java.util.concurrent.TimeUnit;
  * Runs tasks one after another: on a thread of its own, which it stops when closed, or on an
  * executor the caller owns and stops (tests pass a direct executor, or a queue they run by hand).
  * The thread is a daemon, so a stuck write cannot keep the process from ending.
+ *
+ * <p>The queue is not bounded here; each owner bounds what reaches it and says how: every
+ * connection has at most one request, hence one log line or journal record, in flight (the read
+ * gate holds it meanwhile), and device-log writes coalesce into one queued task.
  */
 public final class SerialExecutor implements Executor {
     private final Executor executor;
