@@ -32,17 +32,24 @@ public final class BodyFields {
         int length = readUnsignedShort(in, field);
         need(in, length, field);
         try {
-            // A strict decoder: malformed UTF-8 is an error, not a string full of U+FFFD.
-            String s = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(in.nioBuffer(in.readerIndex(), length))
-                    .toString();
-            in.skipBytes(length);
-            return s;
+            return readUtf8(in, length);
         } catch (CharacterCodingException e) {
             throw new ProtocolException(ErrorCode.MALFORMED, field + " is not valid UTF-8");
         }
+    }
+
+    /**
+     * Reads {@code length} bytes, all there, as UTF-8 with a strict decoder: malformed UTF-8 is an
+     * error, not a string full of U+FFFD. Nothing is consumed when it fails.
+     */
+    public static String readUtf8(ByteBuf in, int length) throws CharacterCodingException {
+        String s = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(in.nioBuffer(in.readerIndex(), length))
+                .toString();
+        in.skipBytes(length);
+        return s;
     }
 
     public static int readUnsignedShort(ByteBuf in, String field) {

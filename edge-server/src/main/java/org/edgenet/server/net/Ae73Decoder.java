@@ -4,12 +4,11 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.concurrent.ScheduledFuture;
+import org.edgenet.common.message.BodyFields;
 import org.edgenet.common.wire.ErrorCode;
 import org.edgenet.common.wire.ProtocolException;
 
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -169,13 +168,7 @@ public final class Ae73Decoder extends ByteToMessageDecoder {
 
     private static String utf8(ByteBuf in, int length, String field) {
         try {
-            String s = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(in.nioBuffer(in.readerIndex(), length))
-                    .toString();
-            in.skipBytes(length);
-            return s;
+            return BodyFields.readUtf8(in, length);
         } catch (CharacterCodingException e) {
             throw new ProtocolException(ErrorCode.MALFORMED, field + " is not UTF-8");
         }
