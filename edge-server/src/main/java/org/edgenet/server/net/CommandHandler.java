@@ -54,8 +54,10 @@ import java.util.function.BiConsumer;
  *
  * <p>Upload chunks are the exception: reading goes on while earlier ones are written. The state
  * of an upload between its begin and its end is the connection's {@link UploadReceiver}'s; this
- * handler reads the messages and runs the begin and the end as requests. What a device hears on
- * an error, and whether its connection then closes, is the {@link Disconnector}'s to decide.
+ * handler reads the messages and runs the begin and the end as requests. A download (DLD) is
+ * opened as a request, then streamed by the connection's {@link DownloadSender} while the
+ * connection is read for a cancel; any other request waits for the stream's end. What a device
+ * hears on an error, and whether its connection then closes, is the {@link Disconnector}'s to decide.
  */
 public final class CommandHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(CommandHandler.class);
