@@ -56,7 +56,8 @@ final class DownloadExchange extends Exchange<Downloaded> {
     private DownloadFile file;
     private long size;
     private long received;
-    private boolean paused;
+    /** Written on the event loop; read by the writer too, so that it hops over only when it matters. */
+    private volatile boolean paused;
     /** Why this device stopped the download, once it has. */
     private String localFailure;
 
@@ -130,8 +131,12 @@ final class DownloadExchange extends Exchange<Downloaded> {
         file = new DownloadFile(target, size, disk, new DownloadFile.Listener() {
             @Override
             public void written(long bytes) {
-                progress.written(bytes, size);
-                if (file.backlog() <= RESUME_BYTES) {
+                try {
+                    progress.written(bytes, size);
+                } catch (RuntimeException e) {
+                    log.warn("Showing the progress of file {} failed", fileId, e);
+                }
+                if (paused && file.backlog() <= RESUME_BYTES) {
                     ctx.executor().execute(DownloadExchange.this::resumeIfDrained);
                 }
             }
@@ -158,6 +163,8 @@ final class DownloadExchange extends Exchange<Downloaded> {
             ctx.pipeline().fireUserEventTriggered(ReadingEvent.PAUSED);
             ctx.channel().config().setAutoRead(false);
             replyArriving();
+            // The writer may have drained before it could see the pause: then nobody else resumes.
+            resumeIfDrained();
         }
     }
 

@@ -102,7 +102,8 @@ final class DownloadSender {
     }
 
     private void pump(ChannelHandlerContext ctx) {
-        if (download == null || reading || !ctx.channel().isWritable()) {
+        if (download == null || reading || !ctx.channel().isWritable() || Disconnector.isClosing(ctx.channel())) {
+            // Read on once it can take more; never after the connection's last reply.
             return;
         }
         reading = true;
