@@ -72,7 +72,7 @@ public final class ClientMain implements Callable<Integer> {
     Integer udpPortOption;
 
     @Option(names = "--dir", paramLabel = "<dir>", defaultValue = ".",
-            description = "directory of the device's files (EDG, UED, UVF); default: the working directory")
+            description = "directory of the device's files (EDG, UED, UVF, DLD); default: the working directory")
     Path dir;
 
     @Option(names = "--reply-timeout", paramLabel = "<seconds>", defaultValue = "30",

@@ -23,13 +23,14 @@ import java.util.random.RandomGenerator;
  * {@link ConsoleCommands}, their argument checks in {@link CommandArguments} (where typed names and
  * numbers become {@link DeviceName}s and file IDs, or a plain sentence says why they cannot), and
  * the waits for the user and for the server in {@link Dialog}. MSG and RDM, and the notices the
- * server sends unasked, are {@link MailCommands}'.
+ * server sends unasked, are {@link MailCommands}'; DLD is {@link DownloadCommand}'s.
  */
 public final class Console {
     private static final Logger log = LoggerFactory.getLogger(Console.class);
 
-    static final String COMMANDS = "EDG, UED, SCS, DTE, AED, UVF, MSG, RDM, OUT";
-    private static final Set<String> KNOWN = Set.of("EDG", "UED", "SCS", "DTE", "AED", "UVF", "MSG", "RDM", "OUT");
+    static final String COMMANDS = "EDG, UED, SCS, DTE, AED, UVF, MSG, RDM, DLD, OUT";
+    private static final Set<String> KNOWN = Set.of("EDG", "UED", "SCS", "DTE", "AED", "UVF", "MSG", "RDM", "DLD",
+            "OUT");
 
     /** What the command loop does after a line. */
     private enum Next { PROMPT, EXIT }
@@ -42,6 +43,7 @@ public final class Console {
     private final DataGenerator generator;
     private final Dialog dialog;
     private final MailCommands mail;
+    private DownloadCommand download;
     private DeviceName device;
 
     /**
@@ -74,6 +76,7 @@ public final class Console {
                 return 1;
             }
             ConsoleCommands commands = new ConsoleCommands(device, server, peers, dir, terminal, generator, dialog);
+            download = new DownloadCommand(device, server, dir, terminal, dialog);
             while (true) {
                 terminal.commandPrompt();
                 Optional<String> line = dialog.nextLine(false);
@@ -204,6 +207,7 @@ public final class Console {
                 case "UVF" -> commands.sendToPeer(words);
                 case "MSG" -> mail.send(line);
                 case "RDM" -> mail.read(words);
+                case "DLD" -> download.run(words);
                 case "OUT" -> {
                     if (words.length > 1) {
                         terminal.say("OUT takes no arguments");

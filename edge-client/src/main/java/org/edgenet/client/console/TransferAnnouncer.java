@@ -36,7 +36,7 @@ public final class TransferAnnouncer implements TransferEvents {
     @Override
     public void leftoversRemoved(int files, long bytes) {
         terminal.announce("Removed " + (files == 1 ? "1 partial file" : files + " partial files")
-                + " (" + bytes + " bytes) left by interrupted UVF transfers");
+                + " (" + bytes + " bytes) left by interrupted transfers (UVF or DLD)");
     }
 
     @Override

@@ -166,6 +166,17 @@ public final class EdgeClient implements ServerLink, AutoCloseable {
         return send(new LookupPeer(device), Peer.class, Function.identity());
     }
 
+    @Override
+    public CompletableFuture<Downloaded> download(FileId fileId, Path target, DownloadProgress progress) {
+        return download(fileId, target, progress, DownloadFile.DISK);
+    }
+
+    /** As {@link #download(FileId, Path, DownloadProgress)}, with the disk steps a test decides. */
+    CompletableFuture<Downloaded> download(FileId fileId, Path target, DownloadProgress progress,
+                                           DownloadFile.Disk disk) {
+        return submit(new DownloadExchange(fileId, target, progress, disk));
+    }
+
     /** OUT: the server confirms and closes the connection. */
     @Override
     public CompletableFuture<Left> leave() {

@@ -39,6 +39,14 @@ abstract class Exchange<T> {
         owner.requestSent(this);
     }
 
+    /**
+     * The reply is arriving, or waits for this device rather than for the server: the server owes
+     * nothing until the next {@link #requestSent()}.
+     */
+    protected final void replyArriving() {
+        owner.replyArriving(this);
+    }
+
     /** Frees the connection for the next request, then completes the future. */
     protected final void succeed(T value) {
         owner.settled(this);

@@ -88,6 +88,13 @@ final class ResponseHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** The server is sending the reply, or this device is busy with it: it owes nothing for now. */
+    void replyArriving(Exchange<?> exchange) {
+        if (current == exchange) {
+            sentAtNanos = NOT_WAITING;
+        }
+    }
+
     /** How long the server has owed the reply to the request in flight; zero when it owes none. */
     Duration waitingForReply() {
         long sent = sentAtNanos;

@@ -43,6 +43,14 @@ public interface ServerLink {
 
     CompletableFuture<Left> leave();
 
+    /**
+     * DLD: the stored file {@code fileId}, written to {@code target} through a temp file beside it
+     * and renamed over it once its size and SHA-256 match the server's. Fails with
+     * {@link DownloadFailedException} when this device could not store it; {@code target} is then
+     * as it was.
+     */
+    CompletableFuture<Downloaded> download(FileId fileId, Path target, DownloadProgress progress);
+
     /** MSG: completes once the message is on the server's disk. */
     CompletableFuture<MessagePosted> postMessage(DeviceName recipient, String text);
 

@@ -15,16 +15,20 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The temp files of incoming transfers, {@code .uvf-<random>.part} in the device's directory. A
+ * The temp files of incoming transfers in the device's directory: {@code .uvf-<random>.part} for
+ * UVF, {@code .dld-<random>.part} for a download from the server (DLD). A
  * live transfer holds an OS lock on its file for as long as the file exists, so a file of that name
  * that nobody locks was left by a transfer that ended without cleaning up (the process was killed,
  * the machine lost power) and can go. Another device's live transfer in the same directory keeps its
  * file: its process holds the lock. Within this JVM, live files are also listed, because closing
  * any channel of a file would release this process's lock on it.
  */
-final class PartFiles {
+public final class PartFiles {
     static final String PREFIX = ".uvf-";
+    static final String DOWNLOAD_PREFIX = ".dld-";
     static final String SUFFIX = ".part";
+    /** Both kinds: a sweep removes what either left. */
+    private static final String LEFTOVERS = ".{uvf,dld}-*" + SUFFIX;
     private static final int ATTEMPTS = 100;
     private static final Set<Path> LIVE = ConcurrentHashMap.newKeySet();
 
@@ -33,16 +37,25 @@ final class PartFiles {
     }
 
     /** A new temp file, open for reading and writing, locked and listed as live until {@link #release}. */
-    record Owned(Path path, FileChannel channel) {
+    public record Owned(Path path, FileChannel channel) {
     }
 
     private PartFiles() {
     }
 
-    /** Creates, opens and locks a new temp file in {@code dir}. */
+    /** Creates, opens and locks a new temp file for UVF in {@code dir}. */
     static Owned create(Path dir) throws IOException {
+        return create(dir, PREFIX);
+    }
+
+    /** Creates, opens and locks a new temp file for a download (DLD) in {@code dir}. */
+    public static Owned createForDownload(Path dir) throws IOException {
+        return create(dir, DOWNLOAD_PREFIX);
+    }
+
+    private static Owned create(Path dir, String prefix) throws IOException {
         for (int i = 0; ; i++) {
-            Path p = dir.resolve(PREFIX + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + SUFFIX)
+            Path p = dir.resolve(prefix + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + SUFFIX)
                     .toAbsolutePath().normalize();
             // Listed before it exists, so that no sweep of this JVM ever opens it.
             if (!LIVE.add(p)) {
@@ -77,7 +90,7 @@ final class PartFiles {
     }
 
     /** The file was renamed or deleted: it is no longer a temp file of this JVM. */
-    static void release(Path p) {
+    public static void release(Path p) {
         LIVE.remove(p);
     }
 
@@ -88,7 +101,7 @@ final class PartFiles {
     static Removed removeLeftovers(Path dir) {
         int files = 0;
         long bytes = 0;
-        try (DirectoryStream<Path> all = Files.newDirectoryStream(dir, PREFIX + "*" + SUFFIX)) {
+        try (DirectoryStream<Path> all = Files.newDirectoryStream(dir, LEFTOVERS)) {
             for (Path p : all) {
                 Path abs = p.toAbsolutePath().normalize();
                 if (LIVE.contains(abs) || !Files.isRegularFile(abs, LinkOption.NOFOLLOW_LINKS)) {

@@ -1,5 +1,7 @@
 package org.edgenet.client.console;
 
+import org.edgenet.client.net.DownloadProgress;
+import org.edgenet.client.net.Downloaded;
 import org.edgenet.client.net.ServerError;
 import org.edgenet.client.net.ServerLink;
 import org.edgenet.common.format.DeviceName;
@@ -45,6 +47,10 @@ final class FakeServer implements ServerLink {
     final Map<String, Peer> peers = new HashMap<>();
     List<DeviceInfo> active = List.of();
     ServerError uploadRefusal;
+    /** When set, DLD fails with it. */
+    RuntimeException downloadFailure;
+    /** When positive, the size DLD reports, to show progress lines without a large file. */
+    long downloadSize;
     ServerError joinRefusal;
     final CompletableFuture<Void> closed = new CompletableFuture<>();
     /** When set, AED is answered only when the test completes this future. */
@@ -105,6 +111,34 @@ final class FakeServer implements ServerLink {
             stored.put(fileId.value(), bytes);
             long lines = Files.readAllLines(file).size();
             return CompletableFuture.completedFuture(new Uploaded(fileId, lines));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Writes the stored bytes to {@code target} as the real client would once they are checked,
+     * telling {@code progress} of each eighth on the way; {@link #downloadFailure} fails it instead.
+     */
+    @Override
+    public synchronized CompletableFuture<Downloaded> download(FileId fileId, Path target, DownloadProgress progress) {
+        requests.add("Download " + fileId);
+        if (downloadFailure != null) {
+            return CompletableFuture.failedFuture(downloadFailure);
+        }
+        byte[] bytes = stored.get(fileId.value());
+        if (bytes == null) {
+            return CompletableFuture.failedFuture(new ServerError(ErrorCode.NO_SUCH_FILE,
+                    "file " + fileId + " does not exist at the server side"));
+        }
+        long size = downloadSize > 0 ? downloadSize : bytes.length;
+        for (int i = 1; i <= 8; i++) {
+            progress.written(size * i / 8, size);
+        }
+        try {
+            boolean replaced = Files.exists(target);
+            Files.write(target, bytes);
+            return CompletableFuture.completedFuture(new Downloaded(fileId, target, size, replaced));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -52,7 +52,7 @@ class TerminalTest {
         announcer.leftoversRemoved(1, 104_857_600);
         announcer.leftoversRemoved(3, 42);
 
-        assertEquals("Removed 1 partial file (104857600 bytes) left by interrupted UVF transfers\n"
-                + "Removed 3 partial files (42 bytes) left by interrupted UVF transfers\n", out.toString(), "one line each");
+        assertEquals("Removed 1 partial file (104857600 bytes) left by interrupted transfers (UVF or DLD)\n"
+                + "Removed 3 partial files (42 bytes) left by interrupted transfers (UVF or DLD)\n", out.toString(), "one line each");
     }
 }

@@ -51,6 +51,25 @@ class PartFilesTest {
     }
 
     @Test
+    void leftoversOfDownloadsGoTooButALiveDownloadsFileStays() throws Exception {
+        PartFiles.Owned live = PartFiles.createForDownload(dir);
+        try {
+            assertTrue(live.path().getFileName().toString().startsWith(".dld-"), "named as a download's");
+            Files.write(dir.resolve(".dld-old.part"), new byte[7]);
+            Files.write(dir.resolve(".uvf-old.part"), new byte[3]);
+            Files.writeString(dir.resolve(".dld-notes.txt"), "kept");
+
+            assertEquals(new PartFiles.Removed(2, 10), PartFiles.removeLeftovers(dir), "both kinds of leftover");
+            assertTrue(Files.exists(live.path()), "the live download's file stays");
+            assertTrue(Files.exists(dir.resolve(".dld-notes.txt")), "not a part file");
+        } finally {
+            live.channel().close();
+            Files.delete(live.path());
+            PartFiles.release(live.path());
+        }
+    }
+
+    @Test
     void aLiveTransfersFileIsNeverTakenForALeftover() throws Exception {
         PartFiles.Owned live = PartFiles.create(dir);
         try {

@@ -1,6 +1,7 @@
 package org.edgenet.common.message;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufHolder;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageCodec;
@@ -27,9 +28,9 @@ public final class MessageCodec extends MessageToMessageCodec<ByteBuf, Message> 
 
     @Override
     protected void encode(ChannelHandlerContext ctx, Message msg, List<Object> out) {
-        if (msg instanceof UploadChunk chunk) {
+        if (msg instanceof UploadChunk || msg instanceof DownloadChunk) {
             // The chunk's bytes go out as they are, behind their own header: no copy.
-            ByteBuf data = chunk.content();
+            ByteBuf data = ((ByteBufHolder) msg).content();
             ByteBuf header = ctx.alloc().buffer(WireFormat.HEADER_LENGTH);
             writeHeader(header, msg.type(), data.readableBytes());
             out.add(header);

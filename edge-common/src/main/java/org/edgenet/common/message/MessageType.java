@@ -46,6 +46,13 @@ public enum MessageType implements WireCode {
     MESSAGES_ACKED(35, MessagesAcked::read),
     MESSAGE_ARRIVED(36, MessageArrived::read),
     MESSAGES_WAITING(37, MessagesWaiting::read),
+    // Download (DLD): the server streams a stored file back.
+    DOWNLOAD(50, Download::read),
+    DOWNLOAD_BEGIN(51, DownloadBegin::read),
+    DOWNLOAD_CHUNK(52, DownloadChunk::read),
+    DOWNLOAD_END(53, DownloadEnd::read),
+    DOWNLOAD_CANCEL(54, DownloadCancel::read),
+    DOWNLOAD_CANCELLED(55, DownloadCancelled::read),
     ERROR(127, ErrorReply::read);
 
     private static final CodeTable<MessageType> CODES = CodeTable.of(values(), 8);

@@ -28,6 +28,8 @@ public enum ErrorCode implements WireCode {
     OUT_OF_SPACE(105, false),
     /** A message was refused because its recipient's mailbox, or the whole message store, is full. */
     MAILBOX_FULL(106, false),
+    /** A file being downloaded changed at the server side (it was cut short or grew) before it was all sent. */
+    FILE_CHANGED(107, false),
     INTERNAL(199, false);
 
     private static final CodeTable<ErrorCode> CODES = CodeTable.of(values(), 16);

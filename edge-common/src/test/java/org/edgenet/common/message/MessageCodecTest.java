@@ -95,7 +95,12 @@ class MessageCodecTest {
                 new AckMessages(70_000),
                 new MessagesAcked(45),
                 new MessageArrived("supersmartwatch"),
-                new MessagesWaiting(3));
+                new MessagesWaiting(3),
+                new Download(FileId.of(Long.MAX_VALUE)),
+                new DownloadBegin(FileId.of(3), 1L << 40),
+                new DownloadEnd(key()),
+                new DownloadCancel(),
+                new DownloadCancelled());
     }
 
     @Test
@@ -115,6 +120,14 @@ class MessageCodecTest {
             chunk.release();
         }
         seen.add(MessageType.UPLOAD_CHUNK);
+        channel.writeInbound(Frames.withBody(MessageType.DOWNLOAD_CHUNK.code(), data));
+        DownloadChunk down = channel.readInbound();
+        try {
+            assertArrayEquals(data, bytes(down.content()), "download chunk bytes");
+        } finally {
+            down.release();
+        }
+        seen.add(MessageType.DOWNLOAD_CHUNK);
 
         assertEquals(EnumSet.allOf(MessageType.class), seen, "every type is covered");
         assertTrue(errors.isEmpty(), "no errors: " + errors);

@@ -13,6 +13,8 @@ import org.edgenet.common.message.Computed;
 import org.edgenet.common.message.Delete;
 import org.edgenet.common.message.Deleted;
 import org.edgenet.common.message.DeviceInfo;
+import org.edgenet.common.message.Download;
+import org.edgenet.common.message.DownloadCancel;
 import org.edgenet.common.message.InvalidMessage;
 import org.edgenet.common.message.Leave;
 import org.edgenet.common.message.Left;
@@ -52,8 +54,10 @@ import java.util.function.BiConsumer;
  *
  * <p>Upload chunks are the exception: reading goes on while earlier ones are written. The state
  * of an upload between its begin and its end is the connection's {@link UploadReceiver}'s; this
- * handler reads the messages and runs the begin and the end as requests. What a device hears on
- * an error, and whether its connection then closes, is the {@link Disconnector}'s to decide.
+ * handler reads the messages and runs the begin and the end as requests. A download (DLD) is
+ * opened as a request, then streamed by the connection's {@link DownloadSender} while the
+ * connection is read for a cancel; any other request waits for the stream's end. What a device
+ * hears on an error, and whether its connection then closes, is the {@link Disconnector}'s to decide.
  */
 public final class CommandHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(CommandHandler.class);
@@ -68,6 +72,9 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
     private final Disconnector disconnector;
     private final UploadReceiver uploads;
     private final MessageCommands messages;
+    private final DownloadSender downloads;
+    /** A request that came during a download: served once the download has ended. */
+    private Object deferred;
     private TicketService.Mailbox mailbox;
     private boolean busy;
     private boolean left;
@@ -81,6 +88,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
         this.disconnector = disconnector;
         this.uploads = new UploadReceiver(session.name(), gate, disconnector);
         this.messages = new MessageCommands(services, session.name(), gate, disconnector);
+        this.downloads = new DownloadSender(session.name(), disconnector);
     }
 
     /** The factory the server installs: one handler per joined connection, all sharing one ticket office. */
@@ -95,6 +103,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
         mailbox = ticket -> deliver(ch, ticket);
         tickets.attend(name(), mailbox);
         messages.start(ctx);
+        downloads.whenIdle(() -> afterDownload(ctx));
     }
 
     /** Writes a ticket to this device unasked; refused when the device is not reading what it is sent. */
@@ -125,6 +134,10 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             throw new IllegalStateException("message while a command is in progress");
         }
+        if (downloads.active()) {
+            duringDownload(ctx, msg);
+            return;
+        }
         if (msg instanceof UploadChunk chunk) {
             uploads.chunk(ctx, chunk);
             return;
@@ -149,6 +162,11 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
             compute(ctx, compute);
         } else if (msg instanceof Delete delete) {
             delete(ctx, delete.fileId());
+        } else if (msg instanceof Download download) {
+            download(ctx, download.fileId());
+        } else if (msg instanceof DownloadCancel) {
+            // The stream ended before the device's cancel arrived: nothing left to stop.
+            log.debug("{} cancelled a download that was already over", name());
         } else if (msg instanceof LookupPeer lookup) {
             lookupPeer(ctx, lookup.device());
         } else if (MessageCommands.serves(msg)) {
@@ -186,7 +204,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
                 log.info("{} issued UVF to an invalid name: asks where it listens", name());
                 throw offline("an invalid name");
             }
-            case UPLOAD_BEGIN, COMPUTE, DELETE -> {
+            case UPLOAD_BEGIN, COMPUTE, DELETE, DOWNLOAD -> {
                 log.info("{} issued an invalid {}", name(), invalid.type());
                 if (invalid.type() == MessageType.UPLOAD_BEGIN) {
                     // Its chunks are dropped until its end: this refusal is the upload's one reply.
@@ -265,6 +283,50 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
         });
     }
 
+    // DLD
+
+    private void download(ChannelHandlerContext ctx, FileId fileId) {
+        log.info("{} issued DLD {}", name(), fileId);
+        whenDone(ctx, services.data().openDownload(name(), fileId),
+                (opened, e) -> downloads.opened(ctx, fileId, opened, e));
+    }
+
+    /**
+     * While a file streams out the connection is read on, for a cancel. Any other request waits,
+     * with reading held, until the stream has ended: requests are served in order, and a device
+     * cannot tell a reply from a chunk in the middle of a stream.
+     */
+    private void duringDownload(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof DownloadCancel) {
+            downloads.cancel(ctx);
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        deferred = msg;
+        busy = true;
+        gate.hold(ReadGate.Reason.REQUEST_RUNNING);
+    }
+
+    private void afterDownload(ChannelHandlerContext ctx) {
+        Object next = deferred;
+        if (next == null) {
+            return;
+        }
+        deferred = null;
+        busy = false;
+        channelRead(ctx, next);
+        // A request served at once reads on; one that went to a service reads on once answered.
+        if (!busy) {
+            gate.release(ReadGate.Reason.REQUEST_RUNNING);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        downloads.writable(ctx);
+        super.channelWritabilityChanged(ctx);
+    }
+
     // UVF
 
     private void lookupPeer(ChannelHandlerContext ctx, DeviceName device) {
@@ -322,6 +384,9 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         messages.stop();
         uploads.closed();
+        downloads.closed();
+        ReferenceCountUtil.release(deferred);
+        deferred = null;
         tickets.leave(name(), mailbox);
         if (!left) {
             left = true;

@@ -47,7 +47,9 @@ import java.util.function.BiConsumer;
  *   <li>service work: one request ({@link Reason#REQUEST_RUNNING}) and at most
  *       {@link UploadReceiver#MAX_CHUNKS_IN_FLIGHT} upload chunks of 64 KiB
  *       ({@link Reason#LANE_FULL}), hence at most one line each for the activity logs and one
- *       join or leave for the device log.
+ *       join or leave for the device log;
+ *   <li>a download: one 64 KiB chunk being read from the disk, and one request held back until
+ *       the stream ends ({@link DownloadSender}).
  * </ul>
  */
 public final class ReadGate extends ChannelDuplexHandler {

@@ -24,6 +24,12 @@ public interface DataStore extends AutoCloseable {
     /** DTE: removes the file, logs the deletion and yields the number of samples it held. */
     CompletableFuture<Long> delete(DeviceName device, FileId fileId);
 
+    /**
+     * DLD: opens the device's stored file for reading, at its size now; fails with
+     * {@code NO_SUCH_FILE} when there is none.
+     */
+    CompletableFuture<Download> openDownload(DeviceName device, FileId fileId);
+
     /** Lets work under way finish, then stops. */
     @Override
     void close();
@@ -46,5 +52,30 @@ public interface DataStore extends AutoCloseable {
 
         /** Drops everything received; safe to call at any time and more than once. */
         CompletableFuture<Void> abort();
+    }
+
+    /**
+     * One stored file being read for a download. It stays open, so a file replaced or deleted
+     * meanwhile is still read as it was when opened. Calls of {@link #next} come one at a time: the
+     * next only after the previous future completed.
+     */
+    interface Download {
+        FileId fileId();
+
+        /** The bytes the file held when it was opened: exactly these are read. */
+        long size();
+
+        /**
+         * The next at most {@code maxBytes} bytes, in a buffer from {@code alloc} that the caller
+         * releases; null once {@link #size()} bytes were read. Fails with {@code FILE_CHANGED} when
+         * the file turns out shorter or longer than its size.
+         */
+        CompletableFuture<io.netty.buffer.ByteBuf> next(io.netty.buffer.ByteBufAllocator alloc, int maxBytes);
+
+        /** The SHA-256 of every byte read; only once {@link #next} has yielded null. */
+        byte[] sha256();
+
+        /** Closes the file; safe to call at any time and more than once. */
+        CompletableFuture<Void> close();
     }
 }

@@ -179,6 +179,16 @@ public final class FileDataStore implements DataStore {
                 "record the deletion of " + fileOf(device, fileId)));
     }
 
+    @Override
+    public CompletableFuture<Download> openDownload(DeviceName device, FileId fileId) {
+        Path file = dataFile(device, fileId);
+        return onLane(device, fileId, () -> FileDownload.open(this, device, fileId, file));
+    }
+
+    static ProtocolException noSuchFile(FileId fileId) {
+        return new ProtocolException(ErrorCode.NO_SUCH_FILE, "file " + fileId + " does not exist at the server side");
+    }
+
     /**
      * The stored summary when it matches the file; otherwise (no sidecar, a file put there by
      * hand) the file is read once and, if {@code save}, the sidecar written for next time. The
@@ -243,10 +253,6 @@ public final class FileDataStore implements DataStore {
 
     private String logLine(DeviceName device, FileId fileId, long count) {
         return device + "; " + Timestamps.format(clock.instant(), zone) + "; " + fileId + "; " + count;
-    }
-
-    private static ProtocolException noSuchFile(FileId fileId) {
-        return new ProtocolException(ErrorCode.NO_SUCH_FILE, "file " + fileId + " does not exist at the server side");
     }
 
     @Override
