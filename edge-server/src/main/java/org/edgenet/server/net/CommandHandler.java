@@ -68,6 +68,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
     private final Disconnector disconnector;
     private final UploadReceiver uploads;
     private final MessageCommands messages;
+    private final TraceCommands trace;
     private TicketService.Mailbox mailbox;
     private boolean busy;
     private boolean left;
@@ -81,6 +82,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
         this.disconnector = disconnector;
         this.uploads = new UploadReceiver(session.name(), gate, disconnector);
         this.messages = new MessageCommands(services, session.name(), gate, disconnector);
+        this.trace = new TraceCommands(services, session.name(), gate, disconnector);
     }
 
     /** The factory the server installs: one handler per joined connection, all sharing one ticket office. */
@@ -95,6 +97,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
         mailbox = ticket -> deliver(ch, ticket);
         tickets.attend(name(), mailbox);
         messages.start(ctx);
+        trace.start(ctx);
     }
 
     /** Writes a ticket to this device unasked; refused when the device is not reading what it is sent. */
@@ -153,6 +156,8 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
             lookupPeer(ctx, lookup.device());
         } else if (MessageCommands.serves(msg)) {
             messages.serve(ctx, (Message) msg);
+        } else if (TraceCommands.serves(msg)) {
+            trace.serve(ctx, (Message) msg);
         } else if (msg instanceof Leave) {
             leave(ctx);
         } else if (msg instanceof UploadAbort) {
@@ -195,6 +200,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
                 throw invalid.refusal();
             }
             case POST_MESSAGE -> messages.invalidRecipient(ctx);
+            case UPLOAD_CONTACTS -> trace.invalidUpload(ctx, invalid);
             default -> throw new UnexpectedMessageException(invalid, "in command mode");
         }
     }
@@ -219,6 +225,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
         log.info("{} issued OUT", name());
         left = true;
         messages.stop();
+        trace.stop();
         whenDone(ctx, services.registry().leave(session.device()), (v, e) -> {
             if (e != null) {
                 log.error("Recording that {} left failed", name(), e);
@@ -321,6 +328,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         messages.stop();
+        trace.stop();
         uploads.closed();
         tickets.leave(name(), mailbox);
         if (!left) {
