@@ -36,7 +36,7 @@ public final class TraceAnnouncer implements TraceEvents {
     public void beaconReceived(TempIdWindow window, InetSocketAddress from, ContactLog.Added added) {
         String outcome = switch (added) {
             case NEW -> "kept in the contact log";
-            case RENEWED -> "already in the contact log; kept";
+            case RENEWED -> "already in the contact log; renewed";
             case FULL -> "not kept: the contact log is full";
         };
         show("Beacon from " + address(from) + ": " + describe(window) + "; " + outcome);
@@ -61,7 +61,8 @@ public final class TraceAnnouncer implements TraceEvents {
 
     @Override
     public void logFailed(String reason) {
-        terminal.announce("The contact log cannot be written: " + reason);
+        // Once per beacon while the disk is full: limited like the beacons themselves.
+        show("The contact log cannot be written: " + reason);
     }
 
     static String describe(TempIdWindow w) {

@@ -126,8 +126,10 @@ final class TraceCommands {
                 return;
             }
             show(report);
+            tracing.notifyContacts(report);
             ctx.writeAndFlush(new ContactsReceived(report.received()));
-            log.info("Return message: {} contact-log entries received", report.received());
+            log.info("Return message: {} contact-log {} received", report.received(),
+                    report.received() == 1 ? "entry" : "entries");
         });
     }
 

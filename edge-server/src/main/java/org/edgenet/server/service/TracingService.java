@@ -251,7 +251,7 @@ public final class TracingService implements AutoCloseable {
     /**
      * {@code reporter} reported positive with {@code entries}: maps each TempID to its device,
      * expired ones included, and appends the block to the tracing log; completes once it is on the
-     * disk, and then notifies every contact. A device's own TempIDs are not contacts.
+     * disk. A device's own TempIDs are not contacts. {@link #notifyContacts} then tells them.
      */
     public CompletableFuture<Report> report(DeviceName reporter, List<TempIdWindow> entries) {
         Map<TempId, TempIdWindow> distinct = new LinkedHashMap<>();
@@ -284,7 +284,6 @@ public final class TracingService implements AutoCloseable {
             if (e != null) {
                 throw failure("Logging the contacts of " + reporter, e);
             }
-            contacts.forEach(this::notifyContact);
             return report;
         });
     }
@@ -297,6 +296,11 @@ public final class TracingService implements AutoCloseable {
     /** {@code device} left: forgets its mailbox, unless another connection of that name has one now. */
     public void leave(DeviceName device, Mailbox mailbox) {
         mailboxes.remove(device, mailbox);
+    }
+
+    /** Tells every contact of {@code report}: at once if joined, else through its mailbox. */
+    public void notifyContacts(Report report) {
+        report.contacts().forEach(this::notifyContact);
     }
 
     private void notifyContact(Issued contact) {

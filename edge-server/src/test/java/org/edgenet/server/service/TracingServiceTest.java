@@ -163,7 +163,7 @@ class TracingServiceTest {
             return CompletableFuture.completedFuture(null);
         });
 
-        tracing.report(WATCH, List.of(band, phone)).join();
+        tracing.notifyContacts(tracing.report(WATCH, List.of(band, phone)).join());
 
         assertEquals(List.of(new ExposureNotice(band.start(), band.expiry())), pushed, "the joined device, at once");
         assertEquals(0, t.messages.waiting(BAND.value()), "nothing stored for it");
@@ -180,7 +180,7 @@ class TracingServiceTest {
         TempIdWindow band = tracing.tempId(BAND).join();
         tracing.attend(BAND, n -> CompletableFuture.failedFuture(new IllegalStateException("not writable")));
 
-        tracing.report(WATCH, List.of(band)).join();
+        tracing.notifyContacts(tracing.report(WATCH, List.of(band)).join());
 
         assertEquals(1, t.messages.waiting(BAND.value()), "in the mailbox instead");
     }
