@@ -30,6 +30,7 @@ import org.edgenet.server.service.InMemoryLoginGuard;
 import org.edgenet.server.service.JournalMessageStore;
 import org.edgenet.server.service.KeyedSerialExecutor;
 import org.edgenet.server.service.Services;
+import org.edgenet.server.service.TracingService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -124,15 +125,19 @@ public final class EdgeServer implements AutoCloseable {
             MessageSettings ms = config.messages();
             JournalMessageStore messages = open(opened, () -> JournalMessageStore.open(ms.journal(), ms.perRecipient(),
                     ms.totalBytes(), disk, config.clock().withZone(config.zone())), ms.journal());
+            TracingService tracing = open(opened, () -> TracingService.open(config.tracing(), disk, config.clock(),
+                    config.zone(), messages), config.tracing().tempIdFile());
             Services services = new Services(credentials,
                     new InMemoryLoginGuard(config.attempts(), config.blockDuration(), config.clock()), registry, data,
-                    messages);
+                    messages, tracing);
 
             boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
             workers = new MultiThreadIoEventLoopGroup(config.ioThreads(), NioIoHandler.newFactory());
             LogLimiter logLimiter = new LogLimiter(Ticker.systemTicker());
             // Summaries of ended windows go out within a second, also when no further event comes.
             boss.scheduleAtFixedRate(logLimiter::flush, 1, 1, TimeUnit.SECONDS);
+            // TempIDs past the retention go hourly as well as at start; the rewrite runs on the file's writer.
+            boss.scheduleAtFixedRate(tracing::purgeExpired, 1, 1, TimeUnit.HOURS);
             ChannelGroup channels = new DefaultChannelGroup("devices", GlobalEventExecutor.INSTANCE);
             ServerBootstrap b = new ServerBootstrap()
                     .group(boss, workers)
@@ -216,7 +221,8 @@ public final class EdgeServer implements AutoCloseable {
     /** Every directory the server writes in; each is claimed with a {@link DirectoryLock}. */
     static Set<Path> workingDirectories(ServerConfig config) {
         Set<Path> dirs = new LinkedHashSet<>();
-        for (Path file : List.of(config.deviceLog(), config.uploadLog(), config.deletionLog())) {
+        for (Path file : List.of(config.deviceLog(), config.uploadLog(), config.deletionLog(),
+                config.tracing().tempIdFile(), config.tracing().traceLog())) {
             Path parent = file.toAbsolutePath().normalize().getParent();
             dirs.add(parent);
         }

@@ -11,6 +11,7 @@ import org.edgenet.server.service.InMemoryLoginGuard;
 import org.edgenet.server.service.JournalMessageStore;
 import org.edgenet.server.service.KeyedSerialExecutor;
 import org.edgenet.server.service.Services;
+import org.edgenet.server.service.TracingService;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -42,6 +43,7 @@ public final class TestServices implements AutoCloseable {
     public final ActivityLog deletionLog;
     public final FileDataStore data;
     public final JournalMessageStore messages;
+    public final TracingService tracing;
     public final Services services;
 
     public TestServices(Path dir) {
@@ -67,8 +69,10 @@ public final class TestServices implements AutoCloseable {
             messages = JournalMessageStore.open(dir.resolve("messages"), MessageSettings.DEFAULT_PER_RECIPIENT,
                     MessageSettings.DEFAULT_TOTAL_BYTES, disk, clock, JournalMessageStore.DEFAULT_SEGMENT_BYTES,
                     Runnable::run, Runnable::run);
+            tracing = TracingService.open(TracingSettings.defaults().in(dir), disk, clock, ZoneOffset.UTC, messages,
+                    Runnable::run);
             services = new Services(FileCredentialStore.load(dir.resolve("credentials.txt")),
-                    new InMemoryLoginGuard(ATTEMPTS, BLOCK, clock), registry, data, messages);
+                    new InMemoryLoginGuard(ATTEMPTS, BLOCK, clock), registry, data, messages, tracing);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (StartupException e) {
@@ -87,6 +91,7 @@ public final class TestServices implements AutoCloseable {
 
     @Override
     public void close() {
+        tracing.close();
         messages.close();
         data.close();
         uploadLog.close();

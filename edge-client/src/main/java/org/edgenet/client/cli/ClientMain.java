@@ -8,7 +8,11 @@ import org.edgenet.client.console.ConsoleInput;
 import org.edgenet.client.console.Terminal;
 import org.edgenet.client.console.TransferAnnouncer;
 import org.edgenet.client.net.EdgeClient;
+import org.edgenet.client.console.TraceAnnouncer;
 import org.edgenet.client.p2p.PeerNode;
+import org.edgenet.client.p2p.PeerOptions;
+import org.edgenet.client.trace.BeaconReceiver;
+import org.edgenet.client.trace.Tracer;
 import org.edgenet.common.cli.CommandLines;
 import org.edgenet.common.cli.StartupException;
 import org.edgenet.common.cli.WholeNumberConverter;
@@ -31,6 +35,7 @@ import java.net.UnknownHostException;
 import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -80,6 +85,9 @@ public final class ClientMain implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE})", converter = ReplyTimeoutConverter.class)
     int replyTimeoutSeconds;
 
+    @CommandLine.Mixin
+    TracingOptions tracing = new TracingOptions();
+
     @Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -128,13 +136,18 @@ public final class ClientMain implements Callable<Integer> {
         Terminal terminal = new Terminal(out);
         // One group for the server connection and both UDP sockets: a device needs little.
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
-        try (PeerNode peerNode = bindUdp(group, udpPort, terminal)) {
+        Clock clock = Clock.systemDefaultZone();
+        BeaconReceiver beacons = new BeaconReceiver(clock);
+        try (PeerNode peerNode = bindUdp(group, udpPort, terminal, beacons)) {
             EdgeClient client = connect(group, serverAddress, host, serverPort);
             client.onTicket(peerNode::admit);
+            Tracer tracer = new Tracer(client, peerNode::sendBeacon, dir, tracing.settings(), clock,
+                    new TraceAnnouncer(terminal, clock));
+            beacons.listen(tracer);
             log.info("Connected to the server at {}:{}, listening on UDP {}, files in {}",
                     host, serverPort, udpPort, dir.toAbsolutePath().normalize());
             try {
-                return new Console(client, peerNode::send, udpPort, dir, input(), terminal, replyTimeout).run();
+                return new Console(client, peerNode::send, udpPort, dir, input(), terminal, replyTimeout, tracer).run();
             } finally {
                 client.close();
             }
@@ -143,9 +156,10 @@ public final class ClientMain implements Callable<Integer> {
         }
     }
 
-    private PeerNode bindUdp(EventLoopGroup group, int udpPort, Terminal terminal) throws StartupException {
+    private PeerNode bindUdp(EventLoopGroup group, int udpPort, Terminal terminal, BeaconReceiver beacons)
+            throws StartupException {
         try {
-            return PeerNode.bind(group, udpPort, dir, new TransferAnnouncer(terminal));
+            return PeerNode.bind(group, udpPort, dir, new TransferAnnouncer(terminal), PeerOptions.DEFAULTS, beacons);
         } catch (Exception e) {
             log.info("Cannot bind UDP port {}: {}", udpPort, e.toString());
             // The JDK says "Address already in use"; other bind failures (e.g. a privileged port)

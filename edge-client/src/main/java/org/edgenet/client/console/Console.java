@@ -4,6 +4,7 @@ import org.edgenet.client.console.Dialog.GaveUp;
 import org.edgenet.client.console.Dialog.ServerGone;
 import org.edgenet.client.net.ServerError;
 import org.edgenet.client.net.ServerLink;
+import org.edgenet.client.trace.Tracer;
 import org.edgenet.common.format.DeviceName;
 import org.edgenet.common.message.LoginStatus;
 import org.slf4j.Logger;
@@ -28,9 +29,9 @@ import java.util.random.RandomGenerator;
 public final class Console {
     private static final Logger log = LoggerFactory.getLogger(Console.class);
 
-    static final String COMMANDS = "EDG, UED, SCS, DTE, AED, UVF, MSG, RDM, DLD, OUT";
+    static final String COMMANDS = "EDG, UED, SCS, DTE, AED, UVF, MSG, RDM, DLD, TID, BCN, UCL, OUT";
     private static final Set<String> KNOWN = Set.of("EDG", "UED", "SCS", "DTE", "AED", "UVF", "MSG", "RDM", "DLD",
-            "OUT");
+            "OUT", "TID", "BCN", "UCL", "Download_tempID", "Beacon", "Upload_contact_log");
 
     /** What the command loop does after a line. */
     private enum Next { PROMPT, EXIT }
@@ -44,6 +45,9 @@ public final class Console {
     private final Dialog dialog;
     private final MailCommands mail;
     private DownloadCommand download;
+    /** Null on a device without contact tracing (some tests). */
+    private final Tracer tracer;
+    private TraceCommands trace;
     private DeviceName device;
 
     /**
@@ -52,11 +56,23 @@ public final class Console {
      */
     public Console(ServerLink server, PeerSender peers, int udpPort, Path dir, ConsoleInput input, Terminal terminal,
                    Duration replyTimeout) {
-        this(server, peers, udpPort, dir, input, terminal, replyTimeout, RandomGenerator.getDefault());
+        this(server, peers, udpPort, dir, input, terminal, replyTimeout, RandomGenerator.getDefault(), null);
+    }
+
+    /** With contact tracing: {@code tracer} starts once the device has joined and stops when it leaves. */
+    public Console(ServerLink server, PeerSender peers, int udpPort, Path dir, ConsoleInput input, Terminal terminal,
+                   Duration replyTimeout, Tracer tracer) {
+        this(server, peers, udpPort, dir, input, terminal, replyTimeout, RandomGenerator.getDefault(), tracer);
     }
 
     Console(ServerLink server, PeerSender peers, int udpPort, Path dir, ConsoleInput input, Terminal terminal,
             Duration replyTimeout, RandomGenerator random) {
+        this(server, peers, udpPort, dir, input, terminal, replyTimeout, random, null);
+    }
+
+    Console(ServerLink server, PeerSender peers, int udpPort, Path dir, ConsoleInput input, Terminal terminal,
+            Duration replyTimeout, RandomGenerator random, Tracer tracer) {
+        this.tracer = tracer;
         this.dialog = new Dialog(server, input, terminal, replyTimeout);
         this.server = server;
         this.peers = peers;
@@ -65,7 +81,10 @@ public final class Console {
         this.terminal = terminal;
         this.generator = new DataGenerator(random);
         this.mail = new MailCommands(server, terminal, dialog);
-        server.onNotice(mail::notice);
+        server.onNotice(notice -> {
+            mail.notice(notice);
+            TraceCommands.notice(terminal, notice);
+        });
     }
 
     /** Runs until the device leaves; returns the process exit code (0 after OUT). */
@@ -77,6 +96,7 @@ public final class Console {
             }
             ConsoleCommands commands = new ConsoleCommands(device, server, peers, dir, terminal, generator, dialog);
             download = new DownloadCommand(device, server, dir, terminal, dialog);
+            startTracing();
             while (true) {
                 terminal.commandPrompt();
                 Optional<String> line = dialog.nextLine(false);
@@ -96,7 +116,24 @@ public final class Console {
             server.close();
             return 1;
         } finally {
+            if (tracer != null) {
+                tracer.close();
+            }
             dialog.close();
+        }
+    }
+
+    /** Opens the device's contact log; without one, the tracing commands say so and the rest works. */
+    private void startTracing() {
+        if (tracer == null) {
+            return;
+        }
+        try {
+            tracer.start(device);
+            trace = new TraceCommands(device, server, tracer, terminal, dialog);
+        } catch (IOException e) {
+            log.warn("Cannot open the contact log", e);
+            terminal.say("The contact log cannot be opened (" + e.getMessage() + "); TID, BCN and UCL are off");
         }
     }
 
@@ -208,6 +245,7 @@ public final class Console {
                 case "MSG" -> mail.send(line);
                 case "RDM" -> mail.read(words);
                 case "DLD" -> download.run(words);
+                case "TID", "Download_tempID", "BCN", "Beacon", "UCL", "Upload_contact_log" -> traceCommand(words);
                 case "OUT" -> {
                     if (words.length > 1) {
                         terminal.say("OUT takes no arguments");
@@ -227,6 +265,19 @@ public final class Console {
         return Next.PROMPT;
     }
 
+    private void traceCommand(String[] words) throws ServerGone {
+        if (trace == null) {
+            terminal.say("contact tracing is off on this device");
+            return;
+        }
+        switch (words[0]) {
+            case "TID", "Download_tempID" -> trace.tempId(words);
+            case "BCN" -> trace.beaconDevice(words);
+            case "Beacon" -> trace.beaconAddress(words);
+            default -> trace.upload(words);
+        }
+    }
+
     private static String unknownCommand(String command) {
         if (KNOWN.contains(command.toUpperCase(Locale.ROOT))) {
             return "Error: unknown command '" + command + "'. Commands are upper case, e.g. "
@@ -238,6 +289,9 @@ public final class Console {
 
     /** OUT, or the end of the input: let running transfers finish, then leave the network. */
     private int leave(ConsoleCommands commands) throws ServerGone {
+        if (tracer != null) {
+            tracer.close();
+        }
         commands.awaitTransfers();
         try {
             dialog.await(server.leave());

@@ -9,7 +9,7 @@ import java.io.PrintWriter;
  */
 public final class Terminal {
     public static final String COMMAND_PROMPT =
-            "Enter one of the following commands (EDG, UED, SCS, DTE, AED, UVF, MSG, RDM, DLD, OUT):";
+            "Enter one of the following commands (EDG, UED, SCS, DTE, AED, UVF, MSG, RDM, DLD, TID, BCN, UCL, OUT):";
 
     private final PrintWriter out;
     private boolean atCommandPrompt;

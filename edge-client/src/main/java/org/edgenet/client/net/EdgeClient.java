@@ -14,9 +14,11 @@ import org.edgenet.common.message.ActiveDevices;
 import org.edgenet.common.message.BodyFields;
 import org.edgenet.common.message.Compute;
 import org.edgenet.common.message.Computed;
+import org.edgenet.common.message.ContactsReceived;
 import org.edgenet.common.message.Delete;
 import org.edgenet.common.message.Deleted;
 import org.edgenet.common.message.DeviceInfo;
+import org.edgenet.common.message.GetTempId;
 import org.edgenet.common.message.Joined;
 import org.edgenet.common.message.Leave;
 import org.edgenet.common.message.Left;
@@ -35,8 +37,11 @@ import org.edgenet.common.message.Peer;
 import org.edgenet.common.message.PostMessage;
 import org.edgenet.common.message.ReadMessages;
 import org.edgenet.common.message.RegisterUdp;
+import org.edgenet.common.message.TempIdIssued;
 import org.edgenet.common.message.Ticket;
+import org.edgenet.common.message.UploadContacts;
 import org.edgenet.common.message.Uploaded;
+import org.edgenet.common.trace.TempIdWindow;
 import org.edgenet.common.wire.Limits;
 
 import java.io.IOException;
@@ -210,6 +215,20 @@ public final class EdgeClient implements ServerLink, AutoCloseable {
     @Override
     public CompletableFuture<Integer> ackMessages(long upToId) {
         return send(new AckMessages(upToId), MessagesAcked.class, MessagesAcked::waiting);
+    }
+
+    @Override
+    public CompletableFuture<TempIdWindow> tempId() {
+        return send(new GetTempId(), TempIdIssued.class, TempIdIssued::window);
+    }
+
+    @Override
+    public CompletableFuture<Integer> uploadContacts(List<TempIdWindow> entries) {
+        if (entries.size() > UploadContacts.MAX_ENTRIES) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("at most " + UploadContacts.MAX_ENTRIES
+                    + " entries, not " + entries.size()));
+        }
+        return send(new UploadContacts(entries), ContactsReceived.class, ContactsReceived::count);
     }
 
     @Override

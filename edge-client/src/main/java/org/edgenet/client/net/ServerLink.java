@@ -14,6 +14,7 @@ import org.edgenet.common.message.Notice;
 import org.edgenet.common.message.Operation;
 import org.edgenet.common.message.Peer;
 import org.edgenet.common.message.Uploaded;
+import org.edgenet.common.trace.TempIdWindow;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,7 +61,16 @@ public interface ServerLink {
     /** The messages up to {@code upToId} have been shown: yields how many still wait. */
     CompletableFuture<Integer> ackMessages(long upToId);
 
-    /** Hands every notice the server sends (new message, messages waiting) to {@code listener}. */
+    /** TID: the device's TempID; the server gives the same one while it is valid. */
+    CompletableFuture<TempIdWindow> tempId();
+
+    /**
+     * UCL: reports positive with these contact-log entries (at most
+     * {@link org.edgenet.common.message.UploadContacts#MAX_ENTRIES}); yields how many the server received.
+     */
+    CompletableFuture<Integer> uploadContacts(List<TempIdWindow> entries);
+
+    /** Hands every notice the server sends (new message, messages waiting, exposure) to {@code listener}. */
     void onNotice(Consumer<Notice> listener);
 
     /**

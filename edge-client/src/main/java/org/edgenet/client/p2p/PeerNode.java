@@ -7,9 +7,11 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.edgenet.common.message.Ticket;
+import org.edgenet.common.trace.Beacon;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +42,7 @@ public final class PeerNode implements AutoCloseable {
     static final String DECODER = "decoder";
     static final String AUDIENCE = "audience";
     static final String PRESENTER = "presenter";
+    static final String BEACONS = "beacons";
     /** Big socket buffers absorb a window's burst; the kernel caps them at its own maximum. */
     private static final int SOCKET_BUFFER = 4 * 1024 * 1024;
     /** Every datagram fits: a smaller receive buffer would silently cut a large one short. */
@@ -80,6 +83,15 @@ public final class PeerNode implements AutoCloseable {
     /** As {@link #bind(EventLoopGroup, int, Path, TransferEvents)}, with chosen time-outs and windows. */
     public static PeerNode bind(EventLoopGroup group, int udpPort, Path directory, TransferEvents events,
                                 PeerOptions options) throws Exception {
+        return bind(group, udpPort, directory, events, options, null);
+    }
+
+    /**
+     * As {@link #bind(EventLoopGroup, int, Path, TransferEvents, PeerOptions)}, with {@code beacons}
+     * first on the audience port: it takes the contact-tracing beacons and passes UVF datagrams on.
+     */
+    public static PeerNode bind(EventLoopGroup group, int udpPort, Path directory, TransferEvents events,
+                                PeerOptions options, ChannelHandler beacons) throws Exception {
         removeLeftovers(directory, events);
         DropCounter drops = new DropCounter();
         ExecutorService disk = newDiskExecutor();
@@ -88,8 +100,13 @@ public final class PeerNode implements AutoCloseable {
         Channel audience = null;
         try {
             AudienceHandler audienceHandler = new AudienceHandler(directory, context);
-            audience = datagramBootstrap(group).handler(pipeline(decoder, AUDIENCE, audienceHandler))
-                    .bind(udpPort).sync().channel();
+            ChannelInitializer<Channel> audiencePipeline = pipeline(decoder, AUDIENCE, audienceHandler);
+            audience = datagramBootstrap(group).handler(beacons == null ? audiencePipeline : new ChannelInitializer<>() {
+                @Override
+                protected void initChannel(Channel ch) {
+                    ch.pipeline().addLast(BEACONS, beacons).addLast(audiencePipeline);
+                }
+            }).bind(udpPort).sync().channel();
             PresenterHandler presenterHandler = new PresenterHandler(drops);
             Channel presenter = datagramBootstrap(group).handler(pipeline(decoder, PRESENTER, presenterHandler))
                     .bind(0).sync().channel();
@@ -194,6 +211,27 @@ public final class PeerNode implements AutoCloseable {
             return failed("the device is closing");
         }
         return t.future;
+    }
+
+    /**
+     * Sends one contact-tracing beacon to {@code to} from the presenter's port (one the OS chose,
+     * as 002 has it); completes once the datagram is written to the socket.
+     */
+    public CompletableFuture<Void> sendBeacon(InetSocketAddress to, Beacon beacon) {
+        CompletableFuture<Void> sent = new CompletableFuture<>();
+        if (to.isUnresolved()) {
+            sent.completeExceptionally(new IllegalArgumentException("the address " + to.getHostString()
+                    + " is unknown"));
+            return sent;
+        }
+        presenter.writeAndFlush(new DatagramPacket(beacon.encode(presenter.alloc()), to)).addListener(f -> {
+            if (f.isSuccess()) {
+                sent.complete(null);
+            } else {
+                sent.completeExceptionally(f.cause());
+            }
+        });
+        return sent;
     }
 
     private static void awaitQuietly(CompletableFuture<Void> stopped) {

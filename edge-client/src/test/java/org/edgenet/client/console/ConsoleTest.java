@@ -183,7 +183,7 @@ class ConsoleTest {
     void rejectsUnknownAndLowerCaseCommands() {
         assertAnswers("aed\nFOO 1\nOUT 1\nAED 1\n\n",
                 "Error: unknown command 'aed'. Commands are upper case, e.g. AED",
-                "Error: unknown command 'FOO'. Use one of EDG, UED, SCS, DTE, AED, UVF, MSG, RDM, DLD, OUT "
+                "Error: unknown command 'FOO'. Use one of EDG, UED, SCS, DTE, AED, UVF, MSG, RDM, DLD, TID, BCN, UCL, OUT "
                         + "(commands are upper case, e.g. AED)",
                 "OUT takes no arguments",
                 "AED takes no arguments");

@@ -19,6 +19,7 @@ import org.edgenet.common.message.Notice;
 import org.edgenet.common.message.Operation;
 import org.edgenet.common.message.Peer;
 import org.edgenet.common.message.Uploaded;
+import org.edgenet.common.trace.TempIdWindow;
 import org.edgenet.common.wire.ErrorCode;
 
 import java.io.IOException;
@@ -64,6 +65,10 @@ final class FakeServer implements ServerLink {
     boolean ignoreAcks;
     /** Sent to the device as it joins. */
     final List<Notice> joinNotices = new ArrayList<>();
+    /** The TempIDs TID hands out, in turn. */
+    final Deque<TempIdWindow> tempIds = new ArrayDeque<>();
+    /** Every contact log uploaded. */
+    final List<List<TempIdWindow>> uploadedContacts = new ArrayList<>();
     private volatile Consumer<Notice> notices = n -> {
     };
     /** What {@link #waitingForReply()} reports: how long the server has owed a reply. */
@@ -207,6 +212,20 @@ final class FakeServer implements ServerLink {
             mailbox.removeIf(m -> m.id() <= upToId);
         }
         return CompletableFuture.completedFuture(mailbox.size());
+    }
+
+    @Override
+    public synchronized CompletableFuture<TempIdWindow> tempId() {
+        requests.add("TempId");
+        return tempIds.isEmpty() ? CompletableFuture.failedFuture(new ServerError(ErrorCode.INTERNAL, "no TempID"))
+                : CompletableFuture.completedFuture(tempIds.poll());
+    }
+
+    @Override
+    public synchronized CompletableFuture<Integer> uploadContacts(List<TempIdWindow> entries) {
+        requests.add("UploadContacts " + entries.size());
+        uploadedContacts.add(List.copyOf(entries));
+        return CompletableFuture.completedFuture(entries.size());
     }
 
     @Override

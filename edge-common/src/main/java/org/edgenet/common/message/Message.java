@@ -11,7 +11,8 @@ public sealed interface Message
         UploadBegin, UploadChunk, UploadEnd, UploadAbort, Uploaded, Compute, Computed, Delete, Deleted,
         LookupPeer, Peer, Ticket, ErrorReply,
         PostMessage, MessagePosted, ReadMessages, MessageBatch, AckMessages, MessagesAcked, Notice,
-        Download, DownloadBegin, DownloadChunk, DownloadEnd, DownloadCancel, DownloadCancelled {
+        Download, DownloadBegin, DownloadChunk, DownloadEnd, DownloadCancel, DownloadCancelled,
+        GetTempId, TempIdIssued, UploadContacts, ContactsReceived {
 
     MessageType type();
 

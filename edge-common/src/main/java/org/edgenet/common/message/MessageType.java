@@ -46,6 +46,12 @@ public enum MessageType implements WireCode {
     MESSAGES_ACKED(35, MessagesAcked::read),
     MESSAGE_ARRIVED(36, MessageArrived::read),
     MESSAGES_WAITING(37, MessagesWaiting::read),
+    // Contact tracing (TID, UCL and the exposure notice): 40 to 47.
+    GET_TEMP_ID(40, GetTempId::read),
+    TEMP_ID_ISSUED(41, TempIdIssued::read),
+    UPLOAD_CONTACTS(42, UploadContacts::read),
+    CONTACTS_RECEIVED(43, ContactsReceived::read),
+    EXPOSURE_NOTICE(44, ExposureNotice::read),
     // Download (DLD): the server streams a stored file back.
     DOWNLOAD(50, Download::read),
     DOWNLOAD_BEGIN(51, DownloadBegin::read),

@@ -10,6 +10,8 @@ import org.edgenet.common.format.DeviceName;
 import org.edgenet.common.format.FileId;
 import org.edgenet.common.format.InvalidValueException;
 import org.edgenet.common.testing.Frames;
+import org.edgenet.common.trace.TempId;
+import org.edgenet.common.trace.TempIdWindow;
 import org.edgenet.common.wire.ErrorCode;
 import org.edgenet.common.wire.FrameDecoder;
 import org.edgenet.common.wire.Limits;
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -100,7 +103,49 @@ class MessageCodecTest {
                 new DownloadBegin(FileId.of(3), 1L << 40),
                 new DownloadEnd(key()),
                 new DownloadCancel(),
-                new DownloadCancelled());
+                new DownloadCancelled(),
+                new GetTempId(),
+                new TempIdIssued(WINDOW),
+                new UploadContacts(List.of(WINDOW, new TempIdWindow(TempId.of("00000000000000000000"),
+                        LocalDateTime.of(2020, 2, 29, 23, 59, 59), LocalDateTime.of(2020, 3, 1, 0, 14, 59)))),
+                new UploadContacts(List.of()),
+                new ContactsReceived(1_000),
+                new ExposureNotice(WINDOW.start(), WINDOW.expiry()));
+    }
+
+    private static final TempIdWindow WINDOW = new TempIdWindow(TempId.of("12345678901234567890"),
+            LocalDateTime.of(2020, 9, 24, 10, 31, 0), LocalDateTime.of(2020, 9, 24, 10, 46, 0));
+
+    @Test
+    void anUploadedContactLogWithABadEntryBecomesAnInvalidMessageAndFramingGoesOn() {
+        ByteBuf body = Unpooled.buffer();
+        body.writeShort(2);
+        WINDOW.write(body);
+        body.writeCharSequence("1234567890123456789x24/09/2020 10:31:0024/09/2020 10:46:00", StandardCharsets.US_ASCII);
+        channel.writeInbound(Frames.withBody(MessageType.UPLOAD_CONTACTS.code(), bytes(body)));
+        channel.writeInbound(Frames.of(new GetTempId()));
+
+        InvalidMessage invalid = channel.readInbound();
+        assertEquals("contact-log entry 2 is not valid: a TempID is 20 decimal digits", invalid.reason(), "why");
+        assertEquals(new GetTempId(), channel.readInbound(), "the next frame is read as usual");
+    }
+
+    @Test
+    void refusesAContactLogOfMoreEntriesThanOneUploadCarries() {
+        ByteBuf body = Unpooled.buffer();
+        body.writeShort(UploadContacts.MAX_ENTRIES + 1);
+        channel.writeInbound(Frames.withBody(MessageType.UPLOAD_CONTACTS.code(), bytes(body)));
+
+        assertEquals(ErrorCode.MALFORMED, ((ProtocolException) errors.get(0)).code(), "too many entries");
+    }
+
+    @Test
+    void readsTheContactLogEntryAsThe58BytesOf002() {
+        ByteBuf out = Unpooled.buffer();
+        WINDOW.write(out);
+
+        assertEquals("1234567890123456789024/09/2020 10:31:0024/09/2020 10:46:00",
+                out.toString(StandardCharsets.US_ASCII), "TempID, start and expiry, no separators");
     }
 
     @Test

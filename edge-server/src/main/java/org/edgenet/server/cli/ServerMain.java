@@ -6,6 +6,7 @@ import org.edgenet.common.cli.WholeNumberConverter;
 import org.edgenet.server.EdgeServer;
 import org.edgenet.server.MessageSettings;
 import org.edgenet.server.ServerConfig;
+import org.edgenet.server.TracingSettings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -82,6 +83,9 @@ public final class ServerMain implements Callable<Integer> {
     @CommandLine.Mixin
     private MessageOptions messageOptions;
 
+    @CommandLine.Mixin
+    private TracingOptions tracingOptions;
+
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
@@ -134,6 +138,7 @@ public final class ServerMain implements Callable<Integer> {
         ifGiven(deviceLog, config::deviceLog);
         ifGiven(uploadLog, config::uploadLog);
         ifGiven(deletionLog, config::deletionLog);
+        config.tracing(tracingOptions.apply(TracingSettings.defaults()));
         return config.messages(messageOptions.apply(MessageSettings.defaults())).build();
     }
 

@@ -75,6 +75,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
     private final DownloadSender downloads;
     /** A request that came during a download: served once the download has ended. */
     private Object deferred;
+    private final TraceCommands trace;
     private TicketService.Mailbox mailbox;
     private boolean busy;
     private boolean left;
@@ -89,6 +90,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
         this.uploads = new UploadReceiver(session.name(), gate, disconnector);
         this.messages = new MessageCommands(services, session.name(), gate, disconnector);
         this.downloads = new DownloadSender(session.name(), disconnector);
+        this.trace = new TraceCommands(services, session.name(), gate, disconnector);
     }
 
     /** The factory the server installs: one handler per joined connection, all sharing one ticket office. */
@@ -104,6 +106,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
         tickets.attend(name(), mailbox);
         messages.start(ctx);
         downloads.whenIdle(() -> afterDownload(ctx));
+        trace.start(ctx);
     }
 
     /** Writes a ticket to this device unasked; refused when the device is not reading what it is sent. */
@@ -171,6 +174,8 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
             lookupPeer(ctx, lookup.device());
         } else if (MessageCommands.serves(msg)) {
             messages.serve(ctx, (Message) msg);
+        } else if (TraceCommands.serves(msg)) {
+            trace.serve(ctx, (Message) msg);
         } else if (msg instanceof Leave) {
             leave(ctx);
         } else if (msg instanceof UploadAbort) {
@@ -213,6 +218,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
                 throw invalid.refusal();
             }
             case POST_MESSAGE -> messages.invalidRecipient(ctx);
+            case UPLOAD_CONTACTS -> trace.invalidUpload(ctx, invalid);
             default -> throw new UnexpectedMessageException(invalid, "in command mode");
         }
     }
@@ -237,6 +243,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
         log.info("{} issued OUT", name());
         left = true;
         messages.stop();
+        trace.stop();
         whenDone(ctx, services.registry().leave(session.device()), (v, e) -> {
             if (e != null) {
                 log.error("Recording that {} left failed", name(), e);
@@ -383,6 +390,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         messages.stop();
+        trace.stop();
         uploads.closed();
         downloads.closed();
         ReferenceCountUtil.release(deferred);

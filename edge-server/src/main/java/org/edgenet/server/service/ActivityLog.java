@@ -3,7 +3,9 @@ package org.edgenet.server.service;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Predicate;
 
 /**
  * An append-only log file ({@code upload-log.txt}, {@code deletion-log.txt}) owned by one writer
@@ -34,7 +37,8 @@ public final class ActivityLog implements AutoCloseable {
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
 
     private final Path file;
-    private final FileChannel channel;
+    /** Replaced only by {@link #retain}, on the writer. */
+    private FileChannel channel;
     private final Disk disk;
     private final SerialExecutor writer;
 
@@ -164,6 +168,51 @@ public final class ActivityLog implements AutoCloseable {
 
     public Path file() {
         return file;
+    }
+
+    /**
+     * Rewrites the file with only the lines {@code keep} accepts, on the writer, between two groups
+     * of appends: the new file replaces the old in one atomic rename after being forced, so a reader
+     * or a crash sees one or the other. Completes with the number of lines removed; nothing is
+     * rewritten when none is.
+     */
+    public CompletableFuture<Integer> retain(Predicate<String> keep) {
+        CompletableFuture<Integer> done = new CompletableFuture<>();
+        try {
+            writer.execute(() -> {
+                try {
+                    done.complete(rewrite(keep));
+                } catch (IOException | RuntimeException e) {
+                    done.completeExceptionally(e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            done.completeExceptionally(e);
+        }
+        return done;
+    }
+
+    private int rewrite(Predicate<String> keep) throws IOException {
+        StringBuilder kept = new StringBuilder();
+        int removed = 0;
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(Files.newInputStream(file),
+                StandardCharsets.UTF_8))) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                if (keep.test(line)) {
+                    kept.append(line).append('\n');
+                } else {
+                    removed++;
+                }
+            }
+        }
+        if (removed == 0) {
+            return 0;
+        }
+        new AtomicFile(file, disk, true).replace(kept);
+        FileChannel old = channel;
+        channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        old.close();
+        return removed;
     }
 
     /** Writes what is queued, then closes the file. */

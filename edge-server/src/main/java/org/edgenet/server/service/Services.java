@@ -8,7 +8,8 @@ package org.edgenet.server.service;
  * @param registry    the active devices
  * @param data        uploaded files
  * @param messages    messages left for devices (MSG, RDM)
+ * @param tracing     TempIDs and uploaded contact logs (TID, UCL)
  */
 public record Services(CredentialStore credentials, LoginGuard guard, DeviceRegistry registry, DataStore data,
-                       MessageStore messages) {
+                       MessageStore messages, TracingService tracing) {
 }

@@ -98,7 +98,10 @@ class ServerMainTest {
                     "--data-dir", dir.resolve("data").toString(),
                     "--device-log", dir.resolve("edge-device-log.txt").toString(),
                     "--upload-log", dir.resolve("upload-log.txt").toString(),
-                    "--deletion-log", dir.resolve("deletion-log.txt").toString()));
+                    "--deletion-log", dir.resolve("deletion-log.txt").toString(),
+                    "--message-journal", dir.resolve("messages").toString(),
+                    "--tempid-file", dir.resolve("tempIDs.txt").toString(),
+                    "--trace-log", dir.resolve("contact-trace-log.txt").toString()));
             assertTrue(run(args.toArray(String[]::new)) != 0, "non-zero exit");
         }
         String text = err.toString();

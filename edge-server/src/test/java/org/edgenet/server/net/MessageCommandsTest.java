@@ -189,7 +189,7 @@ class MessageCommandsTest {
                 t.clock, JournalMessageStore.DEFAULT_SEGMENT_BYTES, Runnable::run, Runnable::run);
         extra.add(small);
         services = new Services(t.services.credentials(), t.services.guard(), t.services.registry(), t.services.data(),
-                small);
+                small, t.tracing);
         EmbeddedChannel alice = join(ALICE);
         post(alice, BOB, "1");
         post(alice, BOB, "2");
