@@ -19,6 +19,8 @@ public enum ErrorCode implements WireCode {
     // 9 is reserved: it was an idle time-out that no server ever sent.
     /** The peer left the server's replies unread for too long; it was not reading at all. */
     SLOW_READER(10, true),
+    /** The device port speaks TLS and the peer sent something else. */
+    TLS_REQUIRED(13, true),
 
     BAD_ARGUMENT(100, false),
     NO_SUCH_FILE(101, false),
@@ -28,6 +30,8 @@ public enum ErrorCode implements WireCode {
     OUT_OF_SPACE(105, false),
     /** A message was refused because its recipient's mailbox, or the whole message store, is full. */
     MAILBOX_FULL(106, false),
+    /** Every password check of the server is busy; the login was not tried and may be sent again. */
+    LOGIN_BUSY(115, false),
     INTERNAL(199, false);
 
     private static final CodeTable<ErrorCode> CODES = CodeTable.of(values(), 16);

@@ -5,6 +5,7 @@ import org.edgenet.common.cli.StartupException;
 import org.edgenet.common.cli.WholeNumberConverter;
 import org.edgenet.server.EdgeServer;
 import org.edgenet.server.MessageSettings;
+import org.edgenet.server.SecuritySettings;
 import org.edgenet.server.ServerConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -82,6 +83,9 @@ public final class ServerMain implements Callable<Integer> {
     @CommandLine.Mixin
     private MessageOptions messageOptions;
 
+    @CommandLine.Mixin
+    private SecurityOptions securityOptions;
+
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
@@ -134,6 +138,7 @@ public final class ServerMain implements Callable<Integer> {
         ifGiven(deviceLog, config::deviceLog);
         ifGiven(uploadLog, config::uploadLog);
         ifGiven(deletionLog, config::deletionLog);
+        config.security(securityOptions.apply(SecuritySettings.defaults()));
         return config.messages(messageOptions.apply(MessageSettings.defaults())).build();
     }
 
