@@ -7,7 +7,9 @@ import org.edgenet.client.console.Console;
 import org.edgenet.client.console.ConsoleInput;
 import org.edgenet.client.console.Terminal;
 import org.edgenet.client.console.TransferAnnouncer;
+import org.edgenet.client.net.ClientTls;
 import org.edgenet.client.net.EdgeClient;
+import org.edgenet.client.net.TlsFailedException;
 import org.edgenet.client.p2p.PeerNode;
 import org.edgenet.common.cli.CommandLines;
 import org.edgenet.common.cli.StartupException;
@@ -80,6 +82,9 @@ public final class ClientMain implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE})", converter = ReplyTimeoutConverter.class)
     int replyTimeoutSeconds;
 
+    @CommandLine.Mixin
+    TlsOptions tlsOptions;
+
     @Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -125,11 +130,12 @@ public final class ClientMain implements Callable<Integer> {
         }
 
         PrintWriter out = spec.commandLine().getOut();
+        ClientTls tls = tlsOptions.tls(host, out);
         Terminal terminal = new Terminal(out);
         // One group for the server connection and both UDP sockets: a device needs little.
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         try (PeerNode peerNode = bindUdp(group, udpPort, terminal)) {
-            EdgeClient client = connect(group, serverAddress, host, serverPort);
+            EdgeClient client = connect(group, serverAddress, host, serverPort, tls);
             client.onTicket(peerNode::admit);
             log.info("Connected to the server at {}:{}, listening on UDP {}, files in {}",
                     host, serverPort, udpPort, dir.toAbsolutePath().normalize());
@@ -157,12 +163,16 @@ public final class ClientMain implements Callable<Integer> {
         }
     }
 
-    private static EdgeClient connect(EventLoopGroup group, InetAddress address, String host, int port)
-            throws InterruptedException, StartupException {
+    private static EdgeClient connect(EventLoopGroup group, InetAddress address, String host, int port,
+                                      ClientTls tls) throws InterruptedException, StartupException {
         try {
-            return EdgeClient.connect(group, new InetSocketAddress(address, port)).get();
+            return EdgeClient.connect(group, new InetSocketAddress(address, port), tls).get();
         } catch (ExecutionException e) {
             log.info("Cannot connect to {}:{}: {}", host, port, e.getCause().toString());
+            if (e.getCause() instanceof TlsFailedException t) {
+                throw new StartupException("Cannot connect to the server at " + host + ":" + port + ": "
+                        + t.getMessage());
+            }
             throw new StartupException("Cannot connect to the server at " + host + ":" + port);
         }
     }
