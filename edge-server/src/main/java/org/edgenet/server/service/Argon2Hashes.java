@@ -6,6 +6,8 @@ import com.password4j.types.Argon2;
 
 import java.util.HashSet;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The Argon2id parameters of the server: those {@code edge-passwd} writes, and the bounds on those
@@ -33,6 +35,10 @@ public final class Argon2Hashes {
     static final int MAX_PARALLELISM = 4;
     static final int MAX_TOTAL_MEMORY_KIB = 32 * 1024;
 
+    /** Version, memory, iterations and lanes; salt and hash in unpadded Base64 of sane lengths. */
+    private static final Pattern PHC = Pattern.compile(
+            "\\$argon2id\\$v=(1[0-9])\\$m=([0-9]{1,9}),t=([0-9]{1,9}),p=([0-9]{1,9})"
+                    + "\\$[A-Za-z0-9+/]{11,128}\\$([A-Za-z0-9+/]{22,128})");
     private static final Set<String> SEEN = new HashSet<>();
     private static int seenKib;
 
@@ -50,29 +56,34 @@ public final class Argon2Hashes {
 
     /** The function that checks {@code phc}, or why that hash cannot be used. */
     static synchronized Argon2Function functionOf(String phc) throws InvalidSecretException {
+        // Parsed here first: Password4j allocates the memory a hash names as soon as it reads it.
+        Matcher m = PHC.matcher(phc);
+        if (!m.matches()) {
+            throw new InvalidSecretException("not a valid Argon2id hash");
+        }
+        long memory = Long.parseLong(m.group(2));
+        long iterations = Long.parseLong(m.group(3));
+        long parallelism = Long.parseLong(m.group(4));
+        if (iterations < 1 || parallelism < 1 || memory < 8 * parallelism) {
+            throw new InvalidSecretException("not a valid Argon2id hash");
+        }
+        if (memory > MAX_MEMORY_KIB || iterations > MAX_ITERATIONS || parallelism > MAX_PARALLELISM) {
+            throw new InvalidSecretException("the hash asks for more than m=" + MAX_MEMORY_KIB + ", t="
+                    + MAX_ITERATIONS + ", p=" + MAX_PARALLELISM);
+        }
+        String key = m.group(1) + "/" + memory + "/" + iterations + "/" + parallelism + "/" + m.group(5).length();
+        if (!SEEN.contains(key) && seenKib + memory > MAX_TOTAL_MEMORY_KIB) {
+            throw new InvalidSecretException("too many different Argon2 parameter sets; hash it again with"
+                    + " edge-passwd");
+        }
         Argon2Function f;
         try {
             f = Argon2Function.getInstanceFromHash(phc);
         } catch (RuntimeException e) {
             throw new InvalidSecretException("not a valid Argon2id hash");
         }
-        if (f.getVariant() != Argon2.ID) {
-            throw new InvalidSecretException("not a valid Argon2id hash");
-        }
-        if (f.getMemory() > MAX_MEMORY_KIB || f.getIterations() > MAX_ITERATIONS
-                || f.getParallelism() > MAX_PARALLELISM) {
-            throw new InvalidSecretException("the hash asks for more than m=" + MAX_MEMORY_KIB + ", t="
-                    + MAX_ITERATIONS + ", p=" + MAX_PARALLELISM);
-        }
-        String key = f.getMemory() + "/" + f.getIterations() + "/" + f.getParallelism() + "/" + f.getOutputLength()
-                + "/" + f.getVersion();
-        if (!SEEN.contains(key)) {
-            if (seenKib + f.getMemory() > MAX_TOTAL_MEMORY_KIB) {
-                throw new InvalidSecretException("too many different Argon2 parameter sets; hash it again with"
-                        + " edge-passwd");
-            }
-            SEEN.add(key);
-            seenKib += f.getMemory();
+        if (SEEN.add(key)) {
+            seenKib += (int) memory;
         }
         return f;
     }

@@ -218,6 +218,11 @@ public final class WatchedCredentialStore implements CredentialStore, AutoClosea
         }
     }
 
+    /** The pool of checks: a test hook, to fill it. */
+    ThreadPoolExecutor checks() {
+        return checks;
+    }
+
     @Override
     public void close() {
         watcher.shutdownNow();
