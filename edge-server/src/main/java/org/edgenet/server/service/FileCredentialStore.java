@@ -35,6 +35,9 @@ import java.util.Optional;
 public final class FileCredentialStore implements CredentialStore {
     private static final Logger log = LoggerFactory.getLogger(FileCredentialStore.class);
 
+    /** Far more than any fleet's file (a million devices take some 100 MiB hashed): bounds the read. */
+    static final long MAX_FILE_BYTES = 256L * 1024 * 1024;
+
     /** The UTF-8 byte-order mark, EF BB BF. */
     private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
@@ -60,7 +63,7 @@ public final class FileCredentialStore implements CredentialStore {
     public static FileCredentialStore load(Path file) throws StartupException {
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
+            bytes = read(file);
         } catch (IOException e) {
             throw new StartupException("Credentials file " + file + unreadable(e), e);
         }
@@ -79,7 +82,7 @@ public final class FileCredentialStore implements CredentialStore {
     public static FileCredentialStore reload(Path file) throws InvalidCredentialsException {
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
+            bytes = read(file);
         } catch (IOException e) {
             throw new InvalidCredentialsException("the file" + unreadable(e));
         }
@@ -93,6 +96,13 @@ public final class FileCredentialStore implements CredentialStore {
             throw new InvalidCredentialsException("it names no device");
         }
         return new FileCredentialStore(secrets);
+    }
+
+    private static byte[] read(Path file) throws IOException {
+        if (Files.size(file) > MAX_FILE_BYTES) {
+            throw new IOException("it is larger than " + (MAX_FILE_BYTES >> 20) + " MiB");
+        }
+        return Files.readAllBytes(file);
     }
 
     private static String unreadable(IOException e) {
