@@ -51,8 +51,10 @@ public final class ServerTls {
         if (provider == SslProvider.OPENSSL) {
             log.info("TLS 1.3 on the device port with {}", OpenSsl.versionString());
         } else {
+            // The cause as text: passed alone it would be taken for a throwable and print a stack trace.
+            Throwable cause = OpenSsl.unavailabilityCause();
             log.info("TLS 1.3 on the device port with the JDK's engine (OpenSSL cannot load here: {})",
-                    OpenSsl.unavailabilityCause());
+                    cause == null ? "unknown" : String.valueOf(cause.getMessage()));
         }
         return context;
     }
