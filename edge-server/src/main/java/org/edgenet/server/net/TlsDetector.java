@@ -17,6 +17,11 @@ import java.util.concurrent.TimeUnit;
  * puts the {@link SslHandler} in this handler's place, with a handshake time-out; anything else is
  * a client without TLS, which is told so in its own framing (code {@link ErrorCode#TLS_REQUIRED})
  * and closed, rather than left waiting for an answer it cannot read.
+ *
+ * <p>What a TLS connection holds beyond what {@link ReadGate} lists: the handshake state and at
+ * most one partial record (16 KiB and its header) in the {@link SslHandler}, which completes a
+ * record it has begun even while the gate holds reading, and so hands on at most one record's
+ * plaintext more.
  */
 public final class TlsDetector extends ByteToMessageDecoder {
     /** The header of a TLS record: type, version, length. */
