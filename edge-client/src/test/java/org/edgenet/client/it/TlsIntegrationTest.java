@@ -1,8 +1,6 @@
 package org.edgenet.client.it;
 
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import org.edgenet.client.net.ClientTls;
 import org.edgenet.client.net.EdgeClient;
 import org.edgenet.client.net.ServerError;
