@@ -13,6 +13,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.Ticker;
 import org.edgenet.common.cli.StartupException;
@@ -20,10 +21,9 @@ import org.edgenet.server.net.CommandHandler;
 import org.edgenet.server.net.LogLimiter;
 import org.edgenet.server.net.MessagePortInitializer;
 import org.edgenet.server.net.ServerInitializer;
+import org.edgenet.server.net.ServerTls;
 import org.edgenet.server.service.ActivityLog;
-import org.edgenet.server.service.CredentialStore;
 import org.edgenet.server.service.Disk;
-import org.edgenet.server.service.FileCredentialStore;
 import org.edgenet.server.service.FileDataStore;
 import org.edgenet.server.service.FileDeviceRegistry;
 import org.edgenet.server.service.InMemoryLoginGuard;
@@ -31,6 +31,7 @@ import org.edgenet.server.service.JournalMessageStore;
 import org.edgenet.server.service.KeyedSerialExecutor;
 import org.edgenet.server.service.Services;
 import org.edgenet.server.service.TracingService;
+import org.edgenet.server.service.WatchedCredentialStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,8 +96,12 @@ public final class EdgeServer implements AutoCloseable {
      *                          cannot be opened or the port cannot be bound
      */
     public static EdgeServer start(ServerConfig config) throws Exception {
-        CredentialStore credentials = FileCredentialStore.load(config.credentialsFile());
+        SecuritySettings security = config.security();
+        SslContext tls = ServerTls.context(security);
+        WatchedCredentialStore credentials = WatchedCredentialStore.open(config.credentialsFile(),
+                security.credentialsPoll(), security.checkThreads(), security.checkQueue());
         List<AutoCloseable> opened = new ArrayList<>();
+        opened.add(credentials);
         EventLoopGroup boss = null;
         EventLoopGroup workers = null;
         try {
@@ -149,7 +154,8 @@ public final class EdgeServer implements AutoCloseable {
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, REPLY_WATER_MARK)
                     .childOption(ChannelOption.RECVBUF_ALLOCATOR, readSizes())
                     .childHandler(new ServerInitializer(config.limits(), config.loginTimeout(), config.replyTimeout(),
-                            services, CommandHandler.factory(services), channels, logLimiter));
+                            services, CommandHandler.factory(services), channels, logLimiter, tls,
+                            security.handshakeTimeout()));
             InetSocketAddress address = new InetSocketAddress(config.bindAddress(), config.port());
             Channel listener;
             try {

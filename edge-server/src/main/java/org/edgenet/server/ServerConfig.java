@@ -33,12 +33,13 @@ import java.util.Objects;
  * @param ioThreads       event-loop threads serving connections; 0 lets Netty choose (twice the cores)
  * @param messages        device messages: limits, journal and the optional 0xAE73 port
  * @param tracing         contact tracing: TempID lifetime and the tracing files
+ * @param security        TLS on the device port, and how credentials are checked and reloaded
  */
 public record ServerConfig(int port, int attempts, Duration blockDuration, InetAddress bindAddress,
                            Path credentialsFile, Path dataDir, Path deviceLog, Path uploadLog, Path deletionLog,
                            Duration loginTimeout, Limits limits, Clock clock, ZoneId zone,
                            Duration replyTimeout, int ioThreads, MessageSettings messages,
-                           TracingSettings tracing) {
+                           TracingSettings tracing, SecuritySettings security) {
     public static final int MIN_ATTEMPTS = 1;
     public static final int MAX_ATTEMPTS = 5;
     public static final Duration DEFAULT_BLOCK = Duration.ofSeconds(10);
@@ -69,6 +70,7 @@ public record ServerConfig(int port, int attempts, Duration blockDuration, InetA
         Objects.requireNonNull(zone, "zone");
         Objects.requireNonNull(messages, "messages");
         Objects.requireNonNull(tracing, "tracing");
+        Objects.requireNonNull(security, "security");
     }
 
     /**
@@ -111,6 +113,7 @@ public record ServerConfig(int port, int attempts, Duration blockDuration, InetA
         private int ioThreads;
         private MessageSettings messages = MessageSettings.defaults();
         private TracingSettings tracing = TracingSettings.defaults();
+        private SecuritySettings security = SecuritySettings.defaults();
 
         private Builder() {
         }
@@ -133,13 +136,15 @@ public record ServerConfig(int port, int attempts, Duration blockDuration, InetA
             ioThreads = c.ioThreads;
             messages = c.messages;
             tracing = c.tracing;
+            security = c.security;
         }
 
         /** @throws IllegalArgumentException when a setting is out of range, as the record's constructor says */
         public ServerConfig build() {
             return new ServerConfig(port, attempts, blockDuration, bindAddress, credentialsFile, dataDir, deviceLog,
                     uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads, messages,
-                    tracing);
+                    tracing,
+                    security);
         }
 
         /** Every file under {@code dir}, with its default name. */
@@ -242,6 +247,11 @@ public record ServerConfig(int port, int attempts, Duration blockDuration, InetA
 
         public Builder tracing(TracingSettings tracing) {
             this.tracing = tracing;
+            return this;
+        }
+
+        public Builder security(SecuritySettings security) {
+            this.security = security;
             return this;
         }
     }

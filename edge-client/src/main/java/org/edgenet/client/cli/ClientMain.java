@@ -7,8 +7,10 @@ import org.edgenet.client.console.Console;
 import org.edgenet.client.console.ConsoleInput;
 import org.edgenet.client.console.Terminal;
 import org.edgenet.client.console.TransferAnnouncer;
+import org.edgenet.client.net.ClientTls;
 import org.edgenet.client.net.EdgeClient;
 import org.edgenet.client.console.TraceAnnouncer;
+import org.edgenet.client.net.TlsFailedException;
 import org.edgenet.client.p2p.PeerNode;
 import org.edgenet.client.p2p.PeerOptions;
 import org.edgenet.client.trace.BeaconReceiver;
@@ -87,6 +89,7 @@ public final class ClientMain implements Callable<Integer> {
 
     @CommandLine.Mixin
     TracingOptions tracing = new TracingOptions();
+    TlsOptions tlsOptions;
 
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -133,13 +136,14 @@ public final class ClientMain implements Callable<Integer> {
         }
 
         PrintWriter out = spec.commandLine().getOut();
+        ClientTls tls = tlsOptions.tls(host, out);
         Terminal terminal = new Terminal(out);
         // One group for the server connection and both UDP sockets: a device needs little.
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         Clock clock = Clock.systemDefaultZone();
         BeaconReceiver beacons = new BeaconReceiver(clock);
         try (PeerNode peerNode = bindUdp(group, udpPort, terminal, beacons)) {
-            EdgeClient client = connect(group, serverAddress, host, serverPort);
+            EdgeClient client = connect(group, serverAddress, host, serverPort, tls);
             client.onTicket(peerNode::admit);
             Tracer tracer = new Tracer(client, peerNode::sendBeacon, dir, tracing.settings(), clock,
                     new TraceAnnouncer(terminal, clock));
@@ -171,12 +175,16 @@ public final class ClientMain implements Callable<Integer> {
         }
     }
 
-    private static EdgeClient connect(EventLoopGroup group, InetAddress address, String host, int port)
-            throws InterruptedException, StartupException {
+    private static EdgeClient connect(EventLoopGroup group, InetAddress address, String host, int port,
+                                      ClientTls tls) throws InterruptedException, StartupException {
         try {
-            return EdgeClient.connect(group, new InetSocketAddress(address, port)).get();
+            return EdgeClient.connect(group, new InetSocketAddress(address, port), tls).get();
         } catch (ExecutionException e) {
             log.info("Cannot connect to {}:{}: {}", host, port, e.getCause().toString());
+            if (e.getCause() instanceof TlsFailedException t) {
+                throw new StartupException("Cannot connect to the server at " + host + ":" + port + ": "
+                        + t.getMessage());
+            }
             throw new StartupException("Cannot connect to the server at " + host + ":" + port);
         }
     }

@@ -169,6 +169,10 @@ public final class Console {
                 status = dialog.await(server.login(deviceName, password.get()));
             } catch (ServerError e) {
                 terminal.say(e.getMessage());
+                if (e.code().fatal()) {
+                    // The server closes the connection after this one (a TLS port, say): no retry.
+                    return false;
+                }
                 name = null;
                 continue;
             } catch (IllegalArgumentException e) {

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslHandler;
 import org.edgenet.common.format.DeviceName;
 import org.edgenet.common.format.FileId;
 import org.edgenet.common.message.AckMessages;
@@ -98,6 +99,15 @@ public final class EdgeClient implements ServerLink, AutoCloseable {
      * {@link java.net.UnknownHostException}, ...) when there is no server at that address.
      */
     public static CompletableFuture<EdgeClient> connect(EventLoopGroup group, SocketAddress server) {
+        return connect(group, server, null);
+    }
+
+    /**
+     * Connects to the server with TLS, unless {@code tls} is null, and completes once the
+     * handshake is done. Fails with {@link TlsFailedException} when it is not.
+     */
+    public static CompletableFuture<EdgeClient> connect(EventLoopGroup group, SocketAddress server, ClientTls tls) {
+        int port = server instanceof InetSocketAddress a ? a.getPort() : 0;
         CompletableFuture<EdgeClient> result = new CompletableFuture<>();
         new Bootstrap().group(group)
                 .channel(NioSocketChannel.class)
@@ -105,13 +115,22 @@ public final class EdgeClient implements ServerLink, AutoCloseable {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
                 // Room for a few upload chunks in flight; beyond that the upload waits.
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(128 * 1024, 256 * 1024))
-                .handler(new ClientInitializer(Limits.CLIENT))
+                .handler(new ClientInitializer(Limits.CLIENT, tls, port))
                 .connect(server)
                 .addListener((ChannelFutureListener) f -> {
-                    if (f.isSuccess()) {
+                    if (!f.isSuccess()) {
+                        result.completeExceptionally(f.cause());
+                    } else if (tls == null) {
                         result.complete(new EdgeClient(f.channel()));
                     } else {
-                        result.completeExceptionally(f.cause());
+                        f.channel().pipeline().get(SslHandler.class).handshakeFuture().addListener(h -> {
+                            if (h.isSuccess()) {
+                                result.complete(new EdgeClient(f.channel()));
+                            } else {
+                                f.channel().close();
+                                result.completeExceptionally(TlsFailedException.of(h.cause()));
+                            }
+                        });
                     }
                 });
         return result;

@@ -19,6 +19,8 @@ public enum ErrorCode implements WireCode {
     // 9 is reserved: it was an idle time-out that no server ever sent.
     /** The peer left the server's replies unread for too long; it was not reading at all. */
     SLOW_READER(10, true),
+    /** The device port speaks TLS and the peer sent something else. */
+    TLS_REQUIRED(13, true),
 
     BAD_ARGUMENT(100, false),
     NO_SUCH_FILE(101, false),
@@ -30,6 +32,8 @@ public enum ErrorCode implements WireCode {
     MAILBOX_FULL(106, false),
     /** A file being downloaded changed at the server side (it was cut short or grew) before it was all sent. */
     FILE_CHANGED(107, false),
+    /** Every password check of the server is busy; the login was not tried and may be sent again. */
+    LOGIN_BUSY(115, false),
     INTERNAL(199, false);
 
     private static final CodeTable<ErrorCode> CODES = CodeTable.of(values(), 16);

@@ -5,6 +5,7 @@ import org.edgenet.common.cli.StartupException;
 import org.edgenet.common.cli.WholeNumberConverter;
 import org.edgenet.server.EdgeServer;
 import org.edgenet.server.MessageSettings;
+import org.edgenet.server.SecuritySettings;
 import org.edgenet.server.ServerConfig;
 import org.edgenet.server.TracingSettings;
 import picocli.CommandLine;
@@ -85,6 +86,7 @@ public final class ServerMain implements Callable<Integer> {
 
     @CommandLine.Mixin
     private TracingOptions tracingOptions;
+    private SecurityOptions securityOptions;
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -139,6 +141,7 @@ public final class ServerMain implements Callable<Integer> {
         ifGiven(uploadLog, config::uploadLog);
         ifGiven(deletionLog, config::deletionLog);
         config.tracing(tracingOptions.apply(TracingSettings.defaults()));
+        config.security(securityOptions.apply(SecuritySettings.defaults()));
         return config.messages(messageOptions.apply(MessageSettings.defaults())).build();
     }
 

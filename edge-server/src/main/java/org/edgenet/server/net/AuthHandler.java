@@ -17,12 +17,13 @@ import org.edgenet.server.service.ActiveDevice;
 import org.edgenet.server.service.AlreadyJoinedException;
 import org.edgenet.server.service.LoginGuard;
 import org.edgenet.server.service.Services;
+import org.edgenet.server.service.VerifierBusyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
 
-import java.time.Duration;
-import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Admits a device: {@code Login} until the password is right, then {@code RegisterUdp}, which adds
@@ -33,12 +34,20 @@ import java.util.Optional;
  *   Login ──wrong/unknown/already joined──▶ LoginReply(…)      (try again)
  *   Login ──blocked──▶ LoginReply(BLOCKED | BLOCKED_NOW)        (close)
  *   Login ──right──▶ LoginReply(WELCOME) ─ RegisterUdp ─▶ Joined  (command mode)
+ *   Login ──every password check busy──▶ ERROR LOGIN_BUSY       (try again; not counted)
  * </pre>
+ *
+ * <p>A blocked name is refused before its password is looked at. A hashed password, and an unknown
+ * name when the file holds hashes, is checked off the event loop with reading held by the
+ * {@link ReadGate}; a plain one is compared at once.
  */
 public final class AuthHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(AuthHandler.class);
     /** Every refused login, whatever the reason, counts towards one limit per address. */
     static final LogLimiter.Kind LOGIN_FAILED = new LogLimiter.Kind("Login failed", log, Level.INFO);
+
+    /** What a device hears when every password check is busy. */
+    static final String BUSY = "The server is busy checking other logins. Please try again in a moment";
 
     private final Services services;
     private final CommandHandlerFactory commands;
@@ -47,7 +56,7 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
     private final Disconnector disconnector;
     /** The device whose password was accepted and whose UDP port is awaited; null before that. */
     private DeviceName welcomed;
-    /** True while a join is being recorded; no message is read meanwhile. */
+    /** True while a join is being recorded or a password checked; no message is read meanwhile. */
     private boolean joining;
 
     public AuthHandler(Services services, CommandHandlerFactory commands, ReadGate gate, LogLimiter logLimiter,
@@ -85,20 +94,48 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
         welcomed = null;
         DeviceName device = login.device();
         String ip = RemoteAddressFormat.ip(ctx.channel());
-        LoginGuard guard = services.guard();
-        if (!services.credentials().knows(device)) {
-            unknownDevice(ctx, "ref " + LogRef.of(device.value()));
-            return;
-        }
-        Optional<Duration> blocked = guard.blockedFor(device);
-        if (blocked.isPresent()) {
+        boolean known = services.credentials().knows(device);
+        // Before any hashing: a blocked name costs the server nothing.
+        if (known && services.guard().blockedFor(device).isPresent()) {
             if (logLimiter.admit(LOGIN_FAILED, ip)) {
                 log.info("Blocked device {} tried to join from {}", device, ip);
             }
             reply(ctx, LoginStatus.BLOCKED);
             return;
         }
-        if (!services.credentials().matches(device, login.password())) {
+        CompletableFuture<Boolean> check;
+        try {
+            check = services.credentials().verify(device, login.password());
+        } catch (VerifierBusyException e) {
+            if (logLimiter.admit(LOGIN_FAILED, ip)) {
+                log.info("Login refused from {}: every password check is busy", ip);
+            }
+            disconnector.requestRefused(ctx, new ProtocolException(ErrorCode.LOGIN_BUSY, BUSY));
+            return;
+        }
+        if (check.isDone()) {
+            checked(ctx, device, known, check.join());
+            return;
+        }
+        joining = true;
+        gate.whileRunning(ctx, check, (matched, error) -> {
+            joining = false;
+            if (error != null) {
+                throw new CompletionException(error);
+            }
+            checked(ctx, device, known, matched);
+        });
+    }
+
+    /** Goes on once the password of {@code device} has been checked; on the event loop. */
+    private void checked(ChannelHandlerContext ctx, DeviceName device, boolean known, boolean matched) {
+        String ip = RemoteAddressFormat.ip(ctx.channel());
+        LoginGuard guard = services.guard();
+        if (!known) {
+            unknownDevice(ctx, "ref " + LogRef.of(device.value()));
+            return;
+        }
+        if (!matched) {
             LoginGuard.Failure f = guard.recordFailure(device);
             boolean logged = logLimiter.admit(LOGIN_FAILED, ip);
             if (f.alreadyBlocked()) {

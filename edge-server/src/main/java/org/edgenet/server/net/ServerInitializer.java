@@ -5,6 +5,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.flow.FlowControlHandler;
+import io.netty.handler.ssl.SslContext;
 import org.edgenet.common.message.MessageCodec;
 import org.edgenet.common.message.MessageType;
 import org.edgenet.common.wire.FrameDecoder;
@@ -24,8 +25,10 @@ import java.time.Duration;
  * what fails to the {@link Disconnector}, which decides how a failing connection ends. The gate is
  * made here, one per connection, and handed with the server's disconnector to the auth handler,
  * which hands both to the command handler; {@link ReadGate} lists what a connection can hold.
+ * On a TLS port the {@link TlsDetector} comes first and gives its place to the TLS handler.
  */
 public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
+    public static final String TLS = "tls";
     public static final String FRAME = "frame";
     public static final String CODEC = "codec";
     public static final String READ_GATE = "readGate";
@@ -47,9 +50,17 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     private final LogLimiter logLimiter;
     private final Disconnector disconnector;
     private final ErrorHandler errors;
+    /** Null when the port does not speak TLS. */
+    private final SslContext tls;
+    private final Duration handshakeTimeout;
 
+    /**
+     * @param tls              the TLS context of the port, or null for none
+     * @param handshakeTimeout how long a TLS handshake may take
+     */
     public ServerInitializer(Limits limits, Duration loginTimeout, Duration replyTimeout, Services services,
-                             CommandHandlerFactory commands, ChannelGroup channels, LogLimiter logLimiter) {
+                             CommandHandlerFactory commands, ChannelGroup channels, LogLimiter logLimiter,
+                             SslContext tls, Duration handshakeTimeout) {
         this.limits = limits;
         this.loginTimeout = loginTimeout;
         this.replyTimeout = replyTimeout;
@@ -59,6 +70,8 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
         this.logLimiter = logLimiter;
         this.disconnector = new Disconnector(logLimiter);
         this.errors = new ErrorHandler(disconnector);
+        this.tls = tls;
+        this.handshakeTimeout = handshakeTimeout;
     }
 
     @Override
@@ -69,6 +82,9 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
         channels.add(ch);
         ReadGate gate = new ReadGate(replyTimeout);
         ChannelPipeline p = ch.pipeline();
+        if (tls != null) {
+            p.addLast(TLS, new TlsDetector(tls, handshakeTimeout));
+        }
         p.addLast(FRAME, new FrameDecoder(limits, MessageType::isKnown))
                 .addLast(CODEC, MessageCodec.INSTANCE)
                 .addLast(READ_GATE, gate)

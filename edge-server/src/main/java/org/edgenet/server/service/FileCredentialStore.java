@@ -17,42 +17,107 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * Credentials read once at start from a file of {@code name password} lines in UTF-8 (a leading
- * byte-order mark is skipped; lines end with LF, CR LF or CR): one single space, no other white
- * space, case-sensitive. Bad lines, invalid UTF-8 included, are reported by number (never with
- * their password) and skipped, so one typo does not keep every other device out.
+ * Credentials read from a file of {@code name secret} lines in UTF-8 (a leading byte-order mark is
+ * skipped; lines end with LF, CR LF or CR): one single space, no other white space,
+ * case-sensitive. The secret is a plain password or an Argon2id hash in PHC form (see
+ * {@link Secret}). At start, bad lines, invalid UTF-8 included, are reported by number (never with
+ * their secret) and skipped, so one typo does not keep every other device out; a reload
+ * ({@link #reload}) takes a file only when every line is good, since there is a table to keep.
  */
 public final class FileCredentialStore implements CredentialStore {
     private static final Logger log = LoggerFactory.getLogger(FileCredentialStore.class);
 
+    /** Far more than any fleet's file (a million devices take some 100 MiB hashed): bounds the read. */
+    static final long MAX_FILE_BYTES = 256L * 1024 * 1024;
+
     /** The UTF-8 byte-order mark, EF BB BF. */
     private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
-    private final Map<DeviceName, byte[]> passwords;
+    private final Map<DeviceName, Secret> secrets;
+    /** Checked for a name that is not in the file, when the file holds hashes; null otherwise. */
+    private final Secret.Hashed decoy;
 
-    private FileCredentialStore(Map<DeviceName, byte[]> passwords) {
-        this.passwords = Map.copyOf(passwords);
+    private FileCredentialStore(Map<DeviceName, Secret> secrets) {
+        this.secrets = Map.copyOf(secrets);
+        this.decoy = secrets.values().stream().filter(s -> s instanceof Secret.Hashed).map(s -> (Secret.Hashed) s)
+                .findFirst().map(Secret::decoy).orElse(null);
+    }
+
+    /** One bad line: its number and why, never its secret. */
+    record Problem(int line, String reason, boolean skipped) {
+        @Override
+        public String toString() {
+            return "line " + line + ": " + reason;
+        }
     }
 
     /** Reads {@code file}; a missing or unreadable file stops the start with a clear message. */
     public static FileCredentialStore load(Path file) throws StartupException {
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new StartupException("Credentials file " + file + " does not exist", e);
-        } catch (AccessDeniedException e) {
-            throw new StartupException("Credentials file " + file + " cannot be read: permission denied", e);
+            bytes = read(file);
         } catch (IOException e) {
-            throw new StartupException("Credentials file " + file + " cannot be read: " + e.getMessage(), e);
+            throw new StartupException("Credentials file " + file + unreadable(e), e);
         }
-        Map<DeviceName, byte[]> passwords = new HashMap<>();
+        Map<DeviceName, Secret> secrets = new HashMap<>();
+        for (Problem p : parse(bytes, secrets)) {
+            log.warn("{} {}{}", file, p, p.skipped() ? "; skipped" : "");
+        }
+        return new FileCredentialStore(secrets);
+    }
+
+    /**
+     * Reads {@code file} again for a running server: the new table, or why the file cannot replace
+     * the one in use (it cannot be read, a line is bad, or it names no device at all, as a file
+     * caught half-written by an editor would).
+     */
+    public static FileCredentialStore reload(Path file) throws InvalidCredentialsException {
+        byte[] bytes;
+        try {
+            bytes = read(file);
+        } catch (IOException e) {
+            throw new InvalidCredentialsException("the file" + unreadable(e));
+        }
+        Map<DeviceName, Secret> secrets = new HashMap<>();
+        List<Problem> problems = parse(bytes, secrets);
+        if (!problems.isEmpty()) {
+            throw new InvalidCredentialsException(problems.get(0)
+                    + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more bad lines)" : ""));
+        }
+        if (secrets.isEmpty()) {
+            throw new InvalidCredentialsException("it names no device");
+        }
+        return new FileCredentialStore(secrets);
+    }
+
+    private static byte[] read(Path file) throws IOException {
+        if (Files.size(file) > MAX_FILE_BYTES) {
+            throw new IOException("it is larger than " + (MAX_FILE_BYTES >> 20) + " MiB");
+        }
+        return Files.readAllBytes(file);
+    }
+
+    private static String unreadable(IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return " does not exist";
+        }
+        if (e instanceof AccessDeniedException) {
+            return " cannot be read: permission denied";
+        }
+        return " cannot be read: " + e.getMessage();
+    }
+
+    /** Fills {@code secrets} from the good lines and returns the bad ones. */
+    private static List<Problem> parse(byte[] bytes, Map<DeviceName, Secret> secrets) {
+        List<Problem> problems = new ArrayList<>();
         CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -68,44 +133,48 @@ public final class FileCredentialStore implements CredentialStore {
             ByteBuffer line = ByteBuffer.wrap(bytes, start, end - start);
             start = end + (end + 1 < bytes.length && bytes[end] == '\r' && bytes[end + 1] == '\n' ? 2 : 1);
             try {
-                add(passwords, utf8.decode(line).toString(), file, lineNo);
+                add(secrets, utf8.decode(line).toString(), lineNo, problems);
             } catch (CharacterCodingException e) {
-                log.warn("{} line {}: not valid UTF-8; skipped", file, lineNo);
+                problems.add(new Problem(lineNo, "not valid UTF-8", true));
             }
         }
-        return new FileCredentialStore(passwords);
+        return problems;
     }
 
     /** Adds the entry of one line, or says by number (never with its password) why it is skipped. */
-    private static void add(Map<DeviceName, byte[]> passwords, String line, Path file, int lineNo) {
+    private static void add(Map<DeviceName, Secret> secrets, String line, int lineNo, List<Problem> problems) {
         if (line.isEmpty()) {
             // Blank lines, typically at the end of the file, are not worth a warning.
             return;
         }
         int space = line.indexOf(' ');
         if (space <= 0 || space == line.length() - 1 || hasWhitespace(line, space)) {
-            log.warn("{} line {}: not of the form 'name password'; skipped", file, lineNo);
+            problems.add(new Problem(lineNo, "not of the form 'name password'", true));
             return;
         }
         String text = line.substring(0, space);
         int nameBytes = DeviceNames.bytes(text);
         if (nameBytes > DeviceNames.MAX_BYTES) {
-            log.warn("{} line {}: device name is {} bytes, longer than the {} the server can store; skipped",
-                    file, lineNo, nameBytes, DeviceNames.MAX_BYTES);
+            problems.add(new Problem(lineNo, "device name is " + nameBytes + " bytes, longer than the "
+                    + DeviceNames.MAX_BYTES + " the server can store", true));
             return;
         }
         DeviceName name;
         try {
             name = DeviceName.of(text);
         } catch (InvalidValueException e) {
-            log.warn("{} line {}: device name is not valid; skipped", file, lineNo);
+            problems.add(new Problem(lineNo, "device name is not valid", true));
             return;
         }
-        if (passwords.containsKey(name)) {
-            log.warn("{} line {}: {} appears again; the first entry counts", file, lineNo, name);
+        if (secrets.containsKey(name)) {
+            problems.add(new Problem(lineNo, name + " appears again; the first entry counts", false));
             return;
         }
-        passwords.put(name, line.substring(space + 1).getBytes(StandardCharsets.UTF_8));
+        try {
+            secrets.put(name, Secret.parse(line.substring(space + 1)));
+        } catch (InvalidSecretException e) {
+            problems.add(new Problem(lineNo, e.getMessage(), true));
+        }
     }
 
     private static boolean startsWith(byte[] bytes, byte[] prefix) {
@@ -124,19 +193,26 @@ public final class FileCredentialStore implements CredentialStore {
 
     @Override
     public boolean knows(DeviceName device) {
-        return passwords.containsKey(device);
+        return secrets.containsKey(device);
     }
 
     @Override
-    public boolean matches(DeviceName device, String password) {
-        byte[] expected = passwords.get(device);
-        // Constant-time comparison: response time says nothing about how much of a guess was right.
-        return expected != null && password != null
-                && MessageDigest.isEqual(expected, password.getBytes(StandardCharsets.UTF_8));
+    public Optional<Secret> secret(DeviceName device) {
+        return Optional.ofNullable(secrets.get(device));
+    }
+
+    @Override
+    public Optional<Secret> decoy() {
+        return Optional.ofNullable(decoy);
     }
 
     @Override
     public int size() {
-        return passwords.size();
+        return secrets.size();
+    }
+
+    /** The devices of this table; for telling what a reload changed. */
+    Map<DeviceName, Secret> entries() {
+        return secrets;
     }
 }
