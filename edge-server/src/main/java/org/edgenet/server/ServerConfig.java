@@ -32,11 +32,13 @@ import java.util.Objects;
  *                        mark) this long is closed with {@code SLOW_READER}
  * @param ioThreads       event-loop threads serving connections; 0 lets Netty choose (twice the cores)
  * @param messages        device messages: limits, journal and the optional 0xAE73 port
+ * @param operations      connection limits, idle time-out, maintenance and the drain at shutdown
  */
 public record ServerConfig(int port, int attempts, Duration blockDuration, InetAddress bindAddress,
                            Path credentialsFile, Path dataDir, Path deviceLog, Path uploadLog, Path deletionLog,
                            Duration loginTimeout, Limits limits, Clock clock, ZoneId zone,
-                           Duration replyTimeout, int ioThreads, MessageSettings messages) {
+                           Duration replyTimeout, int ioThreads, MessageSettings messages,
+                           OperationsSettings operations) {
     public static final int MIN_ATTEMPTS = 1;
     public static final int MAX_ATTEMPTS = 5;
     public static final Duration DEFAULT_BLOCK = Duration.ofSeconds(10);
@@ -66,6 +68,7 @@ public record ServerConfig(int port, int attempts, Duration blockDuration, InetA
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(zone, "zone");
         Objects.requireNonNull(messages, "messages");
+        Objects.requireNonNull(operations, "operations");
     }
 
     /**
@@ -107,6 +110,7 @@ public record ServerConfig(int port, int attempts, Duration blockDuration, InetA
         private Duration replyTimeout = DEFAULT_REPLY_TIMEOUT;
         private int ioThreads;
         private MessageSettings messages = MessageSettings.defaults();
+        private OperationsSettings operations = OperationsSettings.defaults();
 
         private Builder() {
         }
@@ -128,12 +132,14 @@ public record ServerConfig(int port, int attempts, Duration blockDuration, InetA
             replyTimeout = c.replyTimeout;
             ioThreads = c.ioThreads;
             messages = c.messages;
+            operations = c.operations;
         }
 
         /** @throws IllegalArgumentException when a setting is out of range, as the record's constructor says */
         public ServerConfig build() {
             return new ServerConfig(port, attempts, blockDuration, bindAddress, credentialsFile, dataDir, deviceLog,
-                    uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads, messages);
+                    uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads, messages,
+                    operations);
         }
 
         /** Every file under {@code dir}, with its default name. */
@@ -230,6 +236,11 @@ public record ServerConfig(int port, int attempts, Duration blockDuration, InetA
 
         public Builder messages(MessageSettings messages) {
             this.messages = messages;
+            return this;
+        }
+
+        public Builder operations(OperationsSettings operations) {
+            this.operations = operations;
             return this;
         }
     }

@@ -10,7 +10,8 @@ public sealed interface Message
         permits Login, LoginReply, RegisterUdp, Joined, ListActive, ActiveDevices, Leave, Left,
         UploadBegin, UploadChunk, UploadEnd, UploadAbort, Uploaded, Compute, Computed, Delete, Deleted,
         LookupPeer, Peer, Ticket, ErrorReply,
-        PostMessage, MessagePosted, ReadMessages, MessageBatch, AckMessages, MessagesAcked, Notice {
+        PostMessage, MessagePosted, ReadMessages, MessageBatch, AckMessages, MessagesAcked, Notice,
+        KeepAlive {
 
     MessageType type();
 

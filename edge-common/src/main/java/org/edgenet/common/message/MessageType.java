@@ -46,6 +46,8 @@ public enum MessageType implements WireCode {
     MESSAGES_ACKED(35, MessagesAcked::read),
     MESSAGE_ARRIVED(36, MessageArrived::read),
     MESSAGES_WAITING(37, MessagesWaiting::read),
+    // Operations: 56 onwards.
+    KEEP_ALIVE(56, KeepAlive::read),
     ERROR(127, ErrorReply::read);
 
     private static final CodeTable<MessageType> CODES = CodeTable.of(values(), 8);

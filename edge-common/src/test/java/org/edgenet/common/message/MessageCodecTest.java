@@ -95,7 +95,8 @@ class MessageCodecTest {
                 new AckMessages(70_000),
                 new MessagesAcked(45),
                 new MessageArrived("supersmartwatch"),
-                new MessagesWaiting(3));
+                new MessagesWaiting(3),
+                new KeepAlive());
     }
 
     @Test
