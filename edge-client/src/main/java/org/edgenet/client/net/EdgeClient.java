@@ -48,6 +48,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
@@ -209,6 +210,11 @@ public final class EdgeClient implements ServerLink, AutoCloseable {
     @Override
     public Duration waitingForReply() {
         return responses.waitingForReply();
+    }
+
+    @Override
+    public Optional<ServerError> farewell() {
+        return responses.farewell();
     }
 
     @Override

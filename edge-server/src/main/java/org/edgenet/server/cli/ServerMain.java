@@ -117,7 +117,9 @@ public final class ServerMain implements Callable<Integer> {
     public Integer call() throws Exception {
         ServerConfig config = configure();
         EdgeServer server = EdgeServer.start(config);
+        // Any other exit of the JVM still closes the files; Ctrl+C and SIGTERM drain first and exit 0.
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
+        StopSignals.install(server::close);
         PrintWriter out = spec.commandLine().getOut();
         out.println("EdgeNet server listening on port " + server.port() + " (block after " + config.attempts()
                 + " failed attempts for " + config.blockDuration().toSeconds() + " s"

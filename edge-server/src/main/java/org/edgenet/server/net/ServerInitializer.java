@@ -18,7 +18,9 @@ import java.time.Duration;
 
 /**
  * The pipeline of one device connection, read top to bottom: bytes become frames, frames become
- * messages, the read gate decides whether the connection is read and the flow-control handler
+ * messages (the connection holds its place among its address's pending logins until it joins,
+ * the idle time-out drops keep-alives and cuts a silent device, the drain tracks the replies owed
+ * for when the server stops), the read gate decides whether the connection is read and the flow-control handler
  * holds the messages already decoded while it is not, the login timer and the auth handler admit
  * the device (the auth handler then becomes the command handler), and the error handler hands
  * what fails to the {@link Disconnector}, which decides how a failing connection ends. The gate is
@@ -28,6 +30,9 @@ import java.time.Duration;
 public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     public static final String FRAME = "frame";
     public static final String CODEC = "codec";
+    public static final String PENDING_LOGIN = "pendingLogin";
+    public static final String IDLE = "idle";
+    public static final String DRAIN = "drain";
     public static final String READ_GATE = "readGate";
     public static final String FLOW = "flow";
     public static final String LOGIN_TIMEOUT = "loginTimeout";
@@ -47,9 +52,17 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     private final LogLimiter logLimiter;
     private final Disconnector disconnector;
     private final ErrorHandler errors;
+    private final ConnectionLimits connectionLimits;
+    private final Duration idleTimeout;
+    private final Duration drain;
 
+    /**
+     * @param idleTimeout a device silent this long is disconnected; zero never
+     * @param drain       how long requests in progress may take once the server begins to stop
+     */
     public ServerInitializer(Limits limits, Duration loginTimeout, Duration replyTimeout, Services services,
-                             CommandHandlerFactory commands, ChannelGroup channels, LogLimiter logLimiter) {
+                             CommandHandlerFactory commands, ChannelGroup channels, LogLimiter logLimiter,
+                             ConnectionLimits connectionLimits, Duration idleTimeout, Duration drain) {
         this.limits = limits;
         this.loginTimeout = loginTimeout;
         this.replyTimeout = replyTimeout;
@@ -59,10 +72,18 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
         this.logLimiter = logLimiter;
         this.disconnector = new Disconnector(logLimiter);
         this.errors = new ErrorHandler(disconnector);
+        this.connectionLimits = connectionLimits;
+        this.idleTimeout = idleTimeout;
+        this.drain = drain;
     }
 
     @Override
     protected void initChannel(SocketChannel ch) {
+        // Counted before anything is allocated for it; a refused connection is told and closed.
+        ConnectionLimits.Slot slot = connectionLimits.admit(ch);
+        if (slot == null) {
+            return;
+        }
         if (logLimiter.admit(CONNECTION, RemoteAddressFormat.ip(ch))) {
             log.info("Connection from {}", RemoteAddressFormat.ipAndPort(ch));
         }
@@ -71,6 +92,9 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
         ChannelPipeline p = ch.pipeline();
         p.addLast(FRAME, new FrameDecoder(limits, MessageType::isKnown))
                 .addLast(CODEC, MessageCodec.INSTANCE)
+                .addLast(PENDING_LOGIN, new PendingLogin(slot))
+                .addLast(IDLE, new IdleTimeout(idleTimeout))
+                .addLast(DRAIN, new Drain(drain, disconnector))
                 .addLast(READ_GATE, gate)
                 .addLast(FLOW, new FlowControlHandler())
                 .addLast(LOGIN_TIMEOUT, new LoginTimeout(loginTimeout))
