@@ -89,8 +89,8 @@ class ConnectionLimitsTest {
             assertRefused(c);
             List<String> lines = log.lines();
             assertEquals(1, lines.size(), lines.toString());
-            assertTrue(lines.get(0).matches("WARN Refused a connection from 127\\.0\\.0\\.1:\\d+: 2 connections are"
-                    + " open \\(max-connections\\)"), lines.get(0));
+            assertTrue(lines.get(0).matches("WARN Refused a connection from 127\\.0\\.0\\.1:\\d+: max-connections \\(2\\)"
+                    + " reached"), lines.get(0));
             a.close();
             try (FrameSocket d = eventuallyAdmitted("wei-smartphone", "ph0ne$Wei")) {
                 d.send(new RegisterUdp(8000));
@@ -107,8 +107,8 @@ class ConnectionLimitsTest {
              FrameSocket b = admitted("superwristband", "davidpass");
              FrameSocket c = new FrameSocket(server.port())) {
             assertRefused(c);
-            assertTrue(log.lines().get(0).endsWith(": 2 connections from this address have not joined"
-                    + " (max-pending-logins-per-ip)"), log.lines().toString());
+            assertTrue(log.lines().get(0).endsWith(": max-pending-logins-per-ip (2) reached: that many connections from"
+                    + " this address have not joined"), log.lines().toString());
             a.send(new RegisterUdp(8000));
             assertInstanceOf(Joined.class, a.receive());
             // The place is free once Joined is on its way, so this connection is certainly admitted.

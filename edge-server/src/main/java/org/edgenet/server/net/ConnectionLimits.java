@@ -55,7 +55,7 @@ public final class ConnectionLimits {
         String ip = RemoteAddressFormat.ip(ch);
         if (open.incrementAndGet() > maxConnections) {
             open.decrementAndGet();
-            refuse(ch, ip, String.format(Locale.ROOT, "%,d connections are open (max-connections)", maxConnections));
+            refuse(ch, ip, String.format(Locale.ROOT, "max-connections (%,d) reached", maxConnections));
             return null;
         }
         boolean[] over = new boolean[1];
@@ -69,8 +69,8 @@ public final class ConnectionLimits {
         });
         if (over[0]) {
             open.decrementAndGet();
-            refuse(ch, ip, String.format(Locale.ROOT, "%,d connections from this address have not joined"
-                    + " (max-pending-logins-per-ip)", maxPendingPerIp));
+            refuse(ch, ip, String.format(Locale.ROOT, "max-pending-logins-per-ip (%,d) reached: that many"
+                    + " connections from this address have not joined", maxPendingPerIp));
             return null;
         }
         Slot slot = new Slot(ip);
