@@ -34,6 +34,9 @@ import org.edgenet.server.service.FileDeviceRegistry;
 import org.edgenet.server.service.InMemoryLoginGuard;
 import org.edgenet.server.service.JournalMessageStore;
 import org.edgenet.server.service.KeyedSerialExecutor;
+import org.edgenet.server.service.Maintenance;
+import org.edgenet.server.service.MaintenanceTask;
+import org.edgenet.server.service.MaintenanceTasks;
 import org.edgenet.server.service.Services;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -133,6 +136,9 @@ public final class EdgeServer implements AutoCloseable {
             MessageSettings ms = config.messages();
             JournalMessageStore messages = open(opened, () -> JournalMessageStore.open(ms.journal(), ms.perRecipient(),
                     ms.totalBytes(), disk, config.clock().withZone(config.zone())), ms.journal());
+            // Tasks of other parts of the server join the list here.
+            List<MaintenanceTask> tasks = MaintenanceTasks.standard(data, messages);
+            opened.add(Maintenance.every(config.operations().maintenanceInterval(), tasks));
             Services services = new Services(credentials,
                     new InMemoryLoginGuard(config.attempts(), config.blockDuration(), config.clock()), registry, data,
                     messages);
