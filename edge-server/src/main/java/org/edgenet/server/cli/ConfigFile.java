@@ -90,6 +90,10 @@ final class ConfigFile {
                         + " their dashes; see --help)");
             }
             String value = raw.getProperty(key).strip();
+            if (value.isEmpty()) {
+                // An empty path would be the working directory: surely not what was meant.
+                throw new StartupException(where(file, key) + "no value (leave the key out for its default)");
+            }
             try {
                 parser.get().parseArgs("--" + key, value);
             } catch (ParameterException e) {

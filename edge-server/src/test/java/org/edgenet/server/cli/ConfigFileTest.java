@@ -156,6 +156,14 @@ class ConfigFileTest {
     }
 
     @Test
+    void anEmptyValueIsRefusedRatherThanTakenAsTheWorkingDirectory(@TempDir Path dir) throws Exception {
+        Path file = write(dir, "port=4000", "attempts=3", "data-dir=  ");
+        assertEquals(1, run("--config", file.toString()));
+        assertEquals("Config file " + file + ", key data-dir: no value (leave the key out for its default)"
+                + System.lineSeparator(), err.toString());
+    }
+
+    @Test
     void aConfigFileThatIsNotThereIsOneLine(@TempDir Path dir) {
         Path file = dir.resolve("nope.properties");
         assertEquals(1, run("4000", "3", "--config", file.toString()));
