@@ -20,14 +20,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-/** max-connections and max-pending-logins-per-ip on a real server, spoken to with plain sockets. */
-class ConnectionLimitsTest {
+/**
+ * max-connections, max-pending-logins-per-ip and the idle time-out on a real server, spoken to
+ * with plain sockets.
+ */
+class OperationsServerTest {
     private static final ErrorReply FULL = new ErrorReply(ErrorCode.SERVER_FULL, "the server is full");
     private static final Duration WAIT = Duration.ofSeconds(20);
 
@@ -43,10 +47,14 @@ class ConnectionLimitsTest {
     }
 
     private void start(int maxConnections, int maxPendingPerIp) throws Exception {
+        start(OperationsSettings.defaults().withMaxConnections(maxConnections)
+                .withMaxPendingLoginsPerIp(maxPendingPerIp));
+    }
+
+    private void start(OperationsSettings operations) throws Exception {
         Files.writeString(dir.resolve("credentials.txt"), TestServices.CREDENTIALS);
         server = EdgeServer.start(ServerConfig.in(dir).port(0).bindAddress(InetAddress.getLoopbackAddress())
-                .operations(OperationsSettings.defaults().withMaxConnections(maxConnections)
-                        .withMaxPendingLoginsPerIp(maxPendingPerIp)).build());
+                .operations(operations).build());
     }
 
     /** A connection whose pipeline is certainly built: its login was answered. */
@@ -130,6 +138,24 @@ class ConnectionLimitsTest {
                 }
             }
             assertTrue(log.lines().size() <= 5, "at most the burst of the log limiter: " + log.lines().size());
+        }
+    }
+
+    @Test
+    void aDeviceThatFallsSilentIsCutAndLeavesTheActiveDevices() throws Exception {
+        start(OperationsSettings.defaults().withIdleTimeout(Duration.ofSeconds(1)));
+        try (FrameSocket a = admitted("supersmartwatch", "comp9331")) {
+            a.send(new RegisterUdp(8000));
+            assertInstanceOf(Joined.class, a.receive());
+            // Nothing more is sent, as from a device that vanished without closing its socket.
+            assertEquals(new ErrorReply(ErrorCode.IDLE_TIMEOUT, "nothing received for 1 s (idle time-out)"),
+                    a.receive());
+            assertTrue(a.closedByServer(), "then closed");
+        }
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!Files.readString(dir.resolve("edge-device-log.txt")).isEmpty()) {
+            assertTrue(System.nanoTime() < deadline, "the device log is rewritten without the device");
+            LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
         }
     }
 }
