@@ -8,8 +8,17 @@ source "$root/scripts/lib.sh"
 
 jar="$(ensure_built edge-server)"
 args=("$@")
-# With no credentials.txt here and none named, use the default in config/.
-if [[ ! -f credentials.txt ]] && [[ " $* " != *" --credentials"* ]]; then
+# The settings file the server will read: --config FILE, else config/edge-server.properties here.
+settings="config/edge-server.properties"
+for ((i = 1; i <= $#; i++)); do
+  case "${!i}" in
+    --config) j=$((i + 1)); settings="${!j:-}" ;;
+    --config=*) settings="${!i#--config=}" ;;
+  esac
+done
+# With no credentials.txt here and none named, here or in the settings file, use the default in config/.
+if [[ ! -f credentials.txt ]] && [[ " $* " != *" --credentials"* ]] \
+    && ! grep -qE '^[[:space:]]*credentials[[:space:]]*[=:]' "$settings" 2>/dev/null; then
   args+=(--credentials "$root/config/credentials.txt")
 fi
 # shellcheck disable=SC2086 # JAVA_OPTS holds several words on purpose

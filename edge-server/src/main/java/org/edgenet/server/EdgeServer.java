@@ -10,6 +10,8 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.ChannelGroupFuture;
+import io.netty.channel.group.ChannelMatcher;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -18,8 +20,11 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.Ticker;
 import org.edgenet.common.cli.StartupException;
 import org.edgenet.server.net.CommandHandler;
+import org.edgenet.server.net.ConnectionLimits;
+import org.edgenet.server.net.Drain;
 import org.edgenet.server.net.LogLimiter;
 import org.edgenet.server.net.MessagePortInitializer;
+import org.edgenet.server.net.ReadGate;
 import org.edgenet.server.net.ServerInitializer;
 import org.edgenet.server.net.ServerTls;
 import org.edgenet.server.service.ActivityLog;
@@ -29,6 +34,9 @@ import org.edgenet.server.service.FileDeviceRegistry;
 import org.edgenet.server.service.InMemoryLoginGuard;
 import org.edgenet.server.service.JournalMessageStore;
 import org.edgenet.server.service.KeyedSerialExecutor;
+import org.edgenet.server.service.Maintenance;
+import org.edgenet.server.service.MaintenanceTask;
+import org.edgenet.server.service.MaintenanceTasks;
 import org.edgenet.server.service.Services;
 import org.edgenet.server.service.TracingService;
 import org.edgenet.server.service.WatchedCredentialStore;
@@ -39,6 +47,7 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -76,9 +85,11 @@ public final class EdgeServer implements AutoCloseable {
     private final LogLimiter logLimiter;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** How long uploads in progress may take to finish when the server stops. */
+    private final Duration drain;
 
     private EdgeServer(EventLoopGroup boss, EventLoopGroup workers, ChannelGroup channels, Channel listener,
-                       Channel messageListener, List<AutoCloseable> services, LogLimiter logLimiter) {
+                       Channel messageListener, List<AutoCloseable> services, LogLimiter logLimiter, Duration drain) {
         this.boss = boss;
         this.workers = workers;
         this.channels = channels;
@@ -86,6 +97,7 @@ public final class EdgeServer implements AutoCloseable {
         this.messageListener = messageListener;
         this.services = services;
         this.logLimiter = logLimiter;
+        this.drain = drain;
     }
 
     /**
@@ -132,6 +144,9 @@ public final class EdgeServer implements AutoCloseable {
                     ms.totalBytes(), disk, config.clock().withZone(config.zone())), ms.journal());
             TracingService tracing = open(opened, () -> TracingService.open(config.tracing(), disk, config.clock(),
                     config.zone(), messages), config.tracing().tempIdFile());
+            List<MaintenanceTask> tasks = MaintenanceTasks.standard(data, messages);
+            tasks.add(MaintenanceTasks.tempIds(tracing));
+            opened.add(Maintenance.every(config.operations().maintenanceInterval(), tasks));
             Services services = new Services(credentials,
                     new InMemoryLoginGuard(config.attempts(), config.blockDuration(), config.clock()), registry, data,
                     messages, tracing);
@@ -141,9 +156,8 @@ public final class EdgeServer implements AutoCloseable {
             LogLimiter logLimiter = new LogLimiter(Ticker.systemTicker());
             // Summaries of ended windows go out within a second, also when no further event comes.
             boss.scheduleAtFixedRate(logLimiter::flush, 1, 1, TimeUnit.SECONDS);
-            // TempIDs past the retention go hourly as well as at start; the rewrite runs on the file's writer.
-            boss.scheduleAtFixedRate(tracing::purgeExpired, 1, 1, TimeUnit.HOURS);
             ChannelGroup channels = new DefaultChannelGroup("devices", GlobalEventExecutor.INSTANCE);
+            OperationsSettings ops = config.operations();
             ServerBootstrap b = new ServerBootstrap()
                     .group(boss, workers)
                     .channel(NioServerSocketChannel.class)
@@ -154,8 +168,9 @@ public final class EdgeServer implements AutoCloseable {
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, REPLY_WATER_MARK)
                     .childOption(ChannelOption.RECVBUF_ALLOCATOR, readSizes())
                     .childHandler(new ServerInitializer(config.limits(), config.loginTimeout(), config.replyTimeout(),
-                            services, CommandHandler.factory(services), channels, logLimiter, tls,
-                            security.handshakeTimeout()));
+                            services, CommandHandler.factory(services), channels, logLimiter, new ConnectionLimits(
+                                    ops.maxConnections(), ops.maxPendingLoginsPerIp(), logLimiter),
+                            ops.idleTimeout(), ops.drain(), tls, security.handshakeTimeout()));
             InetSocketAddress address = new InetSocketAddress(config.bindAddress(), config.port());
             Channel listener;
             try {
@@ -193,7 +208,7 @@ public final class EdgeServer implements AutoCloseable {
                         + "can reach it can read any mailbox and leave messages under any name",
                         at.getAddress().getHostAddress(), at.getPort());
             }
-            return new EdgeServer(boss, workers, channels, listener, messageListener, opened, logLimiter);
+            return new EdgeServer(boss, workers, channels, listener, messageListener, opened, logLimiter, ops.drain());
         } catch (Exception e) {
             Shutdown.begin().stopThreads(workers, boss, 1);
             Shutdown.closeAll(opened);
@@ -298,10 +313,12 @@ public final class EdgeServer implements AutoCloseable {
     }
 
     /**
-     * Stops listening, closes every connection (each device leaves as if it had sent OUT), waits
-     * for the services to write what they hold, and releases the threads. Safe to call twice.
-     * Every wait is bounded: what does not stop in time is left behind with a warning, so that a
-     * stuck connection thread cannot keep the process from ending.
+     * Stops listening, tells every device that the server is shutting down and lets requests in
+     * progress (uploads above all) finish for up to the drain time, closes every connection (each
+     * device leaves as if it had sent OUT), waits for the services to write what they hold, and
+     * releases the threads. Safe to call twice. Every wait is bounded: what does not stop in time
+     * is left behind with a warning, so that a stuck connection thread cannot keep the process
+     * from ending.
      */
     @Override
     public void close() {
@@ -310,11 +327,13 @@ public final class EdgeServer implements AutoCloseable {
             return;
         }
         try {
-            Shutdown shutdown = Shutdown.begin();
-            shutdown.await(listener.close(), "the listening socket to close");
+            Shutdown accepting = Shutdown.begin();
+            accepting.await(listener.close(), "the listening socket to close");
             if (messageListener != null) {
-                shutdown.await(messageListener.close(), "the message port to close");
+                accepting.await(messageListener.close(), "the message port to close");
             }
+            drainDevices();
+            Shutdown shutdown = Shutdown.begin();
             shutdown.await(channels.close(), "the device connections to close");
             shutdown.stopThreads(workers, boss, 5);
             Shutdown.closeAll(services);
@@ -322,6 +341,32 @@ public final class EdgeServer implements AutoCloseable {
             log.info("Server stopped");
         } finally {
             stopped.countDown();
+        }
+    }
+
+    /**
+     * Tells every joined or joining device that the server stops, and waits until each has had the
+     * replies it is owed, or the drain time is over; the {@link Drain} of each connection decides.
+     */
+    private void drainDevices() {
+        ChannelMatcher devices = ch -> ch.pipeline().get(Drain.class) != null;
+        ChannelGroupFuture done = channels.newCloseFuture(devices);
+        int count = 0;
+        for (Channel ch : channels) {
+            if (devices.matches(ch)) {
+                count++;
+                ch.pipeline().fireUserEventTriggered(Drain.START);
+            }
+        }
+        if (count == 0) {
+            return;
+        }
+        log.info("Stopping: {} {} told; requests in progress have up to {} s to finish", count,
+                count == 1 ? "connection" : "connections", drain.toSeconds());
+        // The drain, then the last reply's grace, then a margin for the closes themselves.
+        Duration wait = drain.plus(ReadGate.CLOSE_GRACE).plusSeconds(1);
+        if (!done.awaitUninterruptibly(wait.toMillis())) {
+            log.warn("Gave up waiting for the devices to finish after {} s", wait.toSeconds());
         }
     }
 

@@ -34,12 +34,13 @@ import java.util.Objects;
  * @param messages        device messages: limits, journal and the optional 0xAE73 port
  * @param tracing         contact tracing: TempID lifetime and the tracing files
  * @param security        TLS on the device port, and how credentials are checked and reloaded
+ * @param operations      connection limits, idle time-out, maintenance and the drain at shutdown
  */
 public record ServerConfig(int port, int attempts, Duration blockDuration, InetAddress bindAddress,
                            Path credentialsFile, Path dataDir, Path deviceLog, Path uploadLog, Path deletionLog,
                            Duration loginTimeout, Limits limits, Clock clock, ZoneId zone,
                            Duration replyTimeout, int ioThreads, MessageSettings messages,
-                           TracingSettings tracing, SecuritySettings security) {
+                           TracingSettings tracing, SecuritySettings security, OperationsSettings operations) {
     public static final int MIN_ATTEMPTS = 1;
     public static final int MAX_ATTEMPTS = 5;
     public static final Duration DEFAULT_BLOCK = Duration.ofSeconds(10);
@@ -71,6 +72,7 @@ public record ServerConfig(int port, int attempts, Duration blockDuration, InetA
         Objects.requireNonNull(messages, "messages");
         Objects.requireNonNull(tracing, "tracing");
         Objects.requireNonNull(security, "security");
+        Objects.requireNonNull(operations, "operations");
     }
 
     /**
@@ -114,6 +116,7 @@ public record ServerConfig(int port, int attempts, Duration blockDuration, InetA
         private MessageSettings messages = MessageSettings.defaults();
         private TracingSettings tracing = TracingSettings.defaults();
         private SecuritySettings security = SecuritySettings.defaults();
+        private OperationsSettings operations = OperationsSettings.defaults();
 
         private Builder() {
         }
@@ -137,6 +140,7 @@ public record ServerConfig(int port, int attempts, Duration blockDuration, InetA
             messages = c.messages;
             tracing = c.tracing;
             security = c.security;
+            operations = c.operations;
         }
 
         /** @throws IllegalArgumentException when a setting is out of range, as the record's constructor says */
@@ -144,7 +148,8 @@ public record ServerConfig(int port, int attempts, Duration blockDuration, InetA
             return new ServerConfig(port, attempts, blockDuration, bindAddress, credentialsFile, dataDir, deviceLog,
                     uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads, messages,
                     tracing,
-                    security);
+                    security,
+                    operations);
         }
 
         /** Every file under {@code dir}, with its default name. */
@@ -252,6 +257,11 @@ public record ServerConfig(int port, int attempts, Duration blockDuration, InetA
 
         public Builder security(SecuritySettings security) {
             this.security = security;
+            return this;
+        }
+
+        public Builder operations(OperationsSettings operations) {
+            this.operations = operations;
             return this;
         }
     }

@@ -20,6 +20,8 @@ public final class ServerProcess implements AutoCloseable {
     public static final String MAIN = "org.edgenet.server.cli.ServerMain";
     /** Failed logins before a block; the bench never fails a login on purpose. */
     private static final int ATTEMPTS = 5;
+    /** No limit the bench could meet: it measures the server, not its protection against one address. */
+    private static final int MAX_DEVICES = 1_000_000;
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     private static final Pattern LISTENING = Pattern.compile("listening on port (\\d+)");
 
@@ -69,6 +71,11 @@ public final class ServerProcess implements AutoCloseable {
         // Port 0: the server picks a free port and names it in its start-up line.
         cmd.add("0");
         cmd.add(Integer.toString(ATTEMPTS));
+        // Every simulated device comes from this one address, up to 1,000 joining at once.
+        cmd.add("--max-pending-logins-per-ip");
+        cmd.add(Integer.toString(MAX_DEVICES));
+        cmd.add("--max-connections");
+        cmd.add(Integer.toString(MAX_DEVICES));
         Path output = dir.resolve("server.out");
         Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(output.toFile()).start();

@@ -89,6 +89,8 @@ public final class ClientMain implements Callable<Integer> {
 
     @CommandLine.Mixin
     TracingOptions tracing = new TracingOptions();
+
+    @CommandLine.Mixin
     TlsOptions tlsOptions;
 
     @Spec

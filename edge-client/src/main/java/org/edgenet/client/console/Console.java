@@ -112,7 +112,8 @@ public final class Console {
             server.close();
             return 1;
         } catch (ServerGone e) {
-            terminal.say("The server closed the connection.");
+            terminal.interrupt(server.farewell().map(f -> sentence(f.getMessage()))
+                    .orElse("The server closed the connection."));
             server.close();
             return 1;
         } finally {
@@ -280,6 +281,15 @@ public final class Console {
             case "Beacon" -> trace.beaconAddress(words);
             default -> trace.upload(words);
         }
+    }
+
+    /** {@code the server is full} as {@code The server is full.} */
+    static String sentence(String text) {
+        if (text.isEmpty()) {
+            return "The server closed the connection.";
+        }
+        String s = Character.toUpperCase(text.charAt(0)) + text.substring(1);
+        return s.endsWith(".") ? s : s + ".";
     }
 
     private static String unknownCommand(String command) {

@@ -79,6 +79,7 @@ final class Dialog {
         if (!line.isDone()) {
             throw new ServerGone();
         }
+        terminal.inputTaken();
         return Optional.ofNullable(line.join());
     }
 
@@ -117,6 +118,10 @@ final class Dialog {
             throw new ServerGone();
         } catch (ExecutionException | CompletionException e) {
             Throwable cause = e.getCause();
+            if (cause instanceof ServerError s && s.code().fatal()) {
+                // The server closes the connection after this one: the console says why and ends.
+                throw new ServerGone();
+            }
             if (cause instanceof ServerError s) {
                 throw s;
             }

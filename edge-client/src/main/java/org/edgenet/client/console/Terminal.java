@@ -13,6 +13,8 @@ public final class Terminal {
 
     private final PrintWriter out;
     private boolean atCommandPrompt;
+    /** A question is on the screen and its answer not typed yet: the cursor is after it. */
+    private boolean questionOpen;
 
     public Terminal(PrintWriter out) {
         this.out = out;
@@ -20,6 +22,7 @@ public final class Terminal {
 
     /** A line in answer to what the user did. */
     public synchronized void say(String line) {
+        questionOpen = false;
         out.println(line);
         out.flush();
     }
@@ -27,6 +30,7 @@ public final class Terminal {
     /** A question answered on the same line, such as {@code Username: }. */
     public synchronized void ask(String prompt) {
         atCommandPrompt = false;
+        questionOpen = true;
         out.print(prompt);
         out.flush();
     }
@@ -40,6 +44,15 @@ public final class Terminal {
     /** The user answered the prompt; lines from now on belong to the command. */
     public synchronized void inputTaken() {
         atCommandPrompt = false;
+        questionOpen = false;
+    }
+
+    /** A line that ends the session, on a line of its own even when a question waits for its answer. */
+    public synchronized void interrupt(String line) {
+        if (questionOpen) {
+            out.println();
+        }
+        say(line);
     }
 
     /** A line nobody asked for just now, e.g. a finished background transfer. */

@@ -54,6 +54,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
@@ -115,7 +116,7 @@ public final class EdgeClient implements ServerLink, AutoCloseable {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
                 // Room for a few upload chunks in flight; beyond that the upload waits.
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(128 * 1024, 256 * 1024))
-                .handler(new ClientInitializer(Limits.CLIENT, tls, port))
+                .handler(new ClientInitializer(Limits.CLIENT, ClientInitializer.KEEP_ALIVE_INTERVAL, tls, port))
                 .connect(server)
                 .addListener((ChannelFutureListener) f -> {
                     if (!f.isSuccess()) {
@@ -258,6 +259,11 @@ public final class EdgeClient implements ServerLink, AutoCloseable {
     @Override
     public Duration waitingForReply() {
         return responses.waitingForReply();
+    }
+
+    @Override
+    public Optional<ServerError> farewell() {
+        return responses.farewell();
     }
 
     @Override

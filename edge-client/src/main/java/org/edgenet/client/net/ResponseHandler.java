@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.function.Consumer;
 
@@ -40,7 +41,7 @@ final class ResponseHandler extends ChannelInboundHandlerAdapter {
     private Exchange<?> current;
     private ConnectionLostException closed;
     /** Why the connection is going down, when we know: the server's fatal error or a bad frame. */
-    private Throwable closeReason;
+    private volatile Throwable closeReason;
     /**
      * When the current request was fully sent, on the event loop's ticker; {@link #NOT_WAITING}
      * while there is none or it is still being sent. Read by the console's thread.
@@ -121,6 +122,10 @@ final class ResponseHandler extends ChannelInboundHandlerAdapter {
             if (!(msg instanceof Message message)) {
                 throw new IllegalStateException("not a message: " + msg.getClass().getName());
             }
+            if (message instanceof ErrorReply error && error.code().fatal() && closeReason == null) {
+                // The server closes after a fatal error, whether or not it answers a request.
+                closeReason = new ServerError(error.code(), error.message());
+            }
             if (message instanceof Ticket ticket) {
                 tickets.accept(ticket);
             } else if (message instanceof Notice notice) {
@@ -132,9 +137,6 @@ final class ResponseHandler extends ChannelInboundHandlerAdapter {
                 // Unasked: the server is about to close (e.g. SLOW_READER), or a late refusal of
                 // an upload that already ended here.
                 log.warn("The server reports {}: {}", error.code(), error.message());
-                if (error.code().fatal()) {
-                    closeReason = new ServerError(error.code(), error.message());
-                }
             } else {
                 throw new Exchange.UnexpectedReplyException(message.type() + " with no request waiting");
             }
@@ -153,6 +155,11 @@ final class ResponseHandler extends ChannelInboundHandlerAdapter {
         } catch (RuntimeException e) {
             log.warn("Handling {} failed", notice, e);
         }
+    }
+
+    /** The fatal error the server sent before it closed the connection, if it sent one. */
+    Optional<ServerError> farewell() {
+        return closeReason instanceof ServerError s ? Optional.of(s) : Optional.empty();
     }
 
     /** Bad frames and socket errors both end the connection; the log file keeps the reason. */

@@ -19,6 +19,7 @@ import org.edgenet.common.trace.TempIdWindow;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -78,6 +79,14 @@ public interface ServerLink {
      * request was fully sent (for UED, from the end of the file); zero when no reply is owed.
      */
     Duration waitingForReply();
+
+    /**
+     * The fatal error the server sent before closing the connection, e.g. {@code SERVER_FULL},
+     * {@code IDLE_TIMEOUT} or {@code SHUTTING_DOWN}; empty while it is open or when it said nothing.
+     */
+    default Optional<ServerError> farewell() {
+        return Optional.empty();
+    }
 
     /** Completes when the connection is closed, by either side. */
     CompletableFuture<Void> closeFuture();

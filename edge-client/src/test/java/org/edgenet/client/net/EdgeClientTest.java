@@ -14,6 +14,7 @@ import org.edgenet.common.message.Computed;
 import org.edgenet.common.message.DeviceInfo;
 import org.edgenet.common.message.ErrorReply;
 import org.edgenet.common.message.Joined;
+import org.edgenet.common.message.KeepAlive;
 import org.edgenet.common.message.ListActive;
 import org.edgenet.common.message.Login;
 import org.edgenet.common.message.LoginReply;
@@ -364,5 +365,27 @@ class EdgeClientTest {
         reply(new ActiveDevices(List.of()));
         assertEquals(List.of(), active.get(), "answered");
         assertEquals(java.time.Duration.ZERO, client.waitingForReply(), "nothing owed after the reply");
+    }
+
+    @Test
+    void sendsAKeepAliveAfterAMinuteWithoutWritingAndNoneSoonerAfterARequest() throws Exception {
+        channel.freezeTime();
+        channel.advanceTimeBy(59, java.util.concurrent.TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertEquals(List.of(), sent(), "nothing before a minute of silence");
+        channel.advanceTimeBy(1, java.util.concurrent.TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertEquals(List.of(new KeepAlive()), sent(), "a keep-alive after it");
+
+        CompletableFuture<List<DeviceInfo>> active = client.listActive();
+        assertEquals(List.of(new ListActive()), sent());
+        channel.advanceTimeBy(59, java.util.concurrent.TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertEquals(List.of(), sent(), "a request counts as a sign of life");
+        channel.advanceTimeBy(1, java.util.concurrent.TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertEquals(List.of(new KeepAlive()), sent(), "also while a reply is awaited: it needs none itself");
+        reply(new ActiveDevices(List.of()));
+        assertEquals(List.of(), active.get(), "the keep-alive did not disturb the request");
     }
 }

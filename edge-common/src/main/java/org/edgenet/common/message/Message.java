@@ -12,7 +12,8 @@ public sealed interface Message
         LookupPeer, Peer, Ticket, ErrorReply,
         PostMessage, MessagePosted, ReadMessages, MessageBatch, AckMessages, MessagesAcked, Notice,
         Download, DownloadBegin, DownloadChunk, DownloadEnd, DownloadCancel, DownloadCancelled,
-        GetTempId, TempIdIssued, UploadContacts, ContactsReceived {
+        GetTempId, TempIdIssued, UploadContacts, ContactsReceived,
+        KeepAlive {
 
     MessageType type();
 

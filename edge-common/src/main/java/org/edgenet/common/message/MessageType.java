@@ -59,6 +59,8 @@ public enum MessageType implements WireCode {
     DOWNLOAD_END(53, DownloadEnd::read),
     DOWNLOAD_CANCEL(54, DownloadCancel::read),
     DOWNLOAD_CANCELLED(55, DownloadCancelled::read),
+    // Operations: 56 onwards.
+    KEEP_ALIVE(56, KeepAlive::read),
     ERROR(127, ErrorReply::read);
 
     private static final CodeTable<MessageType> CODES = CodeTable.of(values(), 8);

@@ -16,11 +16,16 @@ public enum ErrorCode implements WireCode {
     FRAME_GAP(6, true),
     LOGIN_TIMEOUT(7, true),
     UNEXPECTED_MESSAGE(8, true),
-    // 9 is reserved: it was an idle time-out that no server ever sent.
+    /** The device sent nothing, not even a keep-alive, for longer than the server's idle time-out. */
+    IDLE_TIMEOUT(9, true),
     /** The peer left the server's replies unread for too long; it was not reading at all. */
     SLOW_READER(10, true),
     /** The device port speaks TLS and the peer sent something else. */
     TLS_REQUIRED(13, true),
+    /** The server holds as many connections as it may, in all or from the device's address. */
+    SERVER_FULL(11, true),
+    /** The server is stopping; the device's connection closes. */
+    SHUTTING_DOWN(12, true),
 
     BAD_ARGUMENT(100, false),
     NO_SUCH_FILE(101, false),

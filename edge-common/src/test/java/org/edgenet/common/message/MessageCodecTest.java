@@ -110,7 +110,8 @@ class MessageCodecTest {
                         LocalDateTime.of(2020, 2, 29, 23, 59, 59), LocalDateTime.of(2020, 3, 1, 0, 14, 59)))),
                 new UploadContacts(List.of()),
                 new ContactsReceived(1_000),
-                new ExposureNotice(WINDOW.start(), WINDOW.expiry()));
+                new ExposureNotice(WINDOW.start(), WINDOW.expiry()),
+                new KeepAlive());
     }
 
     private static final TempIdWindow WINDOW = new TempIdWindow(TempId.of("12345678901234567890"),

@@ -6,6 +6,7 @@ import org.edgenet.common.cli.WholeNumberConverter;
 import org.edgenet.server.EdgeServer;
 import org.edgenet.server.MessageSettings;
 import org.edgenet.server.SecuritySettings;
+import org.edgenet.server.OperationsSettings;
 import org.edgenet.server.ServerConfig;
 import org.edgenet.server.TracingSettings;
 import picocli.CommandLine;
@@ -20,6 +21,8 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 
@@ -86,7 +89,22 @@ public final class ServerMain implements Callable<Integer> {
 
     @CommandLine.Mixin
     private TracingOptions tracingOptions;
+
+    @CommandLine.Mixin
     private SecurityOptions securityOptions;
+
+    @CommandLine.Mixin
+    private OperationsOptions operationsOptions;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "settings as key=value lines, keys the options without dashes; the command line wins"
+                    + " (default: config/edge-server.properties when present)")
+    private Path configFile;
+
+    /** The file whose values are this instance's defaults; null before it has been read. */
+    private Path readFrom;
+    /** The config file {@link #configure()} used; null when none. */
+    private Path settingsFrom;
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -107,10 +125,13 @@ public final class ServerMain implements Callable<Integer> {
     public Integer call() throws Exception {
         ServerConfig config = configure();
         EdgeServer server = EdgeServer.start(config);
+        // Any other exit of the JVM still closes the files; Ctrl+C and SIGTERM drain first and exit 0.
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
+        StopSignals.install(server::close);
         PrintWriter out = spec.commandLine().getOut();
         out.println("EdgeNet server listening on port " + server.port() + " (block after " + config.attempts()
-                + " failed attempts for " + config.blockDuration().toSeconds() + " s)");
+                + " failed attempts for " + config.blockDuration().toSeconds() + " s"
+                + (settingsFrom == null ? "" : "; settings from " + settingsFrom) + ")");
         if (server.messagePort() >= 0) {
             out.println("0xAE73 message port listening on " + config.messages().bind().getHostAddress() + " port "
                     + server.messagePort() + " (no authentication)");
@@ -120,10 +141,22 @@ public final class ServerMain implements Callable<Integer> {
         return 0;
     }
 
-    /** Turns the arguments into a configuration, or says in one line what is missing. */
+    /**
+     * Turns the arguments, over the config file's values, into a configuration, or says in one line
+     * what is missing or wrong.
+     */
     ServerConfig configure() throws StartupException {
-        Integer port = CommandLines.positionalOrOption(portArg, portOption, "server port");
-        Integer attempts = CommandLines.positionalOrOption(attemptsArg, attemptsOption, "number of attempts");
+        if (readFrom == null) {
+            Optional<Path> file = ConfigFile.choose(configFile);
+            if (file.isPresent()) {
+                settingsFrom = file.get();
+                return withDefaultsFrom(file.get()).configure();
+            }
+        }
+        // A positional argument wins over the file's --port or --attempts; only one typed twice disagrees.
+        Integer port = CommandLines.positionalOrOption(portArg, typed("--port", portArg, portOption), "server port");
+        Integer attempts = CommandLines.positionalOrOption(attemptsArg, typed("--attempts", attemptsArg,
+                attemptsOption), "number of attempts");
         if (port == null) {
             throw new StartupException("Missing <server_port>. Usage: run-server.sh <server_port> "
                     + "<number_of_consecutive_failed_attempts>");
@@ -142,7 +175,36 @@ public final class ServerMain implements Callable<Integer> {
         ifGiven(deletionLog, config::deletionLog);
         config.tracing(tracingOptions.apply(TracingSettings.defaults()));
         config.security(securityOptions.apply(SecuritySettings.defaults()));
-        return config.messages(messageOptions.apply(MessageSettings.defaults())).build();
+        return config.messages(messageOptions.apply(MessageSettings.defaults()))
+                .operations(operationsOptions.apply(OperationsSettings.defaults())).build();
+    }
+
+    /** The same arguments parsed again, with the values of {@code file} as their defaults. */
+    private ServerMain withDefaultsFrom(Path file) throws StartupException {
+        ServerMain main = new ServerMain();
+        CommandLine cmd = parser(main);
+        Properties settings = ConfigFile.load(file, cmd.getCommandSpec(), () -> parser(new ServerMain()));
+        cmd.setDefaultValueProvider(new CommandLine.PropertiesDefaultProvider(settings));
+        try {
+            cmd.parseArgs(spec.commandLine().getParseResult().originalArgs().toArray(String[]::new));
+        } catch (CommandLine.ParameterException e) {
+            // The arguments were parsed once already; only a value of the file can fail here.
+            throw new StartupException("Config file " + file + ": " + ConfigFile.reason(e), e);
+        }
+        main.readFrom = file;
+        return main;
+    }
+
+    private static CommandLine parser(ServerMain main) {
+        return new CommandLine(main).setUnmatchedOptionsArePositionalParams(true);
+    }
+
+    /** The option's value when it was typed, or came from the file with no positional argument. */
+    private <T> T typed(String option, T positional, T value) {
+        if (positional == null || spec.commandLine().getParseResult().hasMatchedOption(option)) {
+            return value;
+        }
+        return null;
     }
 
     /** An option left out keeps the configuration's default. */

@@ -44,6 +44,8 @@ public final class Disconnector {
     private static final Logger log = LoggerFactory.getLogger(Disconnector.class);
     static final LogLimiter.Kind PROTOCOL_VIOLATION = new LogLimiter.Kind("Protocol violation", log, Level.WARN);
     static final LogLimiter.Kind NO_LOGIN = new LogLimiter.Kind("Login timeout", log, Level.WARN);
+    /** A silent device is no misbehaving peer: it is gone, or its network is. */
+    static final LogLimiter.Kind IDLE = new LogLimiter.Kind("Idle time-out", log, Level.INFO);
     /** Present once the connection has had its closing verdict. */
     private static final AttributeKey<Boolean> CLOSING = AttributeKey.valueOf(Disconnector.class, "closing");
     private static final String INTERNAL = "the server could not complete the request";
@@ -82,10 +84,12 @@ public final class Disconnector {
         if (t instanceof ProtocolException p && !p.code().fatal()) {
             refuse(ctx, p);
         } else if (t instanceof ProtocolException p) {
-            LogLimiter.Kind kind = p.code() == ErrorCode.LOGIN_TIMEOUT ? NO_LOGIN : PROTOCOL_VIOLATION;
+            LogLimiter.Kind kind = p.code() == ErrorCode.LOGIN_TIMEOUT ? NO_LOGIN
+                    : p.code() == ErrorCode.IDLE_TIMEOUT ? IDLE : PROTOCOL_VIOLATION;
             ErrorReply reply = ErrorReply.of(p);
             if (logLimiter.admit(kind, RemoteAddressFormat.ip(ctx.channel()))) {
-                log.warn("Closing {} : {}", RemoteAddressFormat.ipAndPort(ctx.channel()), reply.message());
+                log.atLevel(kind.level()).log("Closing {} : {}", RemoteAddressFormat.ipAndPort(ctx.channel()),
+                        reply.message());
             }
             closeAfter(ctx, reply);
         } else {

@@ -19,7 +19,9 @@ import java.time.Duration;
 
 /**
  * The pipeline of one device connection, read top to bottom: bytes become frames, frames become
- * messages, the read gate decides whether the connection is read and the flow-control handler
+ * messages (the connection holds its place among its address's pending logins until it joins,
+ * the idle time-out drops keep-alives and cuts a silent device, the drain tracks the replies owed
+ * for when the server stops), the read gate decides whether the connection is read and the flow-control handler
  * holds the messages already decoded while it is not, the login timer and the auth handler admit
  * the device (the auth handler then becomes the command handler), and the error handler hands
  * what fails to the {@link Disconnector}, which decides how a failing connection ends. The gate is
@@ -31,6 +33,9 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     public static final String TLS = "tls";
     public static final String FRAME = "frame";
     public static final String CODEC = "codec";
+    public static final String PENDING_LOGIN = "pendingLogin";
+    public static final String IDLE = "idle";
+    public static final String DRAIN = "drain";
     public static final String READ_GATE = "readGate";
     public static final String FLOW = "flow";
     public static final String LOGIN_TIMEOUT = "loginTimeout";
@@ -53,13 +58,20 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     /** Null when the port does not speak TLS. */
     private final SslContext tls;
     private final Duration handshakeTimeout;
+    private final ConnectionLimits connectionLimits;
+    private final Duration idleTimeout;
+    private final Duration drain;
 
     /**
+     * @param connectionLimits how many connections may be open, in all and not yet joined per address
+     * @param idleTimeout      a device silent this long is disconnected; zero never
+     * @param drain            how long requests in progress may take once the server begins to stop
      * @param tls              the TLS context of the port, or null for none
      * @param handshakeTimeout how long a TLS handshake may take
      */
     public ServerInitializer(Limits limits, Duration loginTimeout, Duration replyTimeout, Services services,
                              CommandHandlerFactory commands, ChannelGroup channels, LogLimiter logLimiter,
+                             ConnectionLimits connectionLimits, Duration idleTimeout, Duration drain,
                              SslContext tls, Duration handshakeTimeout) {
         this.limits = limits;
         this.loginTimeout = loginTimeout;
@@ -72,10 +84,18 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
         this.errors = new ErrorHandler(disconnector);
         this.tls = tls;
         this.handshakeTimeout = handshakeTimeout;
+        this.connectionLimits = connectionLimits;
+        this.idleTimeout = idleTimeout;
+        this.drain = drain;
     }
 
     @Override
     protected void initChannel(SocketChannel ch) {
+        // Counted before anything is allocated for it; a refused connection is told and closed.
+        ConnectionLimits.Slot slot = connectionLimits.admit(ch);
+        if (slot == null) {
+            return;
+        }
         if (logLimiter.admit(CONNECTION, RemoteAddressFormat.ip(ch))) {
             log.info("Connection from {}", RemoteAddressFormat.ipAndPort(ch));
         }
@@ -87,6 +107,9 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
         }
         p.addLast(FRAME, new FrameDecoder(limits, MessageType::isKnown))
                 .addLast(CODEC, MessageCodec.INSTANCE)
+                .addLast(PENDING_LOGIN, new PendingLogin(slot))
+                .addLast(IDLE, new IdleTimeout(idleTimeout))
+                .addLast(DRAIN, new Drain(drain, disconnector))
                 .addLast(READ_GATE, gate)
                 .addLast(FLOW, new FlowControlHandler())
                 .addLast(LOGIN_TIMEOUT, new LoginTimeout(loginTimeout))

@@ -2,6 +2,7 @@ package org.edgenet.server.service;
 
 import org.edgenet.common.format.DeviceName;
 import org.edgenet.common.format.FileId;
+import org.edgenet.common.format.InvalidValueException;
 import org.edgenet.common.format.Timestamps;
 import org.edgenet.common.message.Operation;
 import org.edgenet.common.wire.ErrorCode;
@@ -20,7 +21,12 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
@@ -244,6 +250,125 @@ public final class FileDataStore implements DataStore {
                     "stored file " + fileId + " is damaged (" + e.getMessage() + ")");
         }
         return stats.summary(bytes);
+    }
+
+    // Maintenance: called on the maintenance thread; what touches one file runs on its lane.
+
+    /** What {@link #checkSummaries()} found. */
+    public record SummaryCheck(int checked, int rebuilt, int damaged) {
+    }
+
+    /**
+     * Removes the temp files of uploads that nobody has written for {@code age}: a crash or a
+     * failed clean-up left them, since an upload in progress writes its temp file with every chunk.
+     *
+     * @return how many were removed
+     */
+    public int removeStaleUploads(Duration age) throws IOException {
+        Instant before = clock.instant().minus(age);
+        int removed = 0;
+        String temp = DurableFiles.TEMP_PREFIX + "*" + DurableFiles.TEMP_SUFFIX;
+        try (DirectoryStream<Path> devices = Files.newDirectoryStream(dataDir, Files::isDirectory)) {
+            for (Path dir : devices) {
+                try (DirectoryStream<Path> temps = Files.newDirectoryStream(dir, temp)) {
+                    for (Path t : temps) {
+                        try {
+                            if (Files.getLastModifiedTime(t).toInstant().isBefore(before) && Files.deleteIfExists(t)) {
+                                removed++;
+                            }
+                        } catch (NoSuchFileException e) {
+                            // Its upload ended meanwhile.
+                        }
+                    }
+                }
+            }
+        }
+        return removed;
+    }
+
+    /**
+     * Checks every data file against its summary sidecar, each on its own lane so that no upload,
+     * computation or deletion of it runs meanwhile, and rebuilds a sidecar that is missing, cannot
+     * be read or counts other bytes than the file has. A file that is not valid data is reported,
+     * never changed.
+     */
+    public SummaryCheck checkSummaries() throws IOException {
+        int checked = 0;
+        int rebuilt = 0;
+        int damaged = 0;
+        try (DirectoryStream<Path> devices = Files.newDirectoryStream(dataDir, Files::isDirectory)) {
+            for (Path dir : devices) {
+                DeviceName device;
+                try {
+                    device = DeviceName.of(dir.getFileName().toString());
+                } catch (InvalidValueException e) {
+                    continue;
+                }
+                List<CompletableFuture<Boolean>> checks = new ArrayList<>();
+                // Not a glob: a device name may hold '*'.
+                String prefix = device + "-";
+                try (DirectoryStream<Path> data = Files.newDirectoryStream(dir, f -> f.getFileName().toString()
+                        .startsWith(prefix) && f.getFileName().toString().endsWith(".txt"))) {
+                    for (Path file : data) {
+                        fileIdOf(device, file).ifPresent(id -> checks.add(onLane(device, id,
+                                () -> repairSummary(device, id))));
+                    }
+                }
+                for (CompletableFuture<Boolean> c : checks) {
+                    try {
+                        checked++;
+                        if (c.join()) {
+                            rebuilt++;
+                        }
+                    } catch (CompletionException e) {
+                        damaged++;
+                        log.warn("Maintenance: {}", e.getCause() == null ? e : e.getCause().getMessage());
+                    }
+                }
+            }
+        }
+        return new SummaryCheck(checked, rebuilt, damaged);
+    }
+
+    private static Optional<FileId> fileIdOf(DeviceName device, Path file) {
+        String name = file.getFileName().toString();
+        String digits = name.substring(device.value().length() + 1, name.length() - ".txt".length());
+        try {
+            return Optional.of(FileId.of(Long.parseLong(digits)));
+        } catch (NumberFormatException | InvalidValueException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** On the file's lane: true when the sidecar had to be written afresh. */
+    private boolean repairSummary(DeviceName device, FileId fileId) {
+        Path file = dataFile(device, fileId);
+        try {
+            long size;
+            try {
+                size = Files.size(file);
+            } catch (NoSuchFileException e) {
+                return false;
+            }
+            Path stats = statsFile(file);
+            if (Files.exists(stats)) {
+                ComputeStats s = ComputeStats.parse(Files.readString(stats, StandardCharsets.US_ASCII));
+                if (s != null && s.bytes() == size) {
+                    return false;
+                }
+            }
+            ComputeStats fresh;
+            try {
+                fresh = scan(file, fileId);
+            } catch (ProtocolException e) {
+                throw new IllegalStateException(fileOf(device, fileId) + " is not valid data: " + e.getMessage());
+            }
+            files.replace(stats, fresh.toText());
+            log.info("Maintenance: rebuilt the summary of {}", fileOf(device, fileId));
+            return true;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Logs a stored upload; yields its {@code count} of samples once the line is on the disk. */

@@ -251,6 +251,38 @@ public final class JournalMessageStore implements MessageStore {
         }
     }
 
+    /** Most compaction steps one maintenance run takes, so that posts wait for it a short while only. */
+    static final int MAINTENANCE_STEPS = 16;
+
+    /**
+     * Maintenance: compacts on the writer, between groups, until nothing is left to do or
+     * {@link #MAINTENANCE_STEPS} steps are done; yields how many journal files are gone.
+     */
+    public CompletableFuture<Integer> compact() {
+        CompletableFuture<Integer> done = new CompletableFuture<>();
+        synchronized (this) {
+            if (closed) {
+                return CompletableFuture.failedFuture(new IllegalStateException("the message store is closed"));
+            }
+        }
+        try {
+            writer.execute(() -> {
+                try {
+                    int before = files.segments.size();
+                    for (int i = 0; i < MAINTENANCE_STEPS && compactor.compactStep(); i++) {
+                        // Each step copies at most one file.
+                    }
+                    done.complete(Math.max(0, before - files.segments.size()));
+                } catch (RuntimeException e) {
+                    done.completeExceptionally(e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            done.completeExceptionally(new IllegalStateException("the message store is closed", e));
+        }
+        return done;
+    }
+
     /** Runs on the writer: commits what is queued, then does one step of compaction. */
     private void turn() {
         List<Op> group;

@@ -1,0 +1,100 @@
+package org.edgenet.server.cli;
+
+import org.edgenet.common.cli.WholeNumberConverter;
+import org.edgenet.server.OperationsSettings;
+import picocli.CommandLine.Option;
+
+import java.time.Duration;
+
+/**
+ * The options of running the server as a service (limits, idle time-out, maintenance, drain),
+ * mixed into {@link ServerMain}. Each value is checked by its converter, so that a bad one is one
+ * line, as in ServerMain.
+ */
+public final class OperationsOptions {
+    static final int MAX_CONNECTIONS = 1_000_000;
+    static final int MAX_IDLE_SECONDS = 86_400;
+    /** A week. */
+    static final int MAX_MAINTENANCE_MINUTES = 10_080;
+    static final int MAX_DRAIN_SECONDS = 3_600;
+
+    @Option(names = "--max-connections", paramLabel = "N",
+            description = "most device connections at once (default 20000)", converter = ConnectionsConverter.class)
+    private Integer maxConnections;
+
+    @Option(names = "--max-pending-logins-per-ip", paramLabel = "N",
+            description = "most connections from one address that have not joined yet (default 100)",
+            converter = PendingConverter.class)
+    private Integer maxPendingLoginsPerIp;
+
+    @Option(names = "--idle-timeout-seconds", paramLabel = "S",
+            description = "a device silent this long is disconnected; 0 never (default 300)",
+            converter = IdleConverter.class)
+    private Integer idleTimeoutSeconds;
+
+    @Option(names = "--maintenance-minutes", paramLabel = "M",
+            description = "how often temp files, summaries and the journal are tidied; 0 never (default 10)",
+            converter = MaintenanceConverter.class)
+    private Integer maintenanceMinutes;
+
+    @Option(names = "--drain-seconds", paramLabel = "S",
+            description = "how long uploads in progress may finish when the server stops (default 10)",
+            converter = DrainConverter.class)
+    private Integer drainSeconds;
+
+    /** {@code base} with what was given. */
+    OperationsSettings apply(OperationsSettings base) {
+        OperationsSettings s = base;
+        if (maxConnections != null) {
+            s = s.withMaxConnections(maxConnections);
+        }
+        if (maxPendingLoginsPerIp != null) {
+            s = s.withMaxPendingLoginsPerIp(maxPendingLoginsPerIp);
+        }
+        if (idleTimeoutSeconds != null) {
+            s = s.withIdleTimeout(Duration.ofSeconds(idleTimeoutSeconds));
+        }
+        if (maintenanceMinutes != null) {
+            s = s.withMaintenanceInterval(Duration.ofMinutes(maintenanceMinutes));
+        }
+        if (drainSeconds != null) {
+            s = s.withDrain(Duration.ofSeconds(drainSeconds));
+        }
+        return s;
+    }
+
+    static final class ConnectionsConverter extends WholeNumberConverter {
+        ConnectionsConverter() {
+            super(1, MAX_CONNECTIONS, "Invalid connection limit: %s. It must be a whole number from 1 to "
+                    + MAX_CONNECTIONS);
+        }
+    }
+
+    static final class PendingConverter extends WholeNumberConverter {
+        PendingConverter() {
+            super(1, MAX_CONNECTIONS, "Invalid pending-login limit: %s. It must be a whole number from 1 to "
+                    + MAX_CONNECTIONS);
+        }
+    }
+
+    static final class IdleConverter extends WholeNumberConverter {
+        IdleConverter() {
+            super(0, MAX_IDLE_SECONDS, "Invalid idle time-out: %s. It must be a whole number of seconds from 0 (never)"
+                    + " to " + MAX_IDLE_SECONDS);
+        }
+    }
+
+    static final class MaintenanceConverter extends WholeNumberConverter {
+        MaintenanceConverter() {
+            super(0, MAX_MAINTENANCE_MINUTES, "Invalid maintenance interval: %s. It must be a whole number of minutes"
+                    + " from 0 (never) to " + MAX_MAINTENANCE_MINUTES);
+        }
+    }
+
+    static final class DrainConverter extends WholeNumberConverter {
+        DrainConverter() {
+            super(0, MAX_DRAIN_SECONDS, "Invalid drain time: %s. It must be a whole number of seconds from 0 to "
+                    + MAX_DRAIN_SECONDS);
+        }
+    }
+}

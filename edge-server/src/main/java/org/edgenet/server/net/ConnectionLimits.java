@@ -1,0 +1,146 @@
+package org.edgenet.server.net;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import org.edgenet.common.message.ErrorReply;
+import org.edgenet.common.message.MessageCodec;
+import org.edgenet.common.wire.ErrorCode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
+
+import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * How many device connections the server holds: at most {@code maxConnections} in all, and at
+ * most {@code maxPendingPerIp} from one address that have not joined yet, so that a fleet behind
+ * one NAT fits but one address cannot hold thousands of logins open. A connection is counted
+ * before its pipeline is built; one over a limit gets {@code ERROR(SERVER_FULL, "the server is
+ * full")}, written straight to the socket, and is closed. The log says which limit, limited per
+ * address by the {@link LogLimiter}. Safe to use from every event loop at once.
+ */
+public final class ConnectionLimits {
+    private static final Logger log = LoggerFactory.getLogger(ConnectionLimits.class);
+    static final LogLimiter.Kind REFUSED = new LogLimiter.Kind("Refused connection", log, Level.WARN);
+    static final String FULL = "the server is full";
+
+    private final int maxConnections;
+    private final int maxPendingPerIp;
+    private final LogLimiter logLimiter;
+    private final AtomicInteger open = new AtomicInteger();
+    /** Connections not joined yet, per address; an address leaves the map when its count is 0. */
+    private final ConcurrentHashMap<String, Integer> pending = new ConcurrentHashMap<>();
+
+    public ConnectionLimits(int maxConnections, int maxPendingPerIp, LogLimiter logLimiter) {
+        this.maxConnections = maxConnections;
+        this.maxPendingPerIp = maxPendingPerIp;
+        this.logLimiter = logLimiter;
+    }
+
+    /**
+     * Counts a new connection, or refuses it: then the device is told and the channel closes, and
+     * the caller builds no pipeline.
+     *
+     * @return the connection's place, released when it closes; null when refused
+     */
+    Slot admit(Channel ch) {
+        String ip = RemoteAddressFormat.ip(ch);
+        if (open.incrementAndGet() > maxConnections) {
+            open.decrementAndGet();
+            refuse(ch, ip, String.format(Locale.ROOT, "max-connections (%,d) reached", maxConnections));
+            return null;
+        }
+        boolean[] over = new boolean[1];
+        pending.compute(ip, (k, n) -> {
+            int now = n == null ? 0 : n;
+            if (now >= maxPendingPerIp) {
+                over[0] = true;
+                return now;
+            }
+            return now + 1;
+        });
+        if (over[0]) {
+            open.decrementAndGet();
+            refuse(ch, ip, String.format(Locale.ROOT, "max-pending-logins-per-ip (%,d) reached: that many"
+                    + " connections from this address have not joined", maxPendingPerIp));
+            return null;
+        }
+        Slot slot = new Slot(ip);
+        ch.closeFuture().addListener(f -> slot.closed());
+        return slot;
+    }
+
+    /** Connections counted now: a test hook. */
+    int open() {
+        return open.get();
+    }
+
+    /** Connections from {@code ip} that have not joined: a test hook. */
+    int pending(String ip) {
+        return pending.getOrDefault(ip, 0);
+    }
+
+    private void refuse(Channel ch, String ip, String which) {
+        if (logLimiter.admit(REFUSED, ip)) {
+            log.warn("Refused a connection from {}: {}", RemoteAddressFormat.ipAndPort(ch), which);
+        }
+        // Whatever the device sends meanwhile is dropped unread; the reply is one small frame.
+        ch.pipeline().addLast(Discard.INSTANCE);
+        ByteBuf frame = ch.alloc().buffer(64);
+        MessageCodec.encode(new ErrorReply(ErrorCode.SERVER_FULL, FULL), frame);
+        ch.writeAndFlush(frame).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private void unpend(String ip) {
+        pending.computeIfPresent(ip, (k, n) -> n <= 1 ? null : n - 1);
+    }
+
+    /** One counted connection: pending until it joins, counted until it closes. */
+    final class Slot {
+        private final String ip;
+        private final AtomicBoolean pendingLogin = new AtomicBoolean(true);
+        private final AtomicBoolean counted = new AtomicBoolean(true);
+
+        private Slot(String ip) {
+            this.ip = ip;
+        }
+
+        /** The device has joined: it no longer counts against its address. */
+        void joined() {
+            if (pendingLogin.compareAndSet(true, false)) {
+                unpend(ip);
+            }
+        }
+
+        void closed() {
+            joined();
+            if (counted.compareAndSet(true, false)) {
+                open.decrementAndGet();
+            }
+        }
+    }
+
+    /** Drops what a refused connection sends. */
+    @ChannelHandler.Sharable
+    static final class Discard extends ChannelInboundHandlerAdapter {
+        static final Discard INSTANCE = new Discard();
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ReferenceCountUtil.release(msg);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+}
