@@ -49,8 +49,9 @@ final class MessageCommands {
     private static final Logger log = LoggerFactory.getLogger(MessageCommands.class);
 
     /**
-     * Text bytes one batch carries beyond its first message: RDM fetches more batches as needed, and
-     * no connection holds more than this in a reply (255 texts of 64 KiB would be 16 MiB).
+     * Bytes of journal records (each its text, both names and 37 bytes of fields) one batch carries
+     * beyond its first message: RDM fetches more batches as needed, and no connection holds more
+     * than about this in a reply (255 texts of 64 KiB would be 16 MiB).
      */
     static final int MAX_BATCH_BYTES = 1024 * 1024;
 
