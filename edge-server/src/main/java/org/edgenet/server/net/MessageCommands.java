@@ -49,7 +49,7 @@ final class MessageCommands {
     private static final Logger log = LoggerFactory.getLogger(MessageCommands.class);
 
     /**
-     * Bytes of journal records (each its text, both names and 37 bytes of fields) one batch carries
+     * Bytes of journal records (each its text, both names and 29 bytes of framing and fields) one batch carries
      * beyond its first message: RDM fetches more batches as needed, and no connection holds more
      * than about this in a reply (255 texts of 64 KiB would be 16 MiB).
      */
