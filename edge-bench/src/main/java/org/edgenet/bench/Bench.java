@@ -30,8 +30,13 @@ public final class Bench {
 
     /** Every scenario, in the order of the list. */
     public static List<Scenario> all() {
-        return List.of(new JoinScenario(), new JoinLeaveScenario(), new UploadScenario(), new ComputeScenario(),
-                new PeerTransferScenario(), new MixedScenario(), new MessagesScenario());
+        return List.of(new Scenario(JoinScenario.ID, "1. Joined devices", new JoinScenario()),
+                new Scenario(JoinLeaveScenario.ID, "2. Join/leave rate", new JoinLeaveScenario()),
+                new Scenario(UploadScenario.ID, "3. UED throughput", new UploadScenario()),
+                new Scenario(ComputeScenario.ID, "4. SCS latency", new ComputeScenario()),
+                new Scenario(PeerTransferScenario.ID, "5. UVF goodput under loss", new PeerTransferScenario()),
+                new Scenario(MixedScenario.ID, "6. Mixed load", new MixedScenario()),
+                new Scenario(MessagesScenario.ID, "7. Device messages (MSG, RDM)", new MessagesScenario()));
     }
 
     public static List<String> ids() {
@@ -51,11 +56,12 @@ public final class Bench {
             }
             out.printf("[%s] running ...%n", s.id());
             long t0 = System.nanoTime();
-            ScenarioResult r;
+            ScenarioResult r = s.newResult(ctx);
             try {
-                r = s.run(ctx);
+                s.measurement().measure(ctx, r);
             } catch (Exception | AssertionError e) {
-                r = new ScenarioResult(s.id(), s.id(), Scenario.command(s.id(), ctx));
+                // What it measured before it stopped is not to be trusted: only the problem is reported.
+                r = s.newResult(ctx);
                 r.problem("the scenario stopped: " + describe(e));
             }
             r.seconds((System.nanoTime() - t0) / 1e9);

@@ -83,6 +83,13 @@ public final class ScenarioResult {
         problems.add(text);
     }
 
+    /** The troubling lines of a server's console (errors, stack traces), each a problem. */
+    public void serverTrouble(List<String> lines) {
+        for (String line : lines) {
+            problem("server console: " + line);
+        }
+    }
+
     /** Something a reader must know, such as a size skipped for lack of descriptors. */
     public void note(String text) {
         notes.add(text);

@@ -30,18 +30,12 @@ import java.util.regex.Pattern;
  * is the same request shape with no protocol: one round trip over a plain loopback socket, answered
  * from a precomputed value, as EdgeNet's server answers from the summary it made at upload.
  */
-public final class ComputeScenario implements Scenario {
+public final class ComputeScenario implements Scenario.Measurement {
     public static final String ID = "scs";
     private static final Pattern NUMBER = Pattern.compile("-?\\d+(\\.\\d+)?");
 
     @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public ScenarioResult run(BenchContext ctx) throws Exception {
-        ScenarioResult result = new ScenarioResult(ID, "4. SCS latency", Scenario.command(ID, ctx));
+    public void measure(BenchContext ctx, ScenarioResult result) throws Exception {
         List<Long> sizes = ctx.pick(List.of(1_000L, 20_000L), List.of(1_000L, 1_000_000L, 100_000_000L));
         List<Integer> requests = ctx.pick(List.of(20, 20), List.of(200, 200, 200));
         int repeats = ctx.repeats(3);
@@ -117,9 +111,7 @@ public final class ComputeScenario implements Scenario {
                 result.metric("scs." + samples + ".p50", p50.spread().median());
             }
             device.leave().get(30, TimeUnit.SECONDS);
-            for (String line : server.troubleLines()) {
-                result.problem("server console: " + line);
-            }
+            result.serverTrouble(server.troubleLines());
         }
         result.paragraph(String.format("One joined device asks SCS over its own uploaded file, one request at a "
                 + "time, cycling SUM, AVERAGE, MAX, MIN; every answer is checked against the values computed "
@@ -135,7 +127,6 @@ public final class ComputeScenario implements Scenario {
                 "latency (ms)", true, List.of(new Series("EdgeNet p50", x, edge50), new Series("EdgeNet p99", x, edge99),
                         new Series("plain TCP round trip p50", x, base50),
                         new Series("plain TCP round trip p99", x, base99))));
-        return result;
     }
 
     /** Empty when {@code answer} is right for {@code op} over the file, else what is wrong. */

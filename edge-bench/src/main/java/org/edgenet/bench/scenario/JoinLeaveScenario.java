@@ -24,19 +24,13 @@ import java.util.concurrent.atomic.AtomicReference;
  * few device names and cycles through them: connect, log in, register UDP, then OUT and wait for
  * the server to close. Cycles per second, with join and leave latency p50/p99.
  */
-public final class JoinLeaveScenario implements Scenario {
+public final class JoinLeaveScenario implements Scenario.Measurement {
     public static final String ID = "joinleave";
     /** Names per loop: a name is reused only after the loop has cycled through the others. */
     private static final int NAMES_PER_LOOP = 4;
 
     @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public ScenarioResult run(BenchContext ctx) throws Exception {
-        ScenarioResult result = new ScenarioResult(ID, "2. Join/leave rate", Scenario.command(ID, ctx));
+    public void measure(BenchContext ctx, ScenarioResult result) throws Exception {
         int loops = ctx.pick(8, 64);
         long millis = ctx.pick(1_000L, 10_000L);
         int repeats = ctx.repeats(3);
@@ -81,9 +75,7 @@ public final class JoinLeaveScenario implements Scenario {
                 Optional<String> log = DeviceLog.await(() -> DeviceLog.check(ws.dir(), Map.of(), null), 30_000);
                 log.ifPresent(p -> result.problem("after the join/leave loop: " + p));
                 logEmpty += log.isEmpty() ? 1 : 0;
-                for (String line : server.troubleLines()) {
-                    result.problem("server console: " + line);
-                }
+                result.serverTrouble(server.troubleLines());
             }
         }
         result.paragraph(String.format("%d loops run at once for %.0f s against a fresh server; each cycles "
@@ -99,7 +91,6 @@ public final class JoinLeaveScenario implements Scenario {
         result.summary("join / leave p99 in the loop (ms)", join99.format(1) + " / " + leave99.format(1), "", "");
         result.metric("joinleave.cycles", totalCycles);
         result.metric("joinleave.rate", rate.spread().median());
-        return result;
     }
 
     /** One loop: join, leave, next name, until {@code end}; completes {@code done} when it stops. */

@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * with OUT and the rest drop their connections, and edge-device-log.txt must follow every step:
  * exactly the active devices, numbered from 1, in join order.
  */
-public final class JoinScenario implements Scenario {
+public final class JoinScenario implements Scenario.Measurement {
     public static final String ID = "join";
     /** Joins in flight at once: enough to keep the server busy, few enough not to overflow its accept queue. */
     private static final int IN_FLIGHT = 1000;
@@ -40,11 +40,6 @@ public final class JoinScenario implements Scenario {
     private static final int WARM_UP = 500;
     /** Loopback addresses the devices connect to, 127.0.0.1 and up. */
     private static final int ADDRESSES = 8;
-
-    @Override
-    public String id() {
-        return ID;
-    }
 
     /** Per-size measurements across repeats. */
     private static final class Size {
@@ -78,9 +73,7 @@ public final class JoinScenario implements Scenario {
     }
 
     @Override
-    public ScenarioResult run(BenchContext ctx) throws Exception {
-        ScenarioResult result = new ScenarioResult(ID, "1. Joined devices",
-                Scenario.command(ID, ctx));
+    public void measure(BenchContext ctx, ScenarioResult result) throws Exception {
         List<Integer> sizes = ctx.pick(List.of(10, 40), List.of(1_000, 10_000, 19_000));
         int repeats = ctx.repeats(3);
         int aedSamples = ctx.pick(10, 100);
@@ -101,7 +94,6 @@ public final class JoinScenario implements Scenario {
             }
         }
         report(result, measured, repeats, aedSamples);
-        return result;
     }
 
     private void runOnce(BenchContext ctx, Size size, int aedSamples, int repeat, ScenarioResult result)
@@ -198,9 +190,7 @@ public final class JoinScenario implements Scenario {
             Optional<String> afterDrop = DeviceLog.await(() -> DeviceLog.check(ws.dir(), Map.of(), null), 60_000);
             size.logChecked(afterDrop);
             afterDrop.ifPresent(p -> result.problem(String.format("%,d devices, all gone: %s", n, p)));
-            for (String line : server.troubleLines()) {
-                result.problem("server console: " + line);
-            }
+            result.serverTrouble(server.troubleLines());
             // Reached only when every step above ran: the quick test checks this count.
             result.metric("join." + n + ".joined", n);
         }

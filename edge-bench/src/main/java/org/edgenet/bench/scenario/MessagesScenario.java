@@ -35,19 +35,13 @@ import java.util.stream.Stream;
  * and, in the same run, the disk's own rate of fsync'd appends of a record of the same size: what
  * a store that forces every message on its own could confirm at most.
  */
-public final class MessagesScenario implements Scenario {
+public final class MessagesScenario implements Scenario.Measurement {
     public static final String ID = "messages";
     /** About the size of a short chat line; the journal record adds names, ids and framing. */
     static final int TEXT_BYTES = 100;
 
     @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public ScenarioResult run(BenchContext ctx) throws Exception {
-        ScenarioResult result = new ScenarioResult(ID, "7. Device messages (MSG, RDM)", Scenario.command(ID, ctx));
+    public void measure(BenchContext ctx, ScenarioResult result) throws Exception {
         int devices = ctx.pick(8, 256);
         int perDevice = ctx.pick(50, 1_000);
         int fsyncRecords = ctx.pick(200, 2_000);
@@ -92,9 +86,7 @@ public final class MessagesScenario implements Scenario {
             for (Device d : all) {
                 d.leave().get(30, TimeUnit.SECONDS);
             }
-            for (String line : server.troubleLines()) {
-                result.problem("server console: " + line);
-            }
+            result.serverTrouble(server.troubleLines());
         }
         long total = (long) devices * perDevice;
         // Against the faster of the two ways to force one record at a time.
@@ -130,7 +122,6 @@ public final class MessagesScenario implements Scenario {
                 + "read). One untimed round at a tenth of the size comes first; %d run(s) on one server.",
                 devices, perDevice, TEXT_BYTES, fsyncRecords, recordBytes(Workspace.deviceName(1)),
                 Runs.mb(journalAfter), repeats));
-        return result;
     }
 
     /** What one round measured. */

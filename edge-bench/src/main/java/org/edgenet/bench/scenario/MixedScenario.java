@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * pause, for 60 s. Commands per second overall (median over 10 s windows, with their spread) and
  * the latency of each command.
  */
-public final class MixedScenario implements Scenario {
+public final class MixedScenario implements Scenario.Measurement {
     public static final String ID = "mixed";
     /** Samples in each UED of the mix: a small sensor file. */
     private static final long UPLOAD_SAMPLES = 1_000;
@@ -66,13 +66,7 @@ public final class MixedScenario implements Scenario {
     }
 
     @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public ScenarioResult run(BenchContext ctx) throws Exception {
-        ScenarioResult result = new ScenarioResult(ID, "6. Mixed load", Scenario.command(ID, ctx));
+    public void measure(BenchContext ctx, ScenarioResult result) throws Exception {
         int devices = ctx.pick(10, 200);
         long millis = ctx.pick(2_000L, 60_000L);
         long window = ctx.pick(500L, 10_000L);
@@ -104,7 +98,7 @@ public final class MixedScenario implements Scenario {
                         d.drop();
                     }
                 });
-                return result;
+                return;
             }
             long start = System.nanoTime();
             long end = start + millis * 1_000_000;
@@ -124,9 +118,7 @@ public final class MixedScenario implements Scenario {
             }
             boolean uploadLogRight = checkLog(ws.dir().resolve("upload-log.txt"), uploads.get(), result);
             boolean deletionLogRight = checkLog(ws.dir().resolve("deletion-log.txt"), deletes.get(), result);
-            for (String line : server.troubleLines()) {
-                result.problem("server console: " + line);
-            }
+            result.serverTrouble(server.troubleLines());
             report(result, devices, millis, window, seconds, latencies, errors, perWindow, windows);
             result.paragraph(String.format("Logs after the run: upload-log.txt has %s line per confirmed UED (%,d), "
                     + "deletion-log.txt %s line per confirmed DTE (%,d).", uploadLogRight ? "one" : "NOT one",
@@ -135,7 +127,6 @@ public final class MixedScenario implements Scenario {
         if (firstError.get() != null) {
             result.problem("first failed command: " + firstError.get());
         }
-        return result;
     }
 
     private static void report(ScenarioResult result, int devices, long millis, long window, double seconds,

@@ -36,7 +36,7 @@ import java.util.concurrent.TimeoutException;
  * where one lost datagram weighs most. The received file must be byte-identical every time. The
  * scenario plays the server's part in UVF: it issues each transfer's ticket to both nodes.
  */
-public final class PeerTransferScenario implements Scenario {
+public final class PeerTransferScenario implements Scenario.Measurement {
     public static final String ID = "uvf";
     /** Datagram payload of the blast: the payload UVF itself uses towards an address of this machine. */
     static final int BLAST_PAYLOAD = PeerOptions.DEFAULTS.maxLocalPayload();
@@ -45,13 +45,7 @@ public final class PeerTransferScenario implements Scenario {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public ScenarioResult run(BenchContext ctx) throws Exception {
-        ScenarioResult result = new ScenarioResult(ID, "5. UVF goodput under loss", Scenario.command(ID, ctx));
+    public void measure(BenchContext ctx, ScenarioResult result) throws Exception {
         long bytes = ctx.pick(1_000_000L, 100_000_000L);
         double[] losses = {0, 0.01, 0.05};
         int repeats = ctx.repeats(3);
@@ -139,7 +133,6 @@ public final class PeerTransferScenario implements Scenario {
                 "injected loss (%)", "MB/s", false, List.of(new Series("EdgeNet UVF", x, uvfSeries),
                         new Series("UDP blast, same relay (arrived)", x, blastSeries),
                         new Series("plain TCP copy (no relay, no loss)", x, tcpSeries))));
-        return result;
     }
 
     /** What one loss rate measured across repeats. */

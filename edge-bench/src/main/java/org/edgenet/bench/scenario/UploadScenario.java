@@ -26,17 +26,11 @@ import java.util.concurrent.TimeUnit;
  * server's Uploaded reply, which comes after the file is checked, stored and logged), next to the
  * same bytes copied over a plain loopback TCP socket into a file in the same run.
  */
-public final class UploadScenario implements Scenario {
+public final class UploadScenario implements Scenario.Measurement {
     public static final String ID = "ued";
 
     @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public ScenarioResult run(BenchContext ctx) throws Exception {
-        ScenarioResult result = new ScenarioResult(ID, "3. UED throughput", Scenario.command(ID, ctx));
+    public void measure(BenchContext ctx, ScenarioResult result) throws Exception {
         List<Long> sizes = ctx.pick(List.of(1_000L, 20_000L), List.of(1_000_000L, 10_000_000L, 100_000_000L));
         int repeats = ctx.repeats(3);
         long timeout = ctx.pick(60L, 600L);
@@ -101,9 +95,7 @@ public final class UploadScenario implements Scenario {
             }
             device.leave().get(30, TimeUnit.SECONDS);
             checkUploadLog(ws.dir(), name, uploads, result);
-            for (String line : server.troubleLines()) {
-                result.problem("server console: " + line);
-            }
+            result.serverTrouble(server.troubleLines());
         }
         result.paragraph(String.format("One device uploads each file with the client library (64 KiB chunks) to a "
                 + "server in its own JVM; the clock runs from the first chunk to the server's reply, which comes "
@@ -114,7 +106,6 @@ public final class UploadScenario implements Scenario {
                 + "within each run, and each upload is followed by its TCP copy.", repeats));
         result.chart(new Chart("ued-throughput.png", "UED throughput vs file size", "samples (log scale)",
                 "MB/s", true, List.of(new Series("EdgeNet UED", x, edge), new Series("plain TCP copy", x, tcp))));
-        return result;
     }
 
     /** upload-log.txt must have a line per upload, naming the device. */

@@ -11,6 +11,8 @@ import org.edgenet.common.message.MessagesWaiting;
 import org.edgenet.common.message.Notice;
 
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,7 +22,9 @@ import java.util.regex.Pattern;
  * <p>RDM shows the oldest messages, acknowledging each batch once it is printed, so the server
  * removes only what this screen has shown; it fetches batches until {@link #MAX_SHOWN} are shown
  * or none wait. A message already shown (the server shows it again after an acknowledgement that
- * did not arrive) is recognised by its id and not printed twice.
+ * failed) is recognised by its id and not printed twice. Ids do not tell the order of printing: a
+ * message that another reader of the same name was handed and gave back comes again in its place,
+ * older than some already printed, and is printed then.
  */
 final class MailCommands {
     /** The most messages one RDM shows. */
@@ -33,8 +37,11 @@ final class MailCommands {
     private final ServerLink server;
     private final Terminal terminal;
     private final Dialog dialog;
-    /** The newest message id printed; ids grow, so nothing at or below it is printed again. */
-    private long lastShown = -1;
+    /**
+     * The ids printed whose acknowledgement the server has not answered: once it has, it never
+     * shows them again, so this holds at most the batches of failed acknowledgements.
+     */
+    private final Set<Long> unconfirmed = new HashSet<>();
 
     MailCommands(ServerLink server, Terminal terminal, Dialog dialog) {
         this.server = server;
@@ -92,16 +99,16 @@ final class MailCommands {
             }
             int fresh = 0;
             for (MailItem item : batch.messages()) {
-                if (item.id() > lastShown) {
+                if (unconfirmed.add(item.id())) {
                     terminal.say("From " + Printable.of(item.sender()) + " at " + item.storedAt() + ": "
                             + Printable.of(item.text()));
-                    lastShown = item.id();
                     fresh++;
                 }
             }
             shown += fresh;
             // Printed, so the server may forget them.
             left = dialog.await(server.ackMessages(batch.lastId()));
+            batch.messages().forEach(item -> unconfirmed.remove(item.id()));
             if (left == 0 || fresh == 0) {
                 // Nothing new: the server shows again what it was told was shown; do not ask it round.
                 break;

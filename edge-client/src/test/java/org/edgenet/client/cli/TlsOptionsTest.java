@@ -100,7 +100,7 @@ class TlsOptionsTest {
     @Test
     void aPlainDeviceAgainstTheTlsPortGetsOneLineAndExits() throws Exception {
         assertEquals(1, run("supersmartwatch\ncomp9331\nAED\nOUT\n", tlsServer.port()));
-        assertEquals("Username: Password: This server accepts only TLS connections: start the client with --tls"
+        assertEquals("Username: Password: This server accepts only TLS connections: start the client with --tls."
                 + NL, out.toString());
     }
 

@@ -61,8 +61,11 @@ final class FakeServer implements ServerLink {
     /** Most messages one batch holds, as the server's byte bound would make it. */
     int batchLimit = 255;
     ServerError postRefusal;
-    /** Acknowledgements are answered but remove nothing, as when one was lost on the way. */
-    boolean ignoreAcks;
+    /** How many acknowledgements to come are refused, removing nothing, as a server whose disk fails. */
+    int acksToRefuse;
+    /** Runs after every acknowledgement has removed what it names. */
+    Runnable onAck = () -> {
+    };
     /** Sent to the device as it joins. */
     final List<Notice> joinNotices = new ArrayList<>();
     /** The TempIDs TID hands out, in turn. */
@@ -208,9 +211,12 @@ final class FakeServer implements ServerLink {
     @Override
     public synchronized CompletableFuture<Integer> ackMessages(long upToId) {
         requests.add("AckMessages " + upToId);
-        if (!ignoreAcks) {
-            mailbox.removeIf(m -> m.id() <= upToId);
+        if (acksToRefuse > 0) {
+            acksToRefuse--;
+            return CompletableFuture.failedFuture(new ServerError(ErrorCode.INTERNAL, "the server failed"));
         }
+        mailbox.removeIf(m -> m.id() <= upToId);
+        onAck.run();
         return CompletableFuture.completedFuture(mailbox.size());
     }
 

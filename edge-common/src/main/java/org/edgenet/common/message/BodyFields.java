@@ -1,6 +1,7 @@
 package org.edgenet.common.message;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import org.edgenet.common.wire.ErrorCode;
 import org.edgenet.common.wire.ProtocolException;
 
@@ -43,6 +44,13 @@ public final class BodyFields {
      * error, not a string full of U+FFFD. Nothing is consumed when it fails.
      */
     public static String readUtf8(ByteBuf in, int length) throws CharacterCodingException {
+        int start = in.readerIndex();
+        // ASCII, as names and most texts are, is valid UTF-8 as it stands: no decoder to make.
+        if (ByteBufUtil.isText(in, start, length, StandardCharsets.US_ASCII)) {
+            String ascii = in.toString(start, length, StandardCharsets.US_ASCII);
+            in.skipBytes(length);
+            return ascii;
+        }
         String s = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT)

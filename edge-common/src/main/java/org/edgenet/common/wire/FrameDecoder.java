@@ -2,11 +2,8 @@ package org.edgenet.common.wire;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.ByteToMessageDecoder;
-import io.netty.util.concurrent.ScheduledFuture;
 
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.IntPredicate;
 
 /**
@@ -20,11 +17,9 @@ import java.util.function.IntPredicate;
  * <p>Which type bytes are known comes from the caller (the pipeline's initializer passes
  * {@code MessageType::isKnown}): framing sits below the messages and does not depend on them.
  */
-public final class FrameDecoder extends ByteToMessageDecoder {
+public final class FrameDecoder extends GapTimedDecoder {
     private final Limits limits;
     private final IntPredicate knownType;
-    private ScheduledFuture<?> gapTimer;
-    private boolean failed;
     private boolean paused;
 
     /**
@@ -32,31 +27,21 @@ public final class FrameDecoder extends ByteToMessageDecoder {
      *                  with {@link ErrorCode#UNKNOWN_TYPE} as soon as its header arrives
      */
     public FrameDecoder(Limits limits, IntPredicate knownType) {
+        super(limits.frameGap());
         this.limits = limits;
         this.knownType = knownType;
     }
 
     @Override
-    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        if (failed) {
-            in.skipBytes(in.readableBytes());
-            return;
-        }
-        try {
-            while (in.readableBytes() >= WireFormat.HEADER_LENGTH) {
-                int start = in.readerIndex();
-                int bodyLength = checkHeader(in, start);
-                int frameLength = WireFormat.HEADER_LENGTH + bodyLength;
-                if (in.readableBytes() < frameLength) {
-                    break;
-                }
-                out.add(copyFrame(ctx, in, frameLength));
+    protected void decodeRecords(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        while (in.readableBytes() >= WireFormat.HEADER_LENGTH) {
+            int start = in.readerIndex();
+            int bodyLength = checkHeader(in, start);
+            int frameLength = WireFormat.HEADER_LENGTH + bodyLength;
+            if (in.readableBytes() < frameLength) {
+                break;
             }
-        } catch (ProtocolException e) {
-            failed = true;
-            cancelGapTimer();
-            in.skipBytes(in.readableBytes());
-            throw e;
+            out.add(copyFrame(ctx, in, frameLength));
         }
         if (!in.isReadable()) {
             cancelGapTimer();
@@ -72,7 +57,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             cancelGapTimer();
         } else if (evt == ReadingEvent.RESUMED) {
             paused = false;
-            if (!failed && internalBuffer().isReadable()) {
+            if (!failed() && internalBuffer().isReadable()) {
                 armGapTimer(ctx);
             }
         }
@@ -111,38 +96,8 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         return (int) length;
     }
 
-    /** Restarted on every read that leaves a partial frame: the gap counts from the last byte. */
-    private void armGapTimer(ChannelHandlerContext ctx) {
-        cancelGapTimer();
-        long gapNanos = limits.frameGap().toNanos();
-        gapTimer = ctx.executor().schedule(() -> onGap(ctx), gapNanos, TimeUnit.NANOSECONDS);
-    }
-
-    private void onGap(ChannelHandlerContext ctx) {
-        gapTimer = null;
-        if (failed || !ctx.channel().isActive()) {
-            return;
-        }
-        failed = true;
-        ctx.fireExceptionCaught(new ProtocolException(ErrorCode.FRAME_GAP,
-                "frame incomplete for more than " + limits.frameGap().toMillis() + " ms"));
-    }
-
-    private void cancelGapTimer() {
-        if (gapTimer != null) {
-            gapTimer.cancel(false);
-            gapTimer = null;
-        }
-    }
-
     @Override
-    protected void handlerRemoved0(ChannelHandlerContext ctx) {
-        cancelGapTimer();
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        cancelGapTimer();
-        super.channelInactive(ctx);
+    protected ProtocolException gapExceeded() {
+        return new ProtocolException(ErrorCode.FRAME_GAP, "frame incomplete for more than " + gap().toMillis() + " ms");
     }
 }

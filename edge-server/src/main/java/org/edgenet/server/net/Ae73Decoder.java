@@ -2,16 +2,14 @@ package org.edgenet.server.net;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.ByteToMessageDecoder;
-import io.netty.util.concurrent.ScheduledFuture;
 import org.edgenet.common.message.BodyFields;
 import org.edgenet.common.wire.ErrorCode;
+import org.edgenet.common.wire.GapTimedDecoder;
 import org.edgenet.common.wire.ProtocolException;
 
 import java.nio.charset.CharacterCodingException;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Reads the one MessageRequest record of an 0xAE73 connection, checking it as the 003 message
@@ -34,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * (003 §3.6). At most 66,052 bytes are ever buffered: the header bounds the rest. After the first
  * error everything further is discarded.
  */
-public final class Ae73Decoder extends ByteToMessageDecoder {
+public final class Ae73Decoder extends GapTimedDecoder {
     public static final int MAGIC = 0xAE73;
     public static final int READ = 1;
     public static final int CREATE = 2;
@@ -42,8 +40,6 @@ public final class Ae73Decoder extends ByteToMessageDecoder {
     /** Longest silence allowed before the request is complete. */
     public static final Duration GAP = Duration.ofSeconds(1);
 
-    private final Duration gap;
-    private ScheduledFuture<?> gapTimer;
     /** Body bytes the header announced; -1 before the header is in. */
     private int bodyLength = -1;
     private int id;
@@ -52,14 +48,13 @@ public final class Ae73Decoder extends ByteToMessageDecoder {
     private int messageLength;
     private long received;
     private boolean done;
-    private boolean failed;
 
     public Ae73Decoder() {
         this(GAP);
     }
 
     Ae73Decoder(Duration gap) {
-        this.gap = gap;
+        super(gap);
     }
 
     /**
@@ -94,50 +89,39 @@ public final class Ae73Decoder extends ByteToMessageDecoder {
     }
 
     @Override
-    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        if (failed) {
-            in.skipBytes(in.readableBytes());
+    protected void decodeRecords(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (done) {
+            if (in.isReadable()) {
+                throw new ProtocolException(ErrorCode.MALFORMED, in.readableBytes()
+                        + " bytes after the request, which has exactly " + (HEADER_LENGTH + bodyLength));
+            }
             return;
         }
-        try {
-            if (done) {
-                if (in.isReadable()) {
-                    throw new ProtocolException(ErrorCode.MALFORMED, in.readableBytes()
-                            + " bytes after the request, which has exactly " + (HEADER_LENGTH + bodyLength));
-                }
-                return;
-            }
-            // Nothing is taken from the buffer before the whole record is in.
-            received = in.readableBytes();
-            if (received < HEADER_LENGTH) {
-                armGapTimer(ctx);
-                return;
-            }
-            if (bodyLength < 0) {
-                checkHeader(in, in.readerIndex());
-            }
-            int total = HEADER_LENGTH + bodyLength;
-            if (received < total) {
-                armGapTimer(ctx);
-                return;
-            }
-            if (received > total) {
-                throw new ProtocolException(ErrorCode.MALFORMED, (received - total)
-                        + " bytes more than the request announces (" + total + ")");
-            }
-            in.skipBytes(HEADER_LENGTH);
-            String name = utf8(in, nameLength, "the name");
-            String receiver = id == CREATE ? utf8(in, receiverLength, "the receiver's name") : null;
-            String text = id == CREATE ? utf8(in, messageLength, "the message") : null;
-            done = true;
-            cancelGapTimer();
-            out.add(new Request(id, name, receiver, text));
-        } catch (ProtocolException e) {
-            failed = true;
-            cancelGapTimer();
-            in.skipBytes(in.readableBytes());
-            throw e;
+        // Nothing is taken from the buffer before the whole record is in.
+        received = in.readableBytes();
+        if (received < HEADER_LENGTH) {
+            armGapTimer(ctx);
+            return;
         }
+        if (bodyLength < 0) {
+            checkHeader(in, in.readerIndex());
+        }
+        int total = HEADER_LENGTH + bodyLength;
+        if (received < total) {
+            armGapTimer(ctx);
+            return;
+        }
+        if (received > total) {
+            throw new ProtocolException(ErrorCode.MALFORMED, (received - total)
+                    + " bytes more than the request announces (" + total + ")");
+        }
+        in.skipBytes(HEADER_LENGTH);
+        String name = utf8(in, nameLength, "the name");
+        String receiver = id == CREATE ? utf8(in, receiverLength, "the receiver's name") : null;
+        String text = id == CREATE ? utf8(in, messageLength, "the message") : null;
+        done = true;
+        cancelGapTimer();
+        out.add(new Request(id, name, receiver, text));
     }
 
     private void checkHeader(ByteBuf in, int at) {
@@ -174,43 +158,20 @@ public final class Ae73Decoder extends ByteToMessageDecoder {
         }
     }
 
-    /** Restarted by every read that leaves the request incomplete: the gap counts from the last byte. */
-    private void armGapTimer(ChannelHandlerContext ctx) {
-        cancelGapTimer();
-        gapTimer = ctx.executor().schedule(() -> onGap(ctx), gap.toNanos(), TimeUnit.NANOSECONDS);
-    }
-
-    private void onGap(ChannelHandlerContext ctx) {
-        gapTimer = null;
-        if (failed || done || !ctx.channel().isActive()) {
-            return;
-        }
-        failed = true;
-        ctx.fireExceptionCaught(new ProtocolException(ErrorCode.FRAME_GAP, "nothing received for more than "
-                + gap.toMillis() + " ms, after " + received + " bytes of the request"));
-    }
-
-    private void cancelGapTimer() {
-        if (gapTimer != null) {
-            gapTimer.cancel(false);
-            gapTimer = null;
-        }
+    @Override
+    protected ProtocolException gapExceeded() {
+        return new ProtocolException(ErrorCode.FRAME_GAP, "nothing received for more than " + gap().toMillis()
+                + " ms, after " + received + " bytes of the request");
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        cancelGapTimer();
-        if (!done && !failed) {
-            failed = true;
+        if (!done && !failed()) {
+            fail();
             ctx.fireExceptionCaught(new ProtocolException(ErrorCode.MALFORMED, "the connection closed after "
                     + received + " bytes"
                     + (bodyLength < 0 ? ", inside the fixed header" : " of " + (HEADER_LENGTH + bodyLength))));
         }
         super.channelInactive(ctx);
-    }
-
-    @Override
-    protected void handlerRemoved0(ChannelHandlerContext ctx) {
-        cancelGapTimer();
     }
 }

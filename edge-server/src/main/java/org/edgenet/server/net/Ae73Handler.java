@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       only once the message is on the disk;</li>
  *   <li>read: answers with one MessageResponse record holding the oldest messages of the name, at
  *       most 255, FIFO, {@code MoreMsgs} 1 when more remain; removes them once the record is
- *       written and flushed, then closes.</li>
+ *       written and flushed, then closes. Until then no other reader is shown them; a response
+ *       that is not sent gives them back.</li>
  * </ul>
  * Every error closes the connection with one log line and nothing else. The record:
  *
@@ -104,7 +105,10 @@ public final class Ae73Handler extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
-        store.read(name, MessageStore.MAX_READ, Integer.MAX_VALUE).whenCompleteAsync((batch, e) -> {
+        MessageStore.Reader reader = store.reader(name);
+        // Whatever ends the connection before the response is out gives the messages back.
+        ctx.channel().closeFuture().addListener(f -> reader.close());
+        reader.read(MessageStore.MAX_READ, Integer.MAX_VALUE).whenCompleteAsync((batch, e) -> {
             if (e != null) {
                 readsInFlight.decrementAndGet();
                 log.error("Reading the messages of {} for the message port failed", shown(name), Disconnector.causeOf(e));
@@ -132,7 +136,8 @@ public final class Ae73Handler extends ChannelInboundHandlerAdapter {
                 event(ctx, "0xAE73 read of {} from {}: {} {} sent{}", shown(name), RemoteAddressFormat.ipAndPort(ctx.channel()), n,
                         n == 1 ? "message" : "messages", batch.more() ? ", more waiting" : "");
                 if (!batch.messages().isEmpty()) {
-                    store.remove(name, batch.lastId());
+                    // Taken out at once, so the close below gives nothing back.
+                    reader.remove(batch.lastId());
                 }
                 ctx.close();
             });

@@ -31,9 +31,10 @@ import java.util.List;
  * {@link ReadGate} holds {@link ReadGate.Reason#REQUEST_RUNNING}.
  *
  * <p>Reading is two steps: {@link ReadMessages} shows the oldest messages and removes nothing;
- * {@link AckMessages}, sent by the device once it has shown them, removes them. A connection lost
- * in between loses nothing, and an acknowledgement reaches no further than the last batch this
- * connection was sent.
+ * {@link AckMessages}, sent by the device once it has shown them, removes them. The connection's
+ * {@link MessageStore.Reader} holds them in between, so no other reader of the mailbox (an
+ * 0xAE73 client reading as this device) is shown them; a connection lost in between gives them
+ * back, and an acknowledgement reaches no further than what this connection was sent.
  *
  * <p>Messages are the devices' traffic, up to tens of thousands a second, so the commands that
  * succeed are logged at DEBUG only; a refusal (an unknown device, a full mailbox, a full disk) is
@@ -48,8 +49,9 @@ final class MessageCommands {
     private static final Logger log = LoggerFactory.getLogger(MessageCommands.class);
 
     /**
-     * Text bytes one batch carries beyond its first message: RDM fetches more batches as needed, and
-     * no connection holds more than this in a reply (255 texts of 64 KiB would be 16 MiB).
+     * Bytes of journal records (each its text, both names and 29 bytes of framing and fields) one batch carries
+     * beyond its first message: RDM fetches more batches as needed, and no connection holds more
+     * than about this in a reply (255 texts of 64 KiB would be 16 MiB).
      */
     static final int MAX_BATCH_BYTES = 1024 * 1024;
 
@@ -59,8 +61,8 @@ final class MessageCommands {
     private final ReadGate gate;
     private final Disconnector disconnector;
     private MessageStore.Subscription subscription;
-    /** The newest id this connection has been sent in a batch; what an ack may reach. */
-    private long lastSent = -1;
+    /** Made with the first RDM, closed when the device leaves. */
+    private MessageStore.Reader reader;
 
     MessageCommands(Services services, DeviceName device, ReadGate gate, Disconnector disconnector) {
         this.services = services;
@@ -91,11 +93,14 @@ final class MessageCommands {
         }
     }
 
-    /** Ends the notices: the device has left. */
+    /** Ends the notices and gives back the messages read but not acknowledged: the device has left. */
     void stop() {
         if (subscription != null) {
             subscription.cancel();
             subscription = null;
+        }
+        if (reader != null) {
+            reader.close();
         }
     }
 
@@ -155,7 +160,7 @@ final class MessageCommands {
                     + max));
             return;
         }
-        gate.whileRunning(ctx, services.messages().read(name, max, MAX_BATCH_BYTES), (batch, e) -> {
+        gate.whileRunning(ctx, reader().read(max, MAX_BATCH_BYTES), (batch, e) -> {
             if (e != null) {
                 fail(ctx, "RDM", e);
                 return;
@@ -164,19 +169,13 @@ final class MessageCommands {
             for (MessageStore.Stored m : batch.messages()) {
                 items.add(new MailItem(m.id(), m.sender(), Timestamps.format(m.storedAt().toInstant(), m.storedAt().getZone()), m.text()));
             }
-            lastSent = Math.max(lastSent, batch.lastId());
             ctx.writeAndFlush(new MessageBatch(items, batch.waiting()));
             log.debug("Return message: {} of {} waiting messages", items.size(), batch.waiting());
         });
     }
 
-    private void ack(ChannelHandlerContext ctx, long upToId) {
-        long upTo = Math.min(upToId, lastSent);
-        if (upTo < 0) {
-            ctx.writeAndFlush(new MessagesAcked(services.messages().waiting(name)));
-            return;
-        }
-        gate.whileRunning(ctx, services.messages().remove(name, upTo), (waiting, e) -> {
+    private void ack(ChannelHandlerContext ctx, long upTo) {
+        gate.whileRunning(ctx, reader().remove(upTo), (waiting, e) -> {
             if (e != null) {
                 fail(ctx, "RDM (removing what was read)", e);
                 return;
@@ -187,6 +186,13 @@ final class MessageCommands {
     }
 
     // Plumbing
+
+    private MessageStore.Reader reader() {
+        if (reader == null) {
+            reader = services.messages().reader(name);
+        }
+        return reader;
+    }
 
     /** A refusal is the one line a message command logs at INFO: e.g. a full mailbox is worth knowing. */
     private void refuse(ChannelHandlerContext ctx, String what, ProtocolException e) {

@@ -41,9 +41,13 @@ import java.util.function.BiConsumer;
  *       everything; a read is at most 16 KiB ({@code EdgeServer.MAX_READ}), so at most 2,048
  *       header-only frames (some 100 KB of heap at worst) or one upload chunk and what follows it;
  *   <li>the decoder's partial frame: less than one frame, at most 65 KiB + 1 KiB;
- *   <li>replies: the high-water mark (64 KiB) plus the reply that crossed it (an AED list of
- *       3,000 devices is about 150 KB) plus the reply of the one request still running; the
- *       kernel's socket buffers come on top, outside the JVM;
+ *   <li>replies: the high-water mark (64 KiB) plus the reply that crossed it plus the reply of
+ *       the one request still running; the largest replies are an RDM's message batch, whose
+ *       journal records add up to at most 1 MiB ({@link MessageCommands#MAX_BATCH_BYTES}; a
+ *       first message is sent even if larger, so a lone one of 64 KiB of text and two 255-byte
+ *       names always goes), encoded in about as many bytes, and an AED list (3,000 devices are
+ *       about 150 KB). So a connection holds less than about 2.1 MiB of replies; the kernel's
+ *       socket buffers come on top, outside the JVM;
  *   <li>service work: one request ({@link Reason#REQUEST_RUNNING}) and at most
  *       {@link UploadReceiver#MAX_CHUNKS_IN_FLIGHT} upload chunks of 64 KiB
  *       ({@link Reason#LANE_FULL}), hence at most one line each for the activity logs and one

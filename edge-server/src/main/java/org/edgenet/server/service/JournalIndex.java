@@ -2,6 +2,10 @@ package org.edgenet.server.service;
 
 import org.edgenet.server.service.JournalFiles.Segment;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
 /**
  * The in-memory index of {@link JournalMessageStore}: per recipient, the ids and places of the
  * messages waiting, oldest first. All of it is guarded by the store's lock.
@@ -17,6 +21,8 @@ final class JournalIndex {
         Segment segment;
         long offset;
         boolean removed;
+        /** The reader this message was handed to and that has not given it back; null when none. */
+        Object heldBy;
 
         Entry(long id, int length) {
             this.id = id;
@@ -34,6 +40,8 @@ final class JournalIndex {
         private int head;
         private int size;
         int pending;
+        /** How many of the entries a reader holds. */
+        int held;
 
         int size() {
             return size;
@@ -56,12 +64,50 @@ final class JournalIndex {
             size++;
         }
 
-        Entry removeFirst() {
-            Entry e = ring[head];
-            ring[head] = null;
-            head = (head + 1) & (ring.length - 1);
-            size--;
-            return e;
+        private void set(int i, Entry e) {
+            ring[(head + i) & (ring.length - 1)] = e;
+        }
+
+        /**
+         * Takes out the first {@code count} entries that {@code gone} accepts, the others keeping
+         * their order, and adds to {@code runs} the first and last id of every stretch of them with
+         * no other entry between. Costs the distance from the oldest entry to the last one taken:
+         * the entries before it move up, those after it stay.
+         */
+        List<Entry> remove(Predicate<Entry> gone, int count, List<long[]> runs) {
+            int span = 0;
+            for (int found = 0; found < count && span < size; span++) {
+                if (gone.test(get(span))) {
+                    found++;
+                }
+            }
+            List<Entry> removed = new ArrayList<>(count);
+            int to = span - 1;
+            long runLast = -1;
+            long runFirst = -1;
+            for (int from = span - 1; from >= 0; from--) {
+                Entry e = get(from);
+                if (gone.test(e)) {
+                    removed.add(e);
+                    runLast = runLast < 0 ? e.id : runLast;
+                    runFirst = e.id;
+                } else {
+                    if (runLast >= 0) {
+                        runs.add(new long[]{runFirst, runLast});
+                        runLast = -1;
+                    }
+                    set(to--, e);
+                }
+            }
+            if (runLast >= 0) {
+                runs.add(new long[]{runFirst, runLast});
+            }
+            for (int i = 0; i < removed.size(); i++) {
+                set(i, null);
+            }
+            head = (head + removed.size()) & (ring.length - 1);
+            size -= removed.size();
+            return removed;
         }
 
         /** Binary search: the ring is sorted by id. */

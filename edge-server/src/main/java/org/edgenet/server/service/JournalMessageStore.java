@@ -44,8 +44,10 @@ import java.util.function.Consumer;
  * 60 bytes a message, which is why every message counts {@link #INDEX_COST} bytes more than its
  * record against the total limit.
  *
- * <p><b>Removing</b> a recipient's messages up to an id writes one small REMOVAL record. Because a
- * reader always takes the oldest messages, the messages removed are exactly those with smaller ids.
+ * <p><b>Readers.</b> A read marks the messages it hands out with its reader, and other readers of
+ * the recipient pass over them; closing a reader clears its marks, so what it held is the oldest
+ * again for the next read. Removing what a reader holds writes a small RANGE record for every
+ * stretch of the mailbox it took out: with two readers, a stretch need not start at the oldest.
  *
  * <p><b>Compaction</b> runs on the writer between groups: a file is deleted once none of its
  * messages waits any more, and when the journal holds more bytes of read messages than of waiting
@@ -435,18 +437,60 @@ public final class JournalMessageStore implements MessageStore {
     // Reading and removing
 
     @Override
-    public CompletableFuture<Batch> read(String recipient, int max, int maxBytes) {
-        if (max < 1) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException("max must be positive: " + max));
+    public Reader reader(String recipient) {
+        return new MailboxReader(recipient);
+    }
+
+    /** One connection's reader; its fields are guarded by the store. */
+    private final class MailboxReader implements Reader {
+        private final String recipient;
+        /** What this reader was handed and has not removed or given back. */
+        private final List<Entry> held = new ArrayList<>();
+        private boolean closed;
+
+        MailboxReader(String recipient) {
+            this.recipient = recipient;
         }
-        try {
-            return CompletableFuture.supplyAsync(() -> readNow(recipient, Math.min(max, MAX_READ), maxBytes), reader);
-        } catch (RejectedExecutionException e) {
-            return CompletableFuture.failedFuture(new IllegalStateException("the message store is closed", e));
+
+        @Override
+        public CompletableFuture<Batch> read(int max, int maxBytes) {
+            if (max < 1) {
+                return CompletableFuture.failedFuture(new IllegalArgumentException("max must be positive: " + max));
+            }
+            try {
+                return CompletableFuture.supplyAsync(() -> readNow(this, Math.min(max, MAX_READ), maxBytes), reader);
+            } catch (RejectedExecutionException e) {
+                return CompletableFuture.failedFuture(new IllegalStateException("the message store is closed", e));
+            }
+        }
+
+        @Override
+        public CompletableFuture<Integer> remove(long upToId) {
+            return JournalMessageStore.this.remove(this, upToId);
+        }
+
+        @Override
+        public void close() {
+            synchronized (JournalMessageStore.this) {
+                closed = true;
+                Mailbox box = mailboxes.get(recipient);
+                for (Entry e : held) {
+                    e.heldBy = null;
+                }
+                if (box != null) {
+                    box.held -= held.size();
+                }
+                held.clear();
+            }
+        }
+
+        /** How many messages this reader could be shown now. */
+        private int visible(Mailbox box) {
+            return box == null ? 0 : box.size() - box.held + held.size();
         }
     }
 
-    private Batch readNow(String recipient, int max, int maxBytes) {
+    private Batch readNow(MailboxReader r, int max, int maxBytes) {
         while (true) {
             List<Place> places = new ArrayList<>();
             int waiting;
@@ -454,16 +498,24 @@ public final class JournalMessageStore implements MessageStore {
                 if (closed) {
                     throw new IllegalStateException("the message store is closed");
                 }
-                Mailbox box = mailboxes.get(recipient);
-                waiting = box == null ? 0 : box.size();
+                Mailbox box = r.closed ? null : mailboxes.get(r.recipient);
+                waiting = r.visible(box);
                 long bytes = 0;
-                for (int i = 0; i < waiting && places.size() < max; i++) {
+                for (int i = 0; box != null && i < box.size() && places.size() < max; i++) {
                     Entry e = box.get(i);
+                    if (e.heldBy != null && e.heldBy != r) {
+                        continue;
+                    }
                     if (!places.isEmpty() && bytes + e.length > maxBytes) {
                         break;
                     }
                     bytes += e.length;
                     places.add(new Place(e.id, e.segment, e.offset, e.length));
+                    if (e.heldBy == null) {
+                        e.heldBy = r;
+                        box.held++;
+                        r.held.add(e);
+                    }
                 }
             }
             files.retireLock.readLock().lock();
@@ -505,39 +557,45 @@ public final class JournalMessageStore implements MessageStore {
         }
     }
 
-    @Override
-    public CompletableFuture<Integer> remove(String recipient, long upToId) {
+    private CompletableFuture<Integer> remove(MailboxReader r, long upToId) {
         CompletableFuture<Integer> done = new CompletableFuture<>();
         boolean schedule;
         synchronized (this) {
-            Mailbox box = mailboxes.get(recipient);
-            if (box == null) {
-                return CompletableFuture.completedFuture(0);
+            Mailbox box = mailboxes.get(r.recipient);
+            int count = 0;
+            for (Entry e : r.held) {
+                count += e.id <= upToId ? 1 : 0;
             }
-            long last = -1;
-            while (box.size() > 0 && box.get(0).id <= upToId) {
-                Entry e = box.removeFirst();
+            if (count == 0) {
+                return CompletableFuture.completedFuture(r.visible(box));
+            }
+            List<long[]> runs = new ArrayList<>();
+            List<Entry> removed = box.remove(e -> e.heldBy == r && e.id <= upToId, count, runs);
+            for (Entry e : removed) {
                 e.removed = true;
+                e.heldBy = null;
                 e.segment.liveBytes -= e.length;
                 e.segment.liveCount--;
                 charged -= e.charge();
-                last = e.id;
             }
-            int waiting = box.size();
+            box.held -= removed.size();
+            r.held.removeIf(e -> e.removed);
+            int waiting = r.visible(box);
             if (box.unused()) {
-                mailboxes.remove(recipient);
-            }
-            if (last < 0) {
-                return CompletableFuture.completedFuture(waiting);
+                mailboxes.remove(r.recipient);
             }
             if (closed) {
                 // Removed in memory; shown again after a restart, which the reader's ids reveal.
                 return CompletableFuture.completedFuture(waiting);
             }
-            // The removal names the newest message taken, never more: one queued but not yet
-            // readable has a larger id and must survive a restart.
-            queued.add(new Removal(JournalRecord.removal(last, recipient.getBytes(StandardCharsets.UTF_8)),
-                    waiting, done));
+            // Every stretch names only messages taken: one between them that another reader holds,
+            // or one queued but not yet readable (a larger id), must survive a restart.
+            byte[] name = r.recipient.getBytes(StandardCharsets.UTF_8);
+            ByteBuffer records = ByteBuffer.allocate(runs.size() * JournalRecord.rangeLength(name.length));
+            for (long[] run : runs) {
+                records.put(JournalRecord.range(run[0], run[1], name));
+            }
+            queued.add(new Removal(records.array(), waiting, done));
             schedule = !turnQueued;
             turnQueued = true;
         }

@@ -23,13 +23,20 @@ import java.util.zip.CRC32C;
  *               sender (u8 length, UTF-8), text (u16 length, UTF-8)
  *  REMOVAL (3): up-to id u64, recipient (u8 length, UTF-8)      every message of the recipient
  *                                                                  with an id up to this one was read
+ *  RANGE   (4): first id u64, last id u64, recipient (u8 length, UTF-8)
+ *                                                    every message of the recipient with an id from
+ *                                                    the first to the last, both included, was read
  * </pre>
+ *
+ * Only RANGE records are written now: two readers of one recipient remove stretches that need not
+ * start at its oldest message. REMOVAL records are still read, as older journals hold them.
  */
 final class JournalRecord {
     static final int FRAME = 8;
     static final byte HEADER = 1;
     static final byte MESSAGE = 2;
     static final byte REMOVAL = 3;
+    static final byte RANGE = 4;
     static final int MAGIC = 0x454D5347;
     static final byte VERSION = 1;
     static final int HEADER_LENGTH = FRAME + 1 + 4 + 1 + 8;
@@ -40,8 +47,13 @@ final class JournalRecord {
     private JournalRecord() {
     }
 
-    /** A record read back: which type, where it ends, and its fields. */
-    record Parsed(byte type, int length, long id, long storedAt, String recipient, String sender, String text) {
+    /**
+     * A record read back: which type, where it ends, and its fields. For REMOVAL and RANGE,
+     * {@code firstId} to {@code id} are the ids read (from 0 for REMOVAL); for others {@code firstId}
+     * is {@code id}.
+     */
+    record Parsed(byte type, int length, long firstId, long id, long storedAt, String recipient, String sender,
+                  String text) {
     }
 
     /** Thrown for bytes that are not a whole, intact record. */
@@ -71,10 +83,22 @@ final class JournalRecord {
         return FRAME + 1 + 8 + 8 + 1 + recipientBytes + 1 + senderBytes + 2 + textBytes;
     }
 
+    /** The record older journals hold; only tests write it now, to show it is still read. */
     static byte[] removal(long upToId, byte[] recipient) {
         ByteBuffer b = frame(REMOVAL, 8 + 1 + recipient.length);
         b.putLong(upToId).put((byte) recipient.length).put(recipient);
         return seal(b);
+    }
+
+    static byte[] range(long firstId, long lastId, byte[] recipient) {
+        ByteBuffer b = frame(RANGE, rangeLength(recipient.length) - FRAME - 1);
+        b.putLong(firstId).putLong(lastId).put((byte) recipient.length).put(recipient);
+        return seal(b);
+    }
+
+    /** The size of the record {@link #range} makes for a recipient of this length. */
+    static int rangeLength(int recipientBytes) {
+        return FRAME + 1 + 8 + 8 + 1 + recipientBytes;
     }
 
     private static ByteBuffer frame(byte type, int payload) {
@@ -138,7 +162,8 @@ final class JournalRecord {
                 if (b.getInt() != MAGIC || b.get() != VERSION) {
                     throw new Damaged("a header of another format");
                 }
-                return new Parsed(type, length, b.getLong(), 0, null, null, null);
+                long next = b.getLong();
+                return new Parsed(type, length, next, next, 0, null, null, null);
             }
             case MESSAGE -> {
                 long id = b.getLong();
@@ -146,12 +171,18 @@ final class JournalRecord {
                 String recipient = string(b, b.get() & 0xFF);
                 String sender = string(b, b.get() & 0xFF);
                 String text = string(b, b.getShort() & 0xFFFF);
-                return new Parsed(type, length, id, storedAt, recipient, sender, text);
+                return new Parsed(type, length, id, id, storedAt, recipient, sender, text);
             }
             case REMOVAL -> {
                 long upTo = b.getLong();
                 String recipient = string(b, b.get() & 0xFF);
-                return new Parsed(type, length, upTo, 0, recipient, null, null);
+                return new Parsed(type, length, 0, upTo, 0, recipient, null, null);
+            }
+            case RANGE -> {
+                long first = b.getLong();
+                long last = b.getLong();
+                String recipient = string(b, b.get() & 0xFF);
+                return new Parsed(type, length, first, last, 0, recipient, null, null);
             }
             default -> throw new Damaged("an unknown record type " + type);
         }

@@ -59,23 +59,24 @@ final class JournalRecovery {
             }
         }
         Map<Long, Found> byId = new HashMap<>();
-        Map<String, Long> removedUpTo = new HashMap<>();
+        Map<String, ReadIds> read = new HashMap<>();
         long maxId = 0;
         for (Map.Entry<Long, Path> f : paths.entrySet()) {
-            Recovered r = recoverSegment(f.getKey(), f.getValue(), byId, removedUpTo);
+            Recovered r = recoverSegment(f.getKey(), f.getValue(), byId, read);
             if (r != null) {
                 maxId = Math.max(maxId, r.promisedMaxId());
                 files.segments.addLast(r.segment());
             }
         }
-        for (Long upTo : removedUpTo.values()) {
-            maxId = Math.max(maxId, upTo);
+        for (ReadIds ids : read.values()) {
+            maxId = Math.max(maxId, ids.seal());
         }
         Map<String, List<Entry>> waiting = new HashMap<>();
         for (Map.Entry<Long, Found> e : byId.entrySet()) {
             maxId = Math.max(maxId, e.getKey());
             Found found = e.getValue();
-            if (found.entry().id <= removedUpTo.getOrDefault(found.recipient(), 0L)) {
+            ReadIds ids = read.get(found.recipient());
+            if (ids != null && ids.contains(found.entry().id)) {
                 continue;
             }
             waiting.computeIfAbsent(found.recipient(), k -> new ArrayList<>()).add(found.entry());
@@ -108,10 +109,10 @@ final class JournalRecovery {
     }
 
     /**
-     * Reads one file into {@code byId} and {@code removedUpTo}, cutting off a damaged tail; null
-     * when the file held nothing usable and was deleted.
+     * Reads one file into {@code byId} and {@code read}, cutting off a damaged tail; null when the
+     * file held nothing usable and was deleted.
      */
-    private Recovered recoverSegment(long seq, Path file, Map<Long, Found> byId, Map<String, Long> removedUpTo)
+    private Recovered recoverSegment(long seq, Path file, Map<Long, Found> byId, Map<String, ReadIds> read)
             throws IOException {
         FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
         boolean keep = false;
@@ -159,8 +160,8 @@ final class JournalRecovery {
                     entry.offset = at;
                     // A second copy is the newer one, made by a compaction: it wins.
                     byId.put(r.id(), new Found(r.recipient(), entry));
-                } else if (r.type() == JournalRecord.REMOVAL) {
-                    removedUpTo.merge(r.recipient(), r.id(), Math::max);
+                } else if (r.type() == JournalRecord.REMOVAL || r.type() == JournalRecord.RANGE) {
+                    read.computeIfAbsent(r.recipient(), k -> new ReadIds()).add(r.firstId(), r.id());
                 } else {
                     promised = Math.max(promised, r.id() - 1);
                 }
@@ -171,6 +172,50 @@ final class JournalRecovery {
             if (!keep && ch.isOpen()) {
                 ch.close();
             }
+        }
+    }
+
+    /** The ids of one recipient's messages that were read: stretches, merged once all are in. */
+    private static final class ReadIds {
+        private final List<long[]> ranges = new ArrayList<>();
+
+        void add(long first, long last) {
+            ranges.add(new long[]{first, last});
+        }
+
+        /** Sorts and merges the stretches; returns the highest id read. */
+        long seal() {
+            ranges.sort(Comparator.comparingLong(r -> r[0]));
+            List<long[]> merged = new ArrayList<>(ranges.size());
+            for (long[] r : ranges) {
+                long[] prev = merged.isEmpty() ? null : merged.get(merged.size() - 1);
+                if (prev != null && r[0] <= prev[1] + 1) {
+                    prev[1] = Math.max(prev[1], r[1]);
+                } else {
+                    merged.add(r.clone());
+                }
+            }
+            ranges.clear();
+            ranges.addAll(merged);
+            return merged.isEmpty() ? 0 : merged.get(merged.size() - 1)[1];
+        }
+
+        /** After {@link #seal}: a binary search for the stretch that would hold {@code id}. */
+        boolean contains(long id) {
+            int lo = 0;
+            int hi = ranges.size() - 1;
+            while (lo <= hi) {
+                int mid = (lo + hi) >>> 1;
+                long[] r = ranges.get(mid);
+                if (id < r[0]) {
+                    hi = mid - 1;
+                } else if (id > r[1]) {
+                    lo = mid + 1;
+                } else {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 }

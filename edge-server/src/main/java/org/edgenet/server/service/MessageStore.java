@@ -10,10 +10,14 @@ import java.util.function.Consumer;
  * 0xAE73 port). Every recipient's messages come out first in first out; each has an id that grows
  * with every message stored, so a reader can tell a message it has already shown.
  *
- * <p>A stored message survives a crash once {@link #post} has completed. Reading does not remove
- * anything: the reader removes what it has shown with {@link #remove}, so a reader that is cut off
- * half way loses nothing. Requests fail with {@link org.edgenet.common.wire.ProtocolException}s
- * carrying the code a device is told ({@code MAILBOX_FULL}, {@code OUT_OF_SPACE}). Thread-safe.
+ * <p>A stored message survives a crash once {@link #post} has completed. Messages are read through
+ * a {@link Reader}: what one reader is handed is hidden from every other reader of the same
+ * recipient until it removes it, once its client has confirmed that it has them, or closes, when
+ * the next read by any reader shows it again in its place. So two readers of one mailbox (a device
+ * and an 0xAE73 client reading as the same name, say) are never shown the same message, and a
+ * reader cut off half way loses nothing. Requests fail with
+ * {@link org.edgenet.common.wire.ProtocolException}s carrying the code a device is told
+ * ({@code MAILBOX_FULL}, {@code OUT_OF_SPACE}). Thread-safe.
  */
 public interface MessageStore extends AutoCloseable {
     /** Longest sender or recipient name, in UTF-8 bytes (a u8 in 0xAE73 records). */
@@ -30,16 +34,10 @@ public interface MessageStore extends AutoCloseable {
     CompletableFuture<Long> post(String sender, String recipient, String text);
 
     /**
-     * The oldest messages of {@code recipient}, at most {@code max} of them and, beyond the first,
-     * at most about {@code maxBytes} of text; removes nothing.
+     * A reader of the messages of {@code recipient}, for one connection; the caller closes it when
+     * the connection ends.
      */
-    CompletableFuture<Batch> read(String recipient, int max, int maxBytes);
-
-    /**
-     * Removes the messages of {@code recipient} up to and including id {@code upToId}; completes
-     * with the number still waiting once the removal is on the disk.
-     */
-    CompletableFuture<Integer> remove(String recipient, long upToId);
+    Reader reader(String recipient);
 
     /** How many messages wait for {@code recipient} now. */
     int waiting(String recipient);
@@ -62,7 +60,8 @@ public interface MessageStore extends AutoCloseable {
      * The result of a read.
      *
      * @param messages the oldest messages, oldest first
-     * @param waiting  how many were waiting when they were taken, those included
+     * @param waiting  how many the reader could be shown when they were taken, those included:
+     *                 the messages handed to other readers do not count
      */
     record Batch(List<Stored> messages, int waiting) {
         public Batch {
@@ -78,6 +77,25 @@ public interface MessageStore extends AutoCloseable {
         public long lastId() {
             return messages.isEmpty() ? -1 : messages.get(messages.size() - 1).id();
         }
+    }
+
+    /** Reads the messages of one recipient; see the class comment. Thread-safe. */
+    interface Reader {
+        /**
+         * The oldest messages that no other reader holds, at most {@code max} of them and, beyond
+         * the first, at most about {@code maxBytes} of text; from now on they are this reader's. What
+         * it holds already is among them again. A reader that is closed is handed nothing.
+         */
+        CompletableFuture<Batch> read(int max, int maxBytes);
+
+        /**
+         * Removes the messages this reader holds up to and including id {@code upToId}; completes,
+         * once the removal is on the disk, with the number it could be shown now.
+         */
+        CompletableFuture<Integer> remove(long upToId);
+
+        /** Gives back what it holds and has not removed; reads after this hand out nothing. */
+        void close();
     }
 
     /** Ends a {@link #subscribe} registration. */

@@ -2,7 +2,11 @@ package org.edgenet.server.net;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Ticker;
 import org.edgenet.common.testing.MutableClock;
 import org.edgenet.server.LogCapture;
@@ -137,7 +141,7 @@ class Ae73HandlerTest {
 
         assertFalse(ch.isOpen(), "closed once stored");
         assertNull(ch.readOutbound(), "no response to a create");
-        MessageStore.Batch b = store.read("superwristband", 255, Integer.MAX_VALUE).join();
+        MessageStore.Batch b = store.reader("superwristband").read(255, Integer.MAX_VALUE).join();
         assertEquals("Ωmega", b.messages().get(0).sender(), "a sender need not be a device");
         assertEquals("héllo ☃", b.messages().get(0).text());
     }
@@ -245,5 +249,68 @@ class Ae73HandlerTest {
         runWriter();
 
         assertEquals(1, store.waiting("bob"), "not removed: never sent");
+    }
+
+    @Test
+    void twoReadsAtOnceShareTheMailboxWithoutShowingAMessageTwice() throws IOException {
+        Deque<Runnable> reads = new ArrayDeque<>();
+        open(10_000, reads::add);
+        List<String> sent = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            sent.add("message " + i);
+            store.post("alice", "bob", "message " + i);
+        }
+        runWriter();
+        EmbeddedChannel first = connection();
+        EmbeddedChannel second = connection();
+        first.writeInbound(Unpooled.wrappedBuffer(read("bob")));
+        second.writeInbound(Unpooled.wrappedBuffer(read("bob")));
+        assertEquals(2, reads.size(), "both reads asked before either is answered");
+        reads.forEach(Runnable::run);
+        first.runPendingTasks();
+        second.runPendingTasks();
+        runWriter();
+
+        Response a = Response.parse(sent(first));
+        Response b = Response.parse(sent(second));
+        assertEquals(sent.subList(0, 255), a.texts(), "the oldest to the first");
+        assertEquals(1, a.more(), "more waiting: 45 that nobody holds yet");
+        assertEquals(sent.subList(255, 300), b.texts(), "the rest to the second, none twice");
+        assertEquals(0, b.more());
+        assertEquals(0, store.waiting("bob"), "both removed theirs");
+    }
+
+    @Test
+    void aReadCutOffAfterTheStoreHandedItMessagesGivesThemBackToTheNextRead() throws IOException {
+        Deque<Runnable> reads = new ArrayDeque<>();
+        open(10_000, reads::add);
+        post("alice", "bob", "one");
+        post("alice", "bob", "two");
+        EmbeddedChannel cut = connection();
+        // The connection breaks as the response goes out.
+        cut.pipeline().addFirst(new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+                ReferenceCountUtil.release(msg);
+                promise.setFailure(new IOException("Connection reset by peer"));
+            }
+        });
+        cut.writeInbound(Unpooled.wrappedBuffer(read("bob")));
+        reads.poll().run();
+        EmbeddedChannel meanwhile = connection();
+        meanwhile.writeInbound(Unpooled.wrappedBuffer(read("bob")));
+        reads.poll().run();
+        meanwhile.runPendingTasks();
+        assertEquals(new Response(0, List.of(), List.of()), Response.parse(sent(meanwhile)),
+                "held by the first read");
+
+        cut.runPendingTasks();
+        assertFalse(cut.isOpen(), "closed when the response failed");
+
+        EmbeddedChannel next = connection();
+        next.writeInbound(Unpooled.wrappedBuffer(read("bob")));
+        reads.poll().run();
+        next.runPendingTasks();
+        assertEquals(List.of("one", "two"), Response.parse(sent(next)).texts(), "shown again, in order");
     }
 }

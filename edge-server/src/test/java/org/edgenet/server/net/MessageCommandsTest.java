@@ -1,5 +1,7 @@
 package org.edgenet.server.net;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.flow.FlowControlHandler;
 import io.netty.util.concurrent.Ticker;
@@ -281,5 +283,53 @@ class MessageCommandsTest {
         assertEquals(List.of(255, 255, 90), sizes, "batch sizes");
         assertEquals(List.of(600, 345, 90), waiting, "waiting before each");
         assertEquals(sent, read, "first in, first out, each once");
+    }
+
+    /** What an 0xAE73 client reading as {@code name} is answered, through the same store. */
+    private Ae73HandlerTest.Response readOnMessagePort(String name) {
+        EmbeddedChannel ch = new EmbeddedChannel(new Ae73Decoder(),
+                new Ae73Handler(services.messages(), new LogLimiter(Ticker.systemTicker())));
+        channels.add(ch);
+        ch.writeInbound(Unpooled.wrappedBuffer(Ae73DecoderTest.read(name)));
+        ch.runPendingTasks();
+        ByteBuf all = Unpooled.buffer();
+        for (ByteBuf b = ch.readOutbound(); b != null; b = ch.readOutbound()) {
+            all.writeBytes(b);
+            b.release();
+        }
+        return Ae73HandlerTest.Response.parse(all);
+    }
+
+    @Test
+    void aDeviceAndAnAe73ClientReadingAsItAreNeverShownTheSameMessage() {
+        EmbeddedChannel alice = join(ALICE);
+        long one = post(alice, BOB, "one");
+        long two = post(alice, BOB, "two");
+        long three = post(alice, BOB, "three");
+        EmbeddedChannel bob = join(BOB);
+        drain(bob);
+
+        MessageBatch shown = assertInstanceOf(MessageBatch.class, single(send(bob, new ReadMessages(2))));
+        assertEquals(List.of(one, two), shown.messages().stream().map(MailItem::id).toList());
+        assertEquals(List.of("three"), readOnMessagePort(BOB).texts(), "only what the device was not shown");
+        assertEquals(new MessagesAcked(0), single(send(bob, new AckMessages(three))),
+                "the acknowledgement takes what the device was shown, and the port read took the rest");
+        assertEquals(0, services.messages().waiting(BOB));
+    }
+
+    @Test
+    void whatADeviceWasShownGoesBackToOtherReadersWhenItsConnectionIsLost() {
+        EmbeddedChannel alice = join(ALICE);
+        post(alice, BOB, "one");
+        post(alice, BOB, "two");
+        EmbeddedChannel bob = join(BOB);
+        drain(bob);
+        single(send(bob, new ReadMessages(255)));
+        assertEquals(new Ae73HandlerTest.Response(0, List.of(), List.of()), readOnMessagePort(BOB),
+                "held by the device");
+
+        bob.close();
+
+        assertEquals(List.of("one", "two"), readOnMessagePort(BOB).texts(), "given back, oldest first");
     }
 }

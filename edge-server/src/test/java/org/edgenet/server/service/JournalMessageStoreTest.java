@@ -23,8 +23,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -92,7 +94,26 @@ class JournalMessageStoreTest {
     }
 
     private static MessageStore.Batch read(MessageStore s, String who) {
-        return s.read(who, MessageStore.MAX_READ, Integer.MAX_VALUE).join();
+        return read(s, who, MessageStore.MAX_READ, Integer.MAX_VALUE);
+    }
+
+    /** A read by a reader that then goes away, holding nothing. */
+    private static MessageStore.Batch read(MessageStore s, String who, int max, int maxBytes) {
+        MessageStore.Reader r = s.reader(who);
+        try {
+            return r.read(max, maxBytes).join();
+        } finally {
+            r.close();
+        }
+    }
+
+    /** A reader that is shown the oldest messages of {@code who} and removes them up to {@code upTo}. */
+    private static CompletableFuture<Integer> remove(MessageStore s, String who, long upTo) {
+        MessageStore.Reader r = s.reader(who);
+        r.read(MessageStore.MAX_READ, Integer.MAX_VALUE).join();
+        CompletableFuture<Integer> left = r.remove(upTo);
+        r.close();
+        return left;
     }
 
     private static ErrorCode failure(CompletableFuture<?> f) {
@@ -207,20 +228,182 @@ class JournalMessageStoreTest {
         long second = post(s, "alice", "bob", "2");
         post(s, "alice", "bob", "3");
 
-        MessageStore.Batch twice = s.read("bob", 2, Integer.MAX_VALUE).join();
+        MessageStore.Batch twice = read(s, "bob", 2, Integer.MAX_VALUE);
         assertEquals(List.of("1", "2"), texts(twice));
         assertEquals(3, twice.waiting());
         assertTrue(twice.more(), "more than the batch");
-        assertEquals(List.of("1", "2"), texts(s.read("bob", 2, Integer.MAX_VALUE).join()), "a read removes nothing");
+        assertEquals(List.of("1", "2"), texts(read(s, "bob", 2, Integer.MAX_VALUE)), "a read removes nothing");
 
-        CompletableFuture<Integer> left = s.remove("bob", second);
+        CompletableFuture<Integer> left = remove(s, "bob", second);
         assertFalse(left.isDone(), "a removal is confirmed once on the disk");
         runWriter();
 
         assertEquals(1, left.join(), "one still waiting");
         assertEquals(List.of("3"), texts(read(s, "bob")));
-        assertEquals(1, s.remove("bob", first).join(), "removing again changes nothing");
+        assertEquals(1, remove(s, "bob", first).join(), "removing again changes nothing");
         assertTrue(writer.isEmpty(), "and writes nothing");
+    }
+
+    private static List<Long> ids(MessageStore.Batch b) {
+        return b.messages().stream().map(MessageStore.Stored::id).toList();
+    }
+
+    @Test
+    void twoReadersOfOneMailboxAreNeverHandedTheSameMessage() throws IOException {
+        JournalMessageStore s = open();
+        List<Long> sent = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            sent.add(post(s, "alice", "bob", "m" + i));
+        }
+        MessageStore.Reader device = s.reader("bob");
+        MessageStore.Reader port = s.reader("bob");
+
+        MessageStore.Batch first = device.read(2, Integer.MAX_VALUE).join();
+        MessageStore.Batch second = port.read(255, Integer.MAX_VALUE).join();
+
+        assertEquals(sent.subList(0, 2), ids(first));
+        assertEquals(sent.subList(2, 6), ids(second), "the rest, none of the first reader's");
+        assertEquals(4, second.waiting(), "what the first reader holds does not count");
+        assertFalse(second.more(), "nothing more for this reader");
+        assertEquals(sent.subList(0, 2), ids(device.read(255, Integer.MAX_VALUE).join()),
+                "a reader is shown again what it holds, and nothing another holds");
+        assertEquals(6, s.waiting("bob"), "nothing removed yet");
+    }
+
+    @Test
+    void aReaderThatGoesAwayGivesItsMessagesBackInTheirPlace() throws IOException {
+        JournalMessageStore s = open();
+        long a = post(s, "alice", "bob", "a");
+        long b = post(s, "alice", "bob", "b");
+        MessageStore.Reader gone = s.reader("bob");
+        gone.read(255, Integer.MAX_VALUE).join();
+        long c = post(s, "alice", "bob", "c");
+        MessageStore.Reader other = s.reader("bob");
+        assertEquals(List.of(c), ids(other.read(255, Integer.MAX_VALUE).join()), "only the one nobody holds");
+
+        gone.close();
+
+        assertEquals(List.of(a, b, c), ids(other.read(255, Integer.MAX_VALUE).join()), "first in, first out again");
+        assertEquals(List.of(), ids(gone.read(255, Integer.MAX_VALUE).join()), "a closed reader is handed nothing");
+        CompletableFuture<Integer> left = other.remove(c);
+        assertFalse(left.isDone(), "a removal is confirmed once on the disk");
+        runWriter();
+        assertEquals(0, left.join());
+        assertEquals(List.of(), ids(read(s, "bob")), "all three taken by the one reader");
+    }
+
+    @Test
+    void aReadThatEndsAfterItsReaderClosedHoldsNothing() throws IOException {
+        Deque<Runnable> reads = new ArrayDeque<>();
+        JournalMessageStore s = JournalMessageStore.open(journal(), 10_000, 1L << 30, Disk.synced(), clock,
+                JournalMessageStore.DEFAULT_SEGMENT_BYTES, writer::add, reads::add);
+        opened.add(s);
+        long a = post(s, "alice", "bob", "a");
+        MessageStore.Reader gone = s.reader("bob");
+        CompletableFuture<MessageStore.Batch> late = gone.read(255, Integer.MAX_VALUE);
+        gone.close();
+        reads.poll().run();
+
+        assertEquals(List.of(), ids(late.join()), "the connection went before the read was done");
+        CompletableFuture<MessageStore.Batch> next = s.reader("bob").read(255, Integer.MAX_VALUE);
+        reads.poll().run();
+        assertEquals(List.of(a), ids(next.join()));
+    }
+
+    @Test
+    void removingAStretchBetweenAnotherReadersMessagesSurvivesARestart() throws IOException {
+        JournalMessageStore s = open();
+        List<Long> sent = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            sent.add(post(s, "alice", "bob", "m" + i));
+        }
+        MessageStore.Reader first = s.reader("bob");
+        MessageStore.Reader middle = s.reader("bob");
+        first.read(2, Integer.MAX_VALUE).join();
+        middle.read(2, Integer.MAX_VALUE).join();
+        first.close();
+        MessageStore.Reader last = s.reader("bob");
+        assertEquals(List.of(sent.get(0), sent.get(1), sent.get(4), sent.get(5)),
+                ids(last.read(255, Integer.MAX_VALUE).join()), "around the stretch the middle reader holds");
+
+        CompletableFuture<Integer> middleLeft = middle.remove(Long.MAX_VALUE);
+        CompletableFuture<Integer> lastLeft = last.remove(sent.get(4));
+        runWriter();
+        assertEquals(0, middleLeft.join(), "what the last reader holds does not count for the middle one");
+        assertEquals(1, lastLeft.join(), "the one it holds beyond the acknowledgement");
+
+        JournalMessageStore again = reopen(s, JournalMessageStore.DEFAULT_SEGMENT_BYTES);
+        assertEquals(List.of(sent.get(5)), ids(read(again, "bob")), "exactly the message nobody removed");
+    }
+
+    @Test
+    void aJournalWithTheOlderRemovalRecordStillOpens() throws IOException {
+        JournalMessageStore s = open();
+        post(s, "alice", "bob", "read long ago");
+        long b = post(s, "alice", "bob", "waiting");
+        runWriter();
+        s.close();
+        Path file = journalFiles().get(0);
+        byte[] bytes = Files.readAllBytes(file);
+        byte[] removal = JournalRecord.removal(b - 1, "bob".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        System.arraycopy(removal, 0, bytes, recordsEnd(bytes), removal.length);
+        Files.write(file, bytes);
+
+        assertEquals(List.of(b), ids(read(open(), "bob")), "everything up to the id is read");
+    }
+
+    @Test
+    void readersRacingOverOneMailboxEachGetDisjointMessagesAndTogetherAll() throws Exception {
+        JournalMessageStore s = JournalMessageStore.open(journal(), 10_000, 1L << 30, Disk.synced(), clock);
+        opened.add(s);
+        List<CompletableFuture<Long>> posted = new ArrayList<>();
+        for (int i = 0; i < 2_000; i++) {
+            posted.add(s.post("alice", "bob", "m" + i));
+        }
+        List<Long> sent = posted.stream().map(CompletableFuture::join).toList();
+        int readers = 2;
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(readers);
+        List<CompletableFuture<List<Long>>> got = new ArrayList<>();
+        try {
+            for (int r = 0; r < readers; r++) {
+                got.add(CompletableFuture.supplyAsync(() -> {
+                    MessageStore.Reader reader = s.reader("bob");
+                    List<Long> mine = new ArrayList<>();
+                    await(start);
+                    while (true) {
+                        // Small batches, so the readers take turns many times.
+                        MessageStore.Batch batch = reader.read(7, Integer.MAX_VALUE).join();
+                        if (batch.messages().isEmpty()) {
+                            return mine;
+                        }
+                        List<Long> ids = ids(batch);
+                        assertTrue(mine.isEmpty() || ids.get(0) > mine.get(mine.size() - 1), "in order per reader");
+                        mine.addAll(ids);
+                        reader.remove(batch.lastId()).join();
+                    }
+                }, pool));
+            }
+            start.countDown();
+            List<Long> all = new ArrayList<>();
+            for (CompletableFuture<List<Long>> f : got) {
+                all.addAll(f.get(30, TimeUnit.SECONDS));
+            }
+            all.sort(null);
+            assertEquals(sent, all, "every message handed out exactly once");
+            assertEquals(0, s.waiting("bob"));
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
@@ -229,7 +412,7 @@ class JournalMessageStoreTest {
         post(s, "alice", "bob", "shown");
         CompletableFuture<Long> later = s.post("alice", "bob", "not yet on the disk");
 
-        CompletableFuture<Integer> left = s.remove("bob", Long.MAX_VALUE);
+        CompletableFuture<Integer> left = remove(s, "bob", Long.MAX_VALUE);
         runWriter();
 
         assertEquals(0, left.join(), "the shown one is gone");
@@ -244,8 +427,8 @@ class JournalMessageStoreTest {
         long a = post(s, "alice", "bob", "a");
         long b = post(s, "alice", "bob", "b");
         long c = post(s, "bob", "alice", "c");
-        s.remove("bob", a);
-        s.remove("alice", c);
+        remove(s, "bob", a);
+        remove(s, "alice", c);
         runWriter();
 
         JournalMessageStore again = reopen(s, JournalMessageStore.DEFAULT_SEGMENT_BYTES);
@@ -261,7 +444,7 @@ class JournalMessageStoreTest {
         long last = 0;
         for (int i = 0; i < 40; i++) {
             last = post(s, "alice", "bob", "message " + i);
-            s.remove("bob", last);
+            remove(s, "bob", last);
             runWriter();
         }
         JournalMessageStore again = reopen(s, 512);
@@ -387,7 +570,7 @@ class JournalMessageStoreTest {
         assertEquals("the mailbox of bob is full",
                 assertThrows(CompletionException.class, fourth::join).getCause().getMessage());
         post(s, "alice", "carol", "another mailbox has room");
-        s.remove("bob", third.join());
+        remove(s, "bob", third.join());
         runWriter();
         post(s, "alice", "bob", "room again");
         assertEquals(List.of("room again"), texts(read(s, "bob")));
@@ -405,7 +588,7 @@ class JournalMessageStoreTest {
         assertEquals("the message store is full", assertThrows(CompletionException.class, third::join)
                 .getCause().getMessage());
 
-        s.remove("bob", first);
+        remove(s, "bob", first);
         runWriter();
         assertEquals(2 * oneMessage - oneMessage, s.charged(), "a read message no longer counts");
         post(s, "alice", "ann", "0123456789");
@@ -421,7 +604,7 @@ class JournalMessageStoreTest {
         }
         for (int round = 0; round < 500; round++) {
             long id = post(s, "alice", "bob", "churn message number " + round);
-            s.remove("bob", id);
+            remove(s, "bob", id);
             runWriter();
         }
 
@@ -451,7 +634,7 @@ class JournalMessageStoreTest {
         try (LogCapture logs = new LogCapture(JournalMessageStore.class)) {
             for (int round = 0; round < 200; round++) {
                 long id = post(s, "alice", "bob", "churn message number " + round);
-                s.remove("bob", id);
+                remove(s, "bob", id);
                 runWriter();
             }
             assertEquals(1, logs.warnings().size(), "a compaction ran, and then no more: " + logs.warnings());
@@ -488,8 +671,8 @@ class JournalMessageStoreTest {
         post(s, "alice", "bob", big);
         post(s, "alice", "bob", big);
 
-        assertEquals(1, s.read("bob", 255, 1000).join().messages().size(), "one even if larger than the bound");
-        assertEquals(2, s.read("bob", 255, 130_000).join().messages().size(), "as many as fit");
+        assertEquals(1, read(s, "bob", 255, 1000).messages().size(), "one even if larger than the bound");
+        assertEquals(2, read(s, "bob", 255, 130_000).messages().size(), "as many as fit");
     }
 
     @Test
@@ -517,8 +700,9 @@ class JournalMessageStoreTest {
         for (int box = 0; box < 4; box++) {
             Map<String, Integer> lastPerSender = new HashMap<>();
             long lastId = 0;
+            MessageStore.Reader reader = s.reader("box" + box);
             while (true) {
-                MessageStore.Batch b = s.read("box" + box, 255, Integer.MAX_VALUE).join();
+                MessageStore.Batch b = reader.read(255, Integer.MAX_VALUE).join();
                 if (b.messages().isEmpty()) {
                     break;
                 }
@@ -531,7 +715,7 @@ class JournalMessageStoreTest {
                     lastPerSender.put(parts[0], i);
                     total++;
                 }
-                s.remove("box" + box, b.lastId()).join();
+                reader.remove(b.lastId()).join();
             }
         }
         assertEquals(senders * each, total, "every message once");

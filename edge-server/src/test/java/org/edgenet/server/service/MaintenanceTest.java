@@ -161,7 +161,9 @@ class MaintenanceTest {
             for (int i = 0; i < 40; i++) {
                 last = small.post("alice", "bob", "x".repeat(200)).join();
             }
-            small.remove("bob", last).join();
+            var reader = small.reader("bob");
+            reader.read(40, 1 << 20).join();
+            reader.remove(last).join();
             // The writer compacts after every group until nothing is left: maintenance only catches up.
             assertEquals("nothing to compact", MaintenanceTasks.standard(t.data, small).get(2).run());
         }

@@ -167,7 +167,7 @@ class TracingServiceTest {
 
         assertEquals(List.of(new ExposureNotice(band.start(), band.expiry())), pushed, "the joined device, at once");
         assertEquals(0, t.messages.waiting(BAND.value()), "nothing stored for it");
-        var stored = t.messages.read(PHONE.value(), 10, 1 << 20).join().messages();
+        var stored = t.messages.reader(PHONE.value()).read(10, 1 << 20).join().messages();
         assertEquals(1, stored.size(), "one message for the device that was not joined");
         assertEquals(TracingService.NOTICE_SENDER, stored.get(0).sender(), "from the health authority");
         assertEquals("Exposure notice: you were near a device that reported positive between "
