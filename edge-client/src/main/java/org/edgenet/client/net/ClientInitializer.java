@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 /** The device's pipeline towards the server; TLS first when the server speaks it. */
 public final class ClientInitializer extends ChannelInitializer<Channel> {
+    public static final String PLAIN_REFUSAL = "plainRefusal";
     public static final String TLS = "tls";
     public static final String FRAME = "frame";
     public static final String CODEC = "codec";
@@ -53,7 +54,8 @@ public final class ClientInitializer extends ChannelInitializer<Channel> {
     protected void initChannel(Channel ch) {
         ChannelPipeline p = ch.pipeline();
         if (tls != null) {
-            p.addLast(TLS, tls.newHandler(ch.alloc(), port));
+            p.addLast(PLAIN_REFUSAL, new PlainRefusalDetector())
+                    .addLast(TLS, tls.newHandler(ch.alloc(), port));
         }
         p.addLast(FRAME, new FrameDecoder(limits, MessageType::isKnown))
                 .addLast(CODEC, MessageCodec.INSTANCE)

@@ -129,7 +129,9 @@ public final class EdgeClient implements ServerLink, AutoCloseable {
                                 result.complete(new EdgeClient(f.channel()));
                             } else {
                                 f.channel().close();
-                                result.completeExceptionally(TlsFailedException.of(h.cause()));
+                                String refusal = f.channel().attr(PlainRefusalDetector.REFUSAL).get();
+                                result.completeExceptionally(refusal != null ? TlsFailedException.refused(refusal)
+                                        : TlsFailedException.of(h.cause()));
                             }
                         });
                     }

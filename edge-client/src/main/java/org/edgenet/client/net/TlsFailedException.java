@@ -5,10 +5,18 @@ import io.netty.handler.ssl.SslHandshakeTimeoutException;
 
 import java.security.cert.CertificateException;
 
-/** The TLS handshake with the server did not succeed; the message says why in plain words. */
+/**
+ * The TLS handshake with the server did not succeed, or the server refused the connection before
+ * it began; the message says why in plain words.
+ */
 public final class TlsFailedException extends Exception {
     private TlsFailedException(String message, Throwable cause) {
         super(message, cause);
+    }
+
+    /** The server refused the connection before TLS began, e.g. {@code the server is full}. */
+    static TlsFailedException refused(String reason) {
+        return new TlsFailedException(reason, null);
     }
 
     static TlsFailedException of(Throwable cause) {

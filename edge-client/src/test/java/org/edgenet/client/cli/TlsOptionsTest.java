@@ -1,6 +1,7 @@
 package org.edgenet.client.cli;
 
 import org.edgenet.server.EdgeServer;
+import org.edgenet.server.OperationsSettings;
 import org.edgenet.server.SecuritySettings;
 import org.edgenet.server.ServerConfig;
 import org.junit.jupiter.api.AfterEach;
@@ -9,11 +10,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.DatagramSocket;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,6 +85,38 @@ class TlsOptionsTest {
         assertEquals("--trust needs --tls" + NL + "--insecure needs --tls" + NL
                 + "Give either --trust or --insecure, not both" + NL
                 + "Trust file " + dir.resolve("missing.pem") + " does not exist" + NL, err.toString());
+    }
+
+    private static SSLContext trusting(Path cert) throws Exception {
+        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+        trust.load(null, null);
+        try (InputStream in = Files.newInputStream(cert)) {
+            trust.setCertificateEntry("server", CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, tmf.getTrustManagers(), null);
+        return context;
+    }
+
+    @Test
+    void aTlsDeviceRefusedByAFullServerSaysSo() throws Exception {
+        Path serverDir = Files.createDirectory(dir.resolve("full"));
+        Files.writeString(serverDir.resolve("credentials.txt"), "supersmartwatch comp9331\n");
+        try (EdgeServer full = EdgeServer.start(ServerConfig.in(serverDir).port(0)
+                .security(SecuritySettings.defaults().withTls(cert, dir.resolve("server.key")))
+                .operations(OperationsSettings.defaults().withMaxConnections(1)).build());
+             SSLSocket holder = (SSLSocket) trusting(cert).getSocketFactory().createSocket("127.0.0.1", full.port())) {
+            // Once its handshake is done, the one place is surely taken.
+            holder.setSoTimeout(10_000);
+            holder.startHandshake();
+
+            assertEquals(1, run("supersmartwatch\ncomp9331\nOUT\n", full.port(), "--tls", "--trust",
+                    cert.toString()));
+            assertEquals("Cannot connect to the server at 127.0.0.1:" + full.port() + ": the server is full" + NL,
+                    err.toString());
+        }
     }
 
     @Test
