@@ -2,12 +2,9 @@ package org.edgenet.server.cli;
 
 import org.edgenet.common.cli.WholeNumberConverter;
 import org.edgenet.server.MessageSettings;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.TypeConversionException;
 
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 
 /**
@@ -65,14 +62,9 @@ public final class MessageOptions {
         }
     }
 
-    static final class BindConverter implements ITypeConverter<InetAddress> {
-        @Override
-        public InetAddress convert(String text) {
-            try {
-                return InetAddress.getByName(text);
-            } catch (UnknownHostException e) {
-                throw new TypeConversionException("Unknown message bind address: " + text);
-            }
+    static final class BindConverter extends AddressConverter {
+        BindConverter() {
+            super("message bind address");
         }
     }
 }

@@ -7,14 +7,11 @@ import org.edgenet.server.EdgeServer;
 import org.edgenet.server.ServerConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.TypeConversionException;
 
 import java.io.PrintWriter;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -239,14 +236,9 @@ public final class ServerMain implements Callable<Integer> {
         }
     }
 
-    static final class BindAddressConverter implements ITypeConverter<InetAddress> {
-        @Override
-        public InetAddress convert(String text) {
-            try {
-                return InetAddress.getByName(text);
-            } catch (UnknownHostException e) {
-                throw new TypeConversionException("Unknown bind address: " + text);
-            }
+    static final class BindAddressConverter extends AddressConverter {
+        BindAddressConverter() {
+            super("bind address");
         }
     }
 }
