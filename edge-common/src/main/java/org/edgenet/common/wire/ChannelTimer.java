@@ -17,14 +17,15 @@ public final class ChannelTimer {
     /** Runs {@code task} in {@code nanos} unless cancelled first; one already pending is cancelled. */
     public void schedule(ChannelHandlerContext ctx, Runnable task, long nanos) {
         cancel();
-        if (!watchingClose) {
-            watchingClose = true;
-            ctx.channel().closeFuture().addListener(f -> cancel());
-        }
         pending = ctx.executor().schedule(() -> {
             pending = null;
             task.run();
         }, nanos, TimeUnit.NANOSECONDS);
+        // After scheduling: on a channel already closed the listener runs at once and cancels it.
+        if (!watchingClose) {
+            watchingClose = true;
+            ctx.channel().closeFuture().addListener(f -> cancel());
+        }
     }
 
     /** True from {@link #schedule} until the task runs or is cancelled. */
