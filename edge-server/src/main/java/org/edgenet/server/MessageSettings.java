@@ -50,15 +50,7 @@ public record MessageSettings(int port, InetAddress bind, int perRecipient, long
         return new MessageSettings(port, bind, perRecipient, totalBytes, journal);
     }
 
-    public MessageSettings withBind(InetAddress bind) {
-        return new MessageSettings(port, bind, perRecipient, totalBytes, journal);
-    }
-
     public MessageSettings withPerRecipient(int perRecipient) {
-        return new MessageSettings(port, bind, perRecipient, totalBytes, journal);
-    }
-
-    public MessageSettings withTotalBytes(long totalBytes) {
         return new MessageSettings(port, bind, perRecipient, totalBytes, journal);
     }
 

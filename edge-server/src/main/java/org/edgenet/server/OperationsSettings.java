@@ -54,14 +54,6 @@ public record OperationsSettings(int maxConnections, int maxPendingLoginsPerIp, 
         return new OperationsSettings(maxConnections, maxPendingLoginsPerIp, d, maintenanceInterval, drain);
     }
 
-    public OperationsSettings withMaintenanceInterval(Duration d) {
-        return new OperationsSettings(maxConnections, maxPendingLoginsPerIp, idleTimeout, d, drain);
-    }
-
-    public OperationsSettings withDrain(Duration d) {
-        return new OperationsSettings(maxConnections, maxPendingLoginsPerIp, idleTimeout, maintenanceInterval, d);
-    }
-
     private static void requireNotNegative(Duration d, String name) {
         Objects.requireNonNull(d, name);
         if (d.isNegative()) {

@@ -62,8 +62,4 @@ public record SecuritySettings(Path tlsCert, Path tlsKey, Duration handshakeTime
     public SecuritySettings withCredentialsPoll(Duration poll) {
         return new SecuritySettings(tlsCert, tlsKey, handshakeTimeout, poll, checkThreads, checkQueue);
     }
-
-    public SecuritySettings withChecks(int threads, int queue) {
-        return new SecuritySettings(tlsCert, tlsKey, handshakeTimeout, credentialsPoll, threads, queue);
-    }
 }

@@ -37,22 +37,6 @@ public record TracingSettings(Duration tempIdLifetime, Duration retention, Path 
                 Path.of("contact-trace-log.txt"));
     }
 
-    public TracingSettings withLifetime(Duration lifetime) {
-        return new TracingSettings(lifetime, retention, tempIdFile, traceLog);
-    }
-
-    public TracingSettings withRetention(Duration retention) {
-        return new TracingSettings(tempIdLifetime, retention, tempIdFile, traceLog);
-    }
-
-    public TracingSettings withTempIdFile(Path file) {
-        return new TracingSettings(tempIdLifetime, retention, file, traceLog);
-    }
-
-    public TracingSettings withTraceLog(Path file) {
-        return new TracingSettings(tempIdLifetime, retention, tempIdFile, file);
-    }
-
     /** Both files in {@code dir}, with their default names. */
     public TracingSettings in(Path dir) {
         return new TracingSettings(tempIdLifetime, retention, dir.resolve("tempIDs.txt"),

@@ -1,5 +1,6 @@
 package org.edgenet.client.console;
 
+import org.edgenet.common.format.DeviceName;
 import org.edgenet.common.format.FileId;
 import org.edgenet.common.format.InvalidValueException;
 
@@ -67,6 +68,25 @@ final class CommandArguments {
             terminal.say("the fileID must not be negative");
         }
         return fileId.orElse(null);
+    }
+
+    /**
+     * The device that {@code word} names, when it is another than {@code self}; otherwise null after
+     * saying what is wrong, ending with {@code forOthers} when it names this device.
+     */
+    DeviceName otherDevice(String word, DeviceName self, String forOthers) {
+        DeviceName other;
+        try {
+            other = DeviceName.of(word);
+        } catch (InvalidValueException e) {
+            terminal.say(word + " is not a valid edge device name");
+            return null;
+        }
+        if (other.equals(self)) {
+            terminal.say(other + " is this device: " + forOthers);
+            return null;
+        }
+        return other;
     }
 
     /** The file ID that {@code id} names; empty when it names none (it is negative). */

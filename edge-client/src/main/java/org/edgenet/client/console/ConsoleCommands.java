@@ -5,7 +5,6 @@ import org.edgenet.client.net.ServerError;
 import org.edgenet.client.net.ServerLink;
 import org.edgenet.common.format.DeviceName;
 import org.edgenet.common.format.FileId;
-import org.edgenet.common.format.InvalidValueException;
 import org.edgenet.common.message.Computed;
 import org.edgenet.common.message.DeviceInfo;
 import org.edgenet.common.message.Operation;
@@ -164,15 +163,8 @@ final class ConsoleCommands {
             terminal.say(NO_SUCH_LOCAL_FILE);
             return;
         }
-        DeviceName audience;
-        try {
-            audience = DeviceName.of(words[1]);
-        } catch (InvalidValueException e) {
-            terminal.say(words[1] + " is not a valid edge device name");
-            return;
-        }
-        if (audience.equals(device)) {
-            terminal.say(audience + " is this device: UVF sends files to other devices");
+        DeviceName audience = arguments.otherDevice(words[1], device, "UVF sends files to other devices");
+        if (audience == null) {
             return;
         }
         Peer peer;

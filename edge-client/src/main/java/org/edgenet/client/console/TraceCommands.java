@@ -4,7 +4,6 @@ import org.edgenet.client.console.Dialog.ServerGone;
 import org.edgenet.client.net.ServerLink;
 import org.edgenet.client.trace.Tracer;
 import org.edgenet.common.format.DeviceName;
-import org.edgenet.common.format.InvalidValueException;
 import org.edgenet.common.message.DeviceInfo;
 import org.edgenet.common.message.ExposureNotice;
 import org.edgenet.common.message.Notice;
@@ -61,15 +60,8 @@ final class TraceCommands {
         if (!arguments.exactly(words, 2, "BCN command requires deviceName as argument.", "BCN deviceName")) {
             return;
         }
-        DeviceName to;
-        try {
-            to = DeviceName.of(words[1]);
-        } catch (InvalidValueException e) {
-            terminal.say(words[1] + " is not a valid edge device name");
-            return;
-        }
-        if (to.equals(device)) {
-            terminal.say(to + " is this device: beacons go to other devices");
+        DeviceName to = arguments.otherDevice(words[1], device, "beacons go to other devices");
+        if (to == null) {
             return;
         }
         Optional<DeviceInfo> peer = dialog.await(server.listActive()).stream().filter(d -> d.name().equals(to))

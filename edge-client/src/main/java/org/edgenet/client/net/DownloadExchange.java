@@ -1,6 +1,5 @@
 package org.edgenet.client.net;
 
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import org.edgenet.common.format.FileId;
 import org.edgenet.common.message.Download;
@@ -71,13 +70,7 @@ final class DownloadExchange extends Exchange<Downloaded> {
     @Override
     protected void start(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        ctx.writeAndFlush(new Download(fileId)).addListener((ChannelFutureListener) f -> {
-            if (f.isSuccess()) {
-                requestSent();
-            } else {
-                f.channel().close();
-            }
-        });
+        sendRequest(ctx, new Download(fileId));
     }
 
     @Override

@@ -3,6 +3,7 @@ package org.edgenet.client.net;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.edgenet.client.p2p.PartFiles;
+import org.edgenet.common.files.Sha256;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -12,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -112,11 +112,7 @@ final class DownloadFile {
         this.disk = disk;
         this.listener = listener;
         this.writer = disk.newWriter();
-        try {
-            this.sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
+        this.sha = Sha256.newDigest();
         writer.execute(this::open);
     }
 

@@ -1,5 +1,6 @@
 package org.edgenet.client.net;
 
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import org.edgenet.common.message.Message;
 
@@ -32,6 +33,20 @@ abstract class Exchange<T> {
     /** The connection ended; frees whatever the exchange holds. */
     protected void abandon(Throwable cause) {
         result.completeExceptionally(cause);
+    }
+
+    /**
+     * Writes a one-message request; once it is on the wire the server owes the reply. A failed
+     * write closes the connection, whose end fails this exchange.
+     */
+    protected final void sendRequest(ChannelHandlerContext ctx, Message request) {
+        ctx.writeAndFlush(request).addListener((ChannelFutureListener) f -> {
+            if (f.isSuccess()) {
+                requestSent();
+            } else {
+                f.channel().close();
+            }
+        });
     }
 
     /** The whole request is on the wire: from now on the server owes the reply. */

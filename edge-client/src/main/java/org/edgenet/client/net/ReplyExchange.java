@@ -1,6 +1,5 @@
 package org.edgenet.client.net;
 
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import org.edgenet.common.message.ErrorReply;
 import org.edgenet.common.message.Message;
@@ -21,13 +20,7 @@ final class ReplyExchange<R extends Message, T> extends Exchange<T> {
 
     @Override
     protected void start(ChannelHandlerContext ctx) {
-        ctx.writeAndFlush(request).addListener((ChannelFutureListener) f -> {
-            if (f.isSuccess()) {
-                requestSent();
-            } else {
-                f.channel().close();
-            }
-        });
+        sendRequest(ctx, request);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.edgenet.client.p2p;
 
 import io.netty.buffer.ByteBuf;
+import org.edgenet.common.files.Sha256;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -9,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -80,11 +80,7 @@ final class IncomingFile {
         this.channel = channel;
         this.disk = disk;
         this.progress = progress;
-        try {
-            this.sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
+        this.sha = Sha256.newDigest();
     }
 
     /** Bytes handed over and not yet written: the audience's flow-control measure. */

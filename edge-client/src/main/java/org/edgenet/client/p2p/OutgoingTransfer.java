@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.concurrent.ScheduledFuture;
+import org.edgenet.common.files.Sha256;
 import org.edgenet.common.message.Ticket;
 import org.edgenet.common.p2p.Accept;
 import org.edgenet.common.p2p.Ack;
@@ -30,7 +31,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -94,11 +94,7 @@ final class OutgoingTransfer implements PresenterEngine.Output {
         this.onOver = onOver;
         this.engine = new PresenterEngine(file.size(), proposedPayload, context.options(), this);
         this.progress = new ProgressGate(file.size(), now());
-        try {
-            this.digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
+        this.digest = Sha256.newDigest();
     }
 
     private long now() {

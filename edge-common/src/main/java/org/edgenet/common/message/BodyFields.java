@@ -2,11 +2,11 @@ package org.edgenet.common.message;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import org.edgenet.common.format.StrictUtf8;
 import org.edgenet.common.wire.ErrorCode;
 import org.edgenet.common.wire.ProtocolException;
 
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -51,11 +51,7 @@ public final class BodyFields {
             in.skipBytes(length);
             return ascii;
         }
-        String s = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT)
-                .decode(in.nioBuffer(in.readerIndex(), length))
-                .toString();
+        String s = StrictUtf8.decode(in.nioBuffer(in.readerIndex(), length));
         in.skipBytes(length);
         return s;
     }

@@ -2,9 +2,10 @@ package org.edgenet.common.p2p;
 
 import io.netty.buffer.ByteBuf;
 
+import org.edgenet.common.format.StrictUtf8;
+
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -190,10 +191,7 @@ public final class UvfCodec {
         ByteBuffer bytes = body.nioBuffer(body.readerIndex(), n);
         body.skipBytes(n);
         try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(bytes).toString();
+            return StrictUtf8.decode(bytes);
         } catch (CharacterCodingException e) {
             throw new MalformedDatagramException(DropReason.MALFORMED, "a name is not UTF-8");
         }

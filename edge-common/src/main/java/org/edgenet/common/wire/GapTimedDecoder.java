@@ -3,11 +3,9 @@ package org.edgenet.common.wire;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
-import io.netty.util.concurrent.ScheduledFuture;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The two rules every listener here applies to a peer's bytes, for the decoders of its protocols:
@@ -21,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  */
 public abstract class GapTimedDecoder extends ByteToMessageDecoder {
     private final Duration gap;
-    private ScheduledFuture<?> gapTimer;
+    private final ChannelTimer gapTimer = new ChannelTimer();
     private boolean failed;
 
     protected GapTimedDecoder(Duration gap) {
@@ -65,19 +63,14 @@ public abstract class GapTimedDecoder extends ByteToMessageDecoder {
 
     /** Restarted by every read that leaves a record incomplete: the gap counts from the last byte. */
     protected final void armGapTimer(ChannelHandlerContext ctx) {
-        cancelGapTimer();
-        gapTimer = ctx.executor().schedule(() -> onGap(ctx), gap.toNanos(), TimeUnit.NANOSECONDS);
+        gapTimer.schedule(ctx, () -> onGap(ctx), gap.toNanos());
     }
 
     protected final void cancelGapTimer() {
-        if (gapTimer != null) {
-            gapTimer.cancel(false);
-            gapTimer = null;
-        }
+        gapTimer.cancel();
     }
 
     private void onGap(ChannelHandlerContext ctx) {
-        gapTimer = null;
         if (failed || !ctx.channel().isActive()) {
             return;
         }
@@ -88,11 +81,5 @@ public abstract class GapTimedDecoder extends ByteToMessageDecoder {
     @Override
     protected void handlerRemoved0(ChannelHandlerContext ctx) {
         cancelGapTimer();
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        cancelGapTimer();
-        super.channelInactive(ctx);
     }
 }

@@ -2,61 +2,43 @@ package org.edgenet.server.cli;
 
 import org.edgenet.common.cli.WholeNumberConverter;
 import org.edgenet.server.MessageSettings;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.TypeConversionException;
 
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 
 /**
  * The options of device messages and the 0xAE73 message port, mixed into {@link ServerMain}. Each
- * value is checked by its converter, so that a bad one is one line, as in ServerMain.
+ * value is checked by its converter, so that a bad one is one line, as in ServerMain. An option left
+ * out keeps its default, the field's first value.
  */
 public final class MessageOptions {
+    private static final MessageSettings DEFAULTS = MessageSettings.defaults();
     static final int MAX_STORE_MIB = 1024 * 1024;
     static final int MAX_PER_RECIPIENT = 100_000_000;
 
     @Option(names = "--message-port", paramLabel = "PORT",
             description = "also accept 0xAE73 MessageRequest records on this port (default: off; no authentication)",
             converter = PortConverter.class)
-    private Integer port;
+    private int port = DEFAULTS.port();
 
     @Option(names = "--message-bind", paramLabel = "ADDRESS",
             description = "local address of the message port (default 127.0.0.1)", converter = BindConverter.class)
-    private InetAddress bind;
+    private InetAddress bind = DEFAULTS.bind();
 
     @Option(names = "--message-limit", paramLabel = "N",
             description = "most messages waiting for one recipient (default 10000)", converter = LimitConverter.class)
-    private Integer perRecipient;
+    private int perRecipient = DEFAULTS.perRecipient();
 
     @Option(names = "--message-store-mib", paramLabel = "MIB",
             description = "most MiB all waiting messages may take (default 1024)", converter = StoreMibConverter.class)
-    private Integer storeMib;
+    private int storeMib = (int) (DEFAULTS.totalBytes() / (1024 * 1024));
 
     @Option(names = "--message-journal", paramLabel = "DIR", description = "message journal (default: messages)")
-    private Path journal;
+    private Path journal = DEFAULTS.journal();
 
-    /** {@code base} with what was given on the command line. */
-    MessageSettings apply(MessageSettings base) {
-        MessageSettings s = base;
-        if (port != null) {
-            s = s.withPort(port);
-        }
-        if (bind != null) {
-            s = s.withBind(bind);
-        }
-        if (perRecipient != null) {
-            s = s.withPerRecipient(perRecipient);
-        }
-        if (storeMib != null) {
-            s = s.withTotalBytes(storeMib * 1024L * 1024L);
-        }
-        if (journal != null) {
-            s = s.withJournal(journal);
-        }
-        return s;
+    MessageSettings settings() {
+        return new MessageSettings(port, bind, perRecipient, storeMib * 1024L * 1024L, journal);
     }
 
     static final class PortConverter extends WholeNumberConverter {
@@ -80,14 +62,9 @@ public final class MessageOptions {
         }
     }
 
-    static final class BindConverter implements ITypeConverter<InetAddress> {
-        @Override
-        public InetAddress convert(String text) {
-            try {
-                return InetAddress.getByName(text);
-            } catch (UnknownHostException e) {
-                throw new TypeConversionException("Unknown message bind address: " + text);
-            }
+    static final class BindConverter extends AddressConverter {
+        BindConverter() {
+            super("message bind address");
         }
     }
 }

@@ -9,7 +9,7 @@ import java.time.Duration;
 /**
  * The options of running the server as a service (limits, idle time-out, maintenance, drain),
  * mixed into {@link ServerMain}. Each value is checked by its converter, so that a bad one is one
- * line, as in ServerMain.
+ * line, as in ServerMain. An option left out keeps its default, the field's first value.
  */
 public final class OperationsOptions {
     static final int MAX_CONNECTIONS = 1_000_000;
@@ -20,47 +20,31 @@ public final class OperationsOptions {
 
     @Option(names = "--max-connections", paramLabel = "N",
             description = "most device connections at once (default 20000)", converter = ConnectionsConverter.class)
-    private Integer maxConnections;
+    private int maxConnections = OperationsSettings.DEFAULT_MAX_CONNECTIONS;
 
     @Option(names = "--max-pending-logins-per-ip", paramLabel = "N",
             description = "most connections from one address that have not joined yet (default 100)",
             converter = PendingConverter.class)
-    private Integer maxPendingLoginsPerIp;
+    private int maxPendingLoginsPerIp = OperationsSettings.DEFAULT_MAX_PENDING_LOGINS_PER_IP;
 
     @Option(names = "--idle-timeout-seconds", paramLabel = "S",
             description = "a device silent this long is disconnected; 0 never (default 300)",
             converter = IdleConverter.class)
-    private Integer idleTimeoutSeconds;
+    private int idleTimeoutSeconds = (int) OperationsSettings.DEFAULT_IDLE_TIMEOUT.toSeconds();
 
     @Option(names = "--maintenance-minutes", paramLabel = "M",
             description = "how often temp files, summaries and the journal are tidied; 0 never (default 10)",
             converter = MaintenanceConverter.class)
-    private Integer maintenanceMinutes;
+    private int maintenanceMinutes = (int) OperationsSettings.DEFAULT_MAINTENANCE_INTERVAL.toMinutes();
 
     @Option(names = "--drain-seconds", paramLabel = "S",
             description = "how long uploads in progress may finish when the server stops (default 10)",
             converter = DrainConverter.class)
-    private Integer drainSeconds;
+    private int drainSeconds = (int) OperationsSettings.DEFAULT_DRAIN.toSeconds();
 
-    /** {@code base} with what was given. */
-    OperationsSettings apply(OperationsSettings base) {
-        OperationsSettings s = base;
-        if (maxConnections != null) {
-            s = s.withMaxConnections(maxConnections);
-        }
-        if (maxPendingLoginsPerIp != null) {
-            s = s.withMaxPendingLoginsPerIp(maxPendingLoginsPerIp);
-        }
-        if (idleTimeoutSeconds != null) {
-            s = s.withIdleTimeout(Duration.ofSeconds(idleTimeoutSeconds));
-        }
-        if (maintenanceMinutes != null) {
-            s = s.withMaintenanceInterval(Duration.ofMinutes(maintenanceMinutes));
-        }
-        if (drainSeconds != null) {
-            s = s.withDrain(Duration.ofSeconds(drainSeconds));
-        }
-        return s;
+    OperationsSettings settings() {
+        return new OperationsSettings(maxConnections, maxPendingLoginsPerIp, Duration.ofSeconds(idleTimeoutSeconds),
+                Duration.ofMinutes(maintenanceMinutes), Duration.ofSeconds(drainSeconds));
     }
 
     static final class ConnectionsConverter extends WholeNumberConverter {

@@ -10,7 +10,8 @@ import java.time.Duration;
 
 /**
  * The options of TLS on the device port and of credential checking, mixed into
- * {@link ServerMain}. Each value is checked by its converter, so that a bad one is one line.
+ * {@link ServerMain}. Each value is checked by its converter, so that a bad one is one line. An
+ * option left out keeps its default, the field's first value.
  */
 public final class SecurityOptions {
     static final int MAX_POLL_SECONDS = 86_400;
@@ -28,42 +29,28 @@ public final class SecurityOptions {
     @Option(names = "--tls-handshake-seconds", paramLabel = "S",
             description = "a TLS handshake not complete by then closes the connection (default 10)",
             converter = HandshakeConverter.class)
-    private Integer handshakeSeconds;
+    private int handshakeSeconds = (int) SecuritySettings.DEFAULT_HANDSHAKE_TIMEOUT.toSeconds();
 
     @Option(names = "--credentials-poll-seconds", paramLabel = "S",
             description = "how often the credentials file is checked for changes; 0 never (default 2)",
             converter = PollConverter.class)
-    private Integer pollSeconds;
+    private int pollSeconds = (int) SecuritySettings.DEFAULT_CREDENTIALS_POLL.toSeconds();
 
     @Option(names = "--password-check-threads", paramLabel = "N",
             description = "threads that check hashed passwords (default 2)", converter = ThreadsConverter.class)
-    private Integer checkThreads;
+    private int checkThreads = SecuritySettings.DEFAULT_CHECK_THREADS;
 
     @Option(names = "--password-check-queue", paramLabel = "N",
             description = "password checks that may wait; logins beyond are refused (default 128)",
             converter = QueueConverter.class)
-    private Integer checkQueue;
+    private int checkQueue = SecuritySettings.DEFAULT_CHECK_QUEUE;
 
-    /** {@code base} with what was given on the command line. */
-    SecuritySettings apply(SecuritySettings base) throws StartupException {
-        SecuritySettings s = base;
+    SecuritySettings settings() throws StartupException {
         if ((cert == null) != (key == null)) {
             throw new StartupException(cert == null ? "--tls-key needs --tls-cert" : "--tls-cert needs --tls-key");
         }
-        if (cert != null) {
-            s = s.withTls(cert, key);
-        }
-        if (handshakeSeconds != null) {
-            s = s.withHandshakeTimeout(Duration.ofSeconds(handshakeSeconds));
-        }
-        if (pollSeconds != null) {
-            s = s.withCredentialsPoll(Duration.ofSeconds(pollSeconds));
-        }
-        if (checkThreads != null || checkQueue != null) {
-            s = s.withChecks(checkThreads != null ? checkThreads : s.checkThreads(),
-                    checkQueue != null ? checkQueue : s.checkQueue());
-        }
-        return s;
+        return new SecuritySettings(cert, key, Duration.ofSeconds(handshakeSeconds), Duration.ofSeconds(pollSeconds),
+                checkThreads, checkQueue);
     }
 
     static final class HandshakeConverter extends WholeNumberConverter {

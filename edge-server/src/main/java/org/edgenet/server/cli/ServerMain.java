@@ -4,21 +4,14 @@ import org.edgenet.common.cli.CommandLines;
 import org.edgenet.common.cli.StartupException;
 import org.edgenet.common.cli.WholeNumberConverter;
 import org.edgenet.server.EdgeServer;
-import org.edgenet.server.MessageSettings;
-import org.edgenet.server.SecuritySettings;
-import org.edgenet.server.OperationsSettings;
 import org.edgenet.server.ServerConfig;
-import org.edgenet.server.TracingSettings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.TypeConversionException;
 
 import java.io.PrintWriter;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -173,10 +166,8 @@ public final class ServerMain implements Callable<Integer> {
         ifGiven(deviceLog, config::deviceLog);
         ifGiven(uploadLog, config::uploadLog);
         ifGiven(deletionLog, config::deletionLog);
-        config.tracing(tracingOptions.apply(TracingSettings.defaults()));
-        config.security(securityOptions.apply(SecuritySettings.defaults()));
-        return config.messages(messageOptions.apply(MessageSettings.defaults()))
-                .operations(operationsOptions.apply(OperationsSettings.defaults())).build();
+        return config.tracing(tracingOptions.settings()).security(securityOptions.settings())
+                .messages(messageOptions.settings()).operations(operationsOptions.settings()).build();
     }
 
     /** The same arguments parsed again, with the values of {@code file} as their defaults. */
@@ -245,14 +236,9 @@ public final class ServerMain implements Callable<Integer> {
         }
     }
 
-    static final class BindAddressConverter implements ITypeConverter<InetAddress> {
-        @Override
-        public InetAddress convert(String text) {
-            try {
-                return InetAddress.getByName(text);
-            } catch (UnknownHostException e) {
-                throw new TypeConversionException("Unknown bind address: " + text);
-            }
+    static final class BindAddressConverter extends AddressConverter {
+        BindAddressConverter() {
+            super("bind address");
         }
     }
 }

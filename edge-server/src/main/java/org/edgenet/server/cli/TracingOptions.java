@@ -7,31 +7,25 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.time.Duration;
 
-/** The options of contact tracing (TID, UCL), mixed into {@link ServerMain}. */
+/**
+ * The options of contact tracing (TID, UCL), mixed into {@link ServerMain}. An option left out
+ * keeps its default, the field's first value.
+ */
 public final class TracingOptions {
+    private static final TracingSettings DEFAULTS = TracingSettings.defaults();
+
     @Option(names = "--tempid-minutes", paramLabel = "M",
             description = "how long a TempID is valid (default 15)", converter = MinutesConverter.class)
-    private Integer minutes;
+    private int minutes = (int) DEFAULTS.tempIdLifetime().toMinutes();
 
     @Option(names = "--tempid-file", paramLabel = "FILE", description = "default: tempIDs.txt")
-    private Path tempIdFile;
+    private Path tempIdFile = DEFAULTS.tempIdFile();
 
     @Option(names = "--trace-log", paramLabel = "FILE", description = "default: contact-trace-log.txt")
-    private Path traceLog;
+    private Path traceLog = DEFAULTS.traceLog();
 
-    /** {@code base} with what was given on the command line. */
-    TracingSettings apply(TracingSettings base) {
-        TracingSettings s = base;
-        if (minutes != null) {
-            s = s.withLifetime(Duration.ofMinutes(minutes));
-        }
-        if (tempIdFile != null) {
-            s = s.withTempIdFile(tempIdFile);
-        }
-        if (traceLog != null) {
-            s = s.withTraceLog(traceLog);
-        }
-        return s;
+    TracingSettings settings() {
+        return new TracingSettings(Duration.ofMinutes(minutes), DEFAULTS.retention(), tempIdFile, traceLog);
     }
 
     static final class MinutesConverter extends WholeNumberConverter {

@@ -102,28 +102,11 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         Channel ch = ctx.channel();
-        mailbox = ticket -> deliver(ch, ticket);
+        mailbox = ticket -> Unasked.deliver(ch, ticket);
         tickets.attend(name(), mailbox);
         messages.start(ctx);
         downloads.whenIdle(() -> afterDownload(ctx));
         trace.start(ctx);
-    }
-
-    /** Writes a ticket to this device unasked; refused when the device is not reading what it is sent. */
-    private static CompletableFuture<Void> deliver(Channel ch, Ticket ticket) {
-        CompletableFuture<Void> written = new CompletableFuture<>();
-        if (!ch.isActive() || !ch.isWritable()) {
-            written.completeExceptionally(new IllegalStateException("the connection is not taking messages"));
-            return written;
-        }
-        ch.writeAndFlush(ticket).addListener(f -> {
-            if (f.isSuccess()) {
-                written.complete(null);
-            } else {
-                written.completeExceptionally(f.cause());
-            }
-        });
-        return written;
     }
 
     private DeviceName name() {

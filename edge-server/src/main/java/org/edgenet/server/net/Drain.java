@@ -4,7 +4,6 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import org.edgenet.common.message.ErrorReply;
 import org.edgenet.common.message.KeepAlive;
 import org.edgenet.common.message.Message;
@@ -13,10 +12,10 @@ import org.edgenet.common.message.Ticket;
 import org.edgenet.common.message.UploadAbort;
 import org.edgenet.common.message.UploadChunk;
 import org.edgenet.common.message.UploadEnd;
+import org.edgenet.common.wire.ChannelTimer;
 import org.edgenet.common.wire.ErrorCode;
 
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A connection's part in stopping the server. It counts the replies the server owes the device
@@ -44,7 +43,7 @@ public final class Drain extends ChannelDuplexHandler {
     /** Replies the device is waiting for: 0 or 1 for a device that waits for each reply. */
     private int owed;
     private boolean draining;
-    private ScheduledFuture<?> deadline;
+    private final ChannelTimer deadline = new ChannelTimer();
 
     /** @param limit how long the device's requests in progress may take once the drain starts */
     public Drain(Duration limit, Disconnector disconnector) {
@@ -91,12 +90,12 @@ public final class Drain extends ChannelDuplexHandler {
         if (owed == 0) {
             farewell(ctx);
         } else {
-            deadline = ctx.executor().schedule(() -> farewell(ctx), limit.toNanos(), TimeUnit.NANOSECONDS);
+            deadline.schedule(ctx, () -> farewell(ctx), limit.toNanos());
         }
     }
 
     private void farewell(ChannelHandlerContext ctx) {
-        cancelDeadline();
+        deadline.cancel();
         if (ctx.channel().isActive() && !ctx.isRemoved()) {
             disconnector.closeAfter(ctx.pipeline().lastContext(), SHUTTING_DOWN);
         }
@@ -108,20 +107,7 @@ public final class Drain extends ChannelDuplexHandler {
     }
 
     @Override
-    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        cancelDeadline();
-        super.channelInactive(ctx);
-    }
-
-    @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
-        cancelDeadline();
-    }
-
-    private void cancelDeadline() {
-        if (deadline != null) {
-            deadline.cancel(false);
-            deadline = null;
-        }
+        deadline.cancel();
     }
 }

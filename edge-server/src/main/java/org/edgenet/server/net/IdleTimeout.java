@@ -3,14 +3,13 @@ package org.edgenet.server.net;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import org.edgenet.common.message.KeepAlive;
+import org.edgenet.common.wire.ChannelTimer;
 import org.edgenet.common.wire.ErrorCode;
 import org.edgenet.common.wire.ProtocolException;
 import org.edgenet.common.wire.ReadingEvent;
 
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Ends a connection whose device has sent nothing, not even a {@link KeepAlive}, for the idle
@@ -27,7 +26,7 @@ import java.util.concurrent.TimeUnit;
 public final class IdleTimeout extends ChannelInboundHandlerAdapter {
     private final Duration timeout;
     private ChannelHandlerContext ctx;
-    private ScheduledFuture<?> timer;
+    private final ChannelTimer timer = new ChannelTimer();
     private long lastHeard;
     private boolean paused;
 
@@ -64,7 +63,7 @@ public final class IdleTimeout extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt == ReadingEvent.PAUSED) {
             paused = true;
-            cancel();
+            timer.cancel();
         } else if (evt == ReadingEvent.RESUMED) {
             paused = false;
             heard();
@@ -74,17 +73,16 @@ public final class IdleTimeout extends ChannelInboundHandlerAdapter {
 
     private void heard() {
         lastHeard = now();
-        if (timer == null && !paused && !timeout.isZero()) {
+        if (!timer.pending() && !paused && !timeout.isZero()) {
             schedule(timeout.toNanos());
         }
     }
 
     private void schedule(long nanos) {
-        timer = ctx.executor().schedule(this::check, nanos, TimeUnit.NANOSECONDS);
+        timer.schedule(ctx, this::check, nanos);
     }
 
     private void check() {
-        timer = null;
         if (paused || !ctx.channel().isActive()) {
             return;
         }
@@ -101,21 +99,8 @@ public final class IdleTimeout extends ChannelInboundHandlerAdapter {
         return ctx.executor().ticker().nanoTime();
     }
 
-    private void cancel() {
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        cancel();
-        super.channelInactive(ctx);
-    }
-
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
-        cancel();
+        timer.cancel();
     }
 }

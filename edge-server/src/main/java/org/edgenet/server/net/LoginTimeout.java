@@ -2,12 +2,11 @@ package org.edgenet.server.net;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.util.concurrent.ScheduledFuture;
+import org.edgenet.common.wire.ChannelTimer;
 import org.edgenet.common.wire.ErrorCode;
 import org.edgenet.common.wire.ProtocolException;
 
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Closes a connection that has not joined in time, so idle sockets cannot pile up. The auth
@@ -15,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LoginTimeout extends ChannelInboundHandlerAdapter {
     private final Duration timeout;
-    private ScheduledFuture<?> timer;
+    private final ChannelTimer timer = new ChannelTimer();
 
     public LoginTimeout(Duration timeout) {
         this.timeout = timeout;
@@ -37,15 +36,15 @@ public final class LoginTimeout extends ChannelInboundHandlerAdapter {
     }
 
     private void arm(ChannelHandlerContext ctx) {
-        if (timer != null) {
+        if (timer.pending()) {
             return;
         }
-        timer = ctx.executor().schedule(() -> {
+        timer.schedule(ctx, () -> {
             if (ctx.channel().isActive()) {
                 ctx.fireExceptionCaught(new ProtocolException(ErrorCode.LOGIN_TIMEOUT,
                         "no login within " + describe(timeout)));
             }
-        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        }, timeout.toNanos());
     }
 
     /** {@code 30 s}, or {@code 200 ms} when not a whole number of seconds: for messages to the peer. */
@@ -55,18 +54,6 @@ public final class LoginTimeout extends ChannelInboundHandlerAdapter {
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
-        cancel();
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        cancel();
-        super.channelInactive(ctx);
-    }
-
-    private void cancel() {
-        if (timer != null) {
-            timer.cancel(false);
-        }
+        timer.cancel();
     }
 }

@@ -4,7 +4,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import org.edgenet.common.format.DeviceName;
 import org.edgenet.common.message.ContactsReceived;
-import org.edgenet.common.message.ExposureNotice;
 import org.edgenet.common.message.GetTempId;
 import org.edgenet.common.message.InvalidMessage;
 import org.edgenet.common.message.Message;
@@ -17,7 +16,6 @@ import org.edgenet.server.service.TracingService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.concurrent.CompletableFuture;
 
 /**
  * A joined device's TID and UCL, for the {@link CommandHandler} of its connection; like every
@@ -55,25 +53,8 @@ final class TraceCommands {
     /** From now on exposure notices for this device come to this connection. */
     void start(ChannelHandlerContext ctx) {
         Channel ch = ctx.channel();
-        mailbox = notice -> deliver(ch, notice);
+        mailbox = notice -> Unasked.deliver(ch, notice);
         tracing.attend(name, mailbox);
-    }
-
-    /** Refused when the device is not reading what it is sent: the notice then goes to its mailbox. */
-    private static CompletableFuture<Void> deliver(Channel ch, ExposureNotice notice) {
-        CompletableFuture<Void> written = new CompletableFuture<>();
-        if (!ch.isActive() || !ch.isWritable()) {
-            written.completeExceptionally(new IllegalStateException("the connection is not taking messages"));
-            return written;
-        }
-        ch.writeAndFlush(notice).addListener(f -> {
-            if (f.isSuccess()) {
-                written.complete(null);
-            } else {
-                written.completeExceptionally(f.cause());
-            }
-        });
-        return written;
     }
 
     /** The device has left. */

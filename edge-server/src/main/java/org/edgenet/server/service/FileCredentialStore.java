@@ -4,6 +4,7 @@ import org.edgenet.common.cli.StartupException;
 import org.edgenet.common.format.DeviceName;
 import org.edgenet.common.format.DeviceNames;
 import org.edgenet.common.format.InvalidValueException;
+import org.edgenet.common.format.StrictUtf8;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -11,8 +12,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -118,9 +117,7 @@ public final class FileCredentialStore implements CredentialStore {
     /** Fills {@code secrets} from the good lines and returns the bad ones. */
     private static List<Problem> parse(byte[] bytes, Map<DeviceName, Secret> secrets) {
         List<Problem> problems = new ArrayList<>();
-        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        CharsetDecoder utf8 = StrictUtf8.decoder();
         // Editors on Windows may start a UTF-8 file with a byte-order mark; it is not part of a name.
         int start = startsWith(bytes, BOM) ? BOM.length : 0;
         int lineNo = 0;

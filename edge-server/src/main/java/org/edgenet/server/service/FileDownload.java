@@ -2,6 +2,7 @@ package org.edgenet.server.service;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import org.edgenet.common.files.Sha256;
 import org.edgenet.common.format.DeviceName;
 import org.edgenet.common.format.FileId;
 import org.edgenet.common.wire.ErrorCode;
@@ -14,7 +15,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -41,11 +41,7 @@ final class FileDownload implements DataStore.Download {
         this.fileId = fileId;
         this.in = in;
         this.size = size;
-        try {
-            this.sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
+        this.sha = Sha256.newDigest();
     }
 
     /** On the file's lane: opens {@code file}; {@code NO_SUCH_FILE} when the device has none. */

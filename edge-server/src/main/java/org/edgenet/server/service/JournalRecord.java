@@ -1,9 +1,9 @@
 package org.edgenet.server.service;
 
+import org.edgenet.common.format.StrictUtf8;
+
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32C;
 
 /**
@@ -195,10 +195,7 @@ final class JournalRecord {
         ByteBuffer field = b.slice(b.position(), length);
         b.position(b.position() + length);
         try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(field).toString();
+            return StrictUtf8.decode(field);
         } catch (CharacterCodingException e) {
             throw new Damaged("a field that is not UTF-8");
         }
