@@ -11,6 +11,7 @@ import org.edgenet.bench.scenario.MessagesScenario;
 import org.edgenet.bench.scenario.MixedScenario;
 import org.edgenet.bench.scenario.PeerTransferScenario;
 import org.edgenet.bench.scenario.Scenario;
+import org.edgenet.bench.scenario.SmallCommandsScenario;
 import org.edgenet.bench.scenario.UploadScenario;
 
 import java.io.PrintStream;
@@ -31,7 +32,7 @@ public final class Bench {
     /** Every scenario, in the order of the list. */
     public static List<Scenario> all() {
         return List.of(new JoinScenario(), new JoinLeaveScenario(), new UploadScenario(), new ComputeScenario(),
-                new PeerTransferScenario(), new MixedScenario(), new MessagesScenario());
+                new PeerTransferScenario(), new MixedScenario(), new MessagesScenario(), new SmallCommandsScenario());
     }
 
     public static List<String> ids() {

@@ -61,6 +61,11 @@ class BenchQuickTest {
         assertTrue(messages.get("messages.read.rate") > 0, "messages read");
         assertTrue(messages.get("messages.fsync.rate") > 0, "the fsync baseline ran");
         assertTrue(messages.get("messages.fdatasync.rate") > 0, "the fdatasync baseline ran");
+        Map<String, Double> small = byId.get("small").metrics();
+        for (int devices : new int[] {20, 50}) {
+            assertTrue(small.get("small." + devices + ".rate") > 0, "small commands over " + devices + " devices");
+            assertTrue(small.get("small." + devices + ".baseline") > 0, "plain round trips over " + devices);
+        }
         for (ScenarioResult r : report.results()) {
             for (ScenarioResult.Ratio ratio : r.ratios()) {
                 assertTrue(ratio.ratio().median() > 0, r.id() + ": " + ratio.what() + " is positive");
@@ -71,7 +76,8 @@ class BenchQuickTest {
         String text = Files.readString(md);
         for (String section : List.of("## 1. Joined devices", "## 2. Join/leave rate", "## 3. UED throughput",
                 "## 4. SCS latency", "## 5. UVF goodput under loss", "## 6. Mixed load",
-                "## 7. Device messages (MSG, RDM)", "## Summary")) {
+                "## 7. Device messages (MSG, RDM)", "## 8. Small commands, one in flight per device",
+                "## Summary")) {
             assertTrue(text.contains(section), "report has " + section);
         }
         for (String plot : List.of("aed-latency-vs-devices.png", "uvf-goodput-vs-loss.png", "ued-throughput.png")) {
