@@ -5,6 +5,7 @@ import org.edgenet.bench.harness.MachineInfo;
 import org.edgenet.bench.report.Report;
 import org.edgenet.bench.report.ScenarioResult;
 import org.edgenet.bench.scenario.ComputeScenario;
+import org.edgenet.bench.scenario.DeviceStartScenario;
 import org.edgenet.bench.scenario.JoinLeaveScenario;
 import org.edgenet.bench.scenario.JoinScenario;
 import org.edgenet.bench.scenario.MessagesScenario;
@@ -32,7 +33,8 @@ public final class Bench {
     /** Every scenario, in the order of the list. */
     public static List<Scenario> all() {
         return List.of(new JoinScenario(), new JoinLeaveScenario(), new UploadScenario(), new ComputeScenario(),
-                new PeerTransferScenario(), new MixedScenario(), new MessagesScenario(), new SmallCommandsScenario());
+                new PeerTransferScenario(), new MixedScenario(), new MessagesScenario(), new SmallCommandsScenario(),
+                new DeviceStartScenario());
     }
 
     public static List<String> ids() {
