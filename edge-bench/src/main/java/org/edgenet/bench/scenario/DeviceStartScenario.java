@@ -30,6 +30,7 @@ import java.util.concurrent.TimeUnit;
  * started the same way in the same run: the least any JVM costs. GNU time measures CPU and peak RSS.
  */
 public final class DeviceStartScenario implements Scenario {
+    public static final String TITLE = "9. Device start";
     public static final String ID = "start";
     private static final Path TIME = Path.of("/usr/bin/time");
     private static final String WELCOME = "Welcome to the edge network";
@@ -58,13 +59,19 @@ public final class DeviceStartScenario implements Scenario {
 
     @Override
     public ScenarioResult run(BenchContext ctx) throws Exception {
-        ScenarioResult result = new ScenarioResult(ID, "9. Device start", Scenario.command(ID, ctx));
+        ScenarioResult result = new ScenarioResult(ID, TITLE, Scenario.command(ID, ctx));
+        measure(ctx, result);
+        return result;
+    }
+
+    /** Fills {@code result} with what this scenario measured, its notes and its problems. */
+    public void measure(BenchContext ctx, ScenarioResult result) throws Exception {
         Optional<Path> root = projectRoot();
         if (root.isEmpty() || !Files.isExecutable(TIME)) {
             result.note(root.isEmpty() ? "device start skipped: scripts/run-client.sh and a built edge-client jar "
                     + "were not found above the working directory" : "device start skipped: " + TIME + " (GNU time) "
                     + "is missing");
-            return result;
+            return;
         }
         Path script = root.get().resolve("scripts/run-client.sh");
         Path jar = root.get().resolve("edge-client/target/edge-client-app.jar");
@@ -97,7 +104,7 @@ public final class DeviceStartScenario implements Scenario {
             }
         } catch (IllegalStateException e) {
             result.problem(e.getMessage());
-            return result;
+            return;
         } finally {
             deleteTree(dir);
         }
@@ -126,7 +133,6 @@ public final class DeviceStartScenario implements Scenario {
                 + "CPU and RSS are the median process. %d run(s) alone, %d run(s) at once; one untimed start "
                 + "first. Ratios are baseline / device (below 1: the device costs more).",
                 archiveBefore ? "existed" : "did not exist", many, repeats, batchRepeats));
-        return result;
     }
 
     private static void add(Way way, List<Measured> batch) {

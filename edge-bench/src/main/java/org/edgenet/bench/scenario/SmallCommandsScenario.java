@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * same run, is as many plain loopback connections each keeping one small request in flight.
  */
 public final class SmallCommandsScenario implements Scenario {
+    public static final String TITLE = "8. Small commands, one in flight per device";
     public static final String ID = "small";
     /** Samples of the file every device uploads once for its SCS: small, the reply does not depend on it. */
     private static final long SAMPLES = 100;
@@ -61,8 +62,13 @@ public final class SmallCommandsScenario implements Scenario {
 
     @Override
     public ScenarioResult run(BenchContext ctx) throws Exception {
-        ScenarioResult result = new ScenarioResult(ID, "8. Small commands, one in flight per device",
-                Scenario.command(ID, ctx));
+        ScenarioResult result = new ScenarioResult(ID, TITLE, Scenario.command(ID, ctx));
+        measure(ctx, result);
+        return result;
+    }
+
+    /** Fills {@code result} with what this scenario measured, its notes and its problems. */
+    public void measure(BenchContext ctx, ScenarioResult result) throws Exception {
         List<Integer> sizes = ctx.pick(List.of(20, 50), List.of(1_000, 10_000));
         int repeats = ctx.repeats(3);
         long warmUp = ctx.pick(500L, 3_000L);
@@ -118,7 +124,6 @@ public final class SmallCommandsScenario implements Scenario {
                 + "count. Latency is from request to reply under this load (a closed loop: queueing included). "
                 + "%d run(s) per size, baseline and EdgeNet alternating.", PlainRequests.REPLY_BYTES, SAMPLES,
                 warmUp / 1000.0, measure / 1000.0, repeats));
-        return result;
     }
 
     private static void measureSize(BenchContext ctx, Size size, int repeats, long warmUp, long measure,
