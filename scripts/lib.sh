@@ -65,15 +65,24 @@ run_device() {
     # shellcheck disable=SC2086
     exec java "${DEVICE_JVM[@]}" ${JAVA_OPTS:-} -jar "$jar" "$@"
   fi
-  local tmp="$archive.$$" status=0
+  local tmp="$archive.$$" status=0 child
+  # The recording device is a child of this shell: never leave the lock or a partial archive behind,
+  # pass a request to stop on to the device, and let Ctrl-C reach the device alone (it says goodbye).
+  trap "rm -f $(printf '%q %q' "$tmp" "$lock")" EXIT
   # shellcheck disable=SC2086
-  java "${DEVICE_JVM[@]}" "${quiet[@]}" -XX:ArchiveClassesAtExit="$tmp" ${JAVA_OPTS:-} -jar "$jar" "$@" || status=$?
+  java "${DEVICE_JVM[@]}" "${quiet[@]}" -XX:ArchiveClassesAtExit="$tmp" ${JAVA_OPTS:-} -jar "$jar" "$@" <&0 &
+  child=$!
+  trap "kill -TERM $child 2>/dev/null" TERM HUP
+  trap ':' INT
+  wait "$child" || status=$?
+  # A trapped signal ends the wait early: wait on for the device's own status.
+  while kill -0 "$child" 2>/dev/null; do
+    status=0
+    wait "$child" || status=$?
+  done
   # Only a device that ran and ended well leaves an archive: a refused start loads too few classes.
-  if [[ "$status" == 0 && -s "$tmp" ]] && mv -f "$tmp" "$archive" 2>/dev/null; then
-    :
-  else
-    rm -f "$tmp"
+  if [[ "$status" == 0 && -s "$tmp" ]]; then
+    mv -f "$tmp" "$archive" 2>/dev/null || true
   fi
-  rm -f "$lock"
   exit "$status"
 }

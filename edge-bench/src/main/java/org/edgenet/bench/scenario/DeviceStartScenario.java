@@ -213,7 +213,7 @@ public final class DeviceStartScenario implements Scenario {
             for (int i = 0; i < n; i++) {
                 Process p = processes.get(i);
                 if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                    p.destroyForcibly();
+                    stop(p);
                     throw new IllegalStateException("java -version did not end well");
                 }
                 out.add(read(times.get(i), (System.nanoTime() - t0) / 1e9));
@@ -274,8 +274,14 @@ public final class DeviceStartScenario implements Scenario {
                 throw new IllegalStateException("a device did not join: " + (e.getCause() == null ? e
                         : e.getCause().getMessage()));
             } finally {
-                processes.forEach(Process::destroyForcibly);
+                processes.forEach(Launcher::stop);
             }
+        }
+
+        /** Ends a process that is still running and everything it started: GNU time, the script, the JVM. */
+        private static void stop(Process p) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
         }
 
         /** Completes with the time the device's console showed the welcome, or fails with its last line. */
