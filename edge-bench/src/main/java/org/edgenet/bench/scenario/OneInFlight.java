@@ -5,6 +5,7 @@ import org.edgenet.bench.stats.Latencies;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
@@ -15,6 +16,9 @@ import java.util.function.IntFunction;
  * within the measured span count, for the rate and for the latencies.
  */
 final class OneInFlight {
+    /** How long after the end a loop may still wait for its last reply. */
+    static final long GRACE_MILLIS = 60_000;
+
     private OneInFlight() {
     }
 
@@ -22,8 +26,12 @@ final class OneInFlight {
     record Request(CompletableFuture<?> reply, int kind) {
     }
 
-    /** What the loops did in the measured span; {@code firstError} is null when nothing failed. */
-    record Outcome(long completed, double seconds, Latencies all, Latencies[] byKind, long errors, String firstError) {
+    /**
+     * What the loops did in the measured span; {@code firstError} is null when nothing failed, and
+     * {@code stuck} counts loops still waiting for a reply when the grace period after the end ran out.
+     */
+    record Outcome(long completed, double seconds, Latencies all, Latencies[] byKind, long errors, String firstError,
+                   int stuck) {
         double rate() {
             return completed / seconds;
         }
@@ -82,7 +90,15 @@ final class OneInFlight {
             };
             step[0].run();
         }
-        CompletableFuture.allOf(done).get(warmUpMillis + measureMillis + 120_000, TimeUnit.MILLISECONDS);
-        return new Outcome(completed.get(), measureMillis / 1000.0, all, byKind, errors.get(), firstError.get());
+        int stuck = 0;
+        try {
+            CompletableFuture.allOf(done).get(warmUpMillis + measureMillis + GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            // Reported, not thrown: what the other loops measured still stands.
+            for (CompletableFuture<?> d : done) {
+                stuck += d.isDone() ? 0 : 1;
+            }
+        }
+        return new Outcome(completed.get(), measureMillis / 1000.0, all, byKind, errors.get(), firstError.get(), stuck);
     }
 }

@@ -84,7 +84,12 @@ public final class SmallCommandsScenario implements Scenario {
                 continue;
             }
             Size size = new Size(n);
-            measureSize(ctx, size, repeats, warmUp, measure, file, result);
+            try {
+                measureSize(ctx, size, repeats, warmUp, measure, file, result);
+            } catch (Exception e) {
+                // One size that stops leaves the other's figures standing.
+                result.problem(String.format("%,d devices: the run stopped: %s", n, Device.describe(e)));
+            }
             Spread ratio = size.rate.ratioTo(size.plainRate);
             t.row(Runs.count(n), size.rate.format(0), size.p50.format(2), size.p99.format(2),
                     size.aedP50.format(2) + " / " + size.aedP99.format(2),
@@ -217,6 +222,10 @@ public final class SmallCommandsScenario implements Scenario {
             result.problem(String.format("%,d devices: %d commands failed, first: %s", devices.size(), o.errors(),
                     o.firstError()));
         }
+        if (o.stuck() > 0) {
+            result.problem(String.format("%,d devices: %,d still waited for a reply %d s after the end",
+                    devices.size(), o.stuck(), OneInFlight.GRACE_MILLIS / 1000));
+        }
         if (wrong.get() != null) {
             result.problem(wrong.get());
         }
@@ -233,8 +242,9 @@ public final class SmallCommandsScenario implements Scenario {
                                  ScenarioResult result) throws Exception {
         OneInFlight.Outcome o = OneInFlight.run(clients.size(), 1,
                 i -> new OneInFlight.Request(clients.get(i).ask(), 0), warmUp, measure);
-        if (o.firstError() != null) {
-            result.problem("plain baseline: " + o.errors() + " requests failed, first: " + o.firstError());
+        if (o.firstError() != null || o.stuck() > 0) {
+            result.problem("plain baseline: " + o.errors() + " requests failed, first: " + o.firstError() + "; "
+                    + o.stuck() + " connections still waited for a reply after the end");
         }
         size.plainRate.add(o.rate());
         size.plainP50.add(o.all().p50());
