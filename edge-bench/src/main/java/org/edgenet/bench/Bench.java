@@ -5,12 +5,14 @@ import org.edgenet.bench.harness.MachineInfo;
 import org.edgenet.bench.report.Report;
 import org.edgenet.bench.report.ScenarioResult;
 import org.edgenet.bench.scenario.ComputeScenario;
+import org.edgenet.bench.scenario.DeviceStartScenario;
 import org.edgenet.bench.scenario.JoinLeaveScenario;
 import org.edgenet.bench.scenario.JoinScenario;
 import org.edgenet.bench.scenario.MessagesScenario;
 import org.edgenet.bench.scenario.MixedScenario;
 import org.edgenet.bench.scenario.PeerTransferScenario;
 import org.edgenet.bench.scenario.Scenario;
+import org.edgenet.bench.scenario.SmallCommandsScenario;
 import org.edgenet.bench.scenario.UploadScenario;
 
 import java.io.PrintStream;
@@ -36,7 +38,9 @@ public final class Bench {
                 new Scenario(ComputeScenario.ID, "4. SCS latency", new ComputeScenario()),
                 new Scenario(PeerTransferScenario.ID, "5. UVF goodput under loss", new PeerTransferScenario()),
                 new Scenario(MixedScenario.ID, "6. Mixed load", new MixedScenario()),
-                new Scenario(MessagesScenario.ID, "7. Device messages (MSG, RDM)", new MessagesScenario()));
+                new Scenario(MessagesScenario.ID, "7. Device messages (MSG, RDM)", new MessagesScenario()),
+                new Scenario(SmallCommandsScenario.ID, SmallCommandsScenario.TITLE, new SmallCommandsScenario()),
+                new Scenario(DeviceStartScenario.ID, DeviceStartScenario.TITLE, new DeviceStartScenario()));
     }
 
     public static List<String> ids() {

@@ -51,6 +51,8 @@ class BenchQuickTest {
             assertTrue(byId.get("uvf").metrics().get("uvf." + loss + ".mbps") > 0, "UVF goodput at loss " + loss);
             assertTrue(byId.get("uvf").metrics().get("uvf." + loss + ".blastArrived") > 0, "blast arrivals " + loss);
         }
+        assertTrue(byId.get("uvf").metrics().get("uvf.direct.mbps") > 0, "UVF goodput without the relay");
+        assertTrue(byId.get("uvf").metrics().get("uvf.direct.blastArrived") > 0, "blast arrivals without the relay");
         Map<String, Double> mixed = byId.get("mixed").metrics();
         assertTrue(mixed.get("mixed.commands") > 0, "mixed load ran commands");
         for (String c : List.of("AED", "UED", "SCS", "DTE", "LOOKUP")) {
@@ -61,17 +63,40 @@ class BenchQuickTest {
         assertTrue(messages.get("messages.read.rate") > 0, "messages read");
         assertTrue(messages.get("messages.fsync.rate") > 0, "the fsync baseline ran");
         assertTrue(messages.get("messages.fdatasync.rate") > 0, "the fdatasync baseline ran");
+        Map<String, Double> small = byId.get("small").metrics();
+        for (int devices : new int[] {20, 50}) {
+            assertTrue(small.get("small." + devices + ".rate") > 0, "small commands over " + devices + " devices");
+            assertTrue(small.get("small." + devices + ".baseline") > 0, "plain round trips over " + devices);
+        }
         for (ScenarioResult r : report.results()) {
             for (ScenarioResult.Ratio ratio : r.ratios()) {
                 assertTrue(ratio.ratio().median() > 0, r.id() + ": " + ratio.what() + " is positive");
             }
         }
 
+        Map<String, Double> start = byId.get("start").metrics();
+        if (start.containsKey("start.one.wall")) {
+            assertTrue(start.get("start.one.wall") > 0, "a device started and joined");
+            assertTrue(start.get("start.many.wall") > 0, "devices started at once and all joined");
+        } else {
+            assertEquals(1, byId.get("start").notes().size(), "device start is skipped only with a note saying why");
+        }
+
         Path md = report.write(dir.resolve("out"));
         String text = Files.readString(md);
+        String json = Files.readString(dir.resolve("out").resolve(Report.RESULTS));
+        for (ScenarioResult r : report.results()) {
+            for (ScenarioResult.Figure f : r.figures()) {
+                assertTrue(json.contains("\"" + f.key() + "\": {"), "results.json has " + f.key());
+                assertTrue(text.contains("`" + f.key() + "`"), "the report documents " + f.key());
+            }
+        }
+        assertTrue(json.contains("\"uvf.direct.mbps\": {") && json.contains("\"small.50.rate\": {"),
+                "results.json has the new figures");
         for (String section : List.of("## 1. Joined devices", "## 2. Join/leave rate", "## 3. UED throughput",
                 "## 4. SCS latency", "## 5. UVF goodput under loss", "## 6. Mixed load",
-                "## 7. Device messages (MSG, RDM)", "## Summary")) {
+                "## 7. Device messages (MSG, RDM)", "## 8. Small commands, one in flight per device",
+                "## 9. Device start", "## Summary")) {
             assertTrue(text.contains(section), "report has " + section);
         }
         for (String plot : List.of("aed-latency-vs-devices.png", "uvf-goodput-vs-loss.png", "ued-throughput.png")) {

@@ -20,6 +20,10 @@ import java.util.List;
 public final class Report {
     /** Hand-written analysis of the causes; it names no figures, the tables beside it do. */
     private static final String ANALYSIS = "where-it-is-slow.md";
+    /** The machine-readable twin of PERFORMANCE.md, beside it. */
+    public static final String RESULTS = "results.json";
+    /** Raised only when a key changes meaning or the layout changes, never for a new figure. */
+    static final int SCHEMA = 1;
 
     private final MachineInfo machine;
     private final String mode;
@@ -90,7 +94,10 @@ public final class Report {
         return sb.toString();
     }
 
-    /** Writes {@code PERFORMANCE.md} into {@code dir} and every chart into {@code dir/plots}. */
+    /**
+     * Writes {@code PERFORMANCE.md} and {@code results.json} into {@code dir} and every chart into
+     * {@code dir/plots}.
+     */
     public Path write(Path dir) throws IOException {
         Files.createDirectories(dir);
         Path plots = dir.resolve("plots");
@@ -101,6 +108,7 @@ public final class Report {
         }
         Path md = dir.resolve("PERFORMANCE.md");
         Files.writeString(md, toMarkdown(), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve(RESULTS), toJson(), StandardCharsets.UTF_8);
         return md;
     }
 
@@ -116,6 +124,7 @@ public final class Report {
                 .append("is a ratio against a baseline measured in the same run, because the machines are ")
                 .append("shared and noisy: absolute numbers move from run to run, the ratios much less. ")
                 .append("MB is 10^6 bytes.\n\n");
+        sb.append(keys());
 
         sb.append("## Machine\n\n");
         Table m = new Table("Machine", "fact", "value");
@@ -170,6 +179,96 @@ public final class Report {
         }
         sb.append(analysis());
         return sb.toString();
+    }
+
+    /** Every figure of this run, in scenario order. */
+    public List<ScenarioResult.Figure> figures() {
+        return results.stream().flatMap(r -> r.figures().stream()).toList();
+    }
+
+    /** The top of the report: what results.json holds and what each key means. */
+    private String keys() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("Machine-readable: [`").append(RESULTS).append("`](").append(RESULTS).append(") beside this file ")
+                .append("holds the same run: `schema` (").append(SCHEMA).append("), `generated`, `mode`, `machine` ")
+                .append("(`commit`, `cores`, `memoryMiB`, `cpu`, `os`, `jdk`, `openFilesLimit`, `loadAverageStart`, ")
+                .append("`loadAverageEnd`, `serverJvm`, `benchJvm`, `seconds`), `problems` (a list of texts), and ")
+                .append("`figures`, an object from each key below to `{label, unit, scenario, value, baseline, ratio}` ")
+                .append("where `value`, `baseline` and `ratio` are each `{median, min, max, runs}` or null when the ")
+                .append("figure has none. The ratio is taken per run and oriented so that above 1 is better for ")
+                .append("EdgeNet: EdgeNet / baseline for rates, baseline / EdgeNet for times and sizes. ")
+                .append("Keys stay the same from run to run; a size or loss rate in a key is the one measured.\n\n");
+        Table t = new Table("Keys of results.json", "key", "figure", "unit", "baseline");
+        for (ScenarioResult.Figure f : figures()) {
+            t.row("`" + f.key() + "`", f.label(), f.unit(), f.baseline().isEmpty() ? "" : "yes");
+        }
+        if (!figures().isEmpty()) {
+            sb.append("<details><summary>Keys of results.json</summary>\n\n").append(t.toMarkdown())
+                    .append("\n</details>\n\n");
+        }
+        return sb.toString();
+    }
+
+    /** results.json: every figure under its stable key, with the machine facts and the commit. */
+    public String toJson() {
+        Json j = new Json();
+        j.open('{');
+        j.key("schema").number(SCHEMA);
+        j.key("generated").string(machine.date());
+        j.key("mode").string(mode);
+        j.key("machine").open('{');
+        j.key("commit").string(machine.commit());
+        j.key("cores").number(machine.cores());
+        j.key("memoryMiB").number(machine.memoryMiB());
+        j.key("cpu").string(machine.cpu());
+        j.key("os").string(machine.os());
+        j.key("jdk").string(machine.jdk());
+        j.key("openFilesLimit").number(machine.openFilesLimit());
+        j.key("loadAverageStart").number(machine.loadAverage());
+        j.key("loadAverageEnd").number(loadAtEnd);
+        j.key("serverJvm").string(serverJvm);
+        j.key("benchJvm").string(String.join(" ", machine.benchJvmArgs()));
+        j.key("seconds").number(totalSeconds);
+        j.close('}');
+        j.key("problems").open('[');
+        for (ScenarioResult r : results) {
+            for (String p : r.problems()) {
+                j.string(r.id() + ": " + p);
+            }
+        }
+        j.close(']');
+        j.key("figures").open('{');
+        for (ScenarioResult r : results) {
+            for (ScenarioResult.Figure f : r.figures()) {
+                j.key(f.key()).open('{');
+                j.key("label").string(f.label());
+                j.key("unit").string(f.unit());
+                j.key("scenario").string(r.id());
+                j.key("value");
+                spread(j, f.value());
+                j.key("baseline");
+                spread(j, f.baseline());
+                j.key("ratio");
+                spread(j, f.ratio());
+                j.close('}');
+            }
+        }
+        j.close('}');
+        j.close('}');
+        return j.text() + "\n";
+    }
+
+    private static void spread(Json j, Spread s) {
+        if (s.isEmpty()) {
+            j.nullValue();
+            return;
+        }
+        j.open('{');
+        j.key("median").number(s.median());
+        j.key("min").number(s.min());
+        j.key("max").number(s.max());
+        j.key("runs").number(s.runs());
+        j.close('}');
     }
 
     /** The hand-written causes, shipped as a resource so that the whole file stays generated. */

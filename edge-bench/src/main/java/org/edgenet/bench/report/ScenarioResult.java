@@ -22,6 +22,7 @@ public final class ScenarioResult {
     private final List<SummaryRow> summary = new ArrayList<>();
     private final List<Ratio> ratios = new ArrayList<>();
     private final Map<String, Double> metrics = new LinkedHashMap<>();
+    private final List<Figure> figures = new ArrayList<>();
     private final List<String> problems = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
     private double seconds;
@@ -38,6 +39,15 @@ public final class ScenarioResult {
 
     /** EdgeNet's figure over its baseline's, per run, for the ranking of the biggest gaps. */
     public record Ratio(String what, Spread ratio) {
+    }
+
+    /**
+     * One figure of results.json under a key that stays the same from run to run, e.g.
+     * {@code small.1000.rate}; {@code baseline} and {@code ratio} are {@link Spread#NONE} when the
+     * figure has none. The ratio is per run, EdgeNet over baseline, so higher is better unless the
+     * unit is a time.
+     */
+    public record Figure(String key, String label, String unit, Spread value, Spread baseline, Spread ratio) {
     }
 
     public String id() {
@@ -72,6 +82,19 @@ public final class ScenarioResult {
 
     public void ratio(String what, Spread ratio) {
         ratios.add(new Ratio(what, ratio));
+    }
+
+    public void figure(String key, String label, String unit, Spread value, Spread baseline, Spread ratio) {
+        figures.add(new Figure(key, label, unit, value, baseline, ratio));
+    }
+
+    /** A figure with no baseline. */
+    public void figure(String key, String label, String unit, Spread value) {
+        figure(key, label, unit, value, Spread.NONE, Spread.NONE);
+    }
+
+    public List<Figure> figures() {
+        return figures;
     }
 
     public void metric(String name, double value) {

@@ -108,6 +108,10 @@ public final class ComputeScenario implements Scenario.Measurement {
                 result.summary("SCS " + Runs.size(samples) + " samples: p50 / p99 (ms)",
                         p50.format(2) + " / " + p99.format(2), b50.format(2) + " / " + b99.format(2) + " (plain round trip)",
                         speed.format(3));
+                result.figure("scs." + samples + ".p50", "SCS " + Runs.size(samples) + " samples p50 vs plain round trip",
+                        "ms", p50.spread(), b50.spread(), speed);
+                result.figure("scs." + samples + ".p99", "SCS " + Runs.size(samples) + " samples p99 vs plain round trip",
+                        "ms", p99.spread(), b99.spread(), b99.ratioTo(p99));
                 result.metric("scs." + samples + ".p50", p50.spread().median());
             }
             device.leave().get(30, TimeUnit.SECONDS);

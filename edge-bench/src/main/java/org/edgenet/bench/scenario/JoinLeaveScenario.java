@@ -89,6 +89,9 @@ public final class JoinLeaveScenario implements Scenario.Measurement {
                 logEmpty + " of " + repeats + " runs");
         result.summary("join+leave cycles/s (" + loops + " connections)", rate.format(0), "", "");
         result.summary("join / leave p99 in the loop (ms)", join99.format(1) + " / " + leave99.format(1), "", "");
+        result.figure("joinleave.rate", "join+leave cycles per second", "1/s", rate.spread());
+        result.figure("joinleave.joinP99", "join p99 in the join/leave loop", "ms", join99.spread());
+        result.figure("joinleave.leaveP99", "leave p99 in the join/leave loop", "ms", leave99.spread());
         result.metric("joinleave.cycles", totalCycles);
         result.metric("joinleave.rate", rate.spread().median());
     }

@@ -273,6 +273,15 @@ public final class JoinScenario implements Scenario.Measurement {
                     s.aedP50.format(1) + " / " + s.aedP99.format(1) + " ms", "", "");
             result.summary(String.format("heap per joined device (%,d)", s.devices),
                     s.heapPerDevice.format(0) + " B", "", "");
+            String key = "join." + s.devices;
+            String of = String.format(" with %,d devices", s.devices);
+            result.figure(key + ".seconds", "time to join all" + of, "s", s.joinSeconds.spread());
+            result.figure(key + ".joinsPerSecond", "joins per second" + of, "1/s", s.joinRate.spread());
+            result.figure(key + ".joinP99", "join p99" + of, "ms", s.joinP99.spread());
+            result.figure(key + ".heapPerDevice", "heap per joined device" + of, "B", s.heapPerDevice.spread());
+            result.figure(key + ".rssPerDevice", "RSS per joined device" + of, "B", s.rssPerDevice.spread());
+            result.figure(key + ".aedP50", "AED p50" + of, "ms", s.aedP50.spread());
+            result.figure(key + ".aedP99", "AED p99" + of, "ms", s.aedP99.spread());
         }
         Table leave = result.table(new Table("Half leave with OUT, until edge-device-log.txt is right again; "
                 + "the log checked after the joins, after the leaves and after the rest dropped",

@@ -102,6 +102,9 @@ public final class MessagesScenario implements Scenario.Measurement {
                 + " (appends forced one by one)", ratio.format(1));
         result.summary("Messages read and removed (msg/s)", read.format(0), "", "");
         result.ratio("messages stored per second vs appends forced one by one", ratio);
+        result.figure("messages.stored.rate", "messages stored durably vs appends forced one by one", "1/s",
+                stored.spread(), fdatasync.spread(), ratio);
+        result.figure("messages.read.rate", "messages read and removed", "1/s", read.spread());
         result.metric("messages.stored.rate", stored.spread().median());
         result.metric("messages.read.rate", read.spread().median());
         result.metric("messages.fsync.rate", fsync.spread().median());

@@ -147,11 +147,13 @@ public final class MixedScenario implements Scenario.Measurement {
                     Spread.number(l.p50(), 2), Spread.number(l.p99(), 2), errors.get(c).get());
             result.metric("mixed." + c.name() + ".count", l.count());
             result.metric("mixed." + c.name() + ".errors", errors.get(c).get());
+            result.figure("mixed." + c.name() + ".p99", c.label() + " p99 in the mixed load", "ms", Spread.of(l.p99()));
         }
         Table all = result.table(new Table("All commands", "devices", "duration (s)", "commands", "commands/s "
                 + "(median of " + window / 1000.0 + " s windows)"));
         all.row(devices, Spread.number(millis / 1000.0, 0), Runs.count(total), rate.format(0));
         result.metric("mixed.commands", total);
+        result.figure("mixed.rate", "mixed load, " + devices + " devices: commands per second", "1/s", rate);
         result.paragraph(String.format("%d devices join, then each issues commands back to back for %.0f s, "
                 + "picking at random: AED, UED of a %,d-sample file (one of %d file IDs, replacing it), SCS with a "
                 + "random operation over one of its uploaded files, DTE of one of them, and the server half of UVF "

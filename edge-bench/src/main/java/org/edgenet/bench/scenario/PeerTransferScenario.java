@@ -104,9 +104,15 @@ public final class PeerTransferScenario implements Scenario.Measurement {
                         toBlast.format(3));
                 result.summary("UVF at " + label + " loss vs TCP copy (MB/s)", level.uvf.format(1),
                         level.tcp.format(1) + " (TCP copy)", toTcp.format(3));
+                String key = String.format(Locale.ROOT, "uvf.loss%.0f", level.loss * 100);
+                result.figure(key + ".vsBlast", "UVF " + Runs.mb(bytes) + " MB at " + label + " loss vs UDP blast, "
+                        + "through the relay", "MB/s", level.uvf.spread(), level.blastRate.spread(), toBlast);
+                result.figure(key + ".vsTcp", "UVF " + Runs.mb(bytes) + " MB at " + label + " loss vs TCP copy, "
+                        + "through the relay", "MB/s", level.uvf.spread(), level.tcp.spread(), toTcp);
                 result.metric("uvf." + li + ".mbps", level.uvf.spread().median());
                 result.metric("uvf." + li + ".blastArrived", level.blastArrived.spread().median());
             }
+            direct(result, levels[0], bytes);
             smallFile(ctx, nodes, dir, losses, timeout, result);
         } finally {
             deleteTree(dir);
@@ -123,7 +129,9 @@ public final class PeerTransferScenario implements Scenario.Measurement {
                 + "of /proc/net/snmp, machine-wide) while UVF ran: loss on top of the injected loss. "
                 + "Eight untimed transfers of the same file (lossless and 1 %% loss, four times each) warm up first, "
                 + "as the JIT compiles the AES-GCM path late; loss rates "
-                + "take turns within each repeat. "
+                + "take turns within each repeat. At 0 %% loss each repeat also sends the file straight to the "
+                + "audience's socket and blasts it straight to its receiver, without the relay, whose hop (one more "
+                + "socket and thread for every datagram, both ways) is not part of UVF. "
                 + "%d run(s) per loss rate. Each transfer runs under a fresh ticket held by both nodes, as the "
                 + "server issues them, so every datagram is sealed (AES-GCM) and checked. The second table sends a "
                 + "1 MB file many times at each loss rate through one relay: a file of a few windows, where a lost "
@@ -135,6 +143,32 @@ public final class PeerTransferScenario implements Scenario.Measurement {
                         new Series("plain TCP copy (no relay, no loss)", x, tcpSeries))));
     }
 
+    /** The table and figures of UVF and the blast without the relay, beside the same run's relayed figures. */
+    private static void direct(ScenarioResult result, Level level, long bytes) {
+        Table t = result.table(new Table("Without the relay: UVF and UDP blast straight over loopback, "
+                + Runs.mb(bytes) + " MB, no loss", "path", "UVF goodput (MB/s)", "UDP blast (MB/s)",
+                "UDP blast arrived (%)", "TCP copy (MB/s)", "UVF/blast", "UVF/TCP"));
+        Spread directToBlast = level.uvfDirect.ratioTo(level.blastDirect);
+        Spread directToTcp = level.uvfDirect.ratioTo(level.tcp);
+        t.row("through the relay", level.uvf.format(1), level.blastRate.format(1), level.blastArrived.format(1),
+                level.tcp.format(1), level.uvf.ratioTo(level.blastRate).format(3), level.uvf.ratioTo(level.tcp).format(3));
+        t.row("straight over loopback", level.uvfDirect.format(1), level.blastDirect.format(1),
+                level.blastDirectArrived.format(1), level.tcp.format(1), directToBlast.format(3), directToTcp.format(3));
+        result.ratio("UVF without the relay, goodput vs TCP copy", directToTcp);
+        result.summary("UVF " + Runs.mb(bytes) + " MB without the relay (MB/s)", level.uvfDirect.format(1),
+                level.tcp.format(1) + " (TCP copy)", directToTcp.format(3));
+        result.summary("UDP blast without the relay (MB/s)", level.blastDirect.format(1),
+                level.blastDirectArrived.format(0) + " % arrived", "");
+        result.figure("uvf.direct.mbps", "UVF without the relay vs TCP copy", "MB/s", level.uvfDirect.spread(),
+                level.tcp.spread(), directToTcp);
+        result.figure("uvf.direct.vsBlast", "UVF without the relay vs UDP blast without the relay", "MB/s",
+                level.uvfDirect.spread(), level.blastDirect.spread(), directToBlast);
+        result.figure("uvf.direct.blastArrived", "UDP blast without the relay: share arrived", "%",
+                level.blastDirectArrived.spread());
+        result.metric("uvf.direct.mbps", level.uvfDirect.spread().median());
+        result.metric("uvf.direct.blastArrived", level.blastDirectArrived.spread().median());
+    }
+
     /** What one loss rate measured across repeats. */
     private static final class Level {
         final double loss;
@@ -143,6 +177,10 @@ public final class PeerTransferScenario implements Scenario.Measurement {
         final Runs blastRate = new Runs();
         final Runs blastArrived = new Runs();
         final Runs tcp = new Runs();
+        /** Without the relay, measured at 0 % loss only: UVF and the blast straight over loopback. */
+        final Runs uvfDirect = new Runs();
+        final Runs blastDirect = new Runs();
+        final Runs blastDirectArrived = new Runs();
         boolean failed;
 
         Level(double loss) {
@@ -158,12 +196,17 @@ public final class PeerTransferScenario implements Scenario.Measurement {
 
         /** Sends {@code file} through {@code relay} under a ticket the audience already holds. */
         void send(DatagramRelay relay, Path file, long timeoutSeconds) throws Exception {
+            send(relay.address(), file, timeoutSeconds);
+        }
+
+        /** Sends {@code file} to {@code to}: the relay, or the audience itself. */
+        void send(InetSocketAddress to, Path file, long timeoutSeconds) throws Exception {
             byte[] key = new byte[Ticket.KEY_LENGTH];
             RANDOM.nextBytes(key);
             Ticket ticket = new Ticket(RANDOM.nextLong(), DeviceName.of(PRESENTER), DeviceName.of("bench-audience"), key,
                     Duration.ofSeconds(30));
             audience.admit(ticket);
-            presenter.send(relay.address(), file, ticket).get(timeoutSeconds, TimeUnit.SECONDS);
+            presenter.send(to, file, ticket).get(timeoutSeconds, TimeUnit.SECONDS);
         }
     }
 
@@ -242,6 +285,31 @@ public final class PeerTransferScenario implements Scenario.Measurement {
         level.tcp.add(TcpCopy.copy(source, dir.resolve("tcp.tmp"), timeout).megabytesPerSecond());
         Files.deleteIfExists(dir.resolve("tcp.tmp"));
         Files.deleteIfExists(dir.resolve("blast.tmp"));
+        if (loss == 0) {
+            direct(level, source, stored, nodes, dir, bytes, timeout, result);
+        }
+    }
+
+    /** UVF and the blast straight to the receiving socket over loopback: what the relay's hop costs. */
+    private static void direct(Level level, Path source, Path stored, Nodes nodes, Path dir, long bytes, long timeout,
+                               ScenarioResult result) throws Exception {
+        Files.deleteIfExists(stored);
+        long t0 = System.nanoTime();
+        nodes.send(nodes.audienceAddress(), source, timeout);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        if (!Files.exists(stored) || Files.mismatch(source, stored) != -1) {
+            result.problem("UVF without the relay: the received file differs from the one sent");
+        }
+        level.uvfDirect.add(bytes / 1e6 / seconds);
+        Files.deleteIfExists(stored);
+        Path target = dir.resolve("blast.tmp");
+        UdpBlast.Result blast;
+        try (UdpBlast.Receiver receiver = new UdpBlast.Receiver(target)) {
+            blast = UdpBlast.blast(source, receiver, receiver.address(), BLAST_PAYLOAD);
+        }
+        level.blastDirect.add(blast.megabytesPerSecond());
+        level.blastDirectArrived.add(blast.arrivedFraction() * 100);
+        Files.deleteIfExists(target);
     }
 
     /**

@@ -90,6 +90,8 @@ public final class UploadScenario implements Scenario.Measurement {
                 result.ratio("UED " + Runs.size(samples) + " samples, MB/s vs plain TCP copy", ratio);
                 result.summary("UED " + Runs.size(samples) + " samples (MB/s)", edgeRate.format(1),
                         tcpRate.format(1) + " (TCP copy)", ratio.format(3));
+                result.figure("ued." + samples + ".mbps", "UED " + Runs.size(samples) + " samples vs TCP copy", "MB/s",
+                        edgeRate.spread(), tcpRate.spread(), ratio);
                 result.metric("ued." + samples + ".mbps", edgeRate.spread().median());
                 result.metric("ued." + samples + ".ratio", ratio.median());
             }

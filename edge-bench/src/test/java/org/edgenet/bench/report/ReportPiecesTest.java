@@ -1,5 +1,6 @@
 package org.edgenet.bench.report;
 
+import org.edgenet.bench.harness.MachineInfo;
 import org.edgenet.bench.stats.Spread;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -8,6 +9,7 @@ import org.knowm.xchart.XYSeries;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -81,5 +83,33 @@ class ReportPiecesTest {
             BufferedImage img = ImageIO.read(c.write(dir).toFile());
             assertEquals(540, img.getHeight(), "height of " + c.file());
         }
+    }
+
+    @Test
+    void resultsJsonHoldsEveryFigureUnderItsKeyWithTheMachineAndTheCommit(@TempDir Path dir) throws Exception {
+        ScenarioResult r = new ScenarioResult("small", "8. Small", "scripts/bench.sh --only small");
+        r.figure("small.1000.rate", "commands/s over \"1,000\" devices", "1/s", Spread.of(90, 100, 110),
+                Spread.of(900, 1000, 1100), Spread.of(0.1, 0.1, 0.1));
+        r.figure("small.1000.aed.p99", "AED p99", "ms", Spread.of(Double.NaN));
+        r.problem("a\nline");
+        MachineInfo machine = new MachineInfo(2, 1024, "CPU", "Linux", "JDK 17", "2026-11-30 06:00 UTC", 20000,
+                List.of("-Xmx1g"), 1.5, "abc1234");
+        Report report = new Report(machine, "quick", "-Xmx1g", List.of(r), 12.5);
+
+        report.write(dir);
+        String json = Files.readString(dir.resolve(Report.RESULTS));
+
+        for (String expected : List.of("\"schema\": 1", "\"commit\": \"abc1234\"", "\"cores\": 2",
+                "\"loadAverageStart\": 1.5", "\"seconds\": 12.5", "\"problems\": [\n    \"small: a\\nline\"\n  ]",
+                "\"small.1000.rate\": {", "\"label\": \"commands/s over \\\"1,000\\\" devices\"",
+                "\"value\": {\n        \"median\": 100,\n        \"min\": 90,\n        \"max\": 110,\n        \"runs\": 3",
+                "\"median\": 1000", "\"median\": 0.1,", "\"small.1000.aed.p99\": {", "\"value\": null",
+                "\"baseline\": null")) {
+            assertTrue(json.contains(expected), "results.json has " + expected + ":\n" + json);
+        }
+        String md = Files.readString(dir.resolve("PERFORMANCE.md"));
+        assertTrue(md.contains("| `small.1000.rate` | commands/s over \"1,000\" devices | 1/s | yes |"),
+                "the key is documented at the top of the report");
+        assertTrue(md.indexOf("`small.1000.rate`") < md.indexOf("## Machine"), "before the machine facts");
     }
 }
