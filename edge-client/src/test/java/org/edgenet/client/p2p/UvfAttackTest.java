@@ -227,9 +227,10 @@ class UvfAttackTest {
             assertEquals(-1, Files.mismatch(first, audienceEvents.nextReceived().stored()), "the first file");
             assertEquals(-1, Files.mismatch(second, audienceEvents.nextReceived().stored()), "the second, intact");
             assertTrue(audienceEvents.received.isEmpty() && audienceEvents.failed.isEmpty(), "no third event");
-            assertTrue(audience.drops().count(DropReason.FORGED) >= earlier.size() - 1,
-                    "every renamed datagram but the OFFER (whose ticket is spent) failed to open: "
-                            + audience.drops().count(DropReason.FORGED) + " of " + earlier.size());
+            // How many renamed datagrams get opened (and refused as FORGED) depends on how far the
+            // transfer had come when the replay landed: one whose number the audience already holds is
+            // skipped unopened while an acknowledgement is due. What must hold is that none is taken,
+            // which the intact files above show; the flipped-bit test counts refusals exactly.
             assertEquals(2, PeerTransferTest.listing(audienceDir).size(), "two stored files and nothing else");
         }
     }
