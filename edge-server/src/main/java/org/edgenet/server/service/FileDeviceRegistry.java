@@ -130,7 +130,7 @@ public final class FileDeviceRegistry implements DeviceRegistry {
     @Override
     public CompletableFuture<ActiveDevice> join(DeviceName device, String ip, int udpPort) {
         Instant now = clock.instant();
-        ActiveDevice entry = new ActiveDevice(device, ip, udpPort, now, Timestamps.format(now, zone));
+        ActiveDevice entry = new ActiveDevice(device, ip, udpPort, Timestamps.format(now, zone));
         Entry joined = new Entry(entry, new DeviceInfo(device, ip, udpPort, entry.since()).encoded());
         CompletableFuture<Void> done = new CompletableFuture<>();
         boolean queue;
