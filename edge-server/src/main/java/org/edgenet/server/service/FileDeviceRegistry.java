@@ -61,8 +61,11 @@ public final class FileDeviceRegistry implements DeviceRegistry {
     /** What the file shows now; queries answer from this so they agree with the file. */
     private volatile Recorded recorded = Recorded.NONE;
 
-    /** A device with its AED entry, encoded once at join. */
-    private record Entry(ActiveDevice device, byte[] encoded) {
+    /**
+     * A device with the part of its line after the sequence number and its AED entry, both made
+     * once at join: the file is rewritten whole and AED answered from the entries, each many times.
+     */
+    private record Entry(ActiveDevice device, String lineTail, byte[] encoded) {
     }
 
     /** The devices the file shows, in its order, and their AED entries in the same order. */
@@ -131,7 +134,8 @@ public final class FileDeviceRegistry implements DeviceRegistry {
     public CompletableFuture<ActiveDevice> join(DeviceName device, String ip, int udpPort) {
         Instant now = clock.instant();
         ActiveDevice entry = new ActiveDevice(device, ip, udpPort, Timestamps.format(now, zone));
-        Entry joined = new Entry(entry, new DeviceInfo(device, ip, udpPort, entry.since()).encoded());
+        Entry joined = new Entry(entry, "; " + entry.since() + "; " + device + "; " + ip + "; " + udpPort,
+                new DeviceInfo(device, ip, udpPort, entry.since()).encoded());
         CompletableFuture<Void> done = new CompletableFuture<>();
         boolean queue;
         synchronized (lock) {
@@ -299,9 +303,7 @@ public final class FileDeviceRegistry implements DeviceRegistry {
         StringBuilder text = new StringBuilder(entries.size() * 64);
         int seq = 1;
         for (Entry e : entries) {
-            ActiveDevice d = e.device();
-            text.append(seq++).append("; ").append(d.since()).append("; ").append(d.name().value()).append("; ")
-                    .append(d.ip()).append("; ").append(d.udpPort()).append('\n');
+            text.append(seq++).append(e.lineTail()).append('\n');
         }
         file.replace(text);
     }
