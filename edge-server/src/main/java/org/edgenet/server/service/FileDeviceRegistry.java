@@ -68,9 +68,36 @@ public final class FileDeviceRegistry implements DeviceRegistry {
     private record Entry(ActiveDevice device, String lineTail, byte[] encoded) {
     }
 
-    /** The devices the file shows, in its order, and their AED entries in the same order. */
-    private record Recorded(List<ActiveDevice> devices, EncodedDevices encoded) {
-        static final Recorded NONE = new Recorded(List.of(), EncodedDevices.of(List.of()));
+    /**
+     * The devices the file shows, in its order, and their AED entries in the same order, put
+     * together at the first AED after a change: thousands of joins in a row then put them
+     * together once, not once per write.
+     */
+    private static final class Recorded {
+        static final Recorded NONE = new Recorded(List.of(), List.of());
+
+        final List<ActiveDevice> devices;
+        private final List<byte[]> entries;
+        /** Made by whichever event loop asks first; two that race make equal copies. */
+        private volatile EncodedDevices encoded;
+
+        Recorded(List<ActiveDevice> devices, List<byte[]> entries) {
+            this.devices = devices;
+            this.entries = entries;
+        }
+
+        List<ActiveDevice> devices() {
+            return devices;
+        }
+
+        EncodedDevices encoded() {
+            EncodedDevices e = encoded;
+            if (e == null) {
+                e = EncodedDevices.of(entries);
+                encoded = e;
+            }
+            return e;
+        }
     }
 
     /** A join ({@code joined} set) or a leave waiting to be recorded. */
@@ -295,7 +322,7 @@ public final class FileDeviceRegistry implements DeviceRegistry {
                 encoded.add(e.encoded());
             }
         }
-        return new Recorded(List.copyOf(devices), EncodedDevices.of(encoded));
+        return new Recorded(List.copyOf(devices), encoded);
     }
 
     /** Replaces the file with the entries, numbered from 1 (see {@link AtomicFile#replace}). */
