@@ -53,8 +53,13 @@ public final class ServerProcess implements AutoCloseable {
                   <appender name="CONSOLE" class="ch.qos.logback.core.ConsoleAppender">
                     <encoder><pattern>%d{HH:mm:ss.SSS} %-5level %msg%n</pattern></encoder>
                   </appender>
+                  <appender name="ASYNC" class="ch.qos.logback.classic.AsyncAppender">
+                    <queueSize>8192</queueSize><discardingThreshold>1638</discardingThreshold>
+                    <neverBlock>false</neverBlock><maxFlushTime>2000</maxFlushTime>
+                    <appender-ref ref="CONSOLE"/>
+                  </appender>
                   <logger name="io.netty" level="WARN"/>
-                  <root level="INFO"><appender-ref ref="CONSOLE"/></root>
+                  <root level="INFO"><appender-ref ref="ASYNC"/></root>
                 </configuration>
                 """);
         List<String> cmd = new ArrayList<>();

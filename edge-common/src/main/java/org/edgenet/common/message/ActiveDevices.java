@@ -8,10 +8,14 @@ import org.edgenet.common.wire.ProtocolException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The answer to AED: every other active device. Body: count u32, then each {@link DeviceInfo}. */
+/**
+ * The answer to AED: every other active device. Body: count u32, then each {@link DeviceInfo}.
+ * Given {@link EncodedDevices}, the body is a copy of their bytes.
+ */
 public record ActiveDevices(List<DeviceInfo> devices) implements Message {
     public ActiveDevices {
-        devices = List.copyOf(devices);
+        // Encoded devices are immutable already; copying would decode every entry.
+        devices = devices instanceof EncodedDevices ? devices : List.copyOf(devices);
     }
 
     public MessageType type() {
@@ -20,6 +24,10 @@ public record ActiveDevices(List<DeviceInfo> devices) implements Message {
 
     public void writeBody(ByteBuf out) {
         out.writeInt(devices.size());
+        if (devices instanceof EncodedDevices encoded) {
+            encoded.writeTo(out);
+            return;
+        }
         for (DeviceInfo d : devices) {
             d.write(out);
         }

@@ -103,7 +103,9 @@ public final class ServerMain implements Callable<Integer> {
     private CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        int code = commandLine().execute(args);
+        ConsoleLog.flush();
+        System.exit(code);
     }
 
     /** The configured command line, also used by tests with their own output writers. */
@@ -119,7 +121,10 @@ public final class ServerMain implements Callable<Integer> {
         ServerConfig config = configure();
         EdgeServer server = EdgeServer.start(config);
         // Any other exit of the JVM still closes the files; Ctrl+C and SIGTERM drain first and exit 0.
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            ConsoleLog.flush();
+        }, "shutdown"));
         StopSignals.install(server::close);
         PrintWriter out = spec.commandLine().getOut();
         out.println("EdgeNet server listening on port " + server.port() + " (block after " + config.attempts()

@@ -35,6 +35,8 @@ final class StopSignals {
             t.start();
         } else {
             log.warn("Stopping at once on a second SIG{}; requests in progress are dropped", s.getName());
+            // Halting skips the shutdown hooks, and with them the flush of the console.
+            ConsoleLog.flush();
             Runtime.getRuntime().halt(STOPPED_AT_ONCE);
         }
     }

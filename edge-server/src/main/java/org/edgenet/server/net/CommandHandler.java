@@ -37,7 +37,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -210,11 +209,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
 
     private void listActive(ChannelHandlerContext ctx) {
         log.info("{} issued AED", name());
-        List<ActiveDevice> others = services.registry().othersThan(name());
-        List<DeviceInfo> infos = new ArrayList<>(others.size());
-        for (ActiveDevice d : others) {
-            infos.add(new DeviceInfo(d.name(), d.ip(), d.udpPort(), d.since()));
-        }
+        List<DeviceInfo> infos = services.registry().othersAsShown(session.device());
         ctx.writeAndFlush(new ActiveDevices(infos));
         log.info("Return message: {}", infos.isEmpty() ? "no other active edge devices"
                 : infos.size() + (infos.size() == 1 ? " other active device" : " other active devices"));

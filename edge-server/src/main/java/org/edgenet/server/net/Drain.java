@@ -43,7 +43,8 @@ public final class Drain extends ChannelDuplexHandler {
     /** Replies the device is waiting for: 0 or 1 for a device that waits for each reply. */
     private int owed;
     private boolean draining;
-    private final ChannelTimer deadline = new ChannelTimer();
+    /** Made only when a drain has to wait: most connections never see one. */
+    private ChannelTimer deadline;
 
     /** @param limit how long the device's requests in progress may take once the drain starts */
     public Drain(Duration limit, Disconnector disconnector) {
@@ -90,12 +91,13 @@ public final class Drain extends ChannelDuplexHandler {
         if (owed == 0) {
             farewell(ctx);
         } else {
+            deadline = new ChannelTimer();
             deadline.schedule(ctx, () -> farewell(ctx), limit.toNanos());
         }
     }
 
     private void farewell(ChannelHandlerContext ctx) {
-        deadline.cancel();
+        cancelDeadline();
         if (ctx.channel().isActive() && !ctx.isRemoved()) {
             disconnector.closeAfter(ctx.pipeline().lastContext(), SHUTTING_DOWN);
         }
@@ -108,6 +110,12 @@ public final class Drain extends ChannelDuplexHandler {
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
-        deadline.cancel();
+        cancelDeadline();
+    }
+
+    private void cancelDeadline() {
+        if (deadline != null) {
+            deadline.cancel();
+        }
     }
 }

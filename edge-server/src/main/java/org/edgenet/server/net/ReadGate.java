@@ -9,8 +9,6 @@ import org.edgenet.common.wire.ProtocolException;
 import org.edgenet.common.wire.ReadingEvent;
 
 import java.time.Duration;
-import java.util.EnumSet;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
@@ -73,7 +71,8 @@ public final class ReadGate extends ChannelDuplexHandler {
     public static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
 
     private final Duration replyTimeout;
-    private final Set<Reason> reasons = EnumSet.noneOf(Reason.class);
+    /** The reasons held, one bit per {@link Reason#ordinal()}: a set without an object per connection. */
+    private int reasons;
     /** What the pipeline was last told with a {@link ReadingEvent}. */
     private boolean reading = true;
     private ChannelHandlerContext ctx;
@@ -91,7 +90,8 @@ public final class ReadGate extends ChannelDuplexHandler {
     /** Stops reading until {@code reason} is released; holding a reason twice is holding it once. */
     public void hold(Reason reason) {
         assert ctx.executor().inEventLoop();
-        if (reasons.add(reason)) {
+        if ((reasons & bit(reason)) == 0) {
+            reasons |= bit(reason);
             apply();
         }
     }
@@ -120,17 +120,22 @@ public final class ReadGate extends ChannelDuplexHandler {
     /** Reads on if no other reason holds. */
     public void release(Reason reason) {
         assert ctx.executor().inEventLoop();
-        if (reasons.remove(reason)) {
+        if ((reasons & bit(reason)) != 0) {
+            reasons &= ~bit(reason);
             apply();
         }
     }
 
     public boolean holds(Reason reason) {
-        return reasons.contains(reason);
+        return (reasons & bit(reason)) != 0;
+    }
+
+    private static int bit(Reason reason) {
+        return 1 << reason.ordinal();
     }
 
     private void apply() {
-        boolean open = reasons.isEmpty();
+        boolean open = reasons == 0;
         if (open != reading) {
             reading = open;
             // Told before autoRead changes: the messages that turning it on delivers may close the
@@ -173,7 +178,7 @@ public final class ReadGate extends ChannelDuplexHandler {
 
     private void slowReader() {
         slowReaderTimer = null;
-        if (ctx.channel().isActive() && !reasons.contains(Reason.CLOSING)) {
+        if (ctx.channel().isActive() && !holds(Reason.CLOSING)) {
             // The error handler answers and closes, as for any protocol violation; the reply waits
             // behind the unread ones, so the close timer started by its write is what ends it.
             ctx.fireExceptionCaught(new ProtocolException(ErrorCode.SLOW_READER,

@@ -1,6 +1,5 @@
 package org.edgenet.server.service;
 
-import java.time.Instant;
 import org.edgenet.common.format.DeviceName;
 
 /**
@@ -9,9 +8,8 @@ import org.edgenet.common.format.DeviceName;
  * @param name        device name from the credentials
  * @param ip          address it connected from
  * @param udpPort     where it listens for peers
- * @param activeSince when it joined
- * @param since       {@code activeSince} as the device log shows it, formatted once at join
- *                    because AED repeats it for every device on every request
+ * @param since       when it joined, as the device log shows it: formatted once at join, since
+ *                    AED repeats it for every device on every request, and kept only in this form
  */
-public record ActiveDevice(DeviceName name, String ip, int udpPort, Instant activeSince, String since) {
+public record ActiveDevice(DeviceName name, String ip, int udpPort, String since) {
 }

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.edgenet.common.format.DeviceName;
+import org.edgenet.common.message.DeviceInfo;
 
 /**
  * The set of active devices, in join order. Changes complete once they are visible to readers of
@@ -28,6 +29,13 @@ public interface DeviceRegistry extends AutoCloseable {
 
     /** Every active device in join order, as last recorded. */
     List<ActiveDevice> active();
+
+    /**
+     * Every recorded active device except {@code device} (the entry its join returned), in join
+     * order, as AED shows them: an {@link org.edgenet.common.message.EncodedDevices} view, so that
+     * a reply copies entries encoded once at join.
+     */
+    List<DeviceInfo> othersAsShown(ActiveDevice device);
 
     /** Every recorded active device except {@code device}, in join order. */
     List<ActiveDevice> othersThan(DeviceName device);

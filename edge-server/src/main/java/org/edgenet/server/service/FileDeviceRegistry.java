@@ -2,6 +2,8 @@ package org.edgenet.server.service;
 
 import org.edgenet.common.format.DeviceName;
 import org.edgenet.common.format.Timestamps;
+import org.edgenet.common.message.DeviceInfo;
+import org.edgenet.common.message.EncodedDevices;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,10 +59,45 @@ public final class FileDeviceRegistry implements DeviceRegistry {
      */
     private final PendingBatch<Change> waiting = new PendingBatch<>();
     /** What the file shows now; queries answer from this so they agree with the file. */
-    private volatile List<ActiveDevice> recorded = List.of();
+    private volatile Recorded recorded = Recorded.NONE;
 
-    /** A device with the part of its line after the sequence number, formatted once. */
-    private record Entry(ActiveDevice device, String lineTail) {
+    /**
+     * A device with the part of its line after the sequence number and its AED entry, both made
+     * once at join: the file is rewritten whole and AED answered from the entries, each many times.
+     */
+    private record Entry(ActiveDevice device, String lineTail, byte[] encoded) {
+    }
+
+    /**
+     * The devices the file shows, in its order, and their AED entries in the same order, put
+     * together at the first AED after a change: thousands of joins in a row then put them
+     * together once, not once per write.
+     */
+    private static final class Recorded {
+        static final Recorded NONE = new Recorded(List.of(), List.of());
+
+        final List<ActiveDevice> devices;
+        private final List<byte[]> entries;
+        /** Made by whichever event loop asks first; two that race make equal copies. */
+        private volatile EncodedDevices encoded;
+
+        Recorded(List<ActiveDevice> devices, List<byte[]> entries) {
+            this.devices = devices;
+            this.entries = entries;
+        }
+
+        List<ActiveDevice> devices() {
+            return devices;
+        }
+
+        EncodedDevices encoded() {
+            EncodedDevices e = encoded;
+            if (e == null) {
+                e = EncodedDevices.of(entries);
+                encoded = e;
+            }
+            return e;
+        }
     }
 
     /** A join ({@code joined} set) or a leave waiting to be recorded. */
@@ -117,14 +154,15 @@ public final class FileDeviceRegistry implements DeviceRegistry {
             }
         }
         writeEntries(List.of());
-        recorded = List.of();
+        recorded = Recorded.NONE;
     }
 
     @Override
     public CompletableFuture<ActiveDevice> join(DeviceName device, String ip, int udpPort) {
         Instant now = clock.instant();
-        ActiveDevice entry = new ActiveDevice(device, ip, udpPort, now, Timestamps.format(now, zone));
-        Entry joined = new Entry(entry, "; " + entry.since() + "; " + device + "; " + ip + "; " + udpPort);
+        ActiveDevice entry = new ActiveDevice(device, ip, udpPort, Timestamps.format(now, zone));
+        Entry joined = new Entry(entry, "; " + entry.since() + "; " + device + "; " + ip + "; " + udpPort,
+                new DeviceInfo(device, ip, udpPort, entry.since()).encoded());
         CompletableFuture<Void> done = new CompletableFuture<>();
         boolean queue;
         synchronized (lock) {
@@ -170,12 +208,25 @@ public final class FileDeviceRegistry implements DeviceRegistry {
 
     @Override
     public List<ActiveDevice> active() {
-        return recorded;
+        return recorded.devices();
+    }
+
+    @Override
+    public List<DeviceInfo> othersAsShown(ActiveDevice device) {
+        Recorded now = recorded;
+        List<ActiveDevice> all = now.devices();
+        // The asker's own entry is the one it joined with: comparing references is enough.
+        for (int i = 0; i < all.size(); i++) {
+            if (all.get(i) == device) {
+                return now.encoded().without(i);
+            }
+        }
+        return now.encoded();
     }
 
     @Override
     public List<ActiveDevice> othersThan(DeviceName device) {
-        List<ActiveDevice> all = recorded;
+        List<ActiveDevice> all = recorded.devices();
         List<ActiveDevice> others = new ArrayList<>(all.size());
         for (ActiveDevice d : all) {
             if (!d.name().equals(device)) {
@@ -187,7 +238,7 @@ public final class FileDeviceRegistry implements DeviceRegistry {
 
     @Override
     public Optional<ActiveDevice> find(DeviceName device) {
-        for (ActiveDevice d : recorded) {
+        for (ActiveDevice d : recorded.devices()) {
             if (d.name().equals(device)) {
                 return Optional.of(d);
             }
@@ -222,7 +273,7 @@ public final class FileDeviceRegistry implements DeviceRegistry {
             writeFailed(covered, snapshot, e);
             return;
         }
-        recorded = devices(snapshot, Set.of());
+        recorded = recorded(snapshot, Set.of());
         covered.forEach(c -> c.done().complete(null));
     }
 
@@ -242,7 +293,7 @@ public final class FileDeviceRegistry implements DeviceRegistry {
             }
         }
         if (snapshot != null) {
-            recorded = devices(snapshot, forgotten);
+            recorded = recorded(snapshot, forgotten);
         }
         Throwable joinFailure = e;
         String what = covered.isEmpty() ? "the active devices" : "that " + covered.get(0)
@@ -262,14 +313,16 @@ public final class FileDeviceRegistry implements DeviceRegistry {
         }
     }
 
-    private static List<ActiveDevice> devices(List<Entry> entries, Set<Entry> except) {
+    private static Recorded recorded(List<Entry> entries, Set<Entry> except) {
         List<ActiveDevice> devices = new ArrayList<>(entries.size());
+        List<byte[]> encoded = new ArrayList<>(entries.size());
         for (Entry e : entries) {
             if (!except.contains(e)) {
                 devices.add(e.device());
+                encoded.add(e.encoded());
             }
         }
-        return List.copyOf(devices);
+        return new Recorded(List.copyOf(devices), encoded);
     }
 
     /** Replaces the file with the entries, numbered from 1 (see {@link AtomicFile#replace}). */

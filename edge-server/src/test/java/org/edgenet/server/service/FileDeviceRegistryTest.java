@@ -1,6 +1,7 @@
 package org.edgenet.server.service;
 
 import org.edgenet.common.format.DeviceName;
+import org.edgenet.common.message.DeviceInfo;
 import org.edgenet.common.testing.MutableClock;
 import org.edgenet.common.wire.ErrorCode;
 import org.edgenet.common.wire.ProtocolException;
@@ -140,6 +141,24 @@ class FileDeviceRegistryTest {
                     r.othersThan(DeviceName.of("b")).stream().map(d -> d.name().value()).toList());
             assertEquals(List.of(), direct().othersThan(DeviceName.of("a")), "a fresh registry has no one");
         }
+    }
+
+    @Test
+    void aedEntriesLeaveOutTheAskerAndShowTheOthersInJoinOrderAsTheyJoined() throws IOException {
+        try (FileDeviceRegistry r = direct()) {
+            ActiveDevice a = r.join(DeviceName.of("a"), "1.1.1.1", 1).join();
+            ActiveDevice b = r.join(DeviceName.of("b"), "1.1.1.2", 2).join();
+            ActiveDevice c = r.join(DeviceName.of("c"), "1.1.1.3", 3).join();
+            assertEquals(List.of(info(a), info(c)), r.othersAsShown(b), "the middle one asks");
+            assertEquals(List.of(info(b), info(c)), r.othersAsShown(a), "the first one asks");
+            r.leave(c).join();
+            assertEquals(List.of(info(b)), r.othersAsShown(a), "one that left is gone");
+            assertEquals(List.of(info(a), info(b)), r.othersAsShown(c), "one that left sees everyone");
+        }
+    }
+
+    private static DeviceInfo info(ActiveDevice d) {
+        return new DeviceInfo(d.name(), d.ip(), d.udpPort(), d.since());
     }
 
     @Test

@@ -1,0 +1,73 @@
+package org.edgenet.common.message;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import org.edgenet.common.format.DeviceName;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class EncodedDevicesTest {
+    private static final List<DeviceInfo> DEVICES = List.of(
+            new DeviceInfo(DeviceName.of("supersmartwatch"), "127.0.0.1", 5432, "1 June 2022 10:00:00"),
+            new DeviceInfo(DeviceName.of("uav-camera"), "10.0.0.17", 65535, "1 June 2022 10:00:01"),
+            new DeviceInfo(DeviceName.of("tempsensor"), "192.168.100.200", 1, "30 November 2026 23:59:59"));
+
+    private static EncodedDevices encoded() {
+        return EncodedDevices.of(DEVICES.stream().map(DeviceInfo::encoded).toList());
+    }
+
+    private static byte[] frame(Message m) {
+        ByteBuf out = Unpooled.buffer();
+        try {
+            MessageCodec.encode(m, out);
+            return ByteBufUtil.getBytes(out);
+        } finally {
+            out.release();
+        }
+    }
+
+    private static List<DeviceInfo> without(int index) {
+        List<DeviceInfo> rest = new ArrayList<>(DEVICES);
+        rest.remove(index);
+        return rest;
+    }
+
+    @Test
+    void aReplyOfEncodedEntriesIsTheSameFrameAsOneEncodedDeviceByDevice() {
+        assertArrayEquals(frame(new ActiveDevices(DEVICES)), frame(new ActiveDevices(encoded())),
+                "all entries, copied");
+        for (int i = 0; i < DEVICES.size(); i++) {
+            assertArrayEquals(frame(new ActiveDevices(without(i))), frame(new ActiveDevices(encoded().without(i))),
+                    "entry " + i + " left out");
+        }
+        assertArrayEquals(frame(new ActiveDevices(List.of())), frame(new ActiveDevices(EncodedDevices.of(List.of()))),
+                "no entries");
+    }
+
+    @Test
+    void theEntriesReadBackAsTheDevicesTheyWereEncodedFrom() {
+        assertEquals(DEVICES, encoded(), "all entries");
+        for (int i = 0; i < DEVICES.size(); i++) {
+            assertEquals(without(i), encoded().without(i), "entry " + i + " left out");
+        }
+        EncodedDevices alone = EncodedDevices.of(List.of(DEVICES.get(1).encoded())).without(0);
+        assertEquals(List.of(), alone, "the only entry left out");
+        assertEquals(new ActiveDevices(without(0)), MessageCodec.decode(Unpooled.wrappedBuffer(
+                frame(new ActiveDevices(encoded().without(0))))), "the frame decodes to the devices");
+    }
+
+    @Test
+    void leavingOutAnEntryThatIsNotThereOrASecondOneIsRefused() {
+        assertThrows(IndexOutOfBoundsException.class, () -> encoded().without(3), "past the end");
+        assertThrows(IndexOutOfBoundsException.class, () -> encoded().without(-1), "before the start");
+        assertThrows(IllegalStateException.class, () -> encoded().without(0).without(0), "a second one");
+        assertThrows(IndexOutOfBoundsException.class, () -> encoded().without(1).get(2), "past the view's end");
+    }
+}
