@@ -20,12 +20,12 @@ public enum ErrorCode implements WireCode {
     IDLE_TIMEOUT(9, true),
     /** The peer left the server's replies unread for too long; it was not reading at all. */
     SLOW_READER(10, true),
-    /** The device port speaks TLS and the peer sent something else. */
-    TLS_REQUIRED(13, true),
     /** The server holds as many connections as it may, in all or from the device's address. */
     SERVER_FULL(11, true),
     /** The server is stopping; the device's connection closes. */
     SHUTTING_DOWN(12, true),
+    /** The device port speaks TLS and the peer sent something else. */
+    TLS_REQUIRED(13, true),
 
     BAD_ARGUMENT(100, false),
     NO_SUCH_FILE(101, false),
