@@ -238,7 +238,7 @@ public final class DeviceStartScenario implements Scenario.Measurement {
                     OutputStream in = p.getOutputStream();
                     in.write((name + "\n" + Workspace.password(name) + "\n").getBytes(StandardCharsets.UTF_8));
                     in.flush();
-                    welcomes.add(watch(p, name));
+                    welcomes.add(watch(p, name, home.resolve("stderr")));
                 }
                 List<Measured> out = new ArrayList<>();
                 double[] walls = new double[n];
@@ -274,7 +274,7 @@ public final class DeviceStartScenario implements Scenario.Measurement {
         }
 
         /** Completes with the time the device's console showed the welcome, or fails with its last line. */
-        private static CompletableFuture<Long> watch(Process p, String name) {
+        private static CompletableFuture<Long> watch(Process p, String name, Path stderr) {
             CompletableFuture<Long> welcome = new CompletableFuture<>();
             Thread reader = new Thread(() -> {
                 String last = "";
@@ -291,11 +291,21 @@ public final class DeviceStartScenario implements Scenario.Measurement {
                     last = e.toString();
                 }
                 welcome.completeExceptionally(new IllegalStateException(name + " ended without a welcome; "
-                        + "its console said: " + last));
+                        + "its console said: " + last + lastLine(stderr, "; its standard error said: ")));
             }, "start-" + name);
             reader.setDaemon(true);
             reader.start();
             return welcome;
+        }
+
+        /** The last line of {@code file} after {@code label}, or nothing when it has none. */
+        private static String lastLine(Path file, String label) {
+            try {
+                List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+                return lines.isEmpty() ? "" : label + lines.get(lines.size() - 1);
+            } catch (IOException | RuntimeException e) {
+                return "";
+            }
         }
 
         private static ProcessBuilder timed(Path time, List<String> cmd) {
@@ -313,15 +323,33 @@ public final class DeviceStartScenario implements Scenario.Measurement {
         }
 
         /** Ports that were free a moment ago: the device binds its UDP port before it connects. */
+        /**
+         * Ports free now, below the system's ephemeral range: one from that range could be taken
+         * before its device starts by another device's own sending socket, which the OS picks there.
+         */
         private static List<Integer> freeUdpPorts(int n) throws IOException {
-            List<DatagramSocket> sockets = new ArrayList<>();
-            try {
-                for (int i = 0; i < n; i++) {
-                    sockets.add(new DatagramSocket(0, InetAddress.getLoopbackAddress()));
+            int below = ephemeralLow();
+            List<Integer> ports = new ArrayList<>();
+            for (int port = below - 1; port > 1024 && ports.size() < n; port--) {
+                try (DatagramSocket s = new DatagramSocket(port)) {
+                    ports.add(port);
+                } catch (java.net.SocketException taken) {
+                    // In use: the next one down.
                 }
-                return sockets.stream().map(DatagramSocket::getLocalPort).toList();
-            } finally {
-                sockets.forEach(DatagramSocket::close);
+            }
+            if (ports.size() < n) {
+                throw new IOException("fewer than " + n + " free UDP ports below " + below);
+            }
+            return ports;
+        }
+
+        private static int ephemeralLow() {
+            try {
+                // Files.readString returns only the first byte of this procfs file here; lines read it whole.
+                return Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))
+                        .get(0).trim().split("\\s+")[0]);
+            } catch (IOException | RuntimeException e) {
+                return 32_768;
             }
         }
     }
