@@ -144,6 +144,7 @@ public final class PeerNode implements AutoCloseable {
     private static ExecutorService newDiskExecutor() {
         int threads = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
         ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+                // Unbounded on purpose: at most one task per transfer, and transfers are bounded (above).
                 new LinkedBlockingQueue<>(), new DefaultThreadFactory("uvf-disk", true));
         pool.allowCoreThreadTimeOut(true);
         return pool;

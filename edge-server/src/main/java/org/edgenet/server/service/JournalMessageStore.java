@@ -155,6 +155,7 @@ public final class JournalMessageStore implements MessageStore {
         // read gate holds its connection meanwhile), 0xAE73 clients at most one each, with at most
         // 1,024 connections and 8 reads at once (MessagePortInitializer, Ae73Handler).
         SerialExecutor w = SerialExecutor.thread("message-writer");
+        // Unbounded queue, bounded by its callers as said above.
         ExecutorService r = Executors.newFixedThreadPool(2, new DefaultThreadFactory("message-reader", true));
         try {
             return open(dir, perRecipient, totalLimit, disk, clock, DEFAULT_SEGMENT_BYTES, w, r, List.of(r));
