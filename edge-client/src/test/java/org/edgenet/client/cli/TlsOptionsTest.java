@@ -1,5 +1,6 @@
 package org.edgenet.client.cli;
 
+import org.edgenet.client.net.TestCertificates;
 import org.edgenet.server.EdgeServer;
 import org.edgenet.server.OperationsSettings;
 import org.edgenet.server.SecuritySettings;
@@ -10,17 +11,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 
 import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.DatagramSocket;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,11 +50,7 @@ class TlsOptionsTest {
     }
 
     private Path copy(String name) throws Exception {
-        try (InputStream in = getClass().getResourceAsStream("/tls/" + name)) {
-            Path p = dir.resolve(name);
-            Files.copy(in, p);
-            return p;
-        }
+        return TestCertificates.copy(name, dir);
     }
 
     private int run(String input, int port, String... options) throws Exception {
@@ -87,19 +79,6 @@ class TlsOptionsTest {
                 + "Trust file " + dir.resolve("missing.pem") + " does not exist" + NL, err.toString());
     }
 
-    private static SSLContext trusting(Path cert) throws Exception {
-        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-        trust.load(null, null);
-        try (InputStream in = Files.newInputStream(cert)) {
-            trust.setCertificateEntry("server", CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, tmf.getTrustManagers(), null);
-        return context;
-    }
-
     @Test
     void aTlsDeviceRefusedByAFullServerSaysSo() throws Exception {
         Path serverDir = Files.createDirectory(dir.resolve("full"));
@@ -107,7 +86,7 @@ class TlsOptionsTest {
         try (EdgeServer full = EdgeServer.start(ServerConfig.in(serverDir).port(0)
                 .security(SecuritySettings.defaults().withTls(cert, dir.resolve("server.key")))
                 .operations(OperationsSettings.defaults().withMaxConnections(1)).build());
-             SSLSocket holder = (SSLSocket) trusting(cert).getSocketFactory().createSocket("127.0.0.1", full.port())) {
+             SSLSocket holder = (SSLSocket) TestCertificates.trusting(cert).getSocketFactory().createSocket("127.0.0.1", full.port())) {
             // Once its handshake is done, the one place is surely taken.
             holder.setSoTimeout(10_000);
             holder.startHandshake();

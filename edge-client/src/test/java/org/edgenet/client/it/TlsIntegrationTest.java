@@ -3,6 +3,7 @@ package org.edgenet.client.it;
 import io.netty.channel.EventLoopGroup;
 import org.edgenet.client.net.ClientTls;
 import org.edgenet.client.net.EdgeClient;
+import org.edgenet.client.net.TestCertificates;
 import org.edgenet.client.net.ServerError;
 import org.edgenet.client.net.TlsFailedException;
 import org.edgenet.client.p2p.PeerNode;
@@ -21,14 +22,11 @@ import org.junit.jupiter.api.io.TempDir;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
@@ -70,11 +68,7 @@ class TlsIntegrationTest {
     }
 
     private Path copy(String name) throws Exception {
-        try (InputStream in = getClass().getResourceAsStream("/tls/" + name)) {
-            Path p = dir.resolve(name);
-            Files.copy(in, p);
-            return p;
-        }
+        return TestCertificates.copy(name, dir);
     }
 
     private CompletableFuture<EdgeClient> connectTls(EventLoopGroup group, int port, ClientTls tls) {
@@ -83,15 +77,7 @@ class TlsIntegrationTest {
 
     @Test
     void theJdkSeesTls13OnTheDevicePortAndNothingOlder() throws Exception {
-        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-        trust.load(null, null);
-        try (InputStream in = Files.newInputStream(cert)) {
-            trust.setCertificateEntry("server", CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext jdk = SSLContext.getInstance("TLS");
-        jdk.init(null, tmf.getTrustManagers(), null);
+        SSLContext jdk = TestCertificates.trusting(cert);
 
         try (SSLSocket s = (SSLSocket) jdk.getSocketFactory().createSocket("127.0.0.1", tlsServer.server.port())) {
             s.setSoTimeout(10_000);
