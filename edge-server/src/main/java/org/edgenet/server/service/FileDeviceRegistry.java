@@ -100,6 +100,13 @@ public final class FileDeviceRegistry implements DeviceRegistry {
         }
     }
 
+    /** A second since the epoch and how it is shown. */
+    private record Stamp(long second, String text) {
+    }
+
+    /** The last second a join was stamped with; event loops race harmlessly, making equal copies. */
+    private volatile Stamp lastStamp = new Stamp(Long.MIN_VALUE, "");
+
     /** A join ({@code joined} set) or a leave waiting to be recorded. */
     private record Change(DeviceName device, Entry joined, CompletableFuture<Void> done) {
         @Override
@@ -160,7 +167,7 @@ public final class FileDeviceRegistry implements DeviceRegistry {
     @Override
     public CompletableFuture<ActiveDevice> join(DeviceName device, String ip, int udpPort) {
         Instant now = clock.instant();
-        ActiveDevice entry = new ActiveDevice(device, ip, udpPort, Timestamps.format(now, zone));
+        ActiveDevice entry = new ActiveDevice(device, ip, udpPort, stamp(now));
         Entry joined = new Entry(entry, "; " + entry.since() + "; " + device + "; " + ip + "; " + udpPort,
                 new DeviceInfo(device, ip, udpPort, entry.since()).encoded());
         CompletableFuture<Void> done = new CompletableFuture<>();
@@ -175,6 +182,19 @@ public final class FileDeviceRegistry implements DeviceRegistry {
             queueWrite();
         }
         return done.thenApply(v -> entry);
+    }
+
+    /**
+     * The time shown for a join at {@code now}, made once per second: formatting was the largest
+     * part of a join's own work, and the devices that join in the same second share one string.
+     */
+    private String stamp(Instant now) {
+        Stamp last = lastStamp;
+        if (last.second() != now.getEpochSecond()) {
+            last = new Stamp(now.getEpochSecond(), Timestamps.format(now, zone));
+            lastStamp = last;
+        }
+        return last.text();
     }
 
     /**
