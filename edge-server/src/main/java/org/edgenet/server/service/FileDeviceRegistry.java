@@ -8,6 +8,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -44,11 +46,17 @@ public final class FileDeviceRegistry implements DeviceRegistry {
     private static final Logger log = LoggerFactory.getLogger(FileDeviceRegistry.class);
 
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
+    private static final int MAX_SEQ_DIGITS = 10;
 
     private final AtomicFile file;
     private final Clock clock;
     private final ZoneId zone;
     private final SerialExecutor writer;
+    /**
+     * The file's bytes on their way out, used by one write at a time (the writer runs one task at
+     * once); a line is a few hundred bytes at most (a name is at most 255), far below its size.
+     */
+    private final ByteBuffer scratch = ByteBuffer.allocate(64 * 1024);
 
     private final Object lock = new Object();
     /** The live set, including changes not written yet. Guarded by {@link #lock}. */
@@ -65,7 +73,7 @@ public final class FileDeviceRegistry implements DeviceRegistry {
      * A device with the part of its line after the sequence number and its AED entry, both made
      * once at join: the file is rewritten whole and AED answered from the entries, each many times.
      */
-    private record Entry(ActiveDevice device, String lineTail, byte[] encoded) {
+    private record Entry(ActiveDevice device, byte[] lineTail, byte[] encoded) {
     }
 
     /**
@@ -160,7 +168,7 @@ public final class FileDeviceRegistry implements DeviceRegistry {
                 throw new IllegalStateException("devices are active");
             }
         }
-        writeEntries(List.of());
+        file.replace("");
         recorded = Recorded.NONE;
     }
 
@@ -168,8 +176,8 @@ public final class FileDeviceRegistry implements DeviceRegistry {
     public CompletableFuture<ActiveDevice> join(DeviceName device, String ip, int udpPort) {
         Instant now = clock.instant();
         ActiveDevice entry = new ActiveDevice(device, ip, udpPort, stamp(now));
-        Entry joined = new Entry(entry, "; " + entry.since() + "; " + device + "; " + ip + "; " + udpPort,
-                new DeviceInfo(device, ip, udpPort, entry.since()).encoded());
+        Entry joined = new Entry(entry, ("; " + entry.since() + "; " + device + "; " + ip + "; " + udpPort)
+                .getBytes(StandardCharsets.UTF_8), new DeviceInfo(device, ip, udpPort, entry.since()).encoded());
         CompletableFuture<Void> done = new CompletableFuture<>();
         boolean queue;
         synchronized (lock) {
@@ -345,14 +353,39 @@ public final class FileDeviceRegistry implements DeviceRegistry {
         return new Recorded(List.copyOf(devices), encoded);
     }
 
-    /** Replaces the file with the entries, numbered from 1 (see {@link AtomicFile#replace}). */
+    /**
+     * Replaces the file with the entries, numbered from 1 (see {@link AtomicFile#replace}), through
+     * the writer's one buffer: with thousands of devices, the file as a string, then as bytes, were
+     * arrays of megabytes at every write, each a collection of its own for G1.
+     */
     private void writeEntries(List<Entry> entries) throws IOException {
-        StringBuilder text = new StringBuilder(entries.size() * 64);
-        int seq = 1;
-        for (Entry e : entries) {
-            text.append(seq++).append(e.lineTail()).append('\n');
+        file.replace(out -> {
+            ByteBuffer buf = scratch.clear();
+            int seq = 1;
+            for (Entry e : entries) {
+                byte[] tail = e.lineTail();
+                if (buf.remaining() < MAX_SEQ_DIGITS + tail.length + 1) {
+                    out.write(buf.flip());
+                    buf.clear();
+                }
+                putDecimal(buf, seq++);
+                buf.put(tail).put((byte) '\n');
+            }
+            out.write(buf.flip());
+        });
+    }
+
+    private static void putDecimal(ByteBuffer buf, int n) {
+        int start = buf.position();
+        do {
+            buf.put((byte) ('0' + n % 10));
+            n /= 10;
+        } while (n > 0);
+        for (int i = start, j = buf.position() - 1; i < j; i++, j--) {
+            byte digit = buf.get(i);
+            buf.put(i, buf.get(j));
+            buf.put(j, digit);
         }
-        file.replace(text);
     }
 
     @Override
