@@ -47,16 +47,13 @@ public final class FileDeviceRegistry implements DeviceRegistry {
 
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
     private static final int MAX_SEQ_DIGITS = 10;
+    /** What a write fills at a time: far above a line (a name is at most 255 bytes), far below a humongous array. */
+    private static final int WRITE_BUFFER = 64 * 1024;
 
     private final AtomicFile file;
     private final Clock clock;
     private final ZoneId zone;
     private final SerialExecutor writer;
-    /**
-     * The file's bytes on their way out, used by one write at a time (the writer runs one task at
-     * once); a line is a few hundred bytes at most (a name is at most 255), far below its size.
-     */
-    private final ByteBuffer scratch = ByteBuffer.allocate(64 * 1024);
 
     private final Object lock = new Object();
     /** The live set, including changes not written yet. Guarded by {@link #lock}. */
@@ -355,12 +352,12 @@ public final class FileDeviceRegistry implements DeviceRegistry {
 
     /**
      * Replaces the file with the entries, numbered from 1 (see {@link AtomicFile#replace}), through
-     * the writer's one buffer: with thousands of devices, the file as a string, then as bytes, were
-     * arrays of megabytes at every write, each a collection of its own for G1.
+     * one buffer refilled as it goes: with thousands of devices, the file as a string, then as bytes,
+     * were arrays of megabytes at every write, each one humongous for G1.
      */
     private void writeEntries(List<Entry> entries) throws IOException {
         file.replace(out -> {
-            ByteBuffer buf = scratch.clear();
+            ByteBuffer buf = ByteBuffer.allocate(WRITE_BUFFER);
             int seq = 1;
             for (Entry e : entries) {
                 byte[] tail = e.lineTail();
