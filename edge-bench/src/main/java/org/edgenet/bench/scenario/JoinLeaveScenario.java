@@ -33,6 +33,7 @@ public final class JoinLeaveScenario implements Scenario.Measurement {
     public void measure(BenchContext ctx, ScenarioResult result) throws Exception {
         int loops = ctx.pick(8, 64);
         long millis = ctx.pick(1_000L, 10_000L);
+        long warmUpMillis = ctx.pick(500L, 3_000L);
         int repeats = ctx.repeats(3);
         Runs rate = new Runs();
         Runs join50 = new Runs();
@@ -45,25 +46,21 @@ public final class JoinLeaveScenario implements Scenario.Measurement {
             try (Workspace ws = ctx.workspace(ID, loops * NAMES_PER_LOOP);
                  ServerProcess server = ctx.startServer(ws, ID)) {
                 InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.port());
+                // Untimed, as the join scenario warms its server up: a fresh JVM compiles the join
+                // and leave paths during the first seconds, which no long-running server pays.
+                Throwable warmUpFailure = loop(ctx, address, ws, loops, warmUpMillis, new Latencies(), new Latencies(),
+                        new AtomicLong());
+                if (warmUpFailure != null) {
+                    result.problem("join/leave cycle failed during the warm-up: " + Device.describe(warmUpFailure));
+                }
                 Latencies joins = new Latencies();
                 Latencies leaves = new Latencies();
                 AtomicLong cycles = new AtomicLong();
-                AtomicReference<Throwable> failure = new AtomicReference<>();
                 long start = System.nanoTime();
-                long end = start + millis * 1_000_000;
-                // Every loop runs on the event loop by itself; this thread only waits for all to stop.
-                List<CompletableFuture<Void>> running = new ArrayList<>();
-                for (int l = 0; l < loops; l++) {
-                    CompletableFuture<Void> done = new CompletableFuture<>();
-                    running.add(done);
-                    cycle(ctx, address, ws.devices().subList(l * NAMES_PER_LOOP, (l + 1) * NAMES_PER_LOOP), 0, end,
-                            joins, leaves, cycles, failure, done);
-                }
-                CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).get(millis + 60_000,
-                        TimeUnit.MILLISECONDS);
+                Throwable failure = loop(ctx, address, ws, loops, millis, joins, leaves, cycles);
                 double seconds = (System.nanoTime() - start) / 1e9;
-                if (failure.get() != null) {
-                    result.problem("join/leave cycle failed: " + Device.describe(failure.get()));
+                if (failure != null) {
+                    result.problem("join/leave cycle failed: " + Device.describe(failure));
                 }
                 rate.add(cycles.get() / seconds);
                 totalCycles += cycles.get();
@@ -78,10 +75,11 @@ public final class JoinLeaveScenario implements Scenario.Measurement {
                 result.serverTrouble(server.troubleLines());
             }
         }
-        result.paragraph(String.format("%d loops run at once for %.0f s against a fresh server; each cycles "
+        result.paragraph(String.format("%d loops run at once for %.0f s against a fresh server, after %.1f s of "
+                + "the same untimed to warm it up; each cycles "
                 + "through %d device names of its own: connect, login, register UDP (join latency), then OUT "
                 + "until the server has closed the connection (leave latency). A cycle is one join plus one "
-                + "leave. edge-device-log.txt must be empty at the end. %d run(s).", loops, millis / 1000.0,
+                + "leave. edge-device-log.txt must be empty at the end. %d run(s).", loops, millis / 1000.0, warmUpMillis / 1000.0,
                 NAMES_PER_LOOP, repeats));
         Table t = result.table(new Table("Join/leave loop, " + loops + " connections", "cycles/s",
                 "join p50 (ms)", "join p99 (ms)", "leave p50 (ms)", "leave p99 (ms)", "log empty at the end"));
@@ -94,6 +92,27 @@ public final class JoinLeaveScenario implements Scenario.Measurement {
         result.figure("joinleave.leaveP99", "leave p99 in the join/leave loop", "ms", leave99.spread());
         result.metric("joinleave.cycles", totalCycles);
         result.metric("joinleave.rate", rate.spread().median());
+    }
+
+    /**
+     * Runs {@code loops} loops at once for {@code millis}; returns the first failure, which stops
+     * them all, or null.
+     */
+    private static Throwable loop(BenchContext ctx, InetSocketAddress address, Workspace ws, int loops, long millis,
+                                  Latencies joins, Latencies leaves, AtomicLong cycles) throws Exception {
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        long end = System.nanoTime() + millis * 1_000_000;
+        // Every loop runs on the event loop by itself; this thread only waits for all to stop.
+        List<CompletableFuture<Void>> running = new ArrayList<>();
+        for (int l = 0; l < loops; l++) {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            running.add(done);
+            cycle(ctx, address, ws.devices().subList(l * NAMES_PER_LOOP, (l + 1) * NAMES_PER_LOOP), 0, end,
+                    joins, leaves, cycles, failure, done);
+        }
+        CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).get(millis + 60_000,
+                TimeUnit.MILLISECONDS);
+        return failure.get();
     }
 
     /** One loop: join, leave, next name, until {@code end}; completes {@code done} when it stops. */

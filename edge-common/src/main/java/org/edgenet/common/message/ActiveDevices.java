@@ -33,6 +33,22 @@ public record ActiveDevices(List<DeviceInfo> devices) implements Message {
         }
     }
 
+    /**
+     * For an {@link EncodedDevices} view: the frame's header and count in {@code header}, then the
+     * entries as buffers wrapping their bytes, added to {@code out} after it; false for any other
+     * list, whose entries must be encoded one by one.
+     */
+    boolean addFrameTo(ByteBuf header, List<Object> out) {
+        if (!(devices instanceof EncodedDevices encoded)) {
+            return false;
+        }
+        MessageCodec.writeHeader(header, type(), Integer.BYTES + encoded.byteLength());
+        header.writeInt(encoded.size());
+        out.add(header);
+        encoded.addWrappedTo(out);
+        return true;
+    }
+
     static ActiveDevices read(ByteBuf in) {
         int count = BodyFields.readInt(in, "count");
         // Each entry takes at least 8 bytes, which bounds the count before anything is allocated.

@@ -84,6 +84,26 @@ public final class EncodedDevices extends AbstractList<DeviceInfo> implements Ra
         out.writeBytes(entries, ends[skipped], entries.length - ends[skipped]);
     }
 
+    /** The bytes {@link #writeTo} would write. */
+    int byteLength() {
+        return skipped < 0 ? entries.length : entries.length - (ends[skipped] - start(skipped));
+    }
+
+    /**
+     * Adds this view's bytes to {@code out} as buffers that wrap the entries without copying them:
+     * the one copy left is the channel's, into the buffer the socket is written from.
+     */
+    void addWrappedTo(List<Object> out) {
+        int cut = skipped < 0 ? entries.length : start(skipped);
+        int rest = skipped < 0 ? entries.length : ends[skipped];
+        if (cut > 0) {
+            out.add(Unpooled.wrappedBuffer(entries, 0, cut));
+        }
+        if (rest < entries.length) {
+            out.add(Unpooled.wrappedBuffer(entries, rest, entries.length - rest));
+        }
+    }
+
     private int start(int i) {
         return i == 0 ? 0 : ends[i - 1];
     }

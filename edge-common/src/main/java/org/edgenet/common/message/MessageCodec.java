@@ -37,6 +37,15 @@ public final class MessageCodec extends MessageToMessageCodec<ByteBuf, Message> 
             out.add(data.retain());
             return;
         }
+        if (msg instanceof ActiveDevices devices) {
+            // An AED reply can be a megabyte: its entries go out as they were encoded at join,
+            // rather than copied into a buffer that grows by doubling on the event loop.
+            ByteBuf header = ctx.alloc().buffer(WireFormat.HEADER_LENGTH + Integer.BYTES);
+            if (devices.addFrameTo(header, out)) {
+                return;
+            }
+            header.release();
+        }
         ByteBuf frame = ctx.alloc().buffer();
         try {
             encode(msg, frame);
@@ -88,7 +97,7 @@ public final class MessageCodec extends MessageToMessageCodec<ByteBuf, Message> 
                 frame.readableBytes() - WireFormat.HEADER_LENGTH);
     }
 
-    private static void writeHeader(ByteBuf out, MessageType type, int bodyLength) {
+    static void writeHeader(ByteBuf out, MessageType type, int bodyLength) {
         out.writeShort(WireFormat.MAGIC);
         out.writeByte(WireFormat.VERSION);
         out.writeByte(type.code());

@@ -3,6 +3,7 @@ package org.edgenet.common.message;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
 import org.edgenet.common.format.DeviceName;
 import org.junit.jupiter.api.Test;
 
@@ -49,6 +50,32 @@ class EncodedDevicesTest {
         }
         assertArrayEquals(frame(new ActiveDevices(List.of())), frame(new ActiveDevices(EncodedDevices.of(List.of()))),
                 "no entries");
+    }
+
+    @Test
+    void theCodecSendsTheEntriesAsTheyWereEncodedBehindOneHeader() {
+        EmbeddedChannel ch = new EmbeddedChannel(MessageCodec.INSTANCE);
+        try {
+            List<EncodedDevices> views = List.of(encoded(), encoded().without(0), encoded().without(1),
+                    encoded().without(2), EncodedDevices.of(List.of()));
+            // The header with the count, then the entries before and after the one left out, uncopied.
+            List<Integer> parts = List.of(2, 2, 3, 2, 1);
+            for (int v = 0; v < views.size(); v++) {
+                EncodedDevices view = views.get(v);
+                ch.writeOutbound(new ActiveDevices(view));
+                assertEquals(parts.get(v), ch.outboundMessages().size(), "buffers sent for view " + v);
+                ByteBuf sent = Unpooled.buffer();
+                for (ByteBuf b; (b = ch.readOutbound()) != null; ) {
+                    sent.writeBytes(b);
+                    b.release();
+                }
+                assertArrayEquals(frame(new ActiveDevices(List.copyOf(view))), ByteBufUtil.getBytes(sent),
+                        "view " + v + " sends the frame encoded device by device");
+                sent.release();
+            }
+        } finally {
+            ch.finishAndReleaseAll();
+        }
     }
 
     @Test

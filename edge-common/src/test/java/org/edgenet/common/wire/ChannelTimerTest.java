@@ -17,7 +17,13 @@ class ChannelTimerTest {
 
     private final ChannelTimer timer = new ChannelTimer();
     private final AtomicInteger runs = new AtomicInteger();
-    private final EmbeddedChannel channel = new EmbeddedChannel(new ChannelInboundHandlerAdapter());
+    /** Owns the timer as the server's handlers do: cancels it on leaving the pipeline, as on every close. */
+    private final EmbeddedChannel channel = new EmbeddedChannel(new ChannelInboundHandlerAdapter() {
+        @Override
+        public void handlerRemoved(ChannelHandlerContext ctx) {
+            timer.cancel();
+        }
+    });
 
     private ChannelHandlerContext ctx() {
         return channel.pipeline().firstContext();
@@ -51,7 +57,7 @@ class ChannelTimerTest {
     }
 
     @Test
-    void closingTheChannelCancelsThePendingTask() {
+    void closingTheChannelCancelsThePendingTaskThroughItsHandler() {
         channel.freezeTime();
         timer.schedule(ctx(), runs::incrementAndGet, SECOND);
 

@@ -69,9 +69,11 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
     private final Session session;
     private final ReadGate gate;
     private final Disconnector disconnector;
-    private final UploadReceiver uploads;
+    /** Made at the first upload: most devices never send a file, and each joined one holds this handler. */
+    private UploadReceiver uploads;
     private final MessageCommands messages;
-    private final DownloadSender downloads;
+    /** Made at the first download, for the same reason. */
+    private DownloadSender downloads;
     /** A request that came during a download: served once the download has ended. */
     private Object deferred;
     private final TraceCommands trace;
@@ -86,9 +88,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
         this.session = session;
         this.gate = gate;
         this.disconnector = disconnector;
-        this.uploads = new UploadReceiver(session.name(), gate, disconnector);
         this.messages = new MessageCommands(services, session.name(), gate, disconnector);
-        this.downloads = new DownloadSender(session.name(), disconnector);
         this.trace = new TraceCommands(services, session.name(), gate, disconnector);
     }
 
@@ -104,7 +104,6 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
         mailbox = ticket -> Unasked.deliver(ch, ticket);
         tickets.attend(name(), mailbox);
         messages.start(ctx);
-        downloads.whenIdle(() -> afterDownload(ctx));
         trace.start(ctx);
     }
 
@@ -119,16 +118,16 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             throw new IllegalStateException("message while a command is in progress");
         }
-        if (downloads.active()) {
+        if (downloads != null && downloads.active()) {
             duringDownload(ctx, msg);
             return;
         }
         if (msg instanceof UploadChunk chunk) {
-            uploads.chunk(ctx, chunk);
+            uploads().chunk(ctx, chunk);
             return;
         }
         try {
-            if (uploads.active()) {
+            if (uploads != null && uploads.active()) {
                 duringUpload(ctx, msg);
             } else {
                 command(ctx, msg);
@@ -195,7 +194,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
                 log.info("{} issued an invalid {}", name(), invalid.type());
                 if (invalid.type() == MessageType.UPLOAD_BEGIN) {
                     // Its chunks are dropped until its end: this refusal is the upload's one reply.
-                    uploads.refused();
+                    uploads().refused();
                 }
                 throw invalid.refusal();
             }
@@ -236,7 +235,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
     private void beginUpload(ChannelHandlerContext ctx, FileId fileId) {
         log.info("{} issued UED {}", name(), fileId);
         whenDone(ctx, services.data().beginUpload(name(), fileId),
-                (started, e) -> uploads.begun(ctx, fileId, started, e));
+                (started, e) -> uploads().begun(ctx, fileId, started, e));
     }
 
     // SCS
@@ -273,7 +272,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
     private void download(ChannelHandlerContext ctx, FileId fileId) {
         log.info("{} issued DLD {}", name(), fileId);
         whenDone(ctx, services.data().openDownload(name(), fileId),
-                (opened, e) -> downloads.opened(ctx, fileId, opened, e));
+                (opened, e) -> downloads(ctx).opened(ctx, fileId, opened, e));
     }
 
     /**
@@ -308,7 +307,9 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
-        downloads.writable(ctx);
+        if (downloads != null) {
+            downloads.writable(ctx);
+        }
         super.channelWritabilityChanged(ctx);
     }
 
@@ -348,6 +349,21 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
 
     // Plumbing
 
+    private UploadReceiver uploads() {
+        if (uploads == null) {
+            uploads = new UploadReceiver(name(), gate, disconnector);
+        }
+        return uploads;
+    }
+
+    private DownloadSender downloads(ChannelHandlerContext ctx) {
+        if (downloads == null) {
+            downloads = new DownloadSender(name(), disconnector);
+            downloads.whenIdle(() -> afterDownload(ctx));
+        }
+        return downloads;
+    }
+
     /**
      * Stops reading while {@code work} runs, then runs {@code then} on the event loop and reads on.
      * If the connection closed meanwhile, {@code then} still runs so it can clean up.
@@ -369,8 +385,12 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         messages.stop();
         trace.stop();
-        uploads.closed();
-        downloads.closed();
+        if (uploads != null) {
+            uploads.closed();
+        }
+        if (downloads != null) {
+            downloads.closed();
+        }
         ReferenceCountUtil.release(deferred);
         deferred = null;
         tickets.leave(name(), mailbox);

@@ -2,6 +2,7 @@ package org.edgenet.server.net;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -16,7 +17,6 @@ import org.slf4j.event.Level;
 
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -74,7 +74,7 @@ public final class ConnectionLimits {
             return null;
         }
         Slot slot = new Slot(ip);
-        ch.closeFuture().addListener(f -> slot.closed());
+        ch.closeFuture().addListener(slot);
         return slot;
     }
 
@@ -103,11 +103,16 @@ public final class ConnectionLimits {
         pending.computeIfPresent(ip, (k, n) -> n <= 1 ? null : n - 1);
     }
 
-    /** One counted connection: pending until it joins, counted until it closes. */
-    final class Slot {
-        private final String ip;
-        private final AtomicBoolean pendingLogin = new AtomicBoolean(true);
-        private final AtomicBoolean counted = new AtomicBoolean(true);
+    /**
+     * One counted connection: pending until it joins, counted until it closes. Both happen on the
+     * channel's event loop (a close future tells its listeners there), so plain fields do. The slot
+     * is its own close listener and lets go of the address once the device has joined: every
+     * joined device holds one.
+     */
+    final class Slot implements ChannelFutureListener {
+        /** The address the connection is pending for; null once the device has joined. */
+        private String ip;
+        private boolean counted = true;
 
         private Slot(String ip) {
             this.ip = ip;
@@ -115,20 +120,27 @@ public final class ConnectionLimits {
 
         /** The device has joined: it no longer counts against its address. */
         void joined() {
-            if (pendingLogin.compareAndSet(true, false)) {
-                unpend(ip);
+            if (ip != null) {
+                String was = ip;
+                ip = null;
+                unpend(was);
             }
         }
 
         void closed() {
             joined();
-            if (counted.compareAndSet(true, false)) {
+            if (counted) {
+                counted = false;
                 open.decrementAndGet();
             }
         }
+
+        @Override
+        public void operationComplete(ChannelFuture closed) {
+            closed();
+        }
     }
 
-    /** Drops what a refused connection sends. */
     @ChannelHandler.Sharable
     static final class Discard extends ChannelInboundHandlerAdapter {
         static final Discard INSTANCE = new Discard();

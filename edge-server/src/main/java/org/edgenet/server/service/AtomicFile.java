@@ -29,16 +29,36 @@ final class AtomicFile {
         return file;
     }
 
+    /** The bytes of a new file, handed over in pieces. */
+    @FunctionalInterface
+    interface Content {
+        void writeTo(Pieces out) throws IOException;
+    }
+
+    /** Takes the pieces of a new file in order; each is written whole before the call returns, so it may be refilled. */
+    @FunctionalInterface
+    interface Pieces {
+        void write(ByteBuffer piece) throws IOException;
+    }
+
     /**
      * Replaces the file with {@code text} in UTF-8 (durably, if this file is). A failure before the move removes the
      * temp file and leaves the file as it was; one after it (the directory sync) leaves the new
      * file, not yet durable.
      */
     void replace(CharSequence text) throws IOException {
+        replace(out -> out.write(ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8))));
+    }
+
+    /**
+     * As {@link #replace(CharSequence)}, with the bytes written piece by piece: a large file then
+     * needs no array as large as itself.
+     */
+    void replace(Content content) throws IOException {
         try {
             try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
-                disk.write(temp, out, ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)));
+                content.writeTo(piece -> disk.write(temp, out, piece));
                 if (durable) {
                     disk.force(temp, out);
                 }

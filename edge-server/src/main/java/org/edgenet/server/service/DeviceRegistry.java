@@ -33,7 +33,7 @@ public interface DeviceRegistry extends AutoCloseable {
     /**
      * Every recorded active device except {@code device} (the entry its join returned), in join
      * order, as AED shows them: an {@link org.edgenet.common.message.EncodedDevices} view, so that
-     * a reply copies entries encoded once at join.
+     * a reply sends entries encoded once at join, without encoding or copying them again.
      */
     List<DeviceInfo> othersAsShown(ActiveDevice device);
 

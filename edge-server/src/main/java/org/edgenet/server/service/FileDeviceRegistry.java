@@ -8,6 +8,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -44,6 +46,9 @@ public final class FileDeviceRegistry implements DeviceRegistry {
     private static final Logger log = LoggerFactory.getLogger(FileDeviceRegistry.class);
 
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
+    private static final int MAX_SEQ_DIGITS = 10;
+    /** What a write fills at a time: far above a line (a name is at most 255 bytes), far below a humongous array. */
+    private static final int WRITE_BUFFER = 64 * 1024;
 
     private final AtomicFile file;
     private final Clock clock;
@@ -65,7 +70,7 @@ public final class FileDeviceRegistry implements DeviceRegistry {
      * A device with the part of its line after the sequence number and its AED entry, both made
      * once at join: the file is rewritten whole and AED answered from the entries, each many times.
      */
-    private record Entry(ActiveDevice device, String lineTail, byte[] encoded) {
+    private record Entry(ActiveDevice device, byte[] lineTail, byte[] encoded) {
     }
 
     /**
@@ -99,6 +104,13 @@ public final class FileDeviceRegistry implements DeviceRegistry {
             return e;
         }
     }
+
+    /** A second since the epoch and how it is shown. */
+    private record Stamp(long second, String text) {
+    }
+
+    /** The last second a join was stamped with; event loops race harmlessly, making equal copies. */
+    private volatile Stamp lastStamp = new Stamp(Long.MIN_VALUE, "");
 
     /** A join ({@code joined} set) or a leave waiting to be recorded. */
     private record Change(DeviceName device, Entry joined, CompletableFuture<Void> done) {
@@ -153,16 +165,16 @@ public final class FileDeviceRegistry implements DeviceRegistry {
                 throw new IllegalStateException("devices are active");
             }
         }
-        writeEntries(List.of());
+        file.replace("");
         recorded = Recorded.NONE;
     }
 
     @Override
     public CompletableFuture<ActiveDevice> join(DeviceName device, String ip, int udpPort) {
         Instant now = clock.instant();
-        ActiveDevice entry = new ActiveDevice(device, ip, udpPort, Timestamps.format(now, zone));
-        Entry joined = new Entry(entry, "; " + entry.since() + "; " + device + "; " + ip + "; " + udpPort,
-                new DeviceInfo(device, ip, udpPort, entry.since()).encoded());
+        ActiveDevice entry = new ActiveDevice(device, ip, udpPort, stamp(now));
+        Entry joined = new Entry(entry, ("; " + entry.since() + "; " + device + "; " + ip + "; " + udpPort)
+                .getBytes(StandardCharsets.UTF_8), new DeviceInfo(device, ip, udpPort, entry.since()).encoded());
         CompletableFuture<Void> done = new CompletableFuture<>();
         boolean queue;
         synchronized (lock) {
@@ -175,6 +187,19 @@ public final class FileDeviceRegistry implements DeviceRegistry {
             queueWrite();
         }
         return done.thenApply(v -> entry);
+    }
+
+    /**
+     * The time shown for a join at {@code now}, made once per second: formatting was the largest
+     * part of a join's own work, and the devices that join in the same second share one string.
+     */
+    private String stamp(Instant now) {
+        Stamp last = lastStamp;
+        if (last.second() != now.getEpochSecond()) {
+            last = new Stamp(now.getEpochSecond(), Timestamps.format(now, zone));
+            lastStamp = last;
+        }
+        return last.text();
     }
 
     /**
@@ -325,14 +350,39 @@ public final class FileDeviceRegistry implements DeviceRegistry {
         return new Recorded(List.copyOf(devices), encoded);
     }
 
-    /** Replaces the file with the entries, numbered from 1 (see {@link AtomicFile#replace}). */
+    /**
+     * Replaces the file with the entries, numbered from 1 (see {@link AtomicFile#replace}), through
+     * one buffer refilled as it goes: with thousands of devices, the file as a string, then as bytes,
+     * were arrays of megabytes at every write, each one humongous for G1.
+     */
     private void writeEntries(List<Entry> entries) throws IOException {
-        StringBuilder text = new StringBuilder(entries.size() * 64);
-        int seq = 1;
-        for (Entry e : entries) {
-            text.append(seq++).append(e.lineTail()).append('\n');
+        file.replace(out -> {
+            ByteBuffer buf = ByteBuffer.allocate(WRITE_BUFFER);
+            int seq = 1;
+            for (Entry e : entries) {
+                byte[] tail = e.lineTail();
+                if (buf.remaining() < MAX_SEQ_DIGITS + tail.length + 1) {
+                    out.write(buf.flip());
+                    buf.clear();
+                }
+                putDecimal(buf, seq++);
+                buf.put(tail).put((byte) '\n');
+            }
+            out.write(buf.flip());
+        });
+    }
+
+    private static void putDecimal(ByteBuffer buf, int n) {
+        int start = buf.position();
+        do {
+            buf.put((byte) ('0' + n % 10));
+            n /= 10;
+        } while (n > 0);
+        for (int i = start, j = buf.position() - 1; i < j; i++, j--) {
+            byte digit = buf.get(i);
+            buf.put(i, buf.get(j));
+            buf.put(j, digit);
         }
-        file.replace(text);
     }
 
     @Override

@@ -2,6 +2,8 @@ package org.edgenet.server.net;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.flow.FlowControlHandler;
@@ -42,6 +44,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,6 +53,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
 import static org.edgenet.server.net.ServerInitializer.AUTH;
@@ -328,6 +333,35 @@ class ReadGateTest {
         assertFalse(ch.config().isAutoRead(), "but a request is still running");
         gate.release(Reason.REQUEST_RUNNING);
         assertTrue(ch.config().isAutoRead(), "nothing holds any more");
+    }
+
+    @Test
+    void workThatIsDoneAlreadyIsFinishedAtOnceWithoutStoppingReading() {
+        PeerChannel ch = joined(ME, new WriteBufferWaterMark(32 * 1024, 64 * 1024));
+        ReadGate gate = gate(ch);
+        List<Object> events = new ArrayList<>();
+        ch.pipeline().addFirst(new ChannelInboundHandlerAdapter() {
+            @Override
+            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                events.add(evt);
+            }
+        });
+        ChannelHandlerContext ctx = ch.pipeline().context(READ_GATE);
+        List<String> answers = new ArrayList<>();
+
+        gate.whileRunning(ctx, CompletableFuture.completedFuture("summary"),
+                (value, error) -> answers.add(value + ", held " + gate.holds(Reason.REQUEST_RUNNING)));
+        gate.whileRunning(ctx, CompletableFuture.failedFuture(new CompletionException(new IOException("disk"))),
+                (value, error) -> answers.add(String.valueOf(error)));
+        assertEquals(List.of("summary, held false", "java.io.IOException: disk"), answers,
+                "both finished before whileRunning returned, the failure unwrapped, reading not held");
+        assertTrue(ch.config().isAutoRead(), "reading never stopped");
+        assertEquals(List.of(), events, "no pause was announced");
+
+        gate.whileRunning(ctx, CompletableFuture.completedFuture("summary"), (value, error) -> {
+            throw new IllegalStateException("the answer failed");
+        });
+        assertTrue(gate.holds(Reason.REQUEST_RUNNING), "an answer that fails holds reading, as after a hop");
     }
 
     @Test

@@ -68,6 +68,26 @@ class FileDeviceRegistryTest {
     }
 
     @Test
+    void aFileLongerThanTheWritersBufferIsWrittenWholeAndNumberedThrough() throws IOException {
+        // Some 70 bytes a line: 3,000 lines are three times the 64 KiB the writer fills at a time.
+        int devices = 3_000;
+        try (FileDeviceRegistry r = direct()) {
+            StringBuilder expected = new StringBuilder();
+            for (int i = 0; i < devices; i++) {
+                String name = "device-" + i;
+                r.join(DeviceName.of(name), "10.0." + i / 256 + "." + i % 256, 1024 + i).join();
+                expected.append(i + 1).append("; 30 September 2022 10:31:13; ").append(name).append("; 10.0.")
+                        .append(i / 256).append('.').append(i % 256).append("; ").append(1024 + i).append('\n');
+            }
+            assertEquals(expected.toString(), file(), "every line, in join order, numbered from 1");
+
+            r.leave(r.active().get(0)).join();
+            assertTrue(file().startsWith("1; 30 September 2022 10:31:13; device-1; "), "the rest moved up");
+            assertEquals(devices - 1, file().lines().count(), "one line fewer");
+        }
+    }
+
+    @Test
     void writesTheSpecifiedLineFormat() throws IOException {
         try (FileDeviceRegistry r = direct()) {
             r.join(DeviceName.of("supersmartwatch"), "129.64.31.13", 5432).join();
