@@ -30,7 +30,10 @@ import java.util.TreeSet;
 final class Completions {
     private static final Logger log = LoggerFactory.getLogger(Completions.class);
 
-    /** More than a screen of choices helps nobody; the directory scan stops there. */
+    /**
+     * More than a screen of choices helps nobody; the directory scan stops there, or after looking
+     * at four times as many entries, so that Tab answers at once in any directory.
+     */
     static final int MAX_FILES = 500;
     /** Devices heard from besides the last AED: the oldest go first. */
     static final int MAX_HEARD = 256;
@@ -151,8 +154,12 @@ final class Completions {
     /** The plain files of the client directory that can be typed as one word, sorted. */
     private List<String> fileNames() {
         Set<String> names = new TreeSet<>();
+        int looked = 0;
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path f : files) {
+                if (++looked > 4 * MAX_FILES) {
+                    break;
+                }
                 String name = f.getFileName().toString();
                 if (name.isEmpty() || !name.equals(Printable.of(name)) || name.chars().anyMatch(Character::isWhitespace)
                         || !Files.isRegularFile(f)) {

@@ -93,6 +93,9 @@ public final class LineTerminal extends Terminal implements ConsoleInput {
         this.status = dumb || !canKeepStatusLine(terminal) ? null : Status.getStatus(terminal);
         this.painter = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("console-status", true));
         if (status != null) {
+            // The line is kept, blank when idle, from the start: the reader redraws its prompt
+            // well under a status line that changes, not under one that appears while it reads.
+            status.update(List.of(AttributedString.EMPTY));
             painter.scheduleWithFixedDelay(this::paint, PAINT_MILLIS, PAINT_MILLIS, TimeUnit.MILLISECONDS);
         }
     }
@@ -191,10 +194,17 @@ public final class LineTerminal extends Terminal implements ConsoleInput {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (status != null) {
-            // Gives the bottom line back to the shell that follows.
-            reader.locked(status::hide);
-        }
+        reader.locked(() -> {
+            if (status != null) {
+                // Gives the bottom line back to the shell that follows.
+                status.hide();
+            }
+            if (reader.isReading()) {
+                // The server went away at the prompt: the shell's prompt starts on a line of its own.
+                terminal.writer().println();
+                terminal.flush();
+            }
+        });
         try {
             reader.getHistory().save();
         } catch (IOException e) {
@@ -226,9 +236,7 @@ public final class LineTerminal extends Terminal implements ConsoleInput {
                     // Ctrl-C at a question: as at the end of the input, the console gives up.
                     return null;
                 }
-                if (e.getPartialLine().isBlank()) {
-                    say("OUT (or Ctrl-D) leaves the network.");
-                }
+                say("OUT (or Ctrl-D) leaves the network.");
             }
         }
     }
@@ -262,9 +270,9 @@ public final class LineTerminal extends Terminal implements ConsoleInput {
                 return;
             }
             shownStatus = line;
-            List<AttributedString> lines = line.isEmpty() ? List.of()
-                    : List.of(new AttributedString(line, AttributedStyle.INVERSE));
-            reader.locked(() -> status.update(lines));
+            AttributedString shown = line.isEmpty() ? AttributedString.EMPTY
+                    : new AttributedString(line, AttributedStyle.INVERSE);
+            reader.locked(() -> status.update(List.of(shown)));
         } catch (RuntimeException e) {
             log.warn("Cannot draw the status line", e);
         }

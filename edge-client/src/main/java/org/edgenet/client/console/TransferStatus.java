@@ -14,15 +14,24 @@ import java.util.Map;
  * disk threads, the line is read by the thread that draws it; one lock guards both.
  *
  * <p>A transfer leaves the line when it ends, when it reports all its bytes, or when it has not
- * reported for {@link #STALE}: a report racing with the end must not leave a line that never goes.
+ * reported for {@link #STALE}. Progress is reported on other threads than the end, so a last report
+ * may come just after it: reports within {@link #AFTER_END} of the end are ignored.
  */
 final class TransferStatus {
     static final Duration STALE = Duration.ofMinutes(1);
+    static final Duration AFTER_END = Duration.ofSeconds(2);
     /** More transfers than this do not fit on a line anyway; the ones beyond are not shown. */
     static final int MAX_SHOWN = 16;
 
     private final Clock clock;
     private final Map<String, Transfer> transfers = new LinkedHashMap<>();
+    /** When each transfer ended, for {@link #AFTER_END}; as bounded as the transfers shown. */
+    private final Map<String, Long> ended = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > MAX_SHOWN;
+        }
+    };
 
     TransferStatus(Clock clock) {
         this.clock = clock;
@@ -35,12 +44,20 @@ final class TransferStatus {
             transfers.remove(key);
             return;
         }
+        Long endedAt = ended.get(key);
+        if (endedAt != null) {
+            if (now - endedAt <= AFTER_END.toMillis()) {
+                return;
+            }
+            ended.remove(key);
+        }
         Transfer t = transfers.get(key);
         if (t == null) {
             if (transfers.size() >= MAX_SHOWN) {
                 return;
             }
-            transfers.put(key, new Transfer(label, total, done, now));
+            // A received file's name is the presenter's word: shown only as printable text.
+            transfers.put(key, new Transfer(Printable.of(label), total, done, now));
             return;
         }
         t.done = Math.max(t.done, done);
@@ -49,6 +66,7 @@ final class TransferStatus {
 
     synchronized void end(String key) {
         transfers.remove(key);
+        ended.put(key, clock.millis());
     }
 
     /** The status line; empty when nothing is under way. */

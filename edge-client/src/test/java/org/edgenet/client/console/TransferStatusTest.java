@@ -53,6 +53,23 @@ class TransferStatusTest {
     }
 
     @Test
+    void ignoresALastReportThatArrivesJustAfterTheEnd() {
+        status.update("a", "UVF a.bin to x", 1, 4);
+        status.end("a");
+        status.update("a", "UVF a.bin to x", 3, 4);
+        assertEquals("", status.line(), "the report of another thread that lost the race with the end");
+        now = now.plus(TransferStatus.AFTER_END).plusSeconds(1);
+        status.update("a", "UVF a.bin to x", 1, 4);
+        assertEquals("UVF a.bin to x: 25% of 4 B", status.line(), "the same file sent again later shows");
+    }
+
+    @Test
+    void showsANameFromAnotherDeviceOnlyAsPrintableText() {
+        status.update("a", "UVF a\u001b[2J.bin from x", 1, 4);
+        assertEquals("UVF a\uFFFD[2J.bin from x: 25% of 4 B", status.line(), "no escape sequence reaches the terminal");
+    }
+
+    @Test
     void forgetsATransferThatStoppedReporting() {
         status.update("a", "UVF a.bin to x", 1, 4);
         now = now.plus(TransferStatus.STALE).plusSeconds(1);
