@@ -69,6 +69,8 @@ public final class LineTerminal extends Terminal implements ConsoleInput {
     /** What the next read shows, and whether its line may enter the history. */
     private volatile String prompt = PROMPT;
     private volatile boolean commandLine = true;
+    /** The session is over (the server went away): a read cut short then is no Ctrl-C of the user's. */
+    private volatile boolean ending;
 
     LineTerminal(org.jline.terminal.Terminal terminal, Path history, Path dir, Clock clock) {
         this.terminal = terminal;
@@ -148,6 +150,7 @@ public final class LineTerminal extends Terminal implements ConsoleInput {
 
     @Override
     public void interrupt(String line) {
+        ending = true;
         reader.printAbove(line);
     }
 
@@ -232,8 +235,9 @@ public final class LineTerminal extends Terminal implements ConsoleInput {
             try {
                 return read(shown, command, null);
             } catch (UserInterruptException e) {
-                if (!command) {
-                    // Ctrl-C at a question: as at the end of the input, the console gives up.
+                if (!command || ending) {
+                    // Ctrl-C at a question gives up, as the end of the input does; and a read that
+                    // the console stops as it ends is not to be asked again.
                     return null;
                 }
                 say("OUT (or Ctrl-D) leaves the network.");
