@@ -5,6 +5,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import org.edgenet.client.console.Console;
 import org.edgenet.client.console.ConsoleInput;
+import org.edgenet.client.console.LineTerminal;
 import org.edgenet.client.console.Terminal;
 import org.edgenet.client.console.TransferAnnouncer;
 import org.edgenet.client.net.ClientTls;
@@ -139,7 +140,9 @@ public final class ClientMain implements Callable<Integer> {
 
         PrintWriter out = spec.commandLine().getOut();
         ClientTls tls = tlsOptions.tls(host, out);
-        Terminal terminal = new Terminal(out);
+        // JLine only on a terminal: piped input keeps the plain lines, byte for byte.
+        Terminal terminal = System.console() != null && stdin == System.in ? LineTerminal.open(out, dir)
+                : new Terminal(out);
         // One group for the server connection and both UDP sockets: a device needs little.
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         Clock clock = Clock.systemDefaultZone();
@@ -153,12 +156,14 @@ public final class ClientMain implements Callable<Integer> {
             log.info("Connected to the server at {}:{}, listening on UDP {}, files in {}",
                     host, serverPort, udpPort, dir.toAbsolutePath().normalize());
             try {
-                return new Console(client, peerNode::send, udpPort, dir, input(), terminal, replyTimeout, tracer).run();
+                ConsoleInput input = terminal instanceof ConsoleInput keyboard ? keyboard : input();
+                return new Console(client, peerNode::send, udpPort, dir, input, terminal, replyTimeout, tracer).run();
             } finally {
                 client.close();
             }
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            terminal.close();
         }
     }
 

@@ -187,6 +187,7 @@ public final class Console {
                 case WELCOME:
                     terminal.say("Welcome to the edge network, " + name + "!");
                     device = deviceName;
+                    terminal.joined(deviceName);
                     return registerUdp();
                 case INVALID_PASSWORD:
                     terminal.say("Invalid Password. Please try again");
@@ -230,6 +231,10 @@ public final class Console {
         String[] words = line.strip().split("\\s+");
         String command = words[0];
         if (command.isEmpty()) {
+            return Next.PROMPT;
+        }
+        if (command.equalsIgnoreCase("help")) {
+            CommandHelp.answer(words).forEach(terminal::say);
             return Next.PROMPT;
         }
         if (!KNOWN.contains(command)) {

@@ -60,7 +60,7 @@ final class ConsoleCommands {
 
     void generate(String[] words) throws IOException {
         if (!arguments.exactly(words, 3, "EDG command requires fileID and dataAmount as arguments.",
-                "EDG fileID dataAmount")) {
+                CommandHelp.EDG.usage())) {
             return;
         }
         Long id = CommandArguments.parseLong(words[1]);
@@ -80,7 +80,7 @@ final class ConsoleCommands {
     }
 
     void upload(String[] words) throws ServerGone, IOException {
-        if (!arguments.exactly(words, 2, "fileID is needed to upload the data", "UED fileID")) {
+        if (!arguments.exactly(words, 2, "fileID is needed to upload the data", CommandHelp.UED.usage())) {
             return;
         }
         FileId fileId = arguments.fileId(words[1]);
@@ -92,17 +92,21 @@ final class ConsoleCommands {
             terminal.say(NO_SUCH_LOCAL_FILE);
             return;
         }
+        String progressKey = "UED " + file.getFileName();
         try {
-            Uploaded done = dialog.await(server.upload(fileId, file));
+            Uploaded done = dialog.await(server.upload(fileId, file,
+                    (sent, size) -> terminal.progress(progressKey, progressKey, sent, size)));
             terminal.say("Data file with ID of " + fileId + " has been uploaded to the server ("
                     + done.dataAmount() + " samples)");
         } catch (ServerError e) {
             terminal.say("the server refused the upload: " + e.getMessage());
+        } finally {
+            terminal.progressEnded(progressKey);
         }
     }
 
     void compute(String[] words) throws ServerGone {
-        FileId fileId = arguments.fileIdArgument(words, 3, "SCS fileID computationOperation");
+        FileId fileId = arguments.fileIdArgument(words, 3, CommandHelp.SCS.usage());
         if (fileId == null) {
             return;
         }
@@ -121,7 +125,7 @@ final class ConsoleCommands {
     }
 
     void delete(String[] words) throws ServerGone {
-        FileId fileId = arguments.fileIdArgument(words, 2, "DTE fileID");
+        FileId fileId = arguments.fileIdArgument(words, 2, CommandHelp.DTE.usage());
         if (fileId == null) {
             return;
         }
@@ -139,6 +143,7 @@ final class ConsoleCommands {
             return;
         }
         List<DeviceInfo> others = dialog.await(server.listActive());
+        terminal.listedActive(others);
         if (others.isEmpty()) {
             terminal.say("no other active edge devices");
         }
@@ -149,7 +154,7 @@ final class ConsoleCommands {
 
     void sendToPeer(String[] words) throws ServerGone {
         if (!arguments.exactly(words, 3, "UVF command requires deviceName and filename as arguments.",
-                "UVF deviceName filename")) {
+                CommandHelp.UVF.usage())) {
             return;
         }
         String fileName = words[2];
@@ -180,6 +185,7 @@ final class ConsoleCommands {
         terminal.say("Uploading " + fileName + " to " + audience + " in the background");
         transfer.whenComplete((ok, failure) -> {
             transfers.remove(transfer);
+            terminal.progressEnded(TransferAnnouncer.key(fileName, audience.value(), true));
             if (failure == null) {
                 terminal.announce(fileName + " has been uploaded");
             } else {

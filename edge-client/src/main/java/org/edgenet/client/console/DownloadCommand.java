@@ -41,7 +41,7 @@ final class DownloadCommand {
     }
 
     void run(String[] words) throws ServerGone {
-        FileId fileId = arguments.fileIdArgument(words, 2, "DLD fileID");
+        FileId fileId = arguments.fileIdArgument(words, 2, CommandHelp.DLD.usage());
         if (fileId == null) {
             return;
         }
@@ -52,7 +52,7 @@ final class DownloadCommand {
             return;
         }
         try {
-            Downloaded done = dialog.await(server.download(fileId, target, quarters(name)));
+            Downloaded done = dialog.await(server.download(fileId, target, progress(name)));
             terminal.say("Data file with ID of " + fileId + " has been downloaded from the server to " + name
                     + " (" + done.bytes() + " bytes, SHA-256 checked" + (done.replaced() ? "; it replaced the local copy"
                     : "") + ")");
@@ -62,16 +62,26 @@ final class DownloadCommand {
         } catch (DownloadFailedException e) {
             terminal.say("the download of file " + fileId + " failed: " + e.getMessage() + "; " + name
                     + " was not changed");
+        } finally {
+            terminal.progressEnded(progressKey(name));
         }
     }
 
-    /** A line at each quarter of a large download, so that it is visibly alive. */
-    private DownloadProgress quarters(String name) {
+    /**
+     * The download's progress in the terminal's status line, or else a line at each quarter of a
+     * large download, so that it is visibly alive.
+     */
+    private DownloadProgress progress(String name) {
+        String key = progressKey(name);
+        String label = "DLD " + name;
         return new DownloadProgress() {
             private int shown;
 
             @Override
             public void written(long written, long size) {
+                if (terminal.progress(key, label, written, size)) {
+                    return;
+                }
                 if (size < PROGRESS_THRESHOLD_BYTES || written >= size) {
                     return;
                 }
@@ -83,5 +93,9 @@ final class DownloadCommand {
                 }
             }
         };
+    }
+
+    private static String progressKey(String name) {
+        return "DLD " + name;
     }
 }

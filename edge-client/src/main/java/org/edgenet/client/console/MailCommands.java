@@ -52,6 +52,7 @@ final class MailCommands {
     /** Prints a notice above the prompt; called on the connection's thread. */
     void notice(Notice notice) {
         if (notice instanceof MessageArrived arrived) {
+            terminal.heardFrom(arrived.sender());
             terminal.announce("New message from " + Printable.of(arrived.sender()) + "; RDM to read it");
         } else if (notice instanceof MessagesWaiting waiting) {
             int n = waiting.count();

@@ -57,7 +57,7 @@ final class TraceCommands {
 
     /** {@code BCN deviceName}: the device's address comes from the server's list of active devices. */
     void beaconDevice(String[] words) throws ServerGone {
-        if (!arguments.exactly(words, 2, "BCN command requires deviceName as argument.", "BCN deviceName")) {
+        if (!arguments.exactly(words, 2, "BCN command requires deviceName as argument.", CommandHelp.BCN.usage())) {
             return;
         }
         DeviceName to = arguments.otherDevice(words[1], device, "beacons go to other devices");
@@ -76,7 +76,7 @@ final class TraceCommands {
 
     /** {@code Beacon ip port}: 002's form, to any address. */
     void beaconAddress(String[] words) throws ServerGone {
-        if (!arguments.exactly(words, 3, "Beacon command requires ip and port as arguments.", "Beacon ip port")) {
+        if (!arguments.exactly(words, 3, "Beacon command requires ip and port as arguments.", CommandHelp.BEACON.usage())) {
             return;
         }
         Long port = CommandArguments.parseLong(words[2]);

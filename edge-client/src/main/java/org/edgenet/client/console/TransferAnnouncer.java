@@ -24,12 +24,15 @@ public final class TransferAnnouncer implements TransferEvents {
     @Override
     public void received(String fileName, String presenter, Path stored) {
         quartersShown.remove(key(fileName, presenter, false));
+        terminal.progressEnded(key(fileName, presenter, false));
+        terminal.heardFrom(presenter);
         terminal.announce("Received " + fileName + " from " + presenter);
     }
 
     @Override
     public void receiveFailed(String fileName, String presenter, String reason) {
         quartersShown.remove(key(fileName, presenter, false));
+        terminal.progressEnded(key(fileName, presenter, false));
         terminal.announce(fileName + " from " + presenter + " could not be received: " + reason);
     }
 
@@ -41,6 +44,10 @@ public final class TransferAnnouncer implements TransferEvents {
 
     @Override
     public void progress(String fileName, String peer, boolean sending, long doneBytes, long totalBytes) {
+        String label = "UVF " + fileName + (sending ? " to " : " from ") + peer;
+        if (terminal.progress(key(fileName, peer, sending), label, doneBytes, totalBytes)) {
+            return;
+        }
         if (totalBytes < PROGRESS_THRESHOLD_BYTES || doneBytes >= totalBytes) {
             quartersShown.remove(key(fileName, peer, sending));
             return;
@@ -56,7 +63,8 @@ public final class TransferAnnouncer implements TransferEvents {
         }
     }
 
-    private static String key(String fileName, String peer, boolean sending) {
+    /** Names one transfer: its file, its peer and its direction. */
+    static String key(String fileName, String peer, boolean sending) {
         return (sending ? ">" : "<") + peer + "/" + fileName;
     }
 }

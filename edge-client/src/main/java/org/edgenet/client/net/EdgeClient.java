@@ -169,9 +169,14 @@ public final class EdgeClient implements ServerLink, AutoCloseable {
      */
     @Override
     public CompletableFuture<Uploaded> upload(FileId fileId, Path file) {
+        return upload(fileId, file, UploadProgress.NONE);
+    }
+
+    @Override
+    public CompletableFuture<Uploaded> upload(FileId fileId, Path file, UploadProgress progress) {
         UploadStream stream;
         try {
-            stream = new UploadStream(fileId, FileChannel.open(file, StandardOpenOption.READ));
+            stream = new UploadStream(fileId, FileChannel.open(file, StandardOpenOption.READ), progress);
         } catch (IOException e) {
             return CompletableFuture.failedFuture(e);
         }

@@ -37,6 +37,11 @@ public interface ServerLink {
 
     CompletableFuture<Uploaded> upload(FileId fileId, Path file);
 
+    /** As {@link #upload(FileId, Path)}, telling {@code progress} how much of the file has gone. */
+    default CompletableFuture<Uploaded> upload(FileId fileId, Path file, UploadProgress progress) {
+        return upload(fileId, file);
+    }
+
     CompletableFuture<Computed> compute(FileId fileId, Operation operation);
 
     CompletableFuture<Deleted> delete(FileId fileId);

@@ -12,6 +12,8 @@ import org.edgenet.common.message.UploadBegin;
 import org.edgenet.common.message.UploadChunk;
 import org.edgenet.common.message.UploadEnd;
 import org.edgenet.common.wire.WireFormat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -23,17 +25,21 @@ import java.nio.channels.FileChannel;
  * next message only while the channel is writable, so at most a few chunks are ever in memory.
  */
 final class UploadStream implements ChunkedInput<Message> {
+    private static final Logger log = LoggerFactory.getLogger(UploadStream.class);
+
     private final FileId fileId;
     private final ChunkedNioFile file;
+    private final UploadProgress progress;
     private boolean begun;
     private boolean finished;
     private boolean endSent;
     private String abortReason;
     private IOException readFailure;
 
-    UploadStream(FileId fileId, FileChannel channel) throws IOException {
+    UploadStream(FileId fileId, FileChannel channel, UploadProgress progress) throws IOException {
         this.fileId = fileId;
         this.file = new ChunkedNioFile(channel, 0, channel.size(), WireFormat.UPLOAD_CHUNK_SIZE);
+        this.progress = progress;
     }
 
     /** Ends the stream with {@link UploadAbort} instead of the rest of the file. */
@@ -88,11 +94,21 @@ final class UploadStream implements ChunkedInput<Message> {
                 }
                 throw new IOException("the file became shorter while it was uploaded");
             }
+            showProgress();
             return new UploadChunk(data);
         } catch (Exception e) {
             readFailure = e instanceof IOException io ? io : new IOException(e.getMessage(), e);
             finished = true;
             return new UploadAbort("the device could not read its file");
+        }
+    }
+
+    /** A screen that fails to show the progress must not stop the upload. */
+    private void showProgress() {
+        try {
+            progress.sent(file.currentOffset(), file.endOffset());
+        } catch (RuntimeException e) {
+            log.warn("Showing the progress of file {} failed", fileId, e);
         }
     }
 

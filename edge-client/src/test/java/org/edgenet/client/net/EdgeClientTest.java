@@ -199,6 +199,29 @@ class EdgeClientTest {
     }
 
     @Test
+    void tellsTheProgressOfAnUploadChunkByChunkAndGoesOnWhenTheScreenFails() throws Exception {
+        int size = 3 * WireFormat.UPLOAD_CHUNK_SIZE + 12345;
+        Path file = Files.write(dir.resolve("supersmartwatch-3.txt"), randomDigits(size));
+        List<Long> told = new java.util.ArrayList<>();
+
+        CompletableFuture<Uploaded> uploaded = client.upload(FileId.of(3), file, (sent, total) -> {
+            assertEquals(size, total, "the file's size");
+            told.add(sent);
+            if (told.size() == 1) {
+                throw new IllegalStateException("the screen is gone");
+            }
+        });
+        List<Message> messages = sent();
+        messages.forEach(io.netty.util.ReferenceCountUtil::release);
+
+        assertEquals(List.of(1L * WireFormat.UPLOAD_CHUNK_SIZE, 2L * WireFormat.UPLOAD_CHUNK_SIZE,
+                3L * WireFormat.UPLOAD_CHUNK_SIZE, (long) size), told, "once per chunk");
+        assertEquals(new UploadEnd(), messages.get(messages.size() - 1), "a failing screen does not abort the upload");
+        reply(new Uploaded(FileId.of(3), 7));
+        assertEquals(7, uploaded.get().dataAmount(), "the server's confirmation");
+    }
+
+    @Test
     void uploadsAnEmptyFileAsBeginAndEnd() throws Exception {
         Path file = Files.write(dir.resolve("empty.txt"), new byte[0]);
 
