@@ -3,6 +3,10 @@ package org.edgenet.server.service;
 import org.edgenet.common.wire.ErrorCode;
 import org.edgenet.common.wire.ProtocolException;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * Validates a data file as it streams in, in pieces cut anywhere: one integer per line, an
  * optional sign, line feeds or CR LF between lines, and at most one line break after the last
@@ -14,10 +18,10 @@ import org.edgenet.common.wire.ProtocolException;
  * {@link Long#MIN_VALUE} parses.
  *
  * <p>Almost every line of a real file is short, has no '+', ends in a bare line feed and lies
- * wholly inside one piece. Such a line is read by a fast path with a single test per byte; anything
- * else (a sign other than '-', CR LF, 19 or more digits, a bad byte, a line cut by the end of the
- * piece) is read again from its first byte by the general state machine below, which alone decides
- * errors and their texts.
+ * wholly inside one piece. Such a line is read by a fast path that takes up to eight digits per
+ * step; anything else (a sign other than '-', CR LF, 19 or more digits, a bad byte, a line cut by
+ * the end of the piece) is read again from its first byte by the general state machine below,
+ * which alone decides errors and their texts.
  */
 public final class SampleParser {
     /** {@code -9223372036854775808} is the longest valid line. */
@@ -26,6 +30,8 @@ public final class SampleParser {
     /** 18 digits stay below 10^18, far from either end of the {@code long} range. */
     private static final int SAFE_DIGITS = 18;
     private static final long MULT_MIN = Long.MIN_VALUE / 10;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long[] POWERS_OF_TEN = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000};
 
     private final SampleStats stats;
     private long line = 1;
@@ -110,6 +116,11 @@ public final class SampleParser {
      * Reads whole lines from {@code start} for as long as each is an optional '-', 1 to 18 digits
      * and a line feed, all before {@code end}, adding their values. Returns the index of the first
      * line it did not read (or {@code end}); that line is untouched, so the state machine reads it.
+     *
+     * <p>Digits are taken eight bytes at a time, read as one little-endian {@code long}: one test
+     * finds how many of the eight are digits, and three multiplications turn them into their value
+     * ({@link #digitsOf}). Near the end of the piece, where eight bytes are not there to read, the
+     * line is read a byte at a time.
      */
     private int fastLines(byte[] buf, int start, int end) {
         int lineStart = start;
@@ -121,15 +132,32 @@ public final class SampleParser {
                 i++;
             }
             int firstDigit = i;
-            int stop = Math.min(end, firstDigit + SAFE_DIGITS);
             long v = 0;
-            while (i < stop) {
-                int digit = buf[i] - '0';
-                if (digit < 0 || digit > 9) {
+            while (i + Long.BYTES <= end) {
+                long word = (long) LONGS.get(buf, i);
+                int n = leadingDigits(word);
+                if (n == 0) {
                     break;
                 }
-                v = v * 10 + digit;
-                i++;
+                if (i + n - firstDigit > SAFE_DIGITS) {
+                    return finishFast(lineStart, lines);
+                }
+                v = v * POWERS_OF_TEN[n] + digitsOf(word, n);
+                i += n;
+                if (n < Long.BYTES) {
+                    break;
+                }
+            }
+            if (i + Long.BYTES > end) {
+                int stop = Math.min(end, firstDigit + SAFE_DIGITS);
+                while (i < stop) {
+                    int digit = buf[i] - '0';
+                    if (digit < 0 || digit > 9) {
+                        break;
+                    }
+                    v = v * 10 + digit;
+                    i++;
+                }
             }
             if (i == firstDigit || i >= end || buf[i] != '\n') {
                 break;
@@ -138,8 +166,39 @@ public final class SampleParser {
             lines++;
             lineStart = i + 1;
         }
+        return finishFast(lineStart, lines);
+    }
+
+    private int finishFast(int lineStart, long lines) {
         line += lines;
         return lineStart;
+    }
+
+    /**
+     * How many of the eight bytes of {@code word}, from its lowest (the first in the file), are
+     * ASCII digits before the first byte that is not. Each byte is tested on its own seven low
+     * bits, so no carry crosses from one byte to the next; a byte with its top bit set is not a
+     * digit.
+     */
+    static int leadingDigits(long word) {
+        long low = word & 0x7F7F7F7F7F7F7F7FL;
+        long atLeastZero = low + 0x5050505050505050L;  // top bit set where the byte is >= '0' (0x30)
+        long aboveNine = low + 0x4646464646464646L;    // top bit set where the byte is >= ':' (0x3A)
+        long digit = atLeastZero & ~aboveNine & ~word & 0x8080808080808080L;
+        return Long.numberOfTrailingZeros(~digit & 0x8080808080808080L) >>> 3;
+    }
+
+    /**
+     * The value of the first {@code n} (1 to 8) bytes of {@code word}, all ASCII digits, the first
+     * byte the most significant. They are shifted to the top of the word, so the bytes below are
+     * zeros, that is leading zeros of an eight-digit number, and then pairs, fours and the eight
+     * are combined with one multiplication each.
+     */
+    static long digitsOf(long word, int n) {
+        long d = (word << ((Long.BYTES - n) << 3)) & 0x0F0F0F0F0F0F0F0FL;
+        d = (d * 10 + (d >>> 8)) & 0x00FF00FF00FF00FFL;
+        d = (d * 100 + (d >>> 16)) & 0x0000FFFF0000FFFFL;
+        return (d * 10000 + (d >>> 32)) & 0xFFFFFFFFL;
     }
 
     /** The file ended: checks the last line, which may lack a line break. */
