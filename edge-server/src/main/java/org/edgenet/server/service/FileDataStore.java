@@ -13,13 +13,11 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -62,6 +60,7 @@ public final class FileDataStore implements DataStore {
     private final DurableFiles files;
     private final Clock clock;
     private final ZoneId zone;
+    private final Summaries summaries = new Summaries();
 
     public FileDataStore(Path dataDir, ActivityLog uploadLog, ActivityLog deletionLog, KeyedSerialExecutor lanes,
                          Disk disk, Clock clock, ZoneId zone) throws IOException {
@@ -142,27 +141,42 @@ public final class FileDataStore implements DataStore {
         return CompletableFuture.supplyAsync(work, lanes.forKey(device + "\u0000" + fileId));
     }
 
+    /**
+     * Ready at once: the temp file is opened on the file's lane by the first chunk or the end, in
+     * the same task, so a begin costs no trip to the lane of its own. A failure to open it is the
+     * failure of that chunk or end.
+     */
     @Override
     public CompletableFuture<Upload> beginUpload(DeviceName device, FileId fileId) {
-        Path target = dataFile(device, fileId);
-        return onLane(device, fileId, () -> {
-            Path temp = null;
-            try {
-                files.createDirectory(target.getParent());
-                temp = files.createTemp(target.getParent(), fileId.toString());
-                FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE);
-                return new FileUpload(this, files, device, fileId, temp, out);
-            } catch (IOException e) {
-                files.removeQuietly(temp);
-                throw DurableFiles.failure("store " + fileOf(device, fileId), e);
-            }
-        });
+        return CompletableFuture.completedFuture(new FileUpload(this, files, device, fileId));
     }
 
+    /**
+     * Answered at once on the caller's thread (the event loop) when the file's summary is known in
+     * memory: no lane, no disk. Otherwise the lane reads the summary from the disk and keeps it.
+     */
     @Override
     public CompletableFuture<String> compute(DeviceName device, FileId fileId, Operation op) {
+        ComputeStats known = summaries.known(device, fileId);
+        if (known != null) {
+            try {
+                return CompletableFuture.completedFuture(known.compute(op, fileId));
+            } catch (ProtocolException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
         Path file = dataFile(device, fileId);
         return onLane(device, fileId, () -> summaryOf(device, file, fileId, true).compute(op, fileId));
+    }
+
+    /** On the file's lane, before it is replaced or deleted: readers go to the lane from now on. */
+    void forgetSummary(DeviceName device, FileId fileId) {
+        summaries.forget(device, fileId);
+    }
+
+    /** On the file's lane, once the file with {@code summary} is in place. */
+    void publishSummary(DeviceName device, FileId fileId, ComputeStats summary) {
+        summaries.publish(device, fileId, summary);
     }
 
     @Override
@@ -171,6 +185,7 @@ public final class FileDataStore implements DataStore {
         return onLane(device, fileId, () -> {
             // A file about to go needs no sidecar written for next time.
             ComputeStats summary = summaryOf(device, file, fileId, false);
+            summaries.forget(device, fileId);
             boolean deleted;
             try {
                 deleted = files.delete(file, statsFile(file));
@@ -196,11 +211,25 @@ public final class FileDataStore implements DataStore {
     }
 
     /**
-     * The stored summary when it matches the file; otherwise (no sidecar, a file put there by
-     * hand) the file is read once and, if {@code save}, the sidecar written for next time. The
-     * sidecar only saves work, so failing to write it is logged and the answer given all the same.
+     * On the file's lane: the summary in memory; else the stored one when it matches the file;
+     * otherwise (no sidecar, a file put there by hand) the file is read once and, if {@code save},
+     * the sidecar written for next time. The sidecar only saves work, so failing to write it is
+     * logged and the answer given all the same. What is read from the disk is kept in memory if
+     * {@code save}.
      */
     private ComputeStats summaryOf(DeviceName device, Path file, FileId fileId, boolean save) {
+        ComputeStats known = summaries.known(device, fileId);
+        if (known != null) {
+            return known;
+        }
+        ComputeStats read = summaryOnDisk(device, file, fileId, save);
+        if (save) {
+            summaries.publish(device, fileId, read);
+        }
+        return read;
+    }
+
+    private ComputeStats summaryOnDisk(DeviceName device, Path file, FileId fileId, boolean save) {
         try {
             long size;
             try {
@@ -340,8 +369,13 @@ public final class FileDataStore implements DataStore {
         }
     }
 
-    /** On the file's lane: true when the sidecar had to be written afresh. */
+    /**
+     * On the file's lane: true when the sidecar had to be written afresh. The summary in memory is
+     * dropped first and kept again only from what the disk holds now, so a file changed by hand
+     * behind the server's back is answered rightly from this check on.
+     */
     private boolean repairSummary(DeviceName device, FileId fileId) {
+        summaries.forget(device, fileId);
         Path file = dataFile(device, fileId);
         try {
             long size;
@@ -354,6 +388,7 @@ public final class FileDataStore implements DataStore {
             if (Files.exists(stats)) {
                 ComputeStats s = ComputeStats.parse(Files.readString(stats, StandardCharsets.US_ASCII));
                 if (s != null && s.bytes() == size) {
+                    summaries.publish(device, fileId, s);
                     return false;
                 }
             }
@@ -364,6 +399,7 @@ public final class FileDataStore implements DataStore {
                 throw new IllegalStateException(fileOf(device, fileId) + " is not valid data: " + e.getMessage());
             }
             files.replace(stats, fresh.toText());
+            summaries.publish(device, fileId, fresh);
             log.info("Maintenance: rebuilt the summary of {}", fileOf(device, fileId));
             return true;
         } catch (IOException e) {
