@@ -319,12 +319,26 @@ public final class FileDataStore implements DataStore {
      * Checks every data file against its summary sidecar, each on its own lane so that no upload,
      * computation or deletion of it runs meanwhile, and rebuilds a sidecar that is missing, cannot
      * be read or counts other bytes than the file has. A file that is not valid data is reported,
-     * never changed.
+     * never changed. Summaries in memory are taken again from what the disk holds, and those of
+     * files no longer there (removed by hand) are forgotten.
      */
     public SummaryCheck checkSummaries() throws IOException {
         int checked = 0;
         int rebuilt = 0;
         int damaged = 0;
+        List<CompletableFuture<Boolean>> gone = new ArrayList<>();
+        for (Summaries.Key k : summaries.files()) {
+            gone.add(onLane(k.device(), k.fileId(), () -> {
+                if (Files.exists(dataFile(k.device(), k.fileId()))) {
+                    return false;
+                }
+                summaries.forget(k.device(), k.fileId());
+                return true;
+            }));
+        }
+        for (CompletableFuture<Boolean> g : gone) {
+            g.join();
+        }
         try (DirectoryStream<Path> devices = Files.newDirectoryStream(dataDir, Files::isDirectory)) {
             for (Path dir : devices) {
                 DeviceName device;

@@ -3,6 +3,8 @@ package org.edgenet.server.service;
 import org.edgenet.common.format.DeviceName;
 import org.edgenet.common.format.FileId;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -61,6 +63,11 @@ final class Summaries {
         return known.size();
     }
 
-    private record Key(DeviceName device, FileId fileId) {
+    /** The files whose summaries are known now; a copy, for the maintenance check. */
+    List<Key> files() {
+        return new ArrayList<>(known.keySet());
+    }
+
+    record Key(DeviceName device, FileId fileId) {
     }
 }

@@ -295,6 +295,22 @@ class SummaryInMemoryTest {
     }
 
     @Test
+    void theMaintenanceCheckForgetsTheSummaryOfAFileRemovedByHand() throws IOException {
+        FileDataStore store = open(KeyedSerialExecutor.direct());
+        DataStore.Upload u = store.beginUpload(WATCH, ONE).join();
+        u.append(ascii("1\n"));
+        u.finish().join();
+        Files.delete(dataFile());
+        assertEquals("1", store.compute(WATCH, ONE, Operation.SUM).join(), "known until the check");
+
+        assertEquals(new FileDataStore.SummaryCheck(0, 0, 0), store.checkSummaries());
+
+        CompletionException e = assertThrows(CompletionException.class,
+                () -> store.compute(WATCH, ONE, Operation.SUM).join());
+        assertEquals(ErrorCode.NO_SUCH_FILE, assertInstanceOf(ProtocolException.class, e.getCause()).code());
+    }
+
+    @Test
     void theMapHoldsAtMostItsCapacityAndStillReplacesAndForgets() {
         Summaries s = new Summaries(2);
         ComputeStats a = new SampleStats().summary(0);
