@@ -22,9 +22,9 @@ import java.util.concurrent.ConcurrentMap;
  *
  * <p>File IDs are any {@code long}, so the files on disk are not bounded; the map is. Beyond
  * {@link #CAPACITY} entries, new summaries are not kept and their files are answered from the
- * disk, as before there was a map. At some 200 bytes an entry (key, summary, its sum and the map's
- * node), the map holds at most about 13 MB. Lanes that publish at the same time may overshoot the
- * bound by one entry each.
+ * disk, as before there was a map. At some 300 bytes an entry at most (key, device name, summary,
+ * its sum and the map's node), the map holds at most about 20 MB. Lanes that publish at the same
+ * time may overshoot the bound by one entry each.
  */
 final class Summaries {
     /** Most summaries held. */
