@@ -37,7 +37,8 @@ import java.util.function.Supplier;
  * checks it; only a complete, valid upload is moved over the final name (with its sidecar), and
  * only then is it logged. All disk work for one (device, file) runs on the same lane of a
  * {@link KeyedSerialExecutor}, so an upload, a computation and a deletion of the same file never
- * interleave.
+ * interleave. The lanes also keep the files' summaries in memory ({@link Summaries}), so SCS on
+ * a file whose summary is known is answered on the caller's thread without the lane or the disk.
  *
  * <p>What is confirmed survives a power loss: an upload's data and sidecar are forced before they
  * are moved into place, the directory is forced after the moves, and the log line is forced before
