@@ -264,18 +264,23 @@ class SummaryInMemoryTest {
                 .addComponent(true, ascii("4\n5")).addComponent(true, Unpooled.directBuffer().writeBytes(
                         "6\n7\n".getBytes(StandardCharsets.US_ASCII)));
         ByteBuf heap = ascii("x8\n").skipBytes(1);
+        // A slice of a heap buffer: its bytes start at an offset into the shared array.
+        ByteBuf slice = ascii("zz9\nzz").retainedSlice(2, 2);
 
         DataStore.Upload u = store.beginUpload(WATCH, ONE).join();
         u.append(direct);
         u.append(composite);
         u.append(heap);
+        u.append(slice);
         CompletableFuture<Long> finished = u.finish();
         runLane();
 
-        assertEquals(5L, finished.join());
-        assertEquals("12\n-34\n56\n7\n8\n", Files.readString(dataFile()));
-        assertEquals("49", answer(store.compute(WATCH, ONE, Operation.SUM)));
+        assertEquals(6L, finished.join());
+        assertEquals("12\n-34\n56\n7\n8\n9\n", Files.readString(dataFile()));
+        assertEquals("58", answer(store.compute(WATCH, ONE, Operation.SUM)));
         assertEquals(0, direct.refCnt() + composite.refCnt() + heap.refCnt(), "every chunk released");
+        slice.unwrap().release();
+        assertEquals(0, slice.refCnt(), "the slice released too");
     }
 
     @Test
