@@ -39,7 +39,9 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
@@ -365,10 +367,24 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Stops reading while {@code work} runs, then runs {@code then} on the event loop and reads on.
+     * Stops reading while {@code work} runs, then runs {@code then} on the event loop and reads on;
+     * runs {@code then} at once if {@code work} is already complete.
      * If the connection closed meanwhile, {@code then} still runs so it can clean up.
      */
     private <T> void whenDone(ChannelHandlerContext ctx, CompletableFuture<T> work, BiConsumer<T, Throwable> then) {
+        if (work.isDone()) {
+            // Answered at once (SCS from a summary in memory, the begin of an upload): reading
+            // goes on and the reply leaves now, without a trip through the event loop's queue.
+            T value = null;
+            Throwable error = null;
+            try {
+                value = work.join();
+            } catch (CompletionException | CancellationException e) {
+                error = Disconnector.causeOf(e);
+            }
+            then.accept(value, error);
+            return;
+        }
         busy = true;
         gate.whileRunning(ctx, work, (value, error) -> {
             busy = false;

@@ -18,7 +18,10 @@ public interface DataStore extends AutoCloseable {
     /** Starts receiving a file; nothing is visible under its name until the upload finishes. */
     CompletableFuture<Upload> beginUpload(DeviceName device, FileId fileId);
 
-    /** SCS: the result of {@code op} over the device's stored file, as exact decimal text. */
+    /**
+     * SCS: the result of {@code op} over the device's stored file, as exact decimal text. May be
+     * complete when returned, answered on the caller's thread from what is known in memory.
+     */
     CompletableFuture<String> compute(DeviceName device, FileId fileId, Operation op);
 
     /** DTE: removes the file, logs the deletion and yields the number of samples it held. */

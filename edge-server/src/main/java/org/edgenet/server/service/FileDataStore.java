@@ -13,13 +13,11 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,7 +37,8 @@ import java.util.function.Supplier;
  * checks it; only a complete, valid upload is moved over the final name (with its sidecar), and
  * only then is it logged. All disk work for one (device, file) runs on the same lane of a
  * {@link KeyedSerialExecutor}, so an upload, a computation and a deletion of the same file never
- * interleave.
+ * interleave. The lanes also keep the files' summaries in memory ({@link Summaries}), so SCS on
+ * a file whose summary is known is answered on the caller's thread without the lane or the disk.
  *
  * <p>What is confirmed survives a power loss: an upload's data and sidecar are forced before they
  * are moved into place, the directory is forced after the moves, and the log line is forced before
@@ -62,6 +61,7 @@ public final class FileDataStore implements DataStore {
     private final DurableFiles files;
     private final Clock clock;
     private final ZoneId zone;
+    private final Summaries summaries = new Summaries();
 
     public FileDataStore(Path dataDir, ActivityLog uploadLog, ActivityLog deletionLog, KeyedSerialExecutor lanes,
                          Disk disk, Clock clock, ZoneId zone) throws IOException {
@@ -142,27 +142,42 @@ public final class FileDataStore implements DataStore {
         return CompletableFuture.supplyAsync(work, lanes.forKey(device + "\u0000" + fileId));
     }
 
+    /**
+     * Ready at once: the temp file is opened on the file's lane by the first chunk or the end, in
+     * the same task, so a begin costs no trip to the lane of its own. A failure to open it is the
+     * failure of that chunk or end.
+     */
     @Override
     public CompletableFuture<Upload> beginUpload(DeviceName device, FileId fileId) {
-        Path target = dataFile(device, fileId);
-        return onLane(device, fileId, () -> {
-            Path temp = null;
-            try {
-                files.createDirectory(target.getParent());
-                temp = files.createTemp(target.getParent(), fileId.toString());
-                FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE);
-                return new FileUpload(this, files, device, fileId, temp, out);
-            } catch (IOException e) {
-                files.removeQuietly(temp);
-                throw DurableFiles.failure("store " + fileOf(device, fileId), e);
-            }
-        });
+        return CompletableFuture.completedFuture(new FileUpload(this, files, device, fileId));
     }
 
+    /**
+     * Answered at once on the caller's thread (the event loop) when the file's summary is known in
+     * memory: no lane, no disk. Otherwise the lane reads the summary from the disk and keeps it.
+     */
     @Override
     public CompletableFuture<String> compute(DeviceName device, FileId fileId, Operation op) {
+        ComputeStats known = summaries.known(device, fileId);
+        if (known != null) {
+            try {
+                return CompletableFuture.completedFuture(known.compute(op, fileId));
+            } catch (ProtocolException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
         Path file = dataFile(device, fileId);
         return onLane(device, fileId, () -> summaryOf(device, file, fileId, true).compute(op, fileId));
+    }
+
+    /** On the file's lane, before it is replaced or deleted: readers go to the lane from now on. */
+    void forgetSummary(DeviceName device, FileId fileId) {
+        summaries.forget(device, fileId);
+    }
+
+    /** On the file's lane, once the file with {@code summary} is in place. */
+    void publishSummary(DeviceName device, FileId fileId, ComputeStats summary) {
+        summaries.publish(device, fileId, summary);
     }
 
     @Override
@@ -171,6 +186,7 @@ public final class FileDataStore implements DataStore {
         return onLane(device, fileId, () -> {
             // A file about to go needs no sidecar written for next time.
             ComputeStats summary = summaryOf(device, file, fileId, false);
+            summaries.forget(device, fileId);
             boolean deleted;
             try {
                 deleted = files.delete(file, statsFile(file));
@@ -196,11 +212,25 @@ public final class FileDataStore implements DataStore {
     }
 
     /**
-     * The stored summary when it matches the file; otherwise (no sidecar, a file put there by
-     * hand) the file is read once and, if {@code save}, the sidecar written for next time. The
-     * sidecar only saves work, so failing to write it is logged and the answer given all the same.
+     * On the file's lane: the summary in memory; else the stored one when it matches the file;
+     * otherwise (no sidecar, a file put there by hand) the file is read once and, if {@code save},
+     * the sidecar written for next time. The sidecar only saves work, so failing to write it is
+     * logged and the answer given all the same. What is read from the disk is kept in memory if
+     * {@code save}.
      */
     private ComputeStats summaryOf(DeviceName device, Path file, FileId fileId, boolean save) {
+        ComputeStats known = summaries.known(device, fileId);
+        if (known != null) {
+            return known;
+        }
+        ComputeStats read = summaryOnDisk(device, file, fileId, save);
+        if (save) {
+            summaries.publish(device, fileId, read);
+        }
+        return read;
+    }
+
+    private ComputeStats summaryOnDisk(DeviceName device, Path file, FileId fileId, boolean save) {
         try {
             long size;
             try {
@@ -290,12 +320,26 @@ public final class FileDataStore implements DataStore {
      * Checks every data file against its summary sidecar, each on its own lane so that no upload,
      * computation or deletion of it runs meanwhile, and rebuilds a sidecar that is missing, cannot
      * be read or counts other bytes than the file has. A file that is not valid data is reported,
-     * never changed.
+     * never changed. Summaries in memory are taken again from what the disk holds, and those of
+     * files no longer there (removed by hand) are forgotten.
      */
     public SummaryCheck checkSummaries() throws IOException {
         int checked = 0;
         int rebuilt = 0;
         int damaged = 0;
+        List<CompletableFuture<Boolean>> gone = new ArrayList<>();
+        for (Summaries.Key k : summaries.files()) {
+            gone.add(onLane(k.device(), k.fileId(), () -> {
+                if (Files.exists(dataFile(k.device(), k.fileId()))) {
+                    return false;
+                }
+                summaries.forget(k.device(), k.fileId());
+                return true;
+            }));
+        }
+        for (CompletableFuture<Boolean> g : gone) {
+            g.join();
+        }
         try (DirectoryStream<Path> devices = Files.newDirectoryStream(dataDir, Files::isDirectory)) {
             for (Path dir : devices) {
                 DeviceName device;
@@ -340,8 +384,13 @@ public final class FileDataStore implements DataStore {
         }
     }
 
-    /** On the file's lane: true when the sidecar had to be written afresh. */
+    /**
+     * On the file's lane: true when the sidecar had to be written afresh. The summary in memory is
+     * dropped first and kept again only from what the disk holds now, so a file changed by hand
+     * behind the server's back is answered rightly from this check on.
+     */
     private boolean repairSummary(DeviceName device, FileId fileId) {
+        summaries.forget(device, fileId);
         Path file = dataFile(device, fileId);
         try {
             long size;
@@ -354,6 +403,7 @@ public final class FileDataStore implements DataStore {
             if (Files.exists(stats)) {
                 ComputeStats s = ComputeStats.parse(Files.readString(stats, StandardCharsets.US_ASCII));
                 if (s != null && s.bytes() == size) {
+                    summaries.publish(device, fileId, s);
                     return false;
                 }
             }
@@ -364,6 +414,7 @@ public final class FileDataStore implements DataStore {
                 throw new IllegalStateException(fileOf(device, fileId) + " is not valid data: " + e.getMessage());
             }
             files.replace(stats, fresh.toText());
+            summaries.publish(device, fileId, fresh);
             log.info("Maintenance: rebuilt the summary of {}", fileOf(device, fileId));
             return true;
         } catch (IOException e) {

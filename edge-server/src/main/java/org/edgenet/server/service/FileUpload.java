@@ -10,12 +10,14 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * One file being received by a {@link FileDataStore}: written to a temp file beside its final name
  * while {@link SampleParser} checks it, put in place with its summary only once complete and
- * valid, and only then logged. Touched only on its file's lane, one call at a time.
+ * valid, and only then logged. The temp file is opened by the first chunk or the end, in its task
+ * on the file's lane; everything that touches the file runs there, one task at a time.
  */
 final class FileUpload implements DataStore.Upload {
     private static final Logger log = LoggerFactory.getLogger(FileUpload.class);
@@ -24,10 +26,18 @@ final class FileUpload implements DataStore.Upload {
     private final DurableFiles files;
     private final DeviceName device;
     private final FileId fileId;
-    private final Path temp;
-    private final FileChannel out;
     private final SampleStats stats = new SampleStats();
     private final SampleParser parser = new SampleParser(stats);
+    /**
+     * Whether any work of this upload was handed to the lane; read and written only by the caller
+     * (the connection's event loop). An upload never handed over is aborted without a task, so a
+     * peer that begins and aborts in a loop queues nothing.
+     */
+    private boolean handedOver;
+
+    // Owned by the lane.
+    private Path temp;
+    private FileChannel out;
     private long bytes;
     private boolean done;
     /**
@@ -37,14 +47,11 @@ final class FileUpload implements DataStore.Upload {
      */
     private RuntimeException failure;
 
-    /** @param out {@code temp}, open for writing; the upload closes it */
-    FileUpload(FileDataStore store, DurableFiles files, DeviceName device, FileId fileId, Path temp, FileChannel out) {
+    FileUpload(FileDataStore store, DurableFiles files, DeviceName device, FileId fileId) {
         this.store = store;
         this.files = files;
         this.device = device;
         this.fileId = fileId;
-        this.temp = temp;
-        this.out = out;
     }
 
     @Override
@@ -55,6 +62,7 @@ final class FileUpload implements DataStore.Upload {
     @Override
     public CompletableFuture<Void> append(ByteBuf chunk) {
         try {
+            handedOver = true;
             return store.onLane(device, fileId, () -> {
                 try {
                     write(chunk);
@@ -72,38 +80,73 @@ final class FileUpload implements DataStore.Upload {
         }
     }
 
+    /**
+     * Checks the whole chunk, then writes it: a bad line stops the upload before it costs disk.
+     * The parser reads a heap array: a heap chunk's own, else a copy in the lane's scratch array.
+     * The file is written from the chunk itself, so a direct chunk (the frame decoder's, from a
+     * pooled direct allocator) reaches the kernel without the JDK's copy into a direct buffer.
+     */
     private void write(ByteBuf chunk) {
         requireOpen();
-        byte[] buf = FileDataStore.scratch();
         try {
-            while (chunk.isReadable()) {
-                int n = Math.min(buf.length, chunk.readableBytes());
-                chunk.readBytes(buf, 0, n);
-                // Checked before written: a bad line stops the upload before it costs disk.
-                parser.feed(buf, 0, n);
-                files.write(temp, out, ByteBuffer.wrap(buf, 0, n));
-                bytes += n;
+            open();
+            int n = chunk.readableBytes();
+            int from = chunk.readerIndex();
+            if (chunk.hasArray()) {
+                parser.feed(chunk.array(), chunk.arrayOffset() + from, n);
+            } else {
+                byte[] buf = FileDataStore.scratch();
+                for (int parsed = 0; parsed < n; parsed += buf.length) {
+                    int piece = Math.min(buf.length, n - parsed);
+                    chunk.getBytes(from + parsed, buf, 0, piece);
+                    parser.feed(buf, 0, piece);
+                }
             }
+            if (chunk.nioBufferCount() == 1) {
+                files.write(temp, out, chunk.nioBuffer(from, n));
+            } else {
+                for (ByteBuffer b : chunk.nioBuffers(from, n)) {
+                    files.write(temp, out, b);
+                }
+            }
+            chunk.skipBytes(n);
+            bytes += n;
         } catch (IOException e) {
             throw DurableFiles.failure(storing(), e);
         }
     }
 
+    /** A new temp file beside the final name, open for writing, unless this upload has one. */
+    private void open() throws IOException {
+        if (out != null) {
+            return;
+        }
+        Path dir = store.dataFile(device, fileId).getParent();
+        files.createDirectory(dir);
+        temp = files.createTemp(dir, fileId.toString());
+        out = FileChannel.open(temp, StandardOpenOption.WRITE);
+    }
+
     @Override
     public CompletableFuture<Long> finish() {
+        handedOver = true;
         return store.onLane(device, fileId, () -> {
             try {
                 requireOpen();
                 parser.finish();
                 ComputeStats summary = stats.summary(bytes);
                 try {
+                    open();
                     Path target = store.dataFile(device, fileId);
+                    // From here until the new summary is published, SCS on this file waits on the lane.
+                    store.forgetSummary(device, fileId);
                     files.putInPlace(temp, out, target, FileDataStore.statsFile(target), summary.toText());
                 } catch (IOException e) {
                     discard();
                     throw DurableFiles.failure(storing(), e);
                 }
                 done = true;
+                store.publishSummary(device, fileId, summary);
                 return summary.count();
             } catch (RuntimeException e) {
                 fail(e);
@@ -114,6 +157,13 @@ final class FileUpload implements DataStore.Upload {
 
     @Override
     public CompletableFuture<Void> abort() {
+        if (!handedOver) {
+            // Nothing reached the lane, so nothing was opened; no task of the lane has seen this
+            // object, and handing it over later would publish this write.
+            handedOver = true;
+            done = true;
+            return CompletableFuture.completedFuture(null);
+        }
         return store.onLane(device, fileId, () -> {
             discard();
             return null;
@@ -142,16 +192,18 @@ final class FileUpload implements DataStore.Upload {
         discard();
     }
 
-    /** Closes and deletes the temp file; the stored file, if any, is untouched. */
+    /** Closes and deletes the temp file, if there is one; the stored file, if any, is untouched. */
     private void discard() {
         if (done) {
             return;
         }
         done = true;
-        try {
-            out.close();
-        } catch (IOException e) {
-            log.warn("Cannot close {}: {}", temp, e.getMessage());
+        if (out != null) {
+            try {
+                out.close();
+            } catch (IOException e) {
+                log.warn("Cannot close {}: {}", temp, e.getMessage());
+            }
         }
         files.removeQuietly(temp);
     }

@@ -28,6 +28,19 @@ public final class SampleStats {
         count++;
     }
 
+    /**
+     * Adds {@code n} samples summed elsewhere: their sum as a 128-bit two's complement integer
+     * ({@code high}, {@code low}), their smallest and their largest.
+     */
+    void addAll(long n, long high, long low, long smallest, long largest) {
+        long sum = sumLow + low;
+        sumHigh += high + (Long.compareUnsigned(sum, sumLow) < 0 ? 1 : 0);
+        sumLow = sum;
+        min = Math.min(min, smallest);
+        max = Math.max(max, largest);
+        count += n;
+    }
+
     public ComputeStats summary(long bytes) {
         return new ComputeStats(count, sum(), min, max, bytes);
     }

@@ -2,6 +2,8 @@ package org.edgenet.server.net;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.flow.FlowControlHandler;
@@ -663,6 +665,29 @@ class CommandHandlerTest {
                 single(send(ch, new Compute(FileId.of(1), Operation.MAX))));
         assertEquals(new Computed(FileId.of(1), Operation.MIN, "1"),
                 single(send(ch, new Compute(FileId.of(1), Operation.MIN))));
+    }
+
+    @Test
+    void scsOnAFileWhoseSummaryIsKnownIsAnsweredOnTheEventLoopWithoutStoppingReading() {
+        queueLaneWork();
+        EmbeddedChannel ch = me();
+        ch.writeInbound(upload(1, "3\n4\n".getBytes(StandardCharsets.US_ASCII), 65536));
+        assertEquals(List.of(new Uploaded(FileId.of(1), 2)), runAll(ch));
+        List<Object> events = new ArrayList<>();
+        ch.pipeline().addFirst(new ChannelInboundHandlerAdapter() {
+            @Override
+            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                events.add(evt);
+            }
+        });
+
+        ch.writeInbound(new Compute(FileId.of(1), Operation.AVERAGE), new Compute(FileId.of(1), Operation.MAX));
+
+        assertEquals(new Computed(FileId.of(1), Operation.AVERAGE, "3.5"), ch.readOutbound(), "no task run");
+        assertEquals(new Computed(FileId.of(1), Operation.MAX, "4"), ch.readOutbound());
+        assertTrue(lane.isEmpty(), "nothing handed to the file's lane");
+        assertEquals(List.of(), events, "reading never paused");
+        assertTrue(ch.config().isAutoRead());
     }
 
     @Test

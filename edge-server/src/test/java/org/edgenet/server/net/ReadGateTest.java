@@ -12,8 +12,8 @@ import io.netty.util.concurrent.Ticker;
 import org.edgenet.common.format.DeviceName;
 import org.edgenet.common.format.FileId;
 import org.edgenet.common.message.ActiveDevices;
-import org.edgenet.common.message.Compute;
-import org.edgenet.common.message.Computed;
+import org.edgenet.common.message.Delete;
+import org.edgenet.common.message.Deleted;
 import org.edgenet.common.message.ErrorReply;
 import org.edgenet.common.message.Joined;
 import org.edgenet.common.message.ListActive;
@@ -23,7 +23,6 @@ import org.edgenet.common.message.LoginStatus;
 import org.edgenet.common.message.LookupPeer;
 import org.edgenet.common.message.MessageCodec;
 import org.edgenet.common.message.MessageType;
-import org.edgenet.common.message.Operation;
 import org.edgenet.common.message.Peer;
 import org.edgenet.common.message.RegisterUdp;
 import org.edgenet.common.message.UploadBegin;
@@ -374,17 +373,17 @@ class ReadGateTest {
         assertEquals(List.of(new Uploaded(FileId.of(1), 1)), ch.readAll());
         ch.stopReading();
 
-        flood(ch, new Compute(FileId.of(1), Operation.SUM), new ListActive(), new ListActive());
-        assertTrue(gate(ch).holds(Reason.REQUEST_RUNNING), "SCS runs on its lane");
+        flood(ch, new Delete(FileId.of(1)), new ListActive(), new ListActive());
+        assertTrue(gate(ch).holds(Reason.REQUEST_RUNNING), "DTE runs on its lane");
         assertEquals(0, ch.waiting(), "the AED requests wait behind it");
 
         runLane(ch);
 
-        assertEquals(1, ch.waiting(), "the SCS reply is made and unread");
+        assertEquals(1, ch.waiting(), "the DTE reply is made and unread");
         assertFalse(gate(ch).holds(Reason.REQUEST_RUNNING), "no command runs");
         assertTrue(gate(ch).holds(Reason.REPLIES_UNREAD), "but the reply is unread");
         assertFalse(ch.config().isAutoRead(), "so the AED requests stay held");
-        assertEquals(List.of(new Computed(FileId.of(1), Operation.SUM, "4")), ch.take(1));
+        assertEquals(List.of(new Deleted(FileId.of(1), 1)), ch.take(1));
         assertEquals(1, ch.waiting(), "one AED served per reply taken");
         List<Object> rest = ch.readAll();
         assertEquals(2, rest.size(), "both AED answered in the end");

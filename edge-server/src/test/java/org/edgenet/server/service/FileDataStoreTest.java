@@ -77,11 +77,18 @@ class FileDataStoreTest {
     }
 
     @Test
-    void aSummaryThatNoLongerMatchesTheFileIsRecomputed() throws IOException {
+    void aSummaryThatNoLongerMatchesTheFileIsRecomputedAtTheMaintenanceCheckOrARestart() throws IOException {
         FileDataStore store = open();
         store(store, "supersmartwatch", 3, "1\n");
         Files.writeString(dataFile("supersmartwatch", 3), "100\n200\n");
-        assertEquals("300", store.compute(WATCH, FileId.of(3), Operation.SUM).join());
+        assertEquals("1", store.compute(WATCH, FileId.of(3), Operation.SUM).join(),
+                "answered from memory: a change by hand is not looked for at every request");
+
+        assertEquals(new FileDataStore.SummaryCheck(1, 1, 0), store.checkSummaries());
+        assertEquals("300", store.compute(WATCH, FileId.of(3), Operation.SUM).join(), "seen by the check");
+
+        Files.writeString(dataFile("supersmartwatch", 3), "7\n");
+        assertEquals("7", open().compute(WATCH, FileId.of(3), Operation.SUM).join(), "seen after a restart");
     }
 
     @Test

@@ -204,4 +204,122 @@ class SampleParserTest {
     void anEmptyInputHasNoSamples() {
         assertEquals(0, parse("", 1).count());
     }
+
+    // The eight-byte fast path against the parser as it was (ReferenceSampleParser)
+
+    /** Summary, line reached and error text of one parse, fed in pieces of random sizes from {@code r}. */
+    private static String outcomeOf(boolean reference, byte[] b, long seed) {
+        SampleStats stats = new SampleStats();
+        SampleParser fast = reference ? null : new SampleParser(stats);
+        ReferenceSampleParser old = reference ? new ReferenceSampleParser(stats) : null;
+        SplittableRandom pieces = new SplittableRandom(seed);
+        try {
+            for (int i = 0; i < b.length; ) {
+                // Mostly large pieces, where the fast path runs, sometimes tiny ones that cut lines.
+                int n = Math.min(b.length - i, pieces.nextInt(4) == 0 ? 1 + pieces.nextInt(12) : 1 + pieces.nextInt(4096));
+                if (reference) {
+                    old.feed(b, i, n);
+                } else {
+                    fast.feed(b, i, n);
+                }
+                i += n;
+            }
+            if (reference) {
+                old.finish();
+            } else {
+                fast.finish();
+            }
+            return stats.summary(b.length) + " at line " + (reference ? old.line() : fast.line());
+        } catch (ProtocolException e) {
+            return e.code() + " " + e.getMessage() + " at line " + (reference ? old.line() : fast.line());
+        }
+    }
+
+    private static void assertSameAsReference(byte[] b, long seed) {
+        assertEquals(outcomeOf(true, b, seed), outcomeOf(false, b, seed),
+                () -> "input " + new String(b, StandardCharsets.ISO_8859_1).replace("\n", "\\n").replace("\r", "\\r"));
+    }
+
+    @Test
+    void theFastPathAgreesWithTheReferenceOnRandomValidFiles() {
+        SplittableRandom r = new SplittableRandom(20261130);
+        for (int file = 0; file < 400; file++) {
+            byte[] b = randomFile(r, 1 + r.nextInt(600)).getBytes(StandardCharsets.US_ASCII);
+            assertSameAsReference(b, r.nextLong());
+        }
+    }
+
+    /** Lines of every length from 1 to 21 digits, signed or not, so each length meets every 8-byte boundary. */
+    @Test
+    void theFastPathAgreesWithTheReferenceOnEveryLineLength() {
+        SplittableRandom r = new SplittableRandom(77);
+        for (int file = 0; file < 200; file++) {
+            StringBuilder text = new StringBuilder();
+            for (int line = 0; line < 50; line++) {
+                int digits = 1 + r.nextInt(21);
+                text.append(new String[] {"", "-", "-", "+"}[r.nextInt(4)]);
+                for (int d = 0; d < digits; d++) {
+                    text.append((char) ('0' + r.nextInt(10)));
+                }
+                text.append('\n');
+            }
+            assertSameAsReference(text.toString().getBytes(StandardCharsets.US_ASCII), r.nextLong());
+        }
+    }
+
+    /**
+     * Hostile input: digits mixed with the bytes next to them ('/' and ':'), digits with their top
+     * bit set, signs, spaces, CR, NUL and high bytes, in runs long enough to cross 8-byte words.
+     */
+    @Test
+    void theFastPathAgreesWithTheReferenceOnHostileBytes() {
+        byte[] alphabet = {'0', '1', '5', '9', '/', ':', '-', '+', '\n', '\n', '\r', ' ', 0, (byte) 0xB0,
+                (byte) 0xB9, (byte) 0x80, (byte) 0xFF, 0x7F, 'a', 0x10};
+        SplittableRandom r = new SplittableRandom(4242);
+        for (int file = 0; file < 3000; file++) {
+            byte[] b = new byte[r.nextInt(200)];
+            // Mostly digits and line feeds, so that parses get far before the first bad byte.
+            for (int i = 0; i < b.length; i++) {
+                int pick = r.nextInt(10);
+                b[i] = pick < 6 ? (byte) ('0' + r.nextInt(10)) : pick < 8 ? (byte) '\n' : alphabet[r.nextInt(alphabet.length)];
+            }
+            assertSameAsReference(b, r.nextLong());
+        }
+    }
+
+    @Test
+    void everyByteValueInEveryPositionOfAWordIsTestedAsADigitOrNot() {
+        for (int pos = 0; pos < 8; pos++) {
+            for (int v = 0; v < 256; v++) {
+                byte[] word = "12345678".getBytes(StandardCharsets.US_ASCII);
+                word[pos] = (byte) v;
+                long w = 0;
+                for (int i = 7; i >= 0; i--) {
+                    w = (w << 8) | (word[i] & 0xFF);
+                }
+                int expected = v >= '0' && v <= '9' ? 8 : pos;
+                assertEquals(expected, SampleParser.leadingDigits(w), "byte " + v + " at " + pos);
+            }
+        }
+    }
+
+    @Test
+    void eightDigitWordsOfEveryLengthHaveTheirDecimalValue() {
+        SplittableRandom r = new SplittableRandom(8);
+        for (int i = 0; i < 20000; i++) {
+            int n = 1 + r.nextInt(8);
+            StringBuilder digits = new StringBuilder();
+            for (int d = 0; d < n; d++) {
+                digits.append((char) ('0' + r.nextInt(10)));
+            }
+            // Whatever follows the digits in the word must not matter.
+            byte[] word = (digits + "\n" + "x".repeat(8)).substring(0, 8).getBytes(StandardCharsets.ISO_8859_1);
+            word[Math.min(n, 7)] = n < 8 ? (byte) r.nextInt(256) : word[7];
+            long w = 0;
+            for (int k = 7; k >= 0; k--) {
+                w = (w << 8) | (word[k] & 0xFF);
+            }
+            assertEquals(Long.parseLong(digits.toString()), SampleParser.digitsOf(w, n), digits.toString());
+        }
+    }
 }
