@@ -39,9 +39,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
@@ -372,19 +370,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
      * If the connection closed meanwhile, {@code then} still runs so it can clean up.
      */
     private <T> void whenDone(ChannelHandlerContext ctx, CompletableFuture<T> work, BiConsumer<T, Throwable> then) {
-        if (work.isDone()) {
-            // Answered at once (SCS from a summary in memory, the begin of an upload): reading
-            // goes on and the reply leaves now, without a trip through the event loop's queue.
-            T value = null;
-            Throwable error = null;
-            try {
-                value = work.join();
-            } catch (CompletionException | CancellationException e) {
-                error = Disconnector.causeOf(e);
-            }
-            then.accept(value, error);
-            return;
-        }
+        // Work done already (SCS from a summary in memory) is answered at once by the gate.
         busy = true;
         gate.whileRunning(ctx, work, (value, error) -> {
             busy = false;
