@@ -19,6 +19,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.Ticker;
 import org.edgenet.common.cli.StartupException;
+import org.edgenet.server.cluster.ClusterNode;
 import org.edgenet.server.net.CommandHandler;
 import org.edgenet.server.net.ConnectionLimits;
 import org.edgenet.server.net.Drain;
@@ -28,12 +29,14 @@ import org.edgenet.server.net.ReadGate;
 import org.edgenet.server.net.ServerInitializer;
 import org.edgenet.server.net.ServerTls;
 import org.edgenet.server.service.ActivityLog;
+import org.edgenet.server.service.DeviceRegistry;
 import org.edgenet.server.service.Disk;
 import org.edgenet.server.service.FileDataStore;
 import org.edgenet.server.service.FileDeviceRegistry;
 import org.edgenet.server.service.InMemoryLoginGuard;
 import org.edgenet.server.service.JournalMessageStore;
 import org.edgenet.server.service.KeyedSerialExecutor;
+import org.edgenet.server.service.LoginGuard;
 import org.edgenet.server.service.Maintenance;
 import org.edgenet.server.service.MaintenanceTask;
 import org.edgenet.server.service.MaintenanceTasks;
@@ -122,8 +125,12 @@ public final class EdgeServer implements AutoCloseable {
                 opened.add(DirectoryLock.acquire(dir));
             }
             Disk disk = Disk.synced();
-            FileDeviceRegistry registry = open(opened, () -> FileDeviceRegistry.open(config.deviceLog(), config.clock(),
-                    config.zone(), disk), config.deviceLog());
+            // Named only here, so that a server without cluster settings never loads the cluster library.
+            ClusterNode cluster = config.cluster().enabled() ? add(opened, ClusterNode.start(config.cluster())) : null;
+            FileDeviceRegistry fileRegistry = cluster != null ? null : open(opened, () -> FileDeviceRegistry.open(
+                    config.deviceLog(), config.clock(), config.zone(), disk), config.deviceLog());
+            DeviceRegistry registry = cluster == null ? fileRegistry : open(opened, () -> cluster.registry(
+                    config.deviceLog(), config.clock(), config.zone(), disk), config.deviceLog());
             ActivityLog uploads = open(opened, () -> ActivityLog.open(config.uploadLog(), disk), config.uploadLog());
             ActivityLog deletions = open(opened, () -> ActivityLog.open(config.deletionLog(), disk),
                     config.deletionLog());
@@ -147,9 +154,10 @@ public final class EdgeServer implements AutoCloseable {
             List<MaintenanceTask> tasks = MaintenanceTasks.standard(data, messages);
             tasks.add(MaintenanceTasks.tempIds(tracing));
             opened.add(Maintenance.every(config.operations().maintenanceInterval(), tasks));
-            Services services = new Services(credentials,
-                    new InMemoryLoginGuard(config.attempts(), config.blockDuration(), config.clock()), registry, data,
-                    messages, tracing);
+            LoginGuard guard = cluster == null
+                    ? new InMemoryLoginGuard(config.attempts(), config.blockDuration(), config.clock())
+                    : cluster.loginGuard(config.attempts(), config.blockDuration(), config.clock());
+            Services services = new Services(credentials, guard, registry, data, messages, tracing);
 
             boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
             workers = new MultiThreadIoEventLoopGroup(config.ioThreads(), NioIoHandler.newFactory());
@@ -189,7 +197,9 @@ public final class EdgeServer implements AutoCloseable {
             }
             // The directories are ours (locked above), so no other server uses these files: start afresh.
             try {
-                registry.clear();
+                if (fileRegistry != null) {
+                    fileRegistry.clear();
+                }
                 data.removeLeftoverUploads();
             } catch (IOException e) {
                 Shutdown shutdown = Shutdown.begin();
@@ -274,6 +284,11 @@ public final class EdgeServer implements AutoCloseable {
         } catch (IOException e) {
             throw new StartupException("Cannot write " + what + ": " + reason(e), e);
         }
+    }
+
+    private static <T extends AutoCloseable> T add(List<AutoCloseable> opened, T t) {
+        opened.add(t);
+        return t;
     }
 
     private static StartupException bindFailure(ServerConfig config, Exception e) {
