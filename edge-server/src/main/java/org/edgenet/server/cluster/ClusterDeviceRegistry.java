@@ -41,7 +41,8 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
@@ -60,6 +61,8 @@ import java.util.concurrent.TimeUnit;
 public final class ClusterDeviceRegistry implements DeviceRegistry {
     private static final Logger log = LoggerFactory.getLogger(ClusterDeviceRegistry.class);
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
+    private static final Duration SWEEP_DELAY = Duration.ofMillis(500);
+    private static final int SWEEP_ATTEMPTS = 5;
 
     private final HazelcastInstance hz;
     private final IMap<String, Presence> map;
@@ -70,7 +73,8 @@ public final class ClusterDeviceRegistry implements DeviceRegistry {
     private final ZoneId zone;
     private final SerialExecutor writer;
     /** Removes the devices of members that are gone: map-wide work, kept off the event threads. */
-    private final ExecutorService sweeper;
+    private final ScheduledExecutorService sweeper;
+    private volatile boolean closing;
     private UUID entryListener;
     private UUID memberListener;
 
@@ -101,7 +105,7 @@ public final class ClusterDeviceRegistry implements DeviceRegistry {
         this.clock = clock;
         this.zone = zone;
         this.writer = SerialExecutor.thread("device-log-writer");
-        this.sweeper = Executors.newSingleThreadExecutor(new DefaultThreadFactory("cluster-presence", true));
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("cluster-presence", true));
     }
 
     /**
@@ -164,16 +168,35 @@ public final class ClusterDeviceRegistry implements DeviceRegistry {
 
         @Override
         public void memberRemoved(MembershipEvent event) {
-            UUID gone = event.getMember().getUuid();
             // Every member sweeps: removing twice is harmless, and no single one must survive to do it.
-            sweeper.execute(() -> {
+            sweep(event.getMember(), 1);
+        }
+    }
+
+    /**
+     * Removes the devices of a member that left. The first try waits a moment, while the partitions
+     * the member owned find their new owners (a map-wide removal at that instant is refused); a
+     * failed try is repeated a few times.
+     */
+    private void sweep(Member gone, int attempt) {
+        try {
+            sweeper.schedule(() -> {
                 try {
-                    map.removeAll(new Presence.HeldBy(gone));
+                    map.removeAll(new Presence.HeldBy(gone.getUuid()));
                 } catch (RuntimeException e) {
-                    log.warn("Cannot remove the devices of cluster member {}: {}",
-                            ClusterNode.address(event.getMember()), e.getMessage());
+                    if (closing) {
+                        return;
+                    }
+                    if (attempt < SWEEP_ATTEMPTS) {
+                        sweep(gone, attempt + 1);
+                    } else {
+                        log.warn("Cannot remove the devices of cluster member {}: {}", ClusterNode.address(gone),
+                                e.getMessage());
+                    }
                 }
-            });
+            }, SWEEP_DELAY.toMillis() * attempt, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // Closing: this server leaves the cluster too.
         }
     }
 
@@ -372,6 +395,7 @@ public final class ClusterDeviceRegistry implements DeviceRegistry {
         } catch (RuntimeException e) {
             log.debug("Listeners already gone with the member", e);
         }
+        closing = true;
         sweeper.shutdownNow();
         if (!writer.close(CLOSE_WAIT) && !Thread.currentThread().isInterrupted()) {
             log.warn("{} writer did not finish within 10 s", file.path());

@@ -75,9 +75,12 @@ public final class ClusterNode implements AutoCloseable {
         config.setProperty("hazelcast.shutdownhook.enabled", "false");
         // A member that stops answering is dropped within seconds, so its devices can join elsewhere.
         config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
-        config.setProperty("hazelcast.max.no.heartbeat.seconds", "10");
-        // The first member waits this long for others at start; the listed ones answer far sooner.
+        config.setProperty("hazelcast.max.no.heartbeat.seconds", "5");
+        // A member waits this long for the listed ones to answer before it forms a cluster alone (the
+        // first server started); running members answer within milliseconds. One that starts alone
+        // because the others were slow merges with them later (Hazelcast's split-brain healing).
         config.setProperty("hazelcast.wait.seconds.before.join", "0");
+        config.setProperty("hazelcast.max.wait.seconds.before.join", "5");
         config.setProperty("hazelcast.initial.min.cluster.size", "1");
         NetworkConfig network = config.getNetworkConfig();
         network.setPort(settings.port()).setPortAutoIncrement(false);
