@@ -40,6 +40,7 @@ import org.edgenet.server.service.LoginGuard;
 import org.edgenet.server.service.Maintenance;
 import org.edgenet.server.service.MaintenanceTask;
 import org.edgenet.server.service.MaintenanceTasks;
+import org.edgenet.server.service.MessageStore;
 import org.edgenet.server.service.Services;
 import org.edgenet.server.service.TracingService;
 import org.edgenet.server.service.WatchedCredentialStore;
@@ -147,11 +148,13 @@ public final class EdgeServer implements AutoCloseable {
             }
             opened.add(data);
             MessageSettings ms = config.messages();
-            JournalMessageStore messages = open(opened, () -> JournalMessageStore.open(ms.journal(), ms.perRecipient(),
+            JournalMessageStore journal = open(opened, () -> JournalMessageStore.open(ms.journal(), ms.perRecipient(),
                     ms.totalBytes(), disk, config.clock().withZone(config.zone())), ms.journal());
+            MessageStore messages = cluster == null ? journal
+                    : add(opened, cluster.messages(ms, config.clock().withZone(config.zone())));
             TracingService tracing = open(opened, () -> TracingService.open(config.tracing(), disk, config.clock(),
                     config.zone(), messages), config.tracing().tempIdFile());
-            List<MaintenanceTask> tasks = MaintenanceTasks.standard(data, messages);
+            List<MaintenanceTask> tasks = MaintenanceTasks.standard(data, journal);
             tasks.add(MaintenanceTasks.tempIds(tracing));
             opened.add(Maintenance.every(config.operations().maintenanceInterval(), tasks));
             LoginGuard guard = cluster == null
@@ -228,7 +231,7 @@ public final class EdgeServer implements AutoCloseable {
 
     /** Opens the 0xAE73 listener on the same event loops; not read until the server is ready. */
     private static Channel bindMessagePort(MessageSettings ms, EventLoopGroup boss, EventLoopGroup workers,
-                                           JournalMessageStore messages, ChannelGroup channels, LogLimiter logLimiter)
+                                           MessageStore messages, ChannelGroup channels, LogLimiter logLimiter)
             throws StartupException {
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)

@@ -11,8 +11,10 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import org.edgenet.common.cli.StartupException;
 import org.edgenet.server.ClusterSettings;
+import org.edgenet.server.MessageSettings;
 import org.edgenet.server.service.Disk;
 import org.edgenet.server.service.LoginGuard;
+import org.edgenet.server.service.MessageStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,6 +100,7 @@ public final class ClusterNode implements AutoCloseable {
         // Every write waits for its one backup: what a device was told is stored survives any one member.
         config.addMapConfig(new MapConfig(PRESENCE).setBackupCount(1).setAsyncBackupCount(0));
         config.addMapConfig(new MapConfig(LOCKOUT).setBackupCount(1).setAsyncBackupCount(0));
+        config.addMapConfig(new MapConfig(ClusterMessageStore.MAILBOXES).setBackupCount(1).setAsyncBackupCount(0));
         return config;
     }
 
@@ -129,6 +132,11 @@ public final class ClusterNode implements AutoCloseable {
     /** Failure counts and blocks shared by the cluster. */
     public LoginGuard loginGuard(int attempts, Duration blockDuration, Clock clock) {
         return new ClusterLoginGuard(hz.getMap(LOCKOUT), attempts, blockDuration, clock);
+    }
+
+    /** Messages shared by the cluster, within the limits of {@code settings}. */
+    public MessageStore messages(MessageSettings settings, Clock clock) {
+        return new ClusterMessageStore(hz, clock, settings.perRecipient(), settings.totalBytes());
     }
 
     /** How many members the cluster has now. */

@@ -1,9 +1,12 @@
 package org.edgenet.server.cluster;
 
+import com.hazelcast.core.HazelcastInstance;
 import org.edgenet.common.format.DeviceName;
 import org.edgenet.common.testing.MutableClock;
+import org.edgenet.server.MessageSettings;
 import org.edgenet.server.service.ActiveDevice;
 import org.edgenet.server.service.Disk;
+import org.edgenet.server.service.MessageStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,8 +48,19 @@ class ClusterFailoverTest {
         }
     }
 
+    /** A recipient name whose mailbox {@code node} owns. */
+    private static String ownedBy(ClusterNode node) {
+        HazelcastInstance hz = node.instance();
+        for (int i = 0; ; i++) {
+            String name = "mbox" + i;
+            if (hz.getPartitionService().getPartition(name).getOwner().localMember()) {
+                return name;
+            }
+        }
+    }
+
     @Test
-    void theDevicesOfAMemberThatDiedLeaveEverywhereAndJoinThroughAnotherAtOnce() throws Exception {
+    void aDeadMembersDevicesLeaveEverywhereAndRejoinElsewhereAndItsConfirmedMessagesSurvive() throws Exception {
         nodes.addAll(new ClusterMembers(27520, 3).startAll());
         for (int i = 0; i < 3; i++) {
             registries.add(nodes.get(i).registry(dir.resolve("n" + i).resolve("edge-device-log.txt"), clock,
@@ -57,7 +71,19 @@ class ClusterFailoverTest {
         registries.get(2).join(DeviceName.of("lostB"), "10.0.0.3", 5004).get(20, TimeUnit.SECONDS);
         eventually(() -> registries.get(1).active().size() == 3, "node 1 sees all three devices");
 
+        // A message whose mailbox lives on the member about to die, accepted through that member.
+        MessageStore dying = nodes.get(2).messages(MessageSettings.defaults(), clock);
+        String recipient = ownedBy(nodes.get(2));
+        long id = dying.post("keepA", recipient, "still here").get(20, TimeUnit.SECONDS);
+
         nodes.get(2).instance().getLifecycleService().terminate();
+
+        MessageStore.Reader reader = nodes.get(0).messages(MessageSettings.defaults(), clock).reader(recipient);
+        MessageStore.Batch batch = reader.read(10, 65_536).get(20, TimeUnit.SECONDS);
+        assertEquals(1, batch.messages().size(), "the confirmed message survived the member that accepted it");
+        assertEquals(id, batch.messages().get(0).id(), "its id");
+        assertEquals("still here", batch.messages().get(0).text(), "its text");
+        assertEquals(0, (int) reader.remove(id).get(20, TimeUnit.SECONDS), "nothing else waits");
 
         for (int i = 0; i < 2; i++) {
             ClusterDeviceRegistry r = registries.get(i);

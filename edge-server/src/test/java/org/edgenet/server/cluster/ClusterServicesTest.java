@@ -7,7 +7,9 @@ import org.edgenet.server.service.ActiveDevice;
 import org.edgenet.server.service.AlreadyJoinedException;
 import org.edgenet.server.service.DeviceRegistry;
 import org.edgenet.server.service.Disk;
+import org.edgenet.server.MessageSettings;
 import org.edgenet.server.service.LoginGuard;
+import org.edgenet.server.service.MessageStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -201,5 +203,37 @@ class ClusterServicesTest {
         assertEquals(new LoginGuard.Failure(1, false, false), guards.get(0).recordFailure(name),
                 "a right password cleared the count everywhere");
         assertTrue(guards.get(0).recordSuccess(name), "cleared again");
+    }
+
+    @Test
+    void aMessagePostedThroughOneMemberIsAnnouncedReadAndHeldAcrossMembers() throws Exception {
+        List<MessageStore> stores = new ArrayList<>();
+        for (ClusterNode n : nodes) {
+            stores.add(n.messages(MessageSettings.defaults(), clock));
+        }
+        CompletableFuture<String> announced = new CompletableFuture<>();
+        MessageStore.Subscription sub = stores.get(2).subscribe("mailA", announced::complete);
+        long first = await(stores.get(0).post("alice", "mailA", "one"));
+        long second = await(stores.get(1).post("bob", "mailA", "two"));
+        assertTrue(second > first, "ids grow across members");
+        assertEquals("alice", await(announced), "the subscriber on another member is told");
+        assertEquals(2, stores.get(2).waiting("mailA"), "waiting, asked on a third member");
+
+        MessageStore.Reader one = stores.get(1).reader("mailA");
+        MessageStore.Reader other = stores.get(2).reader("mailA");
+        MessageStore.Batch taken = await(one.read(1, 65_536));
+        assertEquals(List.of("one"), taken.messages().stream().map(MessageStore.Stored::text).toList(), "read one");
+        assertEquals(2, taken.waiting(), "the reader could be shown both");
+        MessageStore.Batch rest = await(other.read(10, 65_536));
+        assertEquals(List.of("two"), rest.messages().stream().map(MessageStore.Stored::text).toList(),
+                "a second reader through another member is not shown what the first holds");
+        other.close();
+        assertEquals(1, (int) await(one.remove(first)), "removed what it confirmed; one left for it");
+        assertEquals(List.of("two"), await(one.read(10, 65_536)).messages().stream().map(MessageStore.Stored::text)
+                .toList(), "what a closed reader held is shown again");
+        assertEquals(0, (int) await(one.remove(second)), "nothing left");
+        assertEquals(0, stores.get(0).waiting("mailA"), "the mailbox is empty everywhere");
+        sub.cancel();
+        stores.forEach(MessageStore::close);
     }
 }
