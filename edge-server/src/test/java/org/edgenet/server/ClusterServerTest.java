@@ -8,8 +8,11 @@ import org.edgenet.common.message.ListActive;
 import org.edgenet.common.message.Login;
 import org.edgenet.common.message.LoginReply;
 import org.edgenet.common.message.LoginStatus;
+import org.edgenet.common.message.LookupPeer;
 import org.edgenet.common.message.Message;
+import org.edgenet.common.message.Peer;
 import org.edgenet.common.message.RegisterUdp;
+import org.edgenet.common.message.Ticket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,6 +43,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ClusterServerTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
+    /** Members start in seconds, but on a machine shared by many builds it can take a minute or more. */
+    private static final Duration START = Duration.ofSeconds(120);
     private static final List<EdgeServer> servers = new ArrayList<>();
 
     @TempDir
@@ -64,7 +69,7 @@ class ClusterServerTest {
                 started.add(starters.submit(() -> EdgeServer.start(config)));
             }
             for (Future<EdgeServer> f : started) {
-                servers.add(f.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+                servers.add(f.get(START.toSeconds(), TimeUnit.SECONDS));
             }
         } finally {
             starters.shutdownNow();
@@ -143,6 +148,23 @@ class ClusterServerTest {
                 assertTrue(lines.get(0).matches("1; .*; supersmartwatch; 127\\.0\\.0\\.1; 8101"), lines.get(0));
                 assertTrue(lines.get(1).matches("2; .*; superwristband; 127\\.0\\.0\\.1; 8102"), lines.get(1));
             }
+        }
+    }
+
+    @Test
+    void uvfBetweenDevicesOnDifferentServersHandsTheAudienceItsTicketFirst() throws Exception {
+        try (FrameSocket watch = joined(0, "supersmartwatch", "comp9331", 8201);
+             FrameSocket band = joined(2, "superwristband", "davidpass", 8202)) {
+            long end = System.nanoTime() + WAIT.toNanos();
+            while (aed(watch).isEmpty()) {
+                assertTrue(System.nanoTime() < end, "server 0 sees the band within " + WAIT);
+                TimeUnit.MILLISECONDS.sleep(20);
+            }
+            watch.send(new LookupPeer(DeviceName.of("superwristband")));
+            Ticket held = assertInstanceOf(Ticket.class, band.receive(), "the audience, on server 2, gets the ticket");
+            Peer peer = assertInstanceOf(Peer.class, watch.receive(), "the presenter, on server 0, gets the address");
+            assertEquals(8202, peer.udpPort(), "where the band listens");
+            assertEquals(held.id(), peer.ticket().id(), "both hold one ticket");
         }
     }
 }

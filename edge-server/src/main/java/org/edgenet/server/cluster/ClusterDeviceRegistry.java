@@ -380,6 +380,14 @@ public final class ClusterDeviceRegistry implements DeviceRegistry {
         return Optional.empty();
     }
 
+    /** The member whose server holds the connection of {@code device}, if it is joined. */
+    Optional<UUID> memberOf(DeviceName device) {
+        synchronized (lock) {
+            Entry e = byName.get(device.value());
+            return e == null ? Optional.empty() : Optional.of(e.presence().member());
+        }
+    }
+
     /** Stops following the cluster; the devices of this server have left by now. */
     @Override
     public void close() {

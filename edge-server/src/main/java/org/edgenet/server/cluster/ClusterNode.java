@@ -4,6 +4,7 @@ import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.Config;
+import com.hazelcast.config.ExecutorConfig;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.NetworkConfig;
@@ -15,6 +16,7 @@ import org.edgenet.server.MessageSettings;
 import org.edgenet.server.service.Disk;
 import org.edgenet.server.service.LoginGuard;
 import org.edgenet.server.service.MessageStore;
+import org.edgenet.server.service.TicketService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +47,7 @@ public final class ClusterNode implements AutoCloseable {
     static final String JOIN_ORDER = "edgenet.join-order";
 
     private final HazelcastInstance hz;
+    private volatile ClusterDeviceRegistry presence;
 
     private ClusterNode(HazelcastInstance hz) {
         this.hz = hz;
@@ -100,6 +103,8 @@ public final class ClusterNode implements AutoCloseable {
         // Every write waits for its one backup: what a device was told is stored survives any one member.
         config.addMapConfig(new MapConfig(PRESENCE).setBackupCount(1).setAsyncBackupCount(0));
         config.addMapConfig(new MapConfig(LOCKOUT).setBackupCount(1).setAsyncBackupCount(0));
+        // A relayed ticket waits seconds at most; more waiting than this means the member is stuck.
+        config.addExecutorConfig(new ExecutorConfig(TicketRelay.EXECUTOR).setPoolSize(4).setQueueCapacity(4096));
         config.addMapConfig(new MapConfig(ClusterMessageStore.MAILBOXES).setBackupCount(1).setAsyncBackupCount(0));
         return config;
     }
@@ -126,7 +131,18 @@ public final class ClusterNode implements AutoCloseable {
 
     /** Presence shared by the cluster, recorded in this server's own {@code deviceLog}. */
     public ClusterDeviceRegistry registry(Path deviceLog, Clock clock, ZoneId zone, Disk disk) throws IOException {
-        return ClusterDeviceRegistry.open(hz, deviceLog, clock, zone, disk);
+        presence = ClusterDeviceRegistry.open(hz, deviceLog, clock, zone, disk);
+        return presence;
+    }
+
+    /**
+     * The ticket office of this server: tickets for devices joined elsewhere are relayed to their
+     * member, found through the presence of {@link #registry}, which must be open.
+     */
+    public TicketService tickets() {
+        TicketService office = new TicketService(TicketService.LIFETIME, new TicketRelay(hz, presence));
+        hz.getUserContext().put(TicketRelay.OFFICE, office);
+        return office;
     }
 
     /** Failure counts and blocks shared by the cluster. */

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * (each test class takes its own block of 27500-27599), under a cluster name no other test shares.
  */
 final class ClusterMembers {
-    static final Duration DEADLINE = Duration.ofSeconds(30);
+    static final Duration DEADLINE = Duration.ofSeconds(120);
     private final String name = "test-" + UUID.randomUUID();
     private final List<InetSocketAddress> addresses = new ArrayList<>();
 
