@@ -108,12 +108,12 @@ final class ClusterMessageStore implements MessageStore {
         long cost = Mailbox.cost(probe);
         if (bytes.get() + cost > totalBytes) {
             return CompletableFuture.failedFuture(new ProtocolException(ErrorCode.MAILBOX_FULL,
-                    "the server holds as many messages as it may"));
+                    "the message store is full"));
         }
         return mailboxes.submitToKey(recipient, new Mailbox.Post(ids.newId(), sender, now, text, perRecipient))
                 .toCompletableFuture().thenApply(id -> {
                     if (id < 0) {
-                        throw new ProtocolException(ErrorCode.MAILBOX_FULL, recipient + "'s mailbox is full");
+                        throw new ProtocolException(ErrorCode.MAILBOX_FULL, "the mailbox of " + recipient + " is full");
                     }
                     bytes.addAndGet(cost);
                     arrivals.publishAsync(new Arrival(recipient, sender));
