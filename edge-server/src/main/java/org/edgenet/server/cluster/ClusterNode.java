@@ -21,7 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -60,6 +62,7 @@ public final class ClusterNode implements AutoCloseable {
      * @throws StartupException with one line when the member cannot start (its port taken, say)
      */
     public static ClusterNode start(ClusterSettings settings) throws StartupException {
+        requireFreePort(settings);
         try {
             ClusterNode node = new ClusterNode(Hazelcast.newHazelcastInstance(config(settings)));
             node.watchMembers();
@@ -67,6 +70,22 @@ public final class ClusterNode implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new StartupException("Cannot start the cluster member on port " + settings.port() + ": "
                     + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+        }
+    }
+
+    /**
+     * Says in one line that the member's port is taken, before the library would (with a stack
+     * trace of its own). The port is released again at once for the member to bind.
+     */
+    private static void requireFreePort(ClusterSettings settings) throws StartupException {
+        InetSocketAddress at = settings.loopbackOnly() ? new InetSocketAddress(InetAddress.getLoopbackAddress(),
+                settings.port()) : new InetSocketAddress(settings.port());
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(at);
+        } catch (IOException e) {
+            throw new StartupException("Cannot start the cluster member: port " + settings.port()
+                    + " is already in use", e);
         }
     }
 
