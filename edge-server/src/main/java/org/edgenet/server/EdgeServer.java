@@ -154,6 +154,9 @@ public final class EdgeServer implements AutoCloseable {
                     : add(opened, cluster.messages(ms, config.clock().withZone(config.zone())));
             TracingService tracing = open(opened, () -> TracingService.open(config.tracing(), disk, config.clock(),
                     config.zone(), messages), config.tracing().tempIdFile());
+            if (cluster != null) {
+                cluster.shareTempIds(tracing, config.tracing().tempIdLifetime().plus(config.tracing().retention()));
+            }
             List<MaintenanceTask> tasks = MaintenanceTasks.standard(data, journal);
             tasks.add(MaintenanceTasks.tempIds(tracing));
             opened.add(Maintenance.every(config.operations().maintenanceInterval(), tasks));

@@ -15,6 +15,8 @@ import org.edgenet.common.format.DeviceName;
 import org.edgenet.common.format.Timestamps;
 import org.edgenet.common.message.DeviceInfo;
 import org.edgenet.common.message.EncodedDevices;
+import org.edgenet.common.wire.ErrorCode;
+import org.edgenet.common.wire.ProtocolException;
 import org.edgenet.server.service.ActiveDevice;
 import org.edgenet.server.service.AlreadyJoinedException;
 import org.edgenet.server.service.AtomicFile;
@@ -302,9 +304,14 @@ public final class ClusterDeviceRegistry implements DeviceRegistry {
         // Waiting before the put: the event may come before the put's answer.
         joins.put(order, done);
         map.submitToKey(device.value(), new PutIfAbsent(p)).whenComplete((put, e) -> {
-            if (e != null || !Boolean.TRUE.equals(put)) {
+            if (e != null) {
                 joins.remove(order);
-                done.completeExceptionally(e != null ? e : new AlreadyJoinedException(device));
+                log.warn("Cannot record that {} joined in the cluster: {}", device, e.getMessage());
+                done.completeExceptionally(new ProtocolException(ErrorCode.INTERNAL,
+                        "the cluster could not record the join; please try again"));
+            } else if (!Boolean.TRUE.equals(put)) {
+                joins.remove(order);
+                done.completeExceptionally(new AlreadyJoinedException(device));
             }
         });
         return done;

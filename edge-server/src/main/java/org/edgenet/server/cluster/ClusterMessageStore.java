@@ -111,7 +111,9 @@ final class ClusterMessageStore implements MessageStore {
                     "the message store is full"));
         }
         return mailboxes.submitToKey(recipient, new Mailbox.Post(ids.newId(), sender, now, text, perRecipient))
-                .toCompletableFuture().thenApply(id -> {
+                .toCompletableFuture().exceptionally(e -> {
+                    throw unavailable("post a message for " + recipient, e);
+                }).thenApply(id -> {
                     if (id < 0) {
                         throw new ProtocolException(ErrorCode.MAILBOX_FULL, "the mailbox of " + recipient + " is full");
                     }
@@ -150,6 +152,17 @@ final class ClusterMessageStore implements MessageStore {
         } catch (RuntimeException e) {
             // The member is stopping: its listeners go with it.
         }
+    }
+
+    /** A failure of the cluster itself becomes a refusal the device understands, logged once here. */
+    private static ProtocolException unavailable(String what, Throwable e) {
+        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                ? e.getCause() : e;
+        if (cause instanceof ProtocolException p) {
+            return p;
+        }
+        log.warn("Cannot {} in the cluster: {}", what, cause.getMessage());
+        return new ProtocolException(ErrorCode.INTERNAL, "the cluster could not store the message; please try again");
     }
 
     private ZonedDateTime at(long millis) {

@@ -10,6 +10,8 @@ import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import com.hazelcast.map.listener.EntryAddedListener;
 import org.edgenet.common.cli.StartupException;
 import org.edgenet.server.ClusterSettings;
 import org.edgenet.server.MessageSettings;
@@ -17,6 +19,7 @@ import org.edgenet.server.service.Disk;
 import org.edgenet.server.service.LoginGuard;
 import org.edgenet.server.service.MessageStore;
 import org.edgenet.server.service.TicketService;
+import org.edgenet.server.service.TracingService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +31,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.concurrent.TimeUnit;
 
 /**
  * This server's embedded Hazelcast member and the cluster-backed services made on it. Only this
@@ -47,6 +51,8 @@ public final class ClusterNode implements AutoCloseable {
     static final String LOCKOUT = "edgenet.lockout";
     /** Join order of presence entries. */
     static final String JOIN_ORDER = "edgenet.join-order";
+    /** TempID to its line of tempIDs.txt. */
+    static final String TEMP_IDS = "edgenet.tempids";
 
     private final HazelcastInstance hz;
     private volatile ClusterDeviceRegistry presence;
@@ -122,6 +128,7 @@ public final class ClusterNode implements AutoCloseable {
         // Every write waits for its one backup: what a device was told is stored survives any one member.
         config.addMapConfig(new MapConfig(PRESENCE).setBackupCount(1).setAsyncBackupCount(0));
         config.addMapConfig(new MapConfig(LOCKOUT).setBackupCount(1).setAsyncBackupCount(0));
+        config.addMapConfig(new MapConfig(TEMP_IDS).setBackupCount(1).setAsyncBackupCount(0));
         // A relayed ticket waits seconds at most; more waiting than this means the member is stuck.
         config.addExecutorConfig(new ExecutorConfig(TicketRelay.EXECUTOR).setPoolSize(4).setQueueCapacity(4096));
         config.addMapConfig(new MapConfig(ClusterMessageStore.MAILBOXES).setBackupCount(1).setAsyncBackupCount(0));
@@ -172,6 +179,20 @@ public final class ClusterNode implements AutoCloseable {
     /** Messages shared by the cluster, within the limits of {@code settings}. */
     public MessageStore messages(MessageSettings settings, Clock clock) {
         return new ClusterMessageStore(hz, clock, settings.perRecipient(), settings.totalBytes());
+    }
+
+    /**
+     * Shares the TempIDs of {@code tracing} with every member, each kept in the cluster for
+     * {@code keep} (its lifetime and the retention), so that an upload through any server traces a
+     * TempID issued by any: what the cluster holds now is learnt at once, what comes later as it
+     * comes.
+     */
+    public void shareTempIds(TracingService tracing, Duration keep) {
+        IMap<String, String> issued = hz.getMap(TEMP_IDS);
+        issued.addEntryListener((EntryAddedListener<String, String>) e -> tracing.learn(e.getValue()), true);
+        // The line is "device tempID start expiry": keyed by the TempID.
+        tracing.onIssued(line -> issued.setAsync(line.split(" ")[1], line, keep.toMillis(), TimeUnit.MILLISECONDS));
+        issued.values().forEach(tracing::learn);
     }
 
     /** How many members the cluster has now. */

@@ -3,11 +3,14 @@ package org.edgenet.server.cluster;
 import org.edgenet.common.format.DeviceName;
 import org.edgenet.common.message.DeviceInfo;
 import org.edgenet.common.testing.MutableClock;
+import org.edgenet.common.trace.TempIdWindow;
 import org.edgenet.server.service.ActiveDevice;
 import org.edgenet.server.service.AlreadyJoinedException;
 import org.edgenet.server.service.DeviceRegistry;
 import org.edgenet.server.service.Disk;
 import org.edgenet.server.MessageSettings;
+import org.edgenet.server.TracingSettings;
+import org.edgenet.server.service.TracingService;
 import org.edgenet.server.service.LoginGuard;
 import org.edgenet.server.service.MessageStore;
 import org.junit.jupiter.api.AfterAll;
@@ -235,5 +238,29 @@ class ClusterServicesTest {
         assertEquals(0, stores.get(0).waiting("mailA"), "the mailbox is empty everywhere");
         sub.cancel();
         stores.forEach(MessageStore::close);
+    }
+
+    @Test
+    void aTempIdIssuedThroughOneMemberIsTracedThroughAnother() throws Exception {
+        List<TracingService> tracing = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2; i++) {
+                MessageStore messages = nodes.get(i).messages(MessageSettings.defaults(), clock);
+                Files.createDirectories(dir.resolve("trace" + i));
+                TracingService t = TracingService.open(TracingSettings.defaults().in(dir.resolve("trace" + i)),
+                        Disk.synced(), clock, ZoneOffset.UTC, messages);
+                nodes.get(i).shareTempIds(t, Duration.ofDays(22));
+                tracing.add(t);
+            }
+            TempIdWindow issued = await(tracing.get(0).tempId(DeviceName.of("traceA")));
+            eventually(() -> tracing.get(1).known() == 1, "node 1 learns the TempID");
+            TracingService.Report report = await(tracing.get(1).report(DeviceName.of("traceB"), List.of(issued)));
+            assertEquals(List.of(new TracingService.Issued(DeviceName.of("traceA"), issued)), report.contacts(),
+                    "the contact, traced through another member");
+            assertTrue(Files.readString(dir.resolve("trace1").resolve("tempIDs.txt")).contains(issued.id().toString()),
+                    "node 1 recorded it for its restarts");
+        } finally {
+            tracing.forEach(TracingService::close);
+        }
     }
 }
