@@ -19,6 +19,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.Ticker;
 import org.edgenet.common.cli.StartupException;
+import org.edgenet.server.cluster.ClusterNode;
 import org.edgenet.server.net.CommandHandler;
 import org.edgenet.server.net.ConnectionLimits;
 import org.edgenet.server.net.Drain;
@@ -28,15 +29,18 @@ import org.edgenet.server.net.ReadGate;
 import org.edgenet.server.net.ServerInitializer;
 import org.edgenet.server.net.ServerTls;
 import org.edgenet.server.service.ActivityLog;
+import org.edgenet.server.service.DeviceRegistry;
 import org.edgenet.server.service.Disk;
 import org.edgenet.server.service.FileDataStore;
 import org.edgenet.server.service.FileDeviceRegistry;
 import org.edgenet.server.service.InMemoryLoginGuard;
 import org.edgenet.server.service.JournalMessageStore;
 import org.edgenet.server.service.KeyedSerialExecutor;
+import org.edgenet.server.service.LoginGuard;
 import org.edgenet.server.service.Maintenance;
 import org.edgenet.server.service.MaintenanceTask;
 import org.edgenet.server.service.MaintenanceTasks;
+import org.edgenet.server.service.MessageStore;
 import org.edgenet.server.service.Services;
 import org.edgenet.server.service.TracingService;
 import org.edgenet.server.service.WatchedCredentialStore;
@@ -122,8 +126,12 @@ public final class EdgeServer implements AutoCloseable {
                 opened.add(DirectoryLock.acquire(dir));
             }
             Disk disk = Disk.synced();
-            FileDeviceRegistry registry = open(opened, () -> FileDeviceRegistry.open(config.deviceLog(), config.clock(),
-                    config.zone(), disk), config.deviceLog());
+            // Named only here, so that a server without cluster settings never loads the cluster library.
+            ClusterNode cluster = config.cluster().enabled() ? add(opened, ClusterNode.start(config.cluster())) : null;
+            FileDeviceRegistry fileRegistry = cluster != null ? null : open(opened, () -> FileDeviceRegistry.open(
+                    config.deviceLog(), config.clock(), config.zone(), disk), config.deviceLog());
+            DeviceRegistry registry = cluster == null ? fileRegistry : open(opened, () -> cluster.registry(
+                    config.deviceLog(), config.clock(), config.zone(), disk), config.deviceLog());
             ActivityLog uploads = open(opened, () -> ActivityLog.open(config.uploadLog(), disk), config.uploadLog());
             ActivityLog deletions = open(opened, () -> ActivityLog.open(config.deletionLog(), disk),
                     config.deletionLog());
@@ -140,16 +148,22 @@ public final class EdgeServer implements AutoCloseable {
             }
             opened.add(data);
             MessageSettings ms = config.messages();
-            JournalMessageStore messages = open(opened, () -> JournalMessageStore.open(ms.journal(), ms.perRecipient(),
+            JournalMessageStore journal = open(opened, () -> JournalMessageStore.open(ms.journal(), ms.perRecipient(),
                     ms.totalBytes(), disk, config.clock().withZone(config.zone())), ms.journal());
+            MessageStore messages = cluster == null ? journal
+                    : add(opened, cluster.messages(ms, config.clock().withZone(config.zone())));
             TracingService tracing = open(opened, () -> TracingService.open(config.tracing(), disk, config.clock(),
                     config.zone(), messages), config.tracing().tempIdFile());
-            List<MaintenanceTask> tasks = MaintenanceTasks.standard(data, messages);
+            if (cluster != null) {
+                cluster.shareTempIds(tracing, config.tracing().tempIdLifetime().plus(config.tracing().retention()));
+            }
+            List<MaintenanceTask> tasks = MaintenanceTasks.standard(data, journal);
             tasks.add(MaintenanceTasks.tempIds(tracing));
             opened.add(Maintenance.every(config.operations().maintenanceInterval(), tasks));
-            Services services = new Services(credentials,
-                    new InMemoryLoginGuard(config.attempts(), config.blockDuration(), config.clock()), registry, data,
-                    messages, tracing);
+            LoginGuard guard = cluster == null
+                    ? new InMemoryLoginGuard(config.attempts(), config.blockDuration(), config.clock())
+                    : cluster.loginGuard(config.attempts(), config.blockDuration(), config.clock());
+            Services services = new Services(credentials, guard, registry, data, messages, tracing);
 
             boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
             workers = new MultiThreadIoEventLoopGroup(config.ioThreads(), NioIoHandler.newFactory());
@@ -168,7 +182,8 @@ public final class EdgeServer implements AutoCloseable {
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, REPLY_WATER_MARK)
                     .childOption(ChannelOption.RECVBUF_ALLOCATOR, readSizes())
                     .childHandler(new ServerInitializer(config.limits(), config.loginTimeout(), config.replyTimeout(),
-                            services, CommandHandler.factory(services), channels, logLimiter, new ConnectionLimits(
+                            services, cluster == null ? CommandHandler.factory(services)
+                                    : CommandHandler.factory(services, cluster.tickets()), channels, logLimiter, new ConnectionLimits(
                                     ops.maxConnections(), ops.maxPendingLoginsPerIp(), logLimiter),
                             ops.idleTimeout(), ops.drain(), tls, security.handshakeTimeout()));
             InetSocketAddress address = new InetSocketAddress(config.bindAddress(), config.port());
@@ -189,7 +204,9 @@ public final class EdgeServer implements AutoCloseable {
             }
             // The directories are ours (locked above), so no other server uses these files: start afresh.
             try {
-                registry.clear();
+                if (fileRegistry != null) {
+                    fileRegistry.clear();
+                }
                 data.removeLeftoverUploads();
             } catch (IOException e) {
                 Shutdown shutdown = Shutdown.begin();
@@ -218,7 +235,7 @@ public final class EdgeServer implements AutoCloseable {
 
     /** Opens the 0xAE73 listener on the same event loops; not read until the server is ready. */
     private static Channel bindMessagePort(MessageSettings ms, EventLoopGroup boss, EventLoopGroup workers,
-                                           JournalMessageStore messages, ChannelGroup channels, LogLimiter logLimiter)
+                                           MessageStore messages, ChannelGroup channels, LogLimiter logLimiter)
             throws StartupException {
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
@@ -274,6 +291,11 @@ public final class EdgeServer implements AutoCloseable {
         } catch (IOException e) {
             throw new StartupException("Cannot write " + what + ": " + reason(e), e);
         }
+    }
+
+    private static <T extends AutoCloseable> T add(List<AutoCloseable> opened, T t) {
+        opened.add(t);
+        return t;
     }
 
     private static StartupException bindFailure(ServerConfig config, Exception e) {

@@ -94,7 +94,11 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
 
     /** The factory the server installs: one handler per joined connection, all sharing one ticket office. */
     public static CommandHandlerFactory factory(Services services) {
-        TicketService tickets = new TicketService();
+        return factory(services, new TicketService());
+    }
+
+    /** As {@link #factory(Services)}, with a ticket office of the caller's (one that relays, in a cluster). */
+    public static CommandHandlerFactory factory(Services services, TicketService tickets) {
         return (session, gate, disconnector) -> new CommandHandler(services, tickets, session, gate, disconnector);
     }
 

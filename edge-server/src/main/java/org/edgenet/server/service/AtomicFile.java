@@ -12,20 +12,20 @@ import java.nio.file.StandardOpenOption;
  * a temp file beside it, which is moved over the file. A durable one also forces the temp file
  * before the move and the directory after it, so the new text survives a power loss.
  */
-final class AtomicFile {
+public final class AtomicFile {
     private final Path file;
     private final Path temp;
     private final Disk disk;
     private final boolean durable;
 
-    AtomicFile(Path file, Disk disk, boolean durable) {
+    public AtomicFile(Path file, Disk disk, boolean durable) {
         this.file = file.toAbsolutePath();
         this.temp = this.file.resolveSibling(this.file.getFileName() + ".tmp");
         this.disk = disk;
         this.durable = durable;
     }
 
-    Path path() {
+    public Path path() {
         return file;
     }
 
@@ -46,7 +46,7 @@ final class AtomicFile {
      * temp file and leaves the file as it was; one after it (the directory sync) leaves the new
      * file, not yet durable.
      */
-    void replace(CharSequence text) throws IOException {
+    public void replace(CharSequence text) throws IOException {
         replace(out -> out.write(ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8))));
     }
 

@@ -25,16 +25,39 @@ public final class TicketService {
         CompletableFuture<Void> deliver(Ticket ticket);
     }
 
+    /** Delivers a ticket to an audience joined to another server of the cluster. */
+    @FunctionalInterface
+    public interface Relay {
+        /** Fails when no other server holds a connection of {@code ticket.audience()}. */
+        CompletableFuture<Void> deliver(Ticket ticket);
+    }
+
     private final SecureRandom random = new SecureRandom();
     private final Map<DeviceName, Mailbox> mailboxes = new ConcurrentHashMap<>();
     private final Duration lifetime;
+    private final Relay relay;
 
     public TicketService() {
         this(LIFETIME);
     }
 
     public TicketService(Duration lifetime) {
+        this(lifetime, ticket -> CompletableFuture.failedFuture(new IllegalStateException(ticket.audience()
+                + " has no connection")));
+    }
+
+    /** Tickets for audiences not connected here go through {@code relay} (cluster mode). */
+    public TicketService(Duration lifetime, Relay relay) {
         this.lifetime = lifetime;
+        this.relay = relay;
+    }
+
+    /** Hands {@code ticket} to its audience's connection on this server, for a relay from another. */
+    public CompletableFuture<Void> deliverHere(Ticket ticket) {
+        Mailbox mailbox = mailboxes.get(ticket.audience());
+        return mailbox == null
+                ? CompletableFuture.failedFuture(new IllegalStateException(ticket.audience() + " has no connection"))
+                : mailbox.deliver(ticket);
     }
 
     /** While {@code device} is joined, its tickets go to {@code mailbox}. */
@@ -53,12 +76,9 @@ public final class TicketService {
      */
     public CompletableFuture<Ticket> issue(DeviceName presenter, DeviceName audience) {
         Mailbox mailbox = mailboxes.get(audience);
-        if (mailbox == null) {
-            return CompletableFuture.failedFuture(new IllegalStateException(audience + " has no connection"));
-        }
         byte[] key = new byte[Ticket.KEY_LENGTH];
         random.nextBytes(key);
         Ticket ticket = new Ticket(random.nextLong(), presenter, audience, key, lifetime);
-        return mailbox.deliver(ticket).thenApply(v -> ticket);
+        return (mailbox == null ? relay.deliver(ticket) : mailbox.deliver(ticket)).thenApply(v -> ticket);
     }
 }

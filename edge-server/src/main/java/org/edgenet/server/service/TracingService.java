@@ -29,6 +29,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 
 /**
  * Contact tracing at the server (SPEC R-CT, 002): issues TempIDs and remembers whose they are, maps
@@ -94,6 +95,8 @@ public final class TracingService implements AutoCloseable {
     /** The newest TempID of each device. Guarded by this. */
     private final Map<DeviceName, Issued> newest = new HashMap<>();
     private final Map<DeviceName, Mailbox> mailboxes = new ConcurrentHashMap<>();
+    /** Told the line of every TempID this server issues, once it is on the disk (cluster mode). */
+    private volatile Consumer<String> onIssued = line -> { };
 
     private TracingService(TracingSettings settings, ActivityLog tempIds, ActivityLog traceLog, MessageStore messages,
                            Clock clock, ZoneId zone) {
@@ -244,7 +247,39 @@ public final class TracingService implements AutoCloseable {
                 }
                 throw failure("Recording a TempID for " + device, e);
             }
+            onIssued.accept(fresh.toLine());
             return fresh.window();
+        });
+    }
+
+    /**
+     * From now on, {@code listener} is told the tempIDs.txt line of every TempID this server
+     * issues; it must not block. In a cluster it shares them, so that any server traces them.
+     */
+    public void onIssued(Consumer<String> listener) {
+        onIssued = listener;
+    }
+
+    /**
+     * A TempID another server issued ({@code line} as in tempIDs.txt): remembered and recorded here
+     * too, so an upload through this server traces it, also after a restart. A line that is not one,
+     * or a TempID known already, changes nothing.
+     */
+    public void learn(String line) {
+        Issued i = parse(line);
+        if (i == null) {
+            return;
+        }
+        synchronized (this) {
+            if (byId.containsKey(i.window().id())) {
+                return;
+            }
+            remember(i);
+        }
+        tempIds.append(line).whenComplete((v, e) -> {
+            if (e != null) {
+                log.warn("Cannot record a TempID of {} from another server: {}", i.device(), e.getMessage());
+            }
         });
     }
 

@@ -1,5 +1,6 @@
 package org.edgenet.server.cli;
 
+import org.edgenet.server.ClusterSettings;
 import org.edgenet.server.MessageSettings;
 import org.edgenet.server.OperationsSettings;
 import org.edgenet.server.SecuritySettings;
@@ -89,7 +90,11 @@ class ConfigFileTest {
         assertEquals(4001, fromFile.messages().port(), "the example message port");
         SecuritySettings tls = builtIn.security().withTls(Path.of("config/tls/edge-server.crt"),
                 Path.of("config/tls/edge-server.key"));
-        assertEquals(builtIn.toBuilder().messages(builtIn.messages().withPort(4001)).security(tls).clock(fromFile.clock())
+        assertEquals(3, fromFile.cluster().members().size(), "the example cluster members");
+        ClusterSettings cluster = new ClusterSettings(fromFile.cluster().members(), builtIn.cluster().name(),
+                builtIn.cluster().port());
+        assertEquals(builtIn.toBuilder().messages(builtIn.messages().withPort(4001)).security(tls).cluster(cluster)
+                        .clock(fromFile.clock())
                         .zone(fromFile.zone()).bindAddress(fromFile.bindAddress()).build(), fromFile,
                 "every listed default is the built-in one");
         assertTrue(fromFile.bindAddress().isAnyLocalAddress(), "0.0.0.0 is every interface");
