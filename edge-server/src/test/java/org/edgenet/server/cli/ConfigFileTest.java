@@ -78,7 +78,7 @@ class ConfigFileTest {
 
     @Test
     void theShippedDefaultsAreTheBuiltInOnes(@TempDir Path dir) throws Exception {
-        // Uncommented, the shipped file must load and change nothing but the example message port and TLS pair.
+        // Uncommented, the shipped file must load and change nothing but the examples: message port, TLS pair, HTTP token.
         String uncommented = Files.readAllLines(SHIPPED, StandardCharsets.UTF_8).stream()
                 .map(line -> KEY_LINE.matcher(line).matches() ? line.substring(1) : line)
                 .collect(Collectors.joining("\n"));
@@ -89,7 +89,8 @@ class ConfigFileTest {
         assertEquals(4001, fromFile.messages().port(), "the example message port");
         SecuritySettings tls = builtIn.security().withTls(Path.of("config/tls/edge-server.crt"),
                 Path.of("config/tls/edge-server.key"));
-        assertEquals(builtIn.toBuilder().messages(builtIn.messages().withPort(4001)).security(tls).clock(fromFile.clock())
+        assertEquals(builtIn.toBuilder().messages(builtIn.messages().withPort(4001)).security(tls)
+                        .http(builtIn.http().withToken("replace-with-a-long-random-string")).clock(fromFile.clock())
                         .zone(fromFile.zone()).bindAddress(fromFile.bindAddress()).build(), fromFile,
                 "every listed default is the built-in one");
         assertTrue(fromFile.bindAddress().isAnyLocalAddress(), "0.0.0.0 is every interface");
