@@ -137,6 +137,11 @@ public final class ServerMain implements Callable<Integer> {
             out.println("0xAE73 message port listening on " + config.messages().bind().getHostAddress() + " port "
                     + server.messagePort() + " (no authentication)");
         }
+        if (server.httpPort() >= 0) {
+            String host = config.http().bind().getHostAddress();
+            out.println("Dashboard at http://" + (host.contains(":") ? "[" + host + "]" : host) + ":"
+                    + server.httpPort() + "/" + (config.http().token().isPresent() ? " (needs the HTTP token)" : ""));
+        }
         out.flush();
         server.awaitClose();
         return 0;
