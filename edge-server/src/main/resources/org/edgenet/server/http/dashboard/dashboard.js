@@ -78,6 +78,7 @@
     el('cps-chart').dataset.points = String(series.t.length);
     el('joined-chart').dataset.points = String(series.t.length);
     el('cps-chart').dataset.last = String(series.cps[series.cps.length - 1]);
+    el('cps-chart').dataset.max = String(Math.max.apply(null, series.cps.concat([0])));
     el('joined-chart').dataset.last = String(series.joined[series.joined.length - 1]);
   }
 
@@ -104,6 +105,8 @@
       chart('cps-chart', 'commands/s', 'cps', '#2b6cb0');
       chart('joined-chart', 'joined', 'joined', '#1f7a3a');
     }
+    el('status').textContent = 'live';
+    el('status').className = 'status live';
     // The history already ends with this second's point.
     showNow(s.tick);
     showState(s);
@@ -120,15 +123,18 @@
     feed.addEventListener('snapshot', onSnapshot);
     feed.addEventListener('tick', onTick);
     feed.addEventListener('state', function (e) { showState(JSON.parse(e.data)); });
-    feed.onopen = function () { el('status').textContent = 'live'; el('status').className = 'status live'; };
+    // The browser reconnects by itself; the server then starts again with a snapshot.
     feed.onerror = function () { el('status').textContent = 'reconnecting'; el('status').className = 'status'; };
   }
 
-  window.addEventListener('resize', function () {
-    ['cps', 'joined'].forEach(function (key) {
-      var box = el(key + '-chart');
-      if (charts[key]) { charts[key].setSize({ width: Math.max(300, box.clientWidth), height: 200 }); }
-    });
-  });
+  // Each chart takes the width of its box, also when the window or the layout changes.
+  if (window.ResizeObserver) {
+    new ResizeObserver(function () {
+      ['cps', 'joined'].forEach(function (key) {
+        var box = el(key + '-chart');
+        if (charts[key]) { charts[key].setSize({ width: Math.max(300, box.clientWidth), height: 200 }); }
+      });
+    }).observe(document.querySelector('.charts'));
+  }
   connect();
 }());
