@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.NetUtil;
 import org.edgenet.server.net.LogLimiter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,19 +64,56 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             return;
         }
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        String path;
+        try {
+            path = uri.path();
+            uri.parameters();
+        } catch (IllegalArgumentException e) {
+            refuse(ctx, request, HttpResponseStatus.BAD_REQUEST, "Bad request: the address could not be read",
+                    "a malformed address");
+            return;
+        }
+        if (token.isEmpty() && !addressedToThisMachine(request)) {
+            refuse(ctx, request, HttpResponseStatus.FORBIDDEN, "Forbidden: without a token this port answers only"
+                    + " requests addressed to localhost or an IP address", "addressed to another host name");
+            return;
+        }
         if (!authorized(request, uri)) {
             refuse(ctx, request, HttpResponseStatus.UNAUTHORIZED,
                     "Unauthorized: send the token as 'Authorization: Bearer TOKEN' or ?token=TOKEN",
                     "without the right token");
             return;
         }
-        HttpEndpoint endpoint = endpoints.get(uri.path());
+        HttpEndpoint endpoint = endpoints.get(path);
         if (endpoint == null) {
-            HttpReplies.sendText(ctx, request, HttpResponseStatus.NOT_FOUND, "Not found: " + uri.path()
-                    .replaceAll("[^\\x21-\\x7e]", "?"));
+            HttpReplies.sendText(ctx, request, HttpResponseStatus.NOT_FOUND, "Not found: "
+                    + path.replaceAll("[^\\x21-\\x7e]", "?"));
             return;
         }
         endpoint.handle(ctx, request);
+    }
+
+    /**
+     * True when the request's Host is {@code localhost} or an IP address. Without a token, this is
+     * what keeps another web site from reading the dashboard through the operator's own browser: a
+     * name of its own that it points at 127.0.0.1 (DNS rebinding) shows in the Host header.
+     */
+    static boolean addressedToThisMachine(FullHttpRequest request) {
+        String host = request.headers().get(HttpHeaderNames.HOST);
+        if (host == null) {
+            // HTTP/1.0 without a Host: not a browser following a name.
+            return true;
+        }
+        String name = host.trim();
+        if (name.startsWith("[")) {
+            int end = name.indexOf(']');
+            return end > 0 && NetUtil.isValidIpV6Address(name.substring(1, end));
+        }
+        int colon = name.lastIndexOf(':');
+        if (colon >= 0) {
+            name = name.substring(0, colon);
+        }
+        return "localhost".equalsIgnoreCase(name) || NetUtil.isValidIpV4Address(name);
     }
 
     /** True when no token is set, or the request presents it in its header or its query. */
@@ -127,7 +165,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof IOException) {
             log.debug("HTTP client {} went away: {}", ip(ctx), cause.toString());
-        } else {
+        } else if (logLimiter.admit(REFUSED, ip(ctx))) {
             log.warn("Closed the HTTP connection of {}: {}", ip(ctx), cause.toString());
         }
         ctx.close();
