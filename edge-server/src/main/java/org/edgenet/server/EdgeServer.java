@@ -178,8 +178,8 @@ public final class EdgeServer implements AutoCloseable {
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, REPLY_WATER_MARK)
                     .childOption(ChannelOption.RECVBUF_ALLOCATOR, readSizes())
                     .childHandler(new ServerInitializer(config.limits(), config.loginTimeout(), config.replyTimeout(),
-                            services, CommandHandler.factory(services, commands), channels, logLimiter, new ConnectionLimits(
-                                    ops.maxConnections(), ops.maxPendingLoginsPerIp(), logLimiter),
+                            services, CommandHandler.factory(services, commands), channels, logLimiter,
+                            new ConnectionLimits(ops.maxConnections(), ops.maxPendingLoginsPerIp(), logLimiter),
                             ops.idleTimeout(), ops.drain(), tls, security.handshakeTimeout()));
             InetSocketAddress address = new InetSocketAddress(config.bindAddress(), config.port());
             Channel listener;

@@ -17,7 +17,8 @@ public final class HttpOptions {
     private static final HttpSettings DEFAULTS = HttpSettings.defaults();
 
     @Option(names = "--http-port", paramLabel = "PORT",
-            description = "serve the dashboard over HTTP on this port (default 0: off)", converter = PortConverter.class)
+            description = "serve the dashboard over HTTP on this port (default 0: off)",
+            converter = PortConverter.class)
     private int port;
 
     @Option(names = "--http-bind", paramLabel = "ADDRESS",

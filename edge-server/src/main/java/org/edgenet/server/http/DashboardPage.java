@@ -41,7 +41,8 @@ public final class DashboardPage implements HttpEndpoint {
         return List.of(new DashboardPage(token),
                 new StaticResource("/dashboard.js", "dashboard/dashboard.js", "text/javascript; charset=utf-8"),
                 new StaticResource("/dashboard.css", "dashboard/dashboard.css", "text/css; charset=utf-8"),
-                new StaticResource("/uPlot.iife.min.js", "dashboard/uPlot.iife.min.js", "text/javascript; charset=utf-8"),
+                new StaticResource("/uPlot.iife.min.js", "dashboard/uPlot.iife.min.js",
+                        "text/javascript; charset=utf-8"),
                 new StaticResource("/uPlot.min.css", "dashboard/uPlot.min.css", "text/css; charset=utf-8"),
                 new StaticResource("/uPlot-LICENSE.txt", "dashboard/uPlot-LICENSE.txt", HttpReplies.TEXT));
     }

@@ -184,7 +184,8 @@ public final class LiveFeed implements HttpEndpoint {
         }
         state.endObject();
 
-        String update = "event: tick\ndata: " + tick + "\n\n" + (changed ? "event: state\ndata: " + state + "\n\n" : "");
+        String update = "event: tick\ndata: " + tick + "\n\n"
+                + (changed ? "event: state\ndata: " + state + "\n\n" : "");
         String snapshot = null;
         for (Viewer v : viewers) {
             String text;

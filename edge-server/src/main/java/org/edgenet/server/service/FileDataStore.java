@@ -413,7 +413,8 @@ public final class FileDataStore implements DataStore {
                     long size = Files.size(file);
                     Optional<ComputeStats> summary = Optional.empty();
                     try {
-                        ComputeStats s = ComputeStats.parse(Files.readString(statsFile(file), StandardCharsets.US_ASCII));
+                        ComputeStats s = ComputeStats.parse(Files.readString(statsFile(file),
+                                StandardCharsets.US_ASCII));
                         summary = Optional.ofNullable(s).filter(x -> x.bytes() == size);
                     } catch (NoSuchFileException e) {
                         // No sidecar yet: listed without a summary.

@@ -78,7 +78,8 @@ class ConfigFileTest {
 
     @Test
     void theShippedDefaultsAreTheBuiltInOnes(@TempDir Path dir) throws Exception {
-        // Uncommented, the shipped file must load and change nothing but the examples: message port, TLS pair, HTTP token.
+        // Uncommented, the shipped file must load and change nothing but the examples: message port, TLS pair and
+        // HTTP token.
         String uncommented = Files.readAllLines(SHIPPED, StandardCharsets.UTF_8).stream()
                 .map(line -> KEY_LINE.matcher(line).matches() ? line.substring(1) : line)
                 .collect(Collectors.joining("\n"));

@@ -74,8 +74,8 @@ class RecentActivityTest {
     @Test
     void notesNothingThatFailed() {
         DataStore.Upload bad = data.beginUpload(WATCH, FileId.of(1)).join();
-        assertThrows(CompletionException.class, () -> bad.append(Unpooled.copiedBuffer("x\n", StandardCharsets.US_ASCII))
-                .join());
+        assertThrows(CompletionException.class,
+                () -> bad.append(Unpooled.copiedBuffer("x\n", StandardCharsets.US_ASCII)).join());
         bad.abort().join();
         assertThrows(CompletionException.class, () -> data.delete(WATCH, FileId.of(9)).join());
         assertEquals(List.of(), recent.uploads());
