@@ -52,6 +52,10 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (!ctx.channel().isActive()) {
+            // What the codec gives up on when a connection closes mid-request: nobody is left to answer.
+            return;
+        }
         if (!request.decoderResult().isSuccess()) {
             refuse(ctx, request, HttpResponseStatus.BAD_REQUEST, "Bad request: it could not be read as HTTP/1.1",
                     "could not be read");

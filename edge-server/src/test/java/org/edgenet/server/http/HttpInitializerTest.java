@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Ticker;
 import org.edgenet.common.testing.MutableClock;
+import org.edgenet.server.LogCapture;
 import org.edgenet.server.net.LogLimiter;
 import org.edgenet.server.service.ActiveDevice;
 import org.edgenet.server.service.StoredFile;
@@ -87,13 +88,15 @@ class HttpInitializerTest {
     @Test
     void aRequestThatTricklesInIsCutWhenItsTimeIsOver() {
         EmbeddedChannel ch = connection();
-        try {
+        try (LogCapture logs = new LogCapture(HttpRouter.class)) {
             send(ch, "GET /uPlot-LICENSE.txt HTTP/1.1\r\nHo");
             wait(ch, HttpInitializer.REQUEST_TIMEOUT.minusSeconds(1));
             send(ch, "st: 127.0.0.1\r\nX-A: b");
             assertTrue(ch.isOpen(), "still within its time");
             wait(ch, Duration.ofSeconds(1));
             assertFalse(ch.isOpen(), "a whole request must arrive within " + HttpInitializer.REQUEST_TIMEOUT);
+            assertEquals("", written(ch), "no answer to a connection closed: nobody is left to read it");
+            assertEquals(List.of(), logs.warnings(), "the server's own close is no misbehaving peer");
         } finally {
             ch.finishAndReleaseAll();
         }
