@@ -20,6 +20,9 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.Ticker;
 import org.edgenet.common.cli.StartupException;
 import org.edgenet.server.cluster.ClusterNode;
+import org.edgenet.server.http.DashboardSources;
+import org.edgenet.server.http.OperatorPort;
+import org.edgenet.server.http.RecentActivity;
 import org.edgenet.server.net.CommandHandler;
 import org.edgenet.server.net.ConnectionLimits;
 import org.edgenet.server.net.Drain;
@@ -42,6 +45,7 @@ import org.edgenet.server.service.MaintenanceTask;
 import org.edgenet.server.service.MaintenanceTasks;
 import org.edgenet.server.service.MessageStore;
 import org.edgenet.server.service.Services;
+import org.edgenet.server.service.TicketService;
 import org.edgenet.server.service.TracingService;
 import org.edgenet.server.service.WatchedCredentialStore;
 import org.slf4j.Logger;
@@ -59,6 +63,7 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The running server: a listening socket, its event loops and the file-backed services. Start it
@@ -84,6 +89,8 @@ public final class EdgeServer implements AutoCloseable {
     private final Channel listener;
     /** The 0xAE73 listener; null when it is off. */
     private final Channel messageListener;
+    /** The operator's HTTP port; null when it is off. */
+    private final OperatorPort http;
     /** Closed in reverse order of opening, after the event loops stop. */
     private final List<AutoCloseable> services;
     private final LogLimiter logLimiter;
@@ -93,7 +100,9 @@ public final class EdgeServer implements AutoCloseable {
     private final Duration drain;
 
     private EdgeServer(EventLoopGroup boss, EventLoopGroup workers, ChannelGroup channels, Channel listener,
-                       Channel messageListener, List<AutoCloseable> services, LogLimiter logLimiter, Duration drain) {
+                       Channel messageListener, OperatorPort http, List<AutoCloseable> services, LogLimiter logLimiter,
+                       Duration drain) {
+        this.http = http;
         this.boss = boss;
         this.workers = workers;
         this.channels = channels;
@@ -163,7 +172,9 @@ public final class EdgeServer implements AutoCloseable {
             LoginGuard guard = cluster == null
                     ? new InMemoryLoginGuard(config.attempts(), config.blockDuration(), config.clock())
                     : cluster.loginGuard(config.attempts(), config.blockDuration(), config.clock());
-            Services services = new Services(credentials, guard, registry, data, messages, tracing);
+            RecentActivity recent = new RecentActivity(config.clock(), config.zone());
+            Services services = new Services(credentials, guard, registry, recent.observe(data), messages, tracing);
+            LongAdder commands = new LongAdder();
 
             boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
             workers = new MultiThreadIoEventLoopGroup(config.ioThreads(), NioIoHandler.newFactory());
@@ -182,9 +193,10 @@ public final class EdgeServer implements AutoCloseable {
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, REPLY_WATER_MARK)
                     .childOption(ChannelOption.RECVBUF_ALLOCATOR, readSizes())
                     .childHandler(new ServerInitializer(config.limits(), config.loginTimeout(), config.replyTimeout(),
-                            services, cluster == null ? CommandHandler.factory(services)
-                                    : CommandHandler.factory(services, cluster.tickets()), channels, logLimiter, new ConnectionLimits(
-                                    ops.maxConnections(), ops.maxPendingLoginsPerIp(), logLimiter),
+                            services, CommandHandler.factory(services,
+                                    cluster == null ? new TicketService() : cluster.tickets(), commands),
+                            channels, logLimiter,
+                            new ConnectionLimits(ops.maxConnections(), ops.maxPendingLoginsPerIp(), logLimiter),
                             ops.idleTimeout(), ops.drain(), tls, security.handshakeTimeout()));
             InetSocketAddress address = new InetSocketAddress(config.bindAddress(), config.port());
             Channel listener;
@@ -202,6 +214,21 @@ public final class EdgeServer implements AutoCloseable {
                     throw e;
                 }
             }
+            OperatorPort http = null;
+            if (config.http().listens()) {
+                try {
+                    // The /metrics endpoint joins the dashboard's in the last argument.
+                    http = OperatorPort.open(config.http(), boss, workers, logLimiter, config.clock(),
+                            new DashboardSources(registry, recent, data, commands::sum), List.of());
+                } catch (StartupException e) {
+                    Shutdown shutdown = Shutdown.begin();
+                    shutdown.await(listener.close(), "the listening socket to close");
+                    if (messageListener != null) {
+                        shutdown.await(messageListener.close(), "the message port to close");
+                    }
+                    throw e;
+                }
+            }
             // The directories are ours (locked above), so no other server uses these files: start afresh.
             try {
                 if (fileRegistry != null) {
@@ -214,6 +241,9 @@ public final class EdgeServer implements AutoCloseable {
                 if (messageListener != null) {
                     shutdown.await(messageListener.close(), "the message port to close");
                 }
+                if (http != null) {
+                    http.close();
+                }
                 throw new StartupException("Cannot prepare " + config.deviceLog() + " and " + config.dataDir()
                         + ": " + reason(e), e);
             }
@@ -225,7 +255,11 @@ public final class EdgeServer implements AutoCloseable {
                         + "can reach it can read any mailbox and leave messages under any name",
                         at.getAddress().getHostAddress(), at.getPort());
             }
-            return new EdgeServer(boss, workers, channels, listener, messageListener, opened, logLimiter, ops.drain());
+            if (http != null) {
+                http.start();
+            }
+            return new EdgeServer(boss, workers, channels, listener, messageListener, http, opened, logLimiter,
+                    ops.drain());
         } catch (Exception e) {
             Shutdown.begin().stopThreads(workers, boss, 1);
             Shutdown.closeAll(opened);
@@ -329,6 +363,11 @@ public final class EdgeServer implements AutoCloseable {
         return messageListener == null ? -1 : ((InetSocketAddress) messageListener.localAddress()).getPort();
     }
 
+    /** The port of the HTTP listener; -1 when it is off. */
+    public int httpPort() {
+        return http == null ? -1 : http.port();
+    }
+
     /** Blocks until {@link #close()} has finished. */
     public void awaitClose() throws InterruptedException {
         stopped.await();
@@ -353,6 +392,9 @@ public final class EdgeServer implements AutoCloseable {
             accepting.await(listener.close(), "the listening socket to close");
             if (messageListener != null) {
                 accepting.await(messageListener.close(), "the message port to close");
+            }
+            if (http != null) {
+                http.close();
             }
             drainDevices();
             Shutdown shutdown = Shutdown.begin();

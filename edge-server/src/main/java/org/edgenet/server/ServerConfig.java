@@ -36,13 +36,14 @@ import java.util.Objects;
  * @param security        TLS on the device port, and how credentials are checked and reloaded
  * @param operations      connection limits, idle time-out, maintenance and the drain at shutdown
  * @param cluster         cluster mode: the members to join; none means the server runs alone
+ * @param http            the operator's HTTP port and its dashboard
  */
 public record ServerConfig(int port, int attempts, Duration blockDuration, InetAddress bindAddress,
                            Path credentialsFile, Path dataDir, Path deviceLog, Path uploadLog, Path deletionLog,
                            Duration loginTimeout, Limits limits, Clock clock, ZoneId zone,
                            Duration replyTimeout, int ioThreads, MessageSettings messages,
                            TracingSettings tracing, SecuritySettings security, OperationsSettings operations,
-                           ClusterSettings cluster) {
+                           ClusterSettings cluster, HttpSettings http) {
     public static final int MIN_ATTEMPTS = 1;
     public static final int MAX_ATTEMPTS = 5;
     public static final Duration DEFAULT_BLOCK = Duration.ofSeconds(10);
@@ -76,6 +77,7 @@ public record ServerConfig(int port, int attempts, Duration blockDuration, InetA
         Objects.requireNonNull(security, "security");
         Objects.requireNonNull(operations, "operations");
         Objects.requireNonNull(cluster, "cluster");
+        Objects.requireNonNull(http, "http");
     }
 
     /**
@@ -121,6 +123,7 @@ public record ServerConfig(int port, int attempts, Duration blockDuration, InetA
         private SecuritySettings security = SecuritySettings.defaults();
         private OperationsSettings operations = OperationsSettings.defaults();
         private ClusterSettings cluster = ClusterSettings.defaults();
+        private HttpSettings http = HttpSettings.defaults();
 
         private Builder() {
         }
@@ -146,6 +149,7 @@ public record ServerConfig(int port, int attempts, Duration blockDuration, InetA
             security = c.security;
             operations = c.operations;
             cluster = c.cluster;
+            http = c.http;
         }
 
         /** @throws IllegalArgumentException when a setting is out of range, as the record's constructor says */
@@ -154,7 +158,7 @@ public record ServerConfig(int port, int attempts, Duration blockDuration, InetA
                     uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads, messages,
                     tracing,
                     security,
-                    operations, cluster);
+                    operations, cluster, http);
         }
 
         /** Every file under {@code dir}, with its default name. */
@@ -272,6 +276,11 @@ public record ServerConfig(int port, int attempts, Duration blockDuration, InetA
 
         public Builder cluster(ClusterSettings cluster) {
             this.cluster = cluster;
+            return this;
+        }
+
+        public Builder http(HttpSettings http) {
+            this.http = http;
             return this;
         }
     }

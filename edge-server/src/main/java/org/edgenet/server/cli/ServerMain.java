@@ -92,6 +92,9 @@ public final class ServerMain implements Callable<Integer> {
     @CommandLine.Mixin
     private ClusterOptions clusterOptions;
 
+    @CommandLine.Mixin
+    private HttpOptions httpOptions;
+
     @Option(names = "--config", paramLabel = "FILE",
             description = "settings as key=value lines, keys the options without dashes; the command line wins"
                     + " (default: config/edge-server.properties when present)")
@@ -137,6 +140,11 @@ public final class ServerMain implements Callable<Integer> {
             out.println("0xAE73 message port listening on " + config.messages().bind().getHostAddress() + " port "
                     + server.messagePort() + " (no authentication)");
         }
+        if (server.httpPort() >= 0) {
+            String host = config.http().bind().getHostAddress();
+            out.println("Dashboard at http://" + (host.contains(":") ? "[" + host + "]" : host) + ":"
+                    + server.httpPort() + "/" + (config.http().token().isPresent() ? " (needs the HTTP token)" : ""));
+        }
         out.flush();
         server.awaitClose();
         return 0;
@@ -176,7 +184,7 @@ public final class ServerMain implements Callable<Integer> {
         ifGiven(deletionLog, config::deletionLog);
         return config.tracing(tracingOptions.settings()).security(securityOptions.settings())
                 .messages(messageOptions.settings()).operations(operationsOptions.settings())
-                .cluster(clusterOptions.settings()).build();
+                .cluster(clusterOptions.settings()).http(httpOptions.settings()).build();
     }
 
     /** The same arguments parsed again, with the values of {@code file} as their defaults. */

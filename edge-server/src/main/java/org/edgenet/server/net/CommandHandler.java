@@ -42,6 +42,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 
 /**
@@ -65,6 +66,8 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
     static final Duration TICKET_DELIVERY_TIMEOUT = Duration.ofSeconds(5);
 
     private final Services services;
+    /** Commands served by every connection together. */
+    private final LongAdder commands;
     private final TicketService tickets;
     private final Session session;
     private final ReadGate gate;
@@ -83,6 +86,12 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
 
     public CommandHandler(Services services, TicketService tickets, Session session, ReadGate gate,
             Disconnector disconnector) {
+        this(services, tickets, session, gate, disconnector, new LongAdder());
+    }
+
+    CommandHandler(Services services, TicketService tickets, Session session, ReadGate gate,
+            Disconnector disconnector, LongAdder commands) {
+        this.commands = commands;
         this.services = services;
         this.tickets = tickets;
         this.session = session;
@@ -94,12 +103,16 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
 
     /** The factory the server installs: one handler per joined connection, all sharing one ticket office. */
     public static CommandHandlerFactory factory(Services services) {
-        return factory(services, new TicketService());
+        return factory(services, new TicketService(), new LongAdder());
     }
 
-    /** As {@link #factory(Services)}, with a ticket office of the caller's (one that relays, in a cluster). */
-    public static CommandHandlerFactory factory(Services services, TicketService tickets) {
-        return (session, gate, disconnector) -> new CommandHandler(services, tickets, session, gate, disconnector);
+    /**
+     * As {@link #factory(Services)}, with a ticket office of the caller's (one that relays, in a
+     * cluster), counting every command served in {@code commands} (the dashboard's rate).
+     */
+    public static CommandHandlerFactory factory(Services services, TicketService tickets, LongAdder commands) {
+        return (session, gate, disconnector) -> new CommandHandler(services, tickets, session, gate, disconnector,
+                commands);
     }
 
     @Override
@@ -142,6 +155,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void command(ChannelHandlerContext ctx, Object msg) {
+        commands.increment();
         if (msg instanceof ListActive) {
             listActive(ctx);
         } else if (msg instanceof UploadBegin begin) {

@@ -422,6 +422,63 @@ public final class FileDataStore implements DataStore {
         }
     }
 
+    /**
+     * The first stored files by device name and then file ID, each with the summary its sidecar
+     * holds: {@code max} of them, and one more when there are more. Only directories and sidecars are read, never a
+     * data file, so the cost does not grow with the files' sizes. Blocking: call it off the event loop.
+     */
+    public List<StoredFile> storedFiles(int max) throws IOException {
+        List<Path> dirs = new ArrayList<>();
+        try (DirectoryStream<Path> devices = Files.newDirectoryStream(dataDir, Files::isDirectory)) {
+            devices.forEach(dirs::add);
+        }
+        dirs.sort(null);
+        List<StoredFile> found = new ArrayList<>();
+        for (Path dir : dirs) {
+            if (found.size() > max) {
+                break;
+            }
+            DeviceName device;
+            try {
+                device = DeviceName.of(dir.getFileName().toString());
+            } catch (InvalidValueException e) {
+                continue;
+            }
+            List<FileId> ids = new ArrayList<>();
+            String prefix = device + "-";
+            try (DirectoryStream<Path> data = Files.newDirectoryStream(dir, f -> f.getFileName().toString()
+                    .startsWith(prefix) && f.getFileName().toString().endsWith(".txt"))) {
+                for (Path file : data) {
+                    fileIdOf(device, file).ifPresent(ids::add);
+                }
+            } catch (NoSuchFileException e) {
+                continue;
+            }
+            ids.sort((a, b) -> Long.compare(a.value(), b.value()));
+            for (FileId id : ids) {
+                if (found.size() > max) {
+                    break;
+                }
+                Path file = dataFile(device, id);
+                try {
+                    long size = Files.size(file);
+                    Optional<ComputeStats> summary = Optional.empty();
+                    try {
+                        ComputeStats s = ComputeStats.parse(Files.readString(statsFile(file),
+                                StandardCharsets.US_ASCII));
+                        summary = Optional.ofNullable(s).filter(x -> x.bytes() == size);
+                    } catch (NoSuchFileException e) {
+                        // No sidecar yet: listed without a summary.
+                    }
+                    found.add(new StoredFile(device, id, size, summary));
+                } catch (NoSuchFileException e) {
+                    // Deleted while being listed.
+                }
+            }
+        }
+        return found;
+    }
+
     /** Logs a stored upload; yields its {@code count} of samples once the line is on the disk. */
     CompletableFuture<Long> recordUpload(DeviceName device, FileId fileId, long count) {
         return record(uploadLog, logLine(device, fileId, count), count, "store " + fileOf(device, fileId));

@@ -79,7 +79,8 @@ class ConfigFileTest {
 
     @Test
     void theShippedDefaultsAreTheBuiltInOnes(@TempDir Path dir) throws Exception {
-        // Uncommented, the shipped file must load and change nothing but the example message port and TLS pair.
+        // Uncommented, the shipped file must load and change nothing but the examples: message port, TLS pair and
+        // HTTP token.
         String uncommented = Files.readAllLines(SHIPPED, StandardCharsets.UTF_8).stream()
                 .map(line -> KEY_LINE.matcher(line).matches() ? line.substring(1) : line)
                 .collect(Collectors.joining("\n"));
@@ -94,6 +95,7 @@ class ConfigFileTest {
         ClusterSettings cluster = new ClusterSettings(fromFile.cluster().members(), builtIn.cluster().name(),
                 builtIn.cluster().port());
         assertEquals(builtIn.toBuilder().messages(builtIn.messages().withPort(4001)).security(tls).cluster(cluster)
+                        .http(builtIn.http().withToken("replace-with-a-long-random-string"))
                         .clock(fromFile.clock())
                         .zone(fromFile.zone()).bindAddress(fromFile.bindAddress()).build(), fromFile,
                 "every listed default is the built-in one");
