@@ -158,8 +158,9 @@ public final class ClientMain implements Callable<Integer> {
                 : new PrintWriter(System.out, true, Charset.defaultCharset());
         ClientTls tls = tlsOptions.tls(host, out);
         Terminal terminal = new Terminal(out);
-        // One group for the server connection and both UDP sockets: a device needs little.
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+        // One thread for the server connection and both UDP sockets: a device needs little, and
+        // each thread more is one more to start and to schedule when many devices share a machine.
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         Clock clock = Clock.systemDefaultZone();
         BeaconReceiver beacons = new BeaconReceiver(clock);
         try (PeerNode peerNode = bindUdp(group, udpPort, terminal, beacons)) {
