@@ -35,9 +35,10 @@ ensure_built() {
 }
 
 # A device is a JVM per device, so its start is part of the product: C1 alone compiles soon enough
-# for a console, and a serial collector on a small heap starts with the least memory. Options of
-# JAVA_OPTS come after these and win.
-DEVICE_JVM=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms8m -Xmx128m -Xss512k)
+# for a console, and a serial collector on a small heap starts with the least memory. Without
+# performance data the JVM neither creates nor updates a shared-memory file per device (jps and
+# jstat do not see devices). Options of JAVA_OPTS come after these and win.
+DEVICE_JVM=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms8m -Xmx128m -Xss512k -XX:-UsePerfData)
 
 # Runs <jar> as a device with a class data sharing archive beside it (<jar without .jar>.jsa), so
 # that the classes a device loads come mapped from disk instead of parsed and verified each time.

@@ -113,7 +113,8 @@ public final class DeviceStartScenario implements Scenario.Measurement {
         result.paragraph(String.format(Locale.ROOT, "A device is a JVM per device, so its start is part of the "
                 + "product. Each device is started by `scripts/run-client.sh` (which starts the JVM with C1 only, "
                 + "a small heap and the class data sharing archive it records on first use; the archive %s before "
-                + "this run) with its login piped in, against a running server; wall time runs from the start of "
+                + "this run) in its own directory with the three arguments alone and its login piped in, against a "
+                + "running server; wall time runs from the start of "
                 + "the process to the server's welcome on its console. Then it is sent OUT, and GNU time gives "
                 + "the CPU seconds of its whole life (start, login, OUT, exit) and its peak RSS. The baseline is "
                 + "`java -version`, started and measured the same way; its wall time runs to its exit. The same "
@@ -225,9 +226,10 @@ public final class DeviceStartScenario implements Scenario.Measurement {
                     times.add(time);
                     List<String> cmd = new ArrayList<>(plain ? List.of("java", "-jar", jar.toString())
                             : List.of(script.toString()));
-                    cmd.addAll(List.of("127.0.0.1", Integer.toString(port), Integer.toString(ports.get(i)),
-                            "--dir", home.toString()));
-                    ProcessBuilder pb = timed(time, cmd).redirectError(home.resolve("stderr").toFile());
+                    // In its own directory with the three arguments alone, as people start a device.
+                    cmd.addAll(List.of("127.0.0.1", Integer.toString(port), Integer.toString(ports.get(i))));
+                    ProcessBuilder pb = timed(time, cmd).directory(home.toFile())
+                            .redirectError(home.resolve("stderr").toFile());
                     pb.environment().put("EDGENET_NO_BUILD", "1");
                     pb.environment().put("JAVA_OPTS", "-Dedgenet.client.log=" + home.resolve("client.log"));
                     if (plain) {

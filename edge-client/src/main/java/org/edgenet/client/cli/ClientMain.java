@@ -56,6 +56,8 @@ public final class ClientMain implements Callable<Integer> {
 
     /** A day: longer than any reply can sensibly take. */
     static final int MAX_REPLY_TIMEOUT_SECONDS = 86_400;
+    static final String DEFAULT_DIR = ".";
+    static final int DEFAULT_REPLY_TIMEOUT_SECONDS = 30;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "<server_host>", description = "server host name or IP address")
     String hostArgument;
@@ -79,20 +81,21 @@ public final class ClientMain implements Callable<Integer> {
             converter = UdpPortConverter.class)
     Integer udpPortOption;
 
-    @Option(names = "--dir", paramLabel = "<dir>", defaultValue = ".",
+    // Fields start at their defaults too: PlainArguments fills only the three arguments.
+    @Option(names = "--dir", paramLabel = "<dir>", defaultValue = DEFAULT_DIR,
             description = "directory of the device's files (EDG, UED, UVF, DLD); default: the working directory")
-    Path dir;
+    Path dir = Path.of(DEFAULT_DIR);
 
-    @Option(names = "--reply-timeout", paramLabel = "<seconds>", defaultValue = "30",
+    @Option(names = "--reply-timeout", paramLabel = "<seconds>", defaultValue = "" + DEFAULT_REPLY_TIMEOUT_SECONDS,
             description = "how long to wait for a reply before asking whether to keep waiting; 0 waits for ever"
                     + " (default: ${DEFAULT-VALUE})", converter = ReplyTimeoutConverter.class)
-    int replyTimeoutSeconds;
+    int replyTimeoutSeconds = DEFAULT_REPLY_TIMEOUT_SECONDS;
 
     @CommandLine.Mixin
     TracingOptions tracing = new TracingOptions();
 
     @CommandLine.Mixin
-    TlsOptions tlsOptions;
+    TlsOptions tlsOptions = new TlsOptions();
 
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -108,16 +111,30 @@ public final class ClientMain implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine(new ClientMain()).execute(args));
+        ClientMain main = new ClientMain();
+        System.exit(PlainArguments.fill(args, main) ? main.callAlone() : commandLine(main).execute(args));
+    }
+
+    /** {@link #call()} without picocli around it, its failures handled as {@link #commandLine} does. */
+    int callAlone() {
+        try {
+            return call();
+        } catch (Exception e) {
+            PrintWriter err = new PrintWriter(System.err, true, Charset.defaultCharset());
+            err.println(e instanceof StartupException ? e.getMessage() : unexpected(e));
+            return CommandLines.FAILED;
+        }
     }
 
     /** The command line with the one-line error handling of the product. */
     static CommandLine commandLine(ClientMain main) {
         // The log is a file, so an unexpected failure keeps its stack trace there.
-        return CommandLines.create(main, "EdgeNet client", e -> {
-            log.error("The client failed", e);
-            return e.getMessage() != null ? e.getMessage() : e.toString();
-        });
+        return CommandLines.create(main, "EdgeNet client", ClientMain::unexpected);
+    }
+
+    private static String unexpected(Exception e) {
+        log.error("The client failed", e);
+        return e.getMessage() != null ? e.getMessage() : e.toString();
     }
 
     @Override
@@ -138,13 +155,15 @@ public final class ClientMain implements Callable<Integer> {
             throw new StartupException("Cannot resolve server host " + host);
         }
 
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = spec != null ? spec.commandLine().getOut()
+                : new PrintWriter(System.out, true, Charset.defaultCharset());
         ClientTls tls = tlsOptions.tls(host, out);
         // JLine only on a terminal: piped input keeps the plain lines, byte for byte.
         Terminal terminal = System.console() != null && stdin == System.in ? LineTerminal.open(out, dir)
                 : new Terminal(out);
-        // One group for the server connection and both UDP sockets: a device needs little.
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+        // One thread for the server connection and both UDP sockets: a device needs little, and
+        // each thread more is one more to start and to schedule when many devices share a machine.
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         Clock clock = Clock.systemDefaultZone();
         BeaconReceiver beacons = new BeaconReceiver(clock);
         try (PeerNode peerNode = bindUdp(group, udpPort, terminal, beacons)) {

@@ -10,16 +10,18 @@ import java.time.Duration;
 public final class TracingOptions {
     /** A day. */
     static final int MAX_SECONDS = 86_400;
+    static final int DEFAULT_BEACON_EVERY_SECONDS = 0;
+    static final int DEFAULT_RETENTION_SECONDS = 180;
 
-    @Option(names = "--beacon-every", paramLabel = "<seconds>", defaultValue = "0",
+    @Option(names = "--beacon-every", paramLabel = "<seconds>", defaultValue = "" + DEFAULT_BEACON_EVERY_SECONDS,
             description = "send a beacon to every active device this often; 0 never (default)",
             converter = BeaconEveryConverter.class)
-    int beaconEverySeconds;
+    int beaconEverySeconds = DEFAULT_BEACON_EVERY_SECONDS;
 
-    @Option(names = "--contact-retention", paramLabel = "<seconds>", defaultValue = "180",
+    @Option(names = "--contact-retention", paramLabel = "<seconds>", defaultValue = "" + DEFAULT_RETENTION_SECONDS,
             description = "how long the contact log keeps an entry after its TempID was last heard"
                     + " (default: ${DEFAULT-VALUE})", converter = RetentionConverter.class)
-    int retentionSeconds;
+    int retentionSeconds = DEFAULT_RETENTION_SECONDS;
 
     TraceSettings settings() {
         return new TraceSettings(Duration.ofSeconds(beaconEverySeconds), Duration.ofSeconds(retentionSeconds));

@@ -10,6 +10,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Random;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -70,6 +71,39 @@ class UvfCodecTest {
         assertEquals(List.of(DatagramType.DATA, ID, 42), List.of(e.type(), e.transferId(), e.packetNumber()), "header");
         assertArrayEquals(payload, ByteBufUtil.getBytes(plain), "payload");
         assertFalse(ByteBufUtil.hexDump(buf).contains(ByteBufUtil.hexDump(payload)), "the payload is not in clear");
+    }
+
+    @Test
+    void oneSealOpensLargeAndSmallDataFromDirectBuffersInTurnAndLeavesAForgeryOut() {
+        DatagramSeal sealer = KEYS.toAudience();
+        DatagramSeal opener = KEYS.toAudience();
+        byte[] large = new byte[32 * 1024];
+        new Random(7).nextBytes(large);
+        byte[] small = "the last few bytes".getBytes(StandardCharsets.US_ASCII);
+        ByteBuf plain = Unpooled.directBuffer();
+        ByteBuf first = Unpooled.directBuffer();
+        ByteBuf second = Unpooled.directBuffer();
+        try {
+            ByteBuffer direct = ByteBuffer.allocateDirect(large.length).put(large).flip();
+            sealer.sealData(ID, 0, direct, first);
+            sealer.sealData(ID, 1, ByteBuffer.wrap(small), second);
+            assertEquals(0, direct.remaining(), "the payload is consumed");
+
+            assertTrue(opener.open(UvfCodec.decode(first), plain), "the large datagram opens");
+            assertArrayEquals(large, ByteBufUtil.getBytes(plain), "the large payload");
+            plain.clear();
+            ByteBuf forged = second.copy();
+            forged.setByte(forged.writerIndex() - 1, forged.getByte(forged.writerIndex() - 1) ^ 1);
+            assertFalse(opener.open(UvfCodec.decode(forged), plain), "a forged tag does not open");
+            assertEquals(0, plain.writerIndex(), "nothing of the forgery is written");
+            forged.release();
+            assertTrue(opener.open(UvfCodec.decode(second), plain), "the small datagram opens after the large one");
+            assertArrayEquals(small, ByteBufUtil.getBytes(plain), "the small payload");
+        } finally {
+            plain.release();
+            first.release();
+            second.release();
+        }
     }
 
     @Test
