@@ -19,6 +19,8 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.Ticker;
 import org.edgenet.common.cli.StartupException;
+import org.edgenet.server.metrics.PrometheusMetrics;
+import org.edgenet.server.metrics.ServerMetrics;
 import org.edgenet.server.net.CommandHandler;
 import org.edgenet.server.net.ConnectionLimits;
 import org.edgenet.server.net.Drain;
@@ -87,9 +89,12 @@ public final class EdgeServer implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     /** How long uploads in progress may take to finish when the server stops. */
     private final Duration drain;
+    private final ServerMetrics metrics;
 
     private EdgeServer(EventLoopGroup boss, EventLoopGroup workers, ChannelGroup channels, Channel listener,
-                       Channel messageListener, List<AutoCloseable> services, LogLimiter logLimiter, Duration drain) {
+                       Channel messageListener, List<AutoCloseable> services, LogLimiter logLimiter, Duration drain,
+                       ServerMetrics metrics) {
+        this.metrics = metrics;
         this.boss = boss;
         this.workers = workers;
         this.channels = channels;
@@ -147,9 +152,13 @@ public final class EdgeServer implements AutoCloseable {
             List<MaintenanceTask> tasks = MaintenanceTasks.standard(data, messages);
             tasks.add(MaintenanceTasks.tempIds(tracing));
             opened.add(Maintenance.every(config.operations().maintenanceInterval(), tasks));
+            ServerMetrics metrics = config.metrics().enabled()
+                    ? new PrometheusMetrics(() -> registry.active().size(), data::storedBytes, messages::waitingTotal)
+                    : ServerMetrics.NONE;
+            opened.add(metrics);
             Services services = new Services(credentials,
                     new InMemoryLoginGuard(config.attempts(), config.blockDuration(), config.clock()), registry, data,
-                    messages, tracing);
+                    messages, tracing, metrics);
 
             boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
             workers = new MultiThreadIoEventLoopGroup(config.ioThreads(), NioIoHandler.newFactory());
@@ -169,7 +178,7 @@ public final class EdgeServer implements AutoCloseable {
                     .childOption(ChannelOption.RECVBUF_ALLOCATOR, readSizes())
                     .childHandler(new ServerInitializer(config.limits(), config.loginTimeout(), config.replyTimeout(),
                             services, CommandHandler.factory(services), channels, logLimiter, new ConnectionLimits(
-                                    ops.maxConnections(), ops.maxPendingLoginsPerIp(), logLimiter),
+                                    ops.maxConnections(), ops.maxPendingLoginsPerIp(), logLimiter, metrics),
                             ops.idleTimeout(), ops.drain(), tls, security.handshakeTimeout()));
             InetSocketAddress address = new InetSocketAddress(config.bindAddress(), config.port());
             Channel listener;
@@ -208,7 +217,8 @@ public final class EdgeServer implements AutoCloseable {
                         + "can reach it can read any mailbox and leave messages under any name",
                         at.getAddress().getHostAddress(), at.getPort());
             }
-            return new EdgeServer(boss, workers, channels, listener, messageListener, opened, logLimiter, ops.drain());
+            return new EdgeServer(boss, workers, channels, listener, messageListener, opened, logLimiter, ops.drain(),
+                    metrics);
         } catch (Exception e) {
             Shutdown.begin().stopThreads(workers, boss, 1);
             Shutdown.closeAll(opened);
@@ -305,6 +315,11 @@ public final class EdgeServer implements AutoCloseable {
     /** The port of the 0xAE73 listener; -1 when it is off. */
     public int messagePort() {
         return messageListener == null ? -1 : ((InetSocketAddress) messageListener.localAddress()).getPort();
+    }
+
+    /** What the server counts, for the operator's HTTP port; {@link ServerMetrics#NONE} when metrics are off. */
+    public ServerMetrics metrics() {
+        return metrics;
     }
 
     /** Blocks until {@link #close()} has finished. */

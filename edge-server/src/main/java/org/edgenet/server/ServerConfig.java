@@ -35,12 +35,14 @@ import java.util.Objects;
  * @param tracing         contact tracing: TempID lifetime and the tracing files
  * @param security        TLS on the device port, and how credentials are checked and reloaded
  * @param operations      connection limits, idle time-out, maintenance and the drain at shutdown
+ * @param metrics         whether the server keeps Prometheus metrics
  */
 public record ServerConfig(int port, int attempts, Duration blockDuration, InetAddress bindAddress,
                            Path credentialsFile, Path dataDir, Path deviceLog, Path uploadLog, Path deletionLog,
                            Duration loginTimeout, Limits limits, Clock clock, ZoneId zone,
                            Duration replyTimeout, int ioThreads, MessageSettings messages,
-                           TracingSettings tracing, SecuritySettings security, OperationsSettings operations) {
+                           TracingSettings tracing, SecuritySettings security, OperationsSettings operations,
+                           MetricsSettings metrics) {
     public static final int MIN_ATTEMPTS = 1;
     public static final int MAX_ATTEMPTS = 5;
     public static final Duration DEFAULT_BLOCK = Duration.ofSeconds(10);
@@ -73,6 +75,7 @@ public record ServerConfig(int port, int attempts, Duration blockDuration, InetA
         Objects.requireNonNull(tracing, "tracing");
         Objects.requireNonNull(security, "security");
         Objects.requireNonNull(operations, "operations");
+        Objects.requireNonNull(metrics, "metrics");
     }
 
     /**
@@ -117,6 +120,7 @@ public record ServerConfig(int port, int attempts, Duration blockDuration, InetA
         private TracingSettings tracing = TracingSettings.defaults();
         private SecuritySettings security = SecuritySettings.defaults();
         private OperationsSettings operations = OperationsSettings.defaults();
+        private MetricsSettings metrics = MetricsSettings.defaults();
 
         private Builder() {
         }
@@ -141,6 +145,7 @@ public record ServerConfig(int port, int attempts, Duration blockDuration, InetA
             tracing = c.tracing;
             security = c.security;
             operations = c.operations;
+            metrics = c.metrics;
         }
 
         /** @throws IllegalArgumentException when a setting is out of range, as the record's constructor says */
@@ -149,7 +154,8 @@ public record ServerConfig(int port, int attempts, Duration blockDuration, InetA
                     uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads, messages,
                     tracing,
                     security,
-                    operations);
+                    operations,
+                    metrics);
         }
 
         /** Every file under {@code dir}, with its default name. */
@@ -262,6 +268,11 @@ public record ServerConfig(int port, int attempts, Duration blockDuration, InetA
 
         public Builder operations(OperationsSettings operations) {
             this.operations = operations;
+            return this;
+        }
+
+        public Builder metrics(MetricsSettings metrics) {
+            this.metrics = metrics;
             return this;
         }
     }

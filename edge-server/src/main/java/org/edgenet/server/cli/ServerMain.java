@@ -89,6 +89,9 @@ public final class ServerMain implements Callable<Integer> {
     @CommandLine.Mixin
     private OperationsOptions operationsOptions;
 
+    @CommandLine.Mixin
+    private MetricsOptions metricsOptions;
+
     @Option(names = "--config", paramLabel = "FILE",
             description = "settings as key=value lines, keys the options without dashes; the command line wins"
                     + " (default: config/edge-server.properties when present)")
@@ -172,7 +175,8 @@ public final class ServerMain implements Callable<Integer> {
         ifGiven(uploadLog, config::uploadLog);
         ifGiven(deletionLog, config::deletionLog);
         return config.tracing(tracingOptions.settings()).security(securityOptions.settings())
-                .messages(messageOptions.settings()).operations(operationsOptions.settings()).build();
+                .messages(messageOptions.settings()).operations(operationsOptions.settings())
+                .metrics(metricsOptions.settings()).build();
     }
 
     /** The same arguments parsed again, with the values of {@code file} as their defaults. */

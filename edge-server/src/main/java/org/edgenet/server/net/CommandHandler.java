@@ -30,6 +30,7 @@ import org.edgenet.common.message.UploadChunk;
 import org.edgenet.common.message.UploadEnd;
 import org.edgenet.common.wire.ErrorCode;
 import org.edgenet.common.wire.ProtocolException;
+import org.edgenet.server.metrics.CommandTimer;
 import org.edgenet.server.service.ActiveDevice;
 import org.edgenet.server.service.Services;
 import org.edgenet.server.service.TicketService;
@@ -76,6 +77,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
     private Object deferred;
     private final TraceCommands trace;
     private TicketService.Mailbox mailbox;
+    private CommandTimer timer;
     private boolean busy;
     private boolean left;
 
@@ -86,7 +88,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
         this.session = session;
         this.gate = gate;
         this.disconnector = disconnector;
-        this.uploads = new UploadReceiver(session.name(), gate, disconnector);
+        this.uploads = new UploadReceiver(session.name(), gate, disconnector, services.metrics());
         this.messages = new MessageCommands(services, session.name(), gate, disconnector);
         this.downloads = new DownloadSender(session.name(), disconnector);
         this.trace = new TraceCommands(services, session.name(), gate, disconnector);
@@ -106,6 +108,8 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
         messages.start(ctx);
         downloads.whenIdle(() -> afterDownload(ctx));
         trace.start(ctx);
+        timer = services.metrics().commandTimer(ctx.executor().ticker());
+        gate.onRequestDone(timer::finished);
     }
 
     private DeviceName name() {
@@ -127,6 +131,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
             uploads.chunk(ctx, chunk);
             return;
         }
+        timer.started(msg);
         try {
             if (uploads.active()) {
                 duringUpload(ctx, msg);
@@ -135,6 +140,10 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
             }
         } finally {
             ReferenceCountUtil.release(msg);
+            // A reply given at once, or a refusal thrown; one from a service thread releases the gate.
+            if (!gate.holds(ReadGate.Reason.REQUEST_RUNNING)) {
+                timer.finished();
+            }
         }
     }
 
@@ -193,11 +202,12 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
             }
             case UPLOAD_BEGIN, COMPUTE, DELETE, DOWNLOAD -> {
                 log.info("{} issued an invalid {}", name(), invalid.type());
+                ProtocolException refusal = invalid.refusal();
                 if (invalid.type() == MessageType.UPLOAD_BEGIN) {
                     // Its chunks are dropped until its end: this refusal is the upload's one reply.
-                    uploads.refused();
+                    uploads.refused(refusal);
                 }
-                throw invalid.refusal();
+                throw refusal;
             }
             case POST_MESSAGE -> messages.invalidRecipient(ctx);
             case UPLOAD_CONTACTS -> trace.invalidUpload(ctx, invalid);
