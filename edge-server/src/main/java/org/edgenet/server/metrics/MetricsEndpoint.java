@@ -20,7 +20,7 @@ import java.time.Duration;
 
 /**
  * {@code GET /metrics}: the Prometheus scrape of the server's {@link ServerMetrics}, in the text
- * format 0.0.4. A scrape reads every meter and the JVM's figures, a millisecond or so of an event
+ * format 0.0.4. A scrape reads every meter and the JVM's figures, a few milliseconds of an event
  * loop; it is made at most once per {@link #FRESH} and the same bytes are served meanwhile, so
  * however often the path is asked, it costs the server one scrape a second.
  */
