@@ -62,7 +62,9 @@ public final class MetricsEndpoint implements HttpEndpoint {
 
     /** The scrape made within {@link #FRESH} of {@code now}, or a new one. */
     private synchronized byte[] scrape(long now) {
-        if (last == null || now - lastAt >= FRESH.toNanos()) {
+        long age = now - lastAt;
+        // A negative age is a ticker that does not share the last one's origin: scrape afresh.
+        if (last == null || age < 0 || age >= FRESH.toNanos()) {
             ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
             try {
                 metrics.scrape(out);
