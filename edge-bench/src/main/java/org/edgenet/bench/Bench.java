@@ -9,6 +9,7 @@ import org.edgenet.bench.scenario.DeviceStartScenario;
 import org.edgenet.bench.scenario.JoinLeaveScenario;
 import org.edgenet.bench.scenario.JoinScenario;
 import org.edgenet.bench.scenario.MessagesScenario;
+import org.edgenet.bench.scenario.MetricsCostScenario;
 import org.edgenet.bench.scenario.MixedScenario;
 import org.edgenet.bench.scenario.PeerTransferScenario;
 import org.edgenet.bench.scenario.Scenario;
@@ -40,7 +41,8 @@ public final class Bench {
                 new Scenario(MixedScenario.ID, "6. Mixed load", new MixedScenario()),
                 new Scenario(MessagesScenario.ID, "7. Device messages (MSG, RDM)", new MessagesScenario()),
                 new Scenario(SmallCommandsScenario.ID, SmallCommandsScenario.TITLE, new SmallCommandsScenario()),
-                new Scenario(DeviceStartScenario.ID, DeviceStartScenario.TITLE, new DeviceStartScenario()));
+                new Scenario(DeviceStartScenario.ID, DeviceStartScenario.TITLE, new DeviceStartScenario()),
+                new Scenario(MetricsCostScenario.ID, MetricsCostScenario.TITLE, new MetricsCostScenario()));
     }
 
     public static List<String> ids() {

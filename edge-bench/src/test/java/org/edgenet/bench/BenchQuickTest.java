@@ -58,6 +58,7 @@ class BenchQuickTest {
         for (String c : List.of("AED", "UED", "SCS", "DTE", "LOOKUP")) {
             assertEquals(0.0, mixed.get("mixed." + c + ".errors"), c + " never failed");
         }
+        assertTrue(byId.get("metrics").metrics().get("metrics.ratio") > 0, "mixed load with metrics on and off");
         Map<String, Double> messages = byId.get("messages").metrics();
         assertTrue(messages.get("messages.stored.rate") > 0, "messages stored");
         assertTrue(messages.get("messages.read.rate") > 0, "messages read");

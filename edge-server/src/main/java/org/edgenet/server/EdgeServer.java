@@ -23,6 +23,9 @@ import org.edgenet.server.cluster.ClusterNode;
 import org.edgenet.server.http.DashboardSources;
 import org.edgenet.server.http.OperatorPort;
 import org.edgenet.server.http.RecentActivity;
+import org.edgenet.server.metrics.MetricsEndpoint;
+import org.edgenet.server.metrics.PrometheusMetrics;
+import org.edgenet.server.metrics.ServerMetrics;
 import org.edgenet.server.net.CommandHandler;
 import org.edgenet.server.net.ConnectionLimits;
 import org.edgenet.server.net.Drain;
@@ -63,7 +66,6 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The running server: a listening socket, its event loops and the file-backed services. Start it
@@ -98,11 +100,13 @@ public final class EdgeServer implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     /** How long uploads in progress may take to finish when the server stops. */
     private final Duration drain;
+    private final ServerMetrics metrics;
 
     private EdgeServer(EventLoopGroup boss, EventLoopGroup workers, ChannelGroup channels, Channel listener,
                        Channel messageListener, OperatorPort http, List<AutoCloseable> services, LogLimiter logLimiter,
-                       Duration drain) {
+                       Duration drain, ServerMetrics metrics) {
         this.http = http;
+        this.metrics = metrics;
         this.boss = boss;
         this.workers = workers;
         this.channels = channels;
@@ -172,9 +176,15 @@ public final class EdgeServer implements AutoCloseable {
             LoginGuard guard = cluster == null
                     ? new InMemoryLoginGuard(config.attempts(), config.blockDuration(), config.clock())
                     : cluster.loginGuard(config.attempts(), config.blockDuration(), config.clock());
+            // The HTTP port serves them, so they are kept whenever it listens.
+            ServerMetrics metrics = config.metrics().enabled() || config.http().listens()
+                    ? new PrometheusMetrics(() -> registry.active().size(), data::storedBytes,
+                            cluster == null ? journal::waitingTotal : cluster::messagesWaitingHere)
+                    : ServerMetrics.NONE;
+            opened.add(metrics);
             RecentActivity recent = new RecentActivity(config.clock(), config.zone());
-            Services services = new Services(credentials, guard, registry, recent.observe(data), messages, tracing);
-            LongAdder commands = new LongAdder();
+            Services services = new Services(credentials, guard, registry, recent.observe(data), messages,
+                    tracing, metrics);
 
             boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
             workers = new MultiThreadIoEventLoopGroup(config.ioThreads(), NioIoHandler.newFactory());
@@ -194,9 +204,9 @@ public final class EdgeServer implements AutoCloseable {
                     .childOption(ChannelOption.RECVBUF_ALLOCATOR, readSizes())
                     .childHandler(new ServerInitializer(config.limits(), config.loginTimeout(), config.replyTimeout(),
                             services, CommandHandler.factory(services,
-                                    cluster == null ? new TicketService() : cluster.tickets(), commands),
+                                    cluster == null ? new TicketService() : cluster.tickets()),
                             channels, logLimiter,
-                            new ConnectionLimits(ops.maxConnections(), ops.maxPendingLoginsPerIp(), logLimiter),
+                            new ConnectionLimits(ops.maxConnections(), ops.maxPendingLoginsPerIp(), logLimiter, metrics),
                             ops.idleTimeout(), ops.drain(), tls, security.handshakeTimeout()));
             InetSocketAddress address = new InetSocketAddress(config.bindAddress(), config.port());
             Channel listener;
@@ -217,9 +227,9 @@ public final class EdgeServer implements AutoCloseable {
             OperatorPort http = null;
             if (config.http().listens()) {
                 try {
-                    // The /metrics endpoint joins the dashboard's in the last argument.
                     http = OperatorPort.open(config.http(), boss, workers, logLimiter, config.clock(),
-                            new DashboardSources(registry, recent, data, commands::sum), List.of());
+                            new DashboardSources(registry, recent, data, metrics::commandsHandled),
+                            List.of(new MetricsEndpoint(metrics)));
                 } catch (StartupException e) {
                     Shutdown shutdown = Shutdown.begin();
                     shutdown.await(listener.close(), "the listening socket to close");
@@ -259,7 +269,7 @@ public final class EdgeServer implements AutoCloseable {
                 http.start();
             }
             return new EdgeServer(boss, workers, channels, listener, messageListener, http, opened, logLimiter,
-                    ops.drain());
+                    ops.drain(), metrics);
         } catch (Exception e) {
             Shutdown.begin().stopThreads(workers, boss, 1);
             Shutdown.closeAll(opened);
@@ -366,6 +376,11 @@ public final class EdgeServer implements AutoCloseable {
     /** The port of the HTTP listener; -1 when it is off. */
     public int httpPort() {
         return http == null ? -1 : http.port();
+    }
+
+    /** What the server counts, for the operator's HTTP port; {@link ServerMetrics#NONE} when metrics are off. */
+    public ServerMetrics metrics() {
+        return metrics;
     }
 
     /** Blocks until {@link #close()} has finished. */

@@ -37,13 +37,15 @@ import java.util.Objects;
  * @param operations      connection limits, idle time-out, maintenance and the drain at shutdown
  * @param cluster         cluster mode: the members to join; none means the server runs alone
  * @param http            the operator's HTTP port and its dashboard
+ * @param metrics         whether the server keeps Prometheus metrics
  */
 public record ServerConfig(int port, int attempts, Duration blockDuration, InetAddress bindAddress,
                            Path credentialsFile, Path dataDir, Path deviceLog, Path uploadLog, Path deletionLog,
                            Duration loginTimeout, Limits limits, Clock clock, ZoneId zone,
                            Duration replyTimeout, int ioThreads, MessageSettings messages,
                            TracingSettings tracing, SecuritySettings security, OperationsSettings operations,
-                           ClusterSettings cluster, HttpSettings http) {
+                           ClusterSettings cluster, HttpSettings http,
+                           MetricsSettings metrics) {
     public static final int MIN_ATTEMPTS = 1;
     public static final int MAX_ATTEMPTS = 5;
     public static final Duration DEFAULT_BLOCK = Duration.ofSeconds(10);
@@ -78,6 +80,7 @@ public record ServerConfig(int port, int attempts, Duration blockDuration, InetA
         Objects.requireNonNull(operations, "operations");
         Objects.requireNonNull(cluster, "cluster");
         Objects.requireNonNull(http, "http");
+        Objects.requireNonNull(metrics, "metrics");
     }
 
     /**
@@ -124,6 +127,7 @@ public record ServerConfig(int port, int attempts, Duration blockDuration, InetA
         private OperationsSettings operations = OperationsSettings.defaults();
         private ClusterSettings cluster = ClusterSettings.defaults();
         private HttpSettings http = HttpSettings.defaults();
+        private MetricsSettings metrics = MetricsSettings.defaults();
 
         private Builder() {
         }
@@ -150,6 +154,7 @@ public record ServerConfig(int port, int attempts, Duration blockDuration, InetA
             operations = c.operations;
             cluster = c.cluster;
             http = c.http;
+            metrics = c.metrics;
         }
 
         /** @throws IllegalArgumentException when a setting is out of range, as the record's constructor says */
@@ -158,7 +163,7 @@ public record ServerConfig(int port, int attempts, Duration blockDuration, InetA
                     uploadLog, deletionLog, loginTimeout, limits, clock, zone, replyTimeout, ioThreads, messages,
                     tracing,
                     security,
-                    operations, cluster, http);
+                    operations, cluster, http, metrics);
         }
 
         /** Every file under {@code dir}, with its default name. */
@@ -281,6 +286,11 @@ public record ServerConfig(int port, int attempts, Duration blockDuration, InetA
 
         public Builder http(HttpSettings http) {
             this.http = http;
+            return this;
+        }
+
+        public Builder metrics(MetricsSettings metrics) {
+            this.metrics = metrics;
             return this;
         }
     }

@@ -78,8 +78,13 @@ public final class BenchContext implements AutoCloseable {
 
     /** Starts a server in {@code ws}; with JFR on, its recording is named after {@code name}. */
     public ServerProcess startServer(Workspace ws, String name) throws IOException {
+        return startServer(ws, name, List.of());
+    }
+
+    /** A server started with {@code options} added to its command line, e.g. {@code --metrics}. */
+    public ServerProcess startServer(Workspace ws, String name, List<String> options) throws IOException {
         Path jfr = jfrDir == null ? null : jfrDir.resolve(name + "-" + ws.dir().getFileName() + ".jfr");
-        return ServerProcess.start(ws.dir(), SERVER_JVM, jfr);
+        return ServerProcess.start(ws.dir(), SERVER_JVM, jfr, options);
     }
 
     @Override

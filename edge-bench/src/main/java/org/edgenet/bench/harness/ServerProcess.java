@@ -47,6 +47,12 @@ public final class ServerProcess implements AutoCloseable {
      * connections. {@code jfr}, when not null, is where a flight recording of the whole run goes.
      */
     public static ServerProcess start(Path dir, List<String> jvmOptions, Path jfr) throws IOException {
+        return start(dir, jvmOptions, jfr, List.of());
+    }
+
+    /** As {@link #start(Path, List, Path)}, with {@code options} added to the server's command line. */
+    public static ServerProcess start(Path dir, List<String> jvmOptions, Path jfr, List<String> options)
+            throws IOException {
         Path logback = dir.resolve("logback.xml");
         Files.writeString(logback, """
                 <configuration>
@@ -81,6 +87,7 @@ public final class ServerProcess implements AutoCloseable {
         cmd.add(Integer.toString(MAX_DEVICES));
         cmd.add("--max-connections");
         cmd.add(Integer.toString(MAX_DEVICES));
+        cmd.addAll(options);
         Path output = dir.resolve("server.out");
         Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(output.toFile()).start();

@@ -39,6 +39,17 @@ public final class MixedScenario implements Scenario.Measurement {
     /** File IDs each device rotates through, so SCS and DTE find files and uploads replace them. */
     static final int FILE_IDS = 3;
 
+    /** Added to the server's command line: how {@link MetricsCostScenario} turns metrics on. */
+    private final List<String> serverOptions;
+
+    public MixedScenario() {
+        this(List.of());
+    }
+
+    MixedScenario(List<String> serverOptions) {
+        this.serverOptions = List.copyOf(serverOptions);
+    }
+
     /** The commands of the mix, with their weights in percent. */
     enum Command {
         AED(25), UED(20), SCS(25), DTE(10), LOOKUP(20);
@@ -84,7 +95,7 @@ public final class MixedScenario implements Scenario.Measurement {
         AtomicLong uploads = new AtomicLong();
         AtomicLong deletes = new AtomicLong();
         try (Workspace ws = ctx.workspace(ID, devices);
-             ServerProcess server = ctx.startServer(ws, ID)) {
+             ServerProcess server = ctx.startServer(ws, ID, serverOptions)) {
             InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.port());
             List<String> names = ws.devices();
             // Joining is not measured here; it only has to finish before the clock starts.

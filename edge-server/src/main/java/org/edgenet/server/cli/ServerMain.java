@@ -95,6 +95,9 @@ public final class ServerMain implements Callable<Integer> {
     @CommandLine.Mixin
     private HttpOptions httpOptions;
 
+    @CommandLine.Mixin
+    private MetricsOptions metricsOptions;
+
     @Option(names = "--config", paramLabel = "FILE",
             description = "settings as key=value lines, keys the options without dashes; the command line wins"
                     + " (default: config/edge-server.properties when present)")
@@ -184,7 +187,8 @@ public final class ServerMain implements Callable<Integer> {
         ifGiven(deletionLog, config::deletionLog);
         return config.tracing(tracingOptions.settings()).security(securityOptions.settings())
                 .messages(messageOptions.settings()).operations(operationsOptions.settings())
-                .cluster(clusterOptions.settings()).http(httpOptions.settings()).build();
+                .cluster(clusterOptions.settings()).http(httpOptions.settings())
+                .metrics(metricsOptions.settings()).build();
     }
 
     /** The same arguments parsed again, with the values of {@code file} as their defaults. */

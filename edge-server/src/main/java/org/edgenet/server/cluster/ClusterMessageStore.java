@@ -128,6 +128,18 @@ final class ClusterMessageStore implements MessageStore {
         return new ClusterReader(recipient, new Mailbox.ReaderId(self, readers.incrementAndGet()));
     }
 
+    /** Messages waiting in the mailboxes this member owns (read at most once a second, by a scrape). */
+    int waitingHere() {
+        int total = 0;
+        for (String recipient : mailboxes.localKeySet()) {
+            Mailbox box = mailboxes.get(recipient);
+            if (box != null) {
+                total += box.messages.size();
+            }
+        }
+        return total;
+    }
+
     @Override
     public int waiting(String recipient) {
         return mailboxes.executeOnKey(recipient, new Mailbox.Count());

@@ -55,6 +55,7 @@ public final class ClusterNode implements AutoCloseable {
     static final String TEMP_IDS = "edgenet.tempids";
 
     private final HazelcastInstance hz;
+    private volatile ClusterMessageStore messages;
     private volatile ClusterDeviceRegistry presence;
 
     private ClusterNode(HazelcastInstance hz) {
@@ -178,7 +179,14 @@ public final class ClusterNode implements AutoCloseable {
 
     /** Messages shared by the cluster, within the limits of {@code settings}. */
     public MessageStore messages(MessageSettings settings, Clock clock) {
-        return new ClusterMessageStore(hz, clock, settings.perRecipient(), settings.totalBytes());
+        messages = new ClusterMessageStore(hz, clock, settings.perRecipient(), settings.totalBytes());
+        return messages;
+    }
+
+    /** Messages waiting in the mailboxes this member owns: its share of the cluster's, for the metrics. */
+    public int messagesWaitingHere() {
+        ClusterMessageStore store = messages;
+        return store == null ? 0 : store.waitingHere();
     }
 
     /**

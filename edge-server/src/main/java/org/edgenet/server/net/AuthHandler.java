@@ -110,6 +110,7 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
             if (logLimiter.admit(LOGIN_FAILED, ip)) {
                 log.info("Login refused from {}: every password check is busy", ip);
             }
+            services.metrics().loginBusy();
             disconnector.requestRefused(ctx, new ProtocolException(ErrorCode.LOGIN_BUSY, BUSY));
             return;
         }
@@ -189,6 +190,7 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void reply(ChannelHandlerContext ctx, LoginStatus status) {
+        services.metrics().login(status);
         if (status.closesConnection()) {
             disconnector.closeAfter(ctx, new LoginReply(status));
         } else {
@@ -217,6 +219,7 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
 
     private void joined(ChannelHandlerContext ctx, ActiveDevice entry) {
         log.info("{} joined from {} (udp {})", entry.name(), entry.ip(), entry.udpPort());
+        services.metrics().joined();
         ctx.writeAndFlush(new Joined(entry.name(), entry.since()));
         if (ctx.pipeline().get(ServerInitializer.LOGIN_TIMEOUT) != null) {
             ctx.pipeline().remove(ServerInitializer.LOGIN_TIMEOUT);

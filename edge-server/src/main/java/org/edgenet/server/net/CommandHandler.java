@@ -30,6 +30,7 @@ import org.edgenet.common.message.UploadChunk;
 import org.edgenet.common.message.UploadEnd;
 import org.edgenet.common.wire.ErrorCode;
 import org.edgenet.common.wire.ProtocolException;
+import org.edgenet.server.metrics.CommandTimer;
 import org.edgenet.server.service.ActiveDevice;
 import org.edgenet.server.service.Services;
 import org.edgenet.server.service.TicketService;
@@ -42,7 +43,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 
 /**
@@ -67,7 +67,6 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
 
     private final Services services;
     /** Commands served by every connection together. */
-    private final LongAdder commands;
     private final TicketService tickets;
     private final Session session;
     private final ReadGate gate;
@@ -81,17 +80,12 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
     private Object deferred;
     private final TraceCommands trace;
     private TicketService.Mailbox mailbox;
+    private CommandTimer timer;
     private boolean busy;
     private boolean left;
 
     public CommandHandler(Services services, TicketService tickets, Session session, ReadGate gate,
             Disconnector disconnector) {
-        this(services, tickets, session, gate, disconnector, new LongAdder());
-    }
-
-    CommandHandler(Services services, TicketService tickets, Session session, ReadGate gate,
-            Disconnector disconnector, LongAdder commands) {
-        this.commands = commands;
         this.services = services;
         this.tickets = tickets;
         this.session = session;
@@ -103,16 +97,12 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
 
     /** The factory the server installs: one handler per joined connection, all sharing one ticket office. */
     public static CommandHandlerFactory factory(Services services) {
-        return factory(services, new TicketService(), new LongAdder());
+        return factory(services, new TicketService());
     }
 
-    /**
-     * As {@link #factory(Services)}, with a ticket office of the caller's (one that relays, in a
-     * cluster), counting every command served in {@code commands} (the dashboard's rate).
-     */
-    public static CommandHandlerFactory factory(Services services, TicketService tickets, LongAdder commands) {
-        return (session, gate, disconnector) -> new CommandHandler(services, tickets, session, gate, disconnector,
-                commands);
+    /** As {@link #factory(Services)}, with a ticket office of the caller's (one that relays, in a cluster). */
+    public static CommandHandlerFactory factory(Services services, TicketService tickets) {
+        return (session, gate, disconnector) -> new CommandHandler(services, tickets, session, gate, disconnector);
     }
 
     @Override
@@ -122,6 +112,8 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
         tickets.attend(name(), mailbox);
         messages.start(ctx);
         trace.start(ctx);
+        timer = services.metrics().commandTimer(ctx.executor().ticker());
+        gate.onRequestDone(timer::finished);
     }
 
     private DeviceName name() {
@@ -143,6 +135,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
             uploads().chunk(ctx, chunk);
             return;
         }
+        timer.started(msg);
         try {
             if (uploads != null && uploads.active()) {
                 duringUpload(ctx, msg);
@@ -151,11 +144,14 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
             }
         } finally {
             ReferenceCountUtil.release(msg);
+            // A reply given at once, or a refusal thrown; one from a service thread releases the gate.
+            if (!gate.holds(ReadGate.Reason.REQUEST_RUNNING)) {
+                timer.finished();
+            }
         }
     }
 
     private void command(ChannelHandlerContext ctx, Object msg) {
-        commands.increment();
         if (msg instanceof ListActive) {
             listActive(ctx);
         } else if (msg instanceof UploadBegin begin) {
@@ -210,11 +206,12 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
             }
             case UPLOAD_BEGIN, COMPUTE, DELETE, DOWNLOAD -> {
                 log.info("{} issued an invalid {}", name(), invalid.type());
+                ProtocolException refusal = invalid.refusal();
                 if (invalid.type() == MessageType.UPLOAD_BEGIN) {
                     // Its chunks are dropped until its end: this refusal is the upload's one reply.
-                    uploads().refused();
+                    uploads().refused(refusal);
                 }
-                throw invalid.refusal();
+                throw refusal;
             }
             case POST_MESSAGE -> messages.invalidRecipient(ctx);
             case UPLOAD_CONTACTS -> trace.invalidUpload(ctx, invalid);
@@ -369,7 +366,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
 
     private UploadReceiver uploads() {
         if (uploads == null) {
-            uploads = new UploadReceiver(name(), gate, disconnector);
+            uploads = new UploadReceiver(name(), gate, disconnector, services.metrics());
         }
         return uploads;
     }

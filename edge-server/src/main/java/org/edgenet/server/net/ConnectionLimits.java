@@ -11,6 +11,7 @@ import io.netty.util.ReferenceCountUtil;
 import org.edgenet.common.message.ErrorReply;
 import org.edgenet.common.message.MessageCodec;
 import org.edgenet.common.wire.ErrorCode;
+import org.edgenet.server.metrics.ServerMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
@@ -35,14 +36,16 @@ public final class ConnectionLimits {
     private final int maxConnections;
     private final int maxPendingPerIp;
     private final LogLimiter logLimiter;
+    private final ServerMetrics metrics;
     private final AtomicInteger open = new AtomicInteger();
     /** Connections not joined yet, per address; an address leaves the map when its count is 0. */
     private final ConcurrentHashMap<String, Integer> pending = new ConcurrentHashMap<>();
 
-    public ConnectionLimits(int maxConnections, int maxPendingPerIp, LogLimiter logLimiter) {
+    public ConnectionLimits(int maxConnections, int maxPendingPerIp, LogLimiter logLimiter, ServerMetrics metrics) {
         this.maxConnections = maxConnections;
         this.maxPendingPerIp = maxPendingPerIp;
         this.logLimiter = logLimiter;
+        this.metrics = metrics;
     }
 
     /**
@@ -55,6 +58,7 @@ public final class ConnectionLimits {
         String ip = RemoteAddressFormat.ip(ch);
         if (open.incrementAndGet() > maxConnections) {
             open.decrementAndGet();
+            metrics.connectionRefused(ServerMetrics.Refusal.MAX_CONNECTIONS);
             refuse(ch, ip, String.format(Locale.ROOT, "max-connections (%,d) reached", maxConnections));
             return null;
         }
@@ -69,6 +73,7 @@ public final class ConnectionLimits {
         });
         if (over[0]) {
             open.decrementAndGet();
+            metrics.connectionRefused(ServerMetrics.Refusal.MAX_PENDING_LOGINS_PER_IP);
             refuse(ch, ip, String.format(Locale.ROOT, "max-pending-logins-per-ip (%,d) reached: that many"
                     + " connections from this address have not joined", maxPendingPerIp));
             return null;

@@ -80,6 +80,8 @@ public final class ReadGate extends ChannelDuplexHandler {
     private ChannelHandlerContext ctx;
     private ScheduledFuture<?> slowReaderTimer;
     private ScheduledFuture<?> closeTimer;
+    /** Told whenever {@link Reason#REQUEST_RUNNING} is released: a request's reply is on its way. */
+    private Runnable requestDone = () -> { };
 
     /**
      * @param replyTimeout how long replies may stay above the high-water mark before the
@@ -146,8 +148,16 @@ public final class ReadGate extends ChannelDuplexHandler {
         assert ctx.executor().inEventLoop();
         if ((reasons & bit(reason)) != 0) {
             reasons &= ~bit(reason);
+            if (reason == Reason.REQUEST_RUNNING) {
+                requestDone.run();
+            }
             apply();
         }
+    }
+
+    /** {@code done} runs each time a request's work is over and reading may resume: the command timer. */
+    public void onRequestDone(Runnable done) {
+        requestDone = done;
     }
 
     public boolean holds(Reason reason) {

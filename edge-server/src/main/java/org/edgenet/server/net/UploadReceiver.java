@@ -7,6 +7,7 @@ import org.edgenet.common.message.UploadChunk;
 import org.edgenet.common.message.Uploaded;
 import org.edgenet.common.wire.ErrorCode;
 import org.edgenet.common.wire.ProtocolException;
+import org.edgenet.server.metrics.ServerMetrics;
 import org.edgenet.server.service.DataStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +45,7 @@ final class UploadReceiver {
     private final DeviceName device;
     private final ReadGate gate;
     private final Disconnector disconnector;
+    private final ServerMetrics metrics;
 
     /** The upload being received; null when idle or discarding. */
     private DataStore.Upload upload;
@@ -53,10 +55,11 @@ final class UploadReceiver {
     /** Chunks handed to a lane whose result has not come back to the event loop yet. */
     private int chunksInFlight;
 
-    UploadReceiver(DeviceName device, ReadGate gate, Disconnector disconnector) {
+    UploadReceiver(DeviceName device, ReadGate gate, Disconnector disconnector, ServerMetrics metrics) {
         this.device = device;
         this.gate = gate;
         this.disconnector = disconnector;
+        this.metrics = metrics;
     }
 
     /** True from the begin to the end or abort: the messages of the upload are expected. */
@@ -64,8 +67,9 @@ final class UploadReceiver {
         return upload != null || discarding;
     }
 
-    /** The begin was refused and answered already: drop what follows until the end. */
-    void refused() {
+    /** The begin was refused with {@code refusal}, its answer: drop what follows until the end. */
+    void refused(ProtocolException refusal) {
+        metrics.uploadRefused(refusal);
         discarding = true;
     }
 
@@ -93,6 +97,7 @@ final class UploadReceiver {
             return;
         }
         DataStore.Upload current = upload;
+        metrics.uploaded(chunk.content().readableBytes());
         // The store owns the chunk from here and releases it once written.
         CompletableFuture<Void> written = current.append(chunk.content());
         chunksInFlight++;
@@ -173,7 +178,9 @@ final class UploadReceiver {
         }
     }
 
+    /** The upload's one reply is this refusal or failure. */
     private void failed(ChannelHandlerContext ctx, String what, Throwable error) {
+        metrics.uploadRefused(Disconnector.causeOf(error));
         disconnector.requestFailed(ctx, what + " for " + device, error);
     }
 }

@@ -62,6 +62,7 @@ public final class FileDataStore implements DataStore {
     private final Clock clock;
     private final ZoneId zone;
     private final Summaries summaries = new Summaries();
+    private final StoredBytes stored;
 
     public FileDataStore(Path dataDir, ActivityLog uploadLog, ActivityLog deletionLog, KeyedSerialExecutor lanes,
                          Disk disk, Clock clock, ZoneId zone) throws IOException {
@@ -73,6 +74,17 @@ public final class FileDataStore implements DataStore {
         this.clock = clock;
         this.zone = zone;
         files.createDirectory(this.dataDir);
+        this.stored = StoredBytes.count(this.dataDir);
+    }
+
+    /** Bytes of the data files stored now, as this store has counted them: no directory walk. */
+    public long storedBytes() {
+        return stored.get();
+    }
+
+    /** The data file of an upload was put in place, replacing one of {@code before} bytes (0 if none). */
+    void countStored(long before, long after) {
+        stored.replaced(before, after);
     }
 
     /**
@@ -196,6 +208,7 @@ public final class FileDataStore implements DataStore {
             if (!deleted) {
                 throw noSuchFile(fileId);
             }
+            stored.replaced(summary.bytes(), 0);
             return summary.count();
         }).thenCompose(count -> record(deletionLog, logLine(device, fileId, count), count,
                 "record the deletion of " + fileOf(device, fileId)));

@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CompletableFuture;
@@ -140,7 +141,9 @@ final class FileUpload implements DataStore.Upload {
                     Path target = store.dataFile(device, fileId);
                     // From here until the new summary is published, SCS on this file waits on the lane.
                     store.forgetSummary(device, fileId);
+                    long before = Files.exists(target) ? Files.size(target) : 0;
                     files.putInPlace(temp, out, target, FileDataStore.statsFile(target), summary.toText());
+                    store.countStored(before, bytes);
                 } catch (IOException e) {
                     discard();
                     throw DurableFiles.failure(storing(), e);

@@ -612,6 +612,15 @@ public final class JournalMessageStore implements MessageStore {
         return box == null ? 0 : box.size();
     }
 
+    /** How many messages wait for all recipients together, those handed to a reader included. */
+    public synchronized int waitingTotal() {
+        int total = 0;
+        for (Mailbox box : mailboxes.values()) {
+            total += box.size();
+        }
+        return total;
+    }
+
     @Override
     public synchronized Subscription subscribe(String recipient, Consumer<String> onArrival) {
         subscribers.computeIfAbsent(recipient, k -> new ArrayList<>(1)).add(onArrival);
