@@ -93,6 +93,7 @@ public final class LineTerminal extends Terminal implements ConsoleInput {
         ownerOnly(history);
         reader.setHistory(new DefaultHistory(reader));
         this.status = dumb || !canKeepStatusLine(terminal) ? null : Status.getStatus(terminal);
+        // One repeating task draws the status line; nothing from the network queues here.
         this.painter = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("console-status", true));
         if (status != null) {
             // The line is kept, blank when idle, from the start: the reader redraws its prompt

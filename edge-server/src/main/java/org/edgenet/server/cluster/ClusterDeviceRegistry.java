@@ -107,6 +107,7 @@ public final class ClusterDeviceRegistry implements DeviceRegistry {
         this.clock = clock;
         this.zone = zone;
         this.writer = SerialExecutor.thread("device-log-writer");
+        // Tasks come from membership changes (at most 64 members), not from devices.
         this.sweeper = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("cluster-presence", true));
     }
 

@@ -48,6 +48,7 @@ public final class OperatorPort implements AutoCloseable {
         endpoints.add(feed);
         endpoints.addAll(more);
         Channel listener = HttpPort.bind(settings, boss, workers, endpoints, logLimiter);
+        // Its queue holds one task, the tick below, rescheduled: viewers add nothing to it.
         ScheduledExecutorService dashboard = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "dashboard");
             t.setDaemon(true);
