@@ -2,9 +2,7 @@ package org.edgenet.server.http;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -14,8 +12,8 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.util.ReferenceCountUtil;
 import org.edgenet.common.message.Operation;
+import org.edgenet.server.net.DiscardInbound;
 import org.edgenet.server.service.ActiveDevice;
 import org.edgenet.server.service.ComputeStats;
 import org.edgenet.server.service.StoredFile;
@@ -117,7 +115,8 @@ public final class LiveFeed implements HttpEndpoint {
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
         HttpUtil.setTransferEncodingChunked(response, true);
         // The connection now only carries the feed: anything more the client sends is dropped.
-        ctx.pipeline().replace(ctx.handler(), ctx.name(), Discard.INSTANCE);
+        // A feed is not a conversation: whatever the viewer sends now is dropped.
+        ctx.pipeline().replace(ctx.handler(), ctx.name(), DiscardInbound.INSTANCE);
         ctx.channel().config().setAutoRead(true);
         Viewer viewer = new Viewer(ch);
         viewers.add(viewer);
@@ -307,22 +306,6 @@ public final class LiveFeed implements HttpEndpoint {
 
         Viewer(Channel channel) {
             this.channel = channel;
-        }
-    }
-
-    /** Takes the place of the router on a feed's connection: a feed is not a conversation. */
-    @ChannelHandler.Sharable
-    static final class Discard extends ChannelInboundHandlerAdapter {
-        static final Discard INSTANCE = new Discard();
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            ReferenceCountUtil.release(msg);
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close();
         }
     }
 }

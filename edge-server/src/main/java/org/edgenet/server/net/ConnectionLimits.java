@@ -4,10 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.util.ReferenceCountUtil;
 import org.edgenet.common.message.ErrorReply;
 import org.edgenet.common.message.MessageCodec;
 import org.edgenet.common.wire.ErrorCode;
@@ -98,7 +95,7 @@ public final class ConnectionLimits {
             log.warn("Refused a connection from {}: {}", RemoteAddressFormat.ipAndPort(ch), which);
         }
         // Whatever the device sends meanwhile is dropped unread; the reply is one small frame.
-        ch.pipeline().addLast(Discard.INSTANCE);
+        ch.pipeline().addLast(DiscardInbound.INSTANCE);
         ByteBuf frame = ch.alloc().buffer(64);
         MessageCodec.encode(new ErrorReply(ErrorCode.SERVER_FULL, FULL), frame);
         ch.writeAndFlush(frame).addListener(ChannelFutureListener.CLOSE);
@@ -143,21 +140,6 @@ public final class ConnectionLimits {
         @Override
         public void operationComplete(ChannelFuture closed) {
             closed();
-        }
-    }
-
-    @ChannelHandler.Sharable
-    static final class Discard extends ChannelInboundHandlerAdapter {
-        static final Discard INSTANCE = new Discard();
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            ReferenceCountUtil.release(msg);
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close();
         }
     }
 }
