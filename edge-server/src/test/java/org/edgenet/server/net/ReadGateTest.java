@@ -25,6 +25,9 @@ import org.edgenet.common.message.MessageCodec;
 import org.edgenet.common.message.MessageType;
 import org.edgenet.common.message.Peer;
 import org.edgenet.common.message.RegisterUdp;
+import org.edgenet.common.message.Compute;
+import org.edgenet.common.message.Computed;
+import org.edgenet.common.message.Operation;
 import org.edgenet.common.message.UploadBegin;
 import org.edgenet.common.message.UploadChunk;
 import org.edgenet.common.message.UploadEnd;
@@ -361,6 +364,27 @@ class ReadGateTest {
             throw new IllegalStateException("the answer failed");
         });
         assertTrue(gate.holds(Reason.REQUEST_RUNNING), "an answer that fails holds reading, as after a hop");
+    }
+
+    @Test
+    void anScsFloodAnsweredFromMemoryIsPacedLikeAed() {
+        PeerChannel ch = joined(ME, EVERY_REPLY);
+        flood(ch, new UploadBegin(FileId.of(1)));
+        runLane(ch);
+        flood(ch, new UploadChunk(Unpooled.copiedBuffer("4\n-2\n", StandardCharsets.US_ASCII)), new UploadEnd());
+        runLane(ch);
+        assertEquals(List.of(new Uploaded(FileId.of(1), 2)), ch.readAll());
+        ch.stopReading();
+
+        flood(ch, times(1000, new Compute(FileId.of(1), Operation.SUM)));
+
+        assertTrue(lane.isEmpty(), "the summary is known: no file work is queued");
+        assertEquals(1, ch.waiting(), "one reply made, and no second while it is unread");
+        assertTrue(gate(ch).holds(Reason.REPLIES_UNREAD), "because of the unread reply");
+        assertFalse(ch.config().isAutoRead(), "so the rest is not read");
+        List<Object> all = ch.readAll();
+        assertEquals(1000, all.size(), "every request is answered once the device reads");
+        all.forEach(r -> assertEquals(new Computed(FileId.of(1), Operation.SUM, "2"), r, "each from the summary"));
     }
 
     @Test
