@@ -116,10 +116,10 @@ final class JournaledMessages {
             restore(mailboxes, ids, bytes);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted while restoring messages into the cluster", e);
+            throw new IOException("interrupted while putting its messages back into the cluster", e);
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-            throw new IOException("cannot restore its messages into the cluster: " + cause.getMessage(), e);
+            throw new IOException("its messages could not be put back into the cluster: " + cause.getMessage(), e);
         }
     }
 

@@ -620,8 +620,12 @@ public final class JournalMessageStore implements MessageStore {
         CompletableFuture<Integer> done = new CompletableFuture<>();
         boolean schedule;
         synchronized (this) {
+            if (closed) {
+                // Not recorded: the caller must keep its report of the removal for the next start.
+                return CompletableFuture.failedFuture(new IllegalStateException("the message store is closed"));
+            }
             Mailbox box = mailboxes.get(recipient);
-            if (box == null || closed) {
+            if (box == null) {
                 return CompletableFuture.completedFuture(0);
             }
             int count = 0;
