@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -616,7 +617,7 @@ public final class JournalMessageStore implements MessageStore {
      * it as a reader's removal does; completes, once that is on the disk, with how many it removed.
      * A member of a cluster calls it for the messages it journaled that were read through any member.
      */
-    public CompletableFuture<Integer> removeIds(String recipient, java.util.Set<Long> ids) {
+    public CompletableFuture<Integer> removeIds(String recipient, Set<Long> ids) {
         CompletableFuture<Integer> done = new CompletableFuture<>();
         boolean schedule;
         synchronized (this) {
