@@ -164,7 +164,7 @@ public final class EdgeServer implements AutoCloseable {
             JournalMessageStore journal = open(opened, () -> JournalMessageStore.open(ms.journal(), ms.perRecipient(),
                     ms.totalBytes(), disk, config.clock().withZone(config.zone())), ms.journal());
             MessageStore messages = cluster == null ? journal
-                    : add(opened, cluster.messages(ms, config.clock().withZone(config.zone())));
+                    : open(opened, () -> cluster.messages(ms, config.clock().withZone(config.zone()), journal), ms.journal());
             TracingService tracing = open(opened, () -> TracingService.open(config.tracing(), disk, config.clock(),
                     config.zone(), messages), config.tracing().tempIdFile());
             if (cluster != null) {

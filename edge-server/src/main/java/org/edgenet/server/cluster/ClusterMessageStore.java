@@ -34,16 +34,17 @@ import java.util.function.Consumer;
  * joined to; the messages a member's readers held are given back when that member leaves.
  * Arrivals are announced on a topic, so a device is told through whichever member it is joined to.
  *
- * <p>The cluster keeps messages in memory only: Hazelcast's free edition persists nothing, so a
- * restart of every member at once loses what waits (see the README, "Cluster mode"). Thread-safe.
+ * <p>The cluster keeps messages in memory only (Hazelcast's free edition persists nothing): given
+ * {@link JournaledMessages}, each member also journals the messages it accepts before confirming
+ * them, and the removals, so that a restart of every member at once loses none. Thread-safe.
  */
 final class ClusterMessageStore implements MessageStore {
     private static final Logger log = LoggerFactory.getLogger(ClusterMessageStore.class);
     /** Recipient to mailbox. */
     static final String MAILBOXES = "edgenet.mailboxes";
     private static final String ARRIVALS = "edgenet.arrivals";
-    private static final String IDS = "edgenet.message-ids";
-    private static final String BYTES = "edgenet.message-bytes";
+    static final String IDS = "edgenet.message-ids";
+    static final String BYTES = "edgenet.message-bytes";
 
     private final IMap<String, Mailbox> mailboxes;
     private final FlakeIdGenerator ids;
@@ -58,14 +59,18 @@ final class ClusterMessageStore implements MessageStore {
     private final UUID topicListener;
     private final UUID memberListener;
     private final HazelcastInstance hz;
+    /** This member's journal of the messages it accepts; null keeps them in the cluster only. */
+    private final JournaledMessages journaled;
 
     /** A message for {@code recipient} from {@code sender} was stored. */
     record Arrival(String recipient, String sender) implements Serializable {
         private static final long serialVersionUID = 1L;
     }
 
-    ClusterMessageStore(HazelcastInstance hz, Clock clock, int perRecipient, long totalBytes) {
+    ClusterMessageStore(HazelcastInstance hz, Clock clock, int perRecipient, long totalBytes,
+                        JournaledMessages journaled) {
         this.hz = hz;
+        this.journaled = journaled;
         this.mailboxes = hz.getMap(MAILBOXES);
         this.ids = hz.getFlakeIdGenerator(IDS);
         this.bytes = hz.getPNCounter(BYTES);
@@ -104,13 +109,28 @@ final class ClusterMessageStore implements MessageStore {
     @Override
     public CompletableFuture<Long> post(String sender, String recipient, String text) {
         long now = clock.millis();
-        Mailbox.Message probe = new Mailbox.Message(0, sender, now, text, null);
+        Mailbox.Message probe = new Mailbox.Message(0, sender, now, text, null, null);
         long cost = Mailbox.cost(probe);
         if (bytes.get() + cost > totalBytes) {
             return CompletableFuture.failedFuture(new ProtocolException(ErrorCode.MAILBOX_FULL,
                     "the message store is full"));
         }
-        return mailboxes.submitToKey(recipient, new Mailbox.Post(ids.newId(), sender, now, text, perRecipient))
+        if (journaled == null) {
+            return post(sender, recipient, text, now, cost, null);
+        }
+        // On the disk first: the sender is confirmed only once the message survives every member.
+        return journaled.accept(sender, recipient, text)
+                .thenCompose(origin -> post(sender, recipient, text, now, cost, origin)
+                        .whenComplete((id, e) -> {
+                            if (e != null) {
+                                journaled.withdraw(origin);
+                            }
+                        }));
+    }
+
+    private CompletableFuture<Long> post(String sender, String recipient, String text, long now, long cost,
+                                         String origin) {
+        return mailboxes.submitToKey(recipient, new Mailbox.Post(ids.newId(), sender, now, text, perRecipient, origin))
                 .toCompletableFuture().exceptionally(e -> {
                     throw unavailable("post a message for " + recipient, e);
                 }).thenApply(id -> {
@@ -209,11 +229,15 @@ final class ClusterMessageStore implements MessageStore {
         @Override
         public CompletableFuture<Integer> remove(long upToId) {
             return mailboxes.submitToKey(recipient, new Mailbox.Remove(id, upToId)).toCompletableFuture()
-                    .thenApply(r -> {
-                        if (r[0] > 0) {
-                            bytes.addAndGet(-r[0]);
+                    .thenCompose(r -> {
+                        if (r.freed() > 0) {
+                            bytes.addAndGet(-r.freed());
                         }
-                        return (int) r[1];
+                        if (journaled == null || r.origins().isEmpty()) {
+                            return CompletableFuture.completedFuture(r.waiting());
+                        }
+                        // Confirmed to the reader once the journal holding the messages will not restore them.
+                        return journaled.removed(r.origins()).thenApply(done -> r.waiting());
                     });
         }
 

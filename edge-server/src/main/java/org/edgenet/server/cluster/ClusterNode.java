@@ -16,6 +16,7 @@ import org.edgenet.common.cli.StartupException;
 import org.edgenet.server.ClusterSettings;
 import org.edgenet.server.MessageSettings;
 import org.edgenet.server.service.Disk;
+import org.edgenet.server.service.JournalMessageStore;
 import org.edgenet.server.service.LoginGuard;
 import org.edgenet.server.service.MessageStore;
 import org.edgenet.server.service.TicketService;
@@ -133,6 +134,7 @@ public final class ClusterNode implements AutoCloseable {
         // A relayed ticket waits seconds at most; more waiting than this means the member is stuck.
         config.addExecutorConfig(new ExecutorConfig(TicketRelay.EXECUTOR).setPoolSize(4).setQueueCapacity(4096));
         config.addMapConfig(new MapConfig(ClusterMessageStore.MAILBOXES).setBackupCount(1).setAsyncBackupCount(0));
+        config.addMapConfig(new MapConfig(JournaledMessages.REMOVED).setBackupCount(1).setAsyncBackupCount(0));
         return config;
     }
 
@@ -179,7 +181,20 @@ public final class ClusterNode implements AutoCloseable {
 
     /** Messages shared by the cluster, within the limits of {@code settings}. */
     public MessageStore messages(MessageSettings settings, Clock clock) {
-        messages = new ClusterMessageStore(hz, clock, settings.perRecipient(), settings.totalBytes());
+        messages = new ClusterMessageStore(hz, clock, settings.perRecipient(), settings.totalBytes(), null);
+        return messages;
+    }
+
+    /**
+     * As {@link #messages(MessageSettings, Clock)}, each message this member accepts also kept in
+     * {@code journal} (in {@code settings.journal()}) until it is read through any member; what the
+     * journal held is put back into the cluster first. Blocking: call at start.
+     */
+    public MessageStore messages(MessageSettings settings, Clock clock, JournalMessageStore journal) throws IOException {
+        JournaledMessages journaled = JournaledMessages.open(hz, journal, settings.journal());
+        journaled.recover(hz.getMap(ClusterMessageStore.MAILBOXES), hz.getFlakeIdGenerator(ClusterMessageStore.IDS),
+                hz.getPNCounter(ClusterMessageStore.BYTES));
+        messages = new ClusterMessageStore(hz, clock, settings.perRecipient(), settings.totalBytes(), journaled);
         return messages;
     }
 

@@ -19,13 +19,23 @@ import java.util.UUID;
 final class Mailbox implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    /** One message; {@code holder} null while no reader holds it. */
-    record Message(long id, String sender, long storedAt, String text, ReaderId holder) implements Serializable {
-        private static final long serialVersionUID = 1L;
+    /**
+     * One message; {@code holder} null while no reader holds it. {@code origin} names the member's
+     * journal that holds it on disk and its id there ({@link JournaledMessages}), the same after
+     * every restart.
+     */
+    record Message(long id, String sender, long storedAt, String text, ReaderId holder, String origin)
+            implements Serializable {
+        private static final long serialVersionUID = 2L;
 
         Message held(ReaderId by) {
-            return new Message(id, sender, storedAt, text, by);
+            return new Message(id, sender, storedAt, text, by, origin);
         }
+    }
+
+    /** What a removal took out: the bytes it freed, how many the reader could be shown, the origins. */
+    record Removed(long freed, int waiting, List<String> origins) implements Serializable {
+        private static final long serialVersionUID = 1L;
     }
 
     /** A reader: the member it reads through and its number there. */
@@ -57,7 +67,7 @@ final class Mailbox implements Serializable {
      * Stores a message unless {@code perRecipient} wait already; answers its id, or -1 when full.
      * The id is {@code proposed} (cluster-wide, growing with time) or just above the newest here.
      */
-    record Post(long proposed, String sender, long storedAt, String text, int perRecipient)
+    record Post(long proposed, String sender, long storedAt, String text, int perRecipient, String origin)
             implements EntryProcessor<String, Mailbox, Long> {
         private static final long serialVersionUID = 1L;
 
@@ -69,9 +79,34 @@ final class Mailbox implements Serializable {
             }
             long id = Math.max(proposed, box.lastId + 1);
             box.lastId = id;
-            box.messages.add(new Message(id, sender, storedAt, text, null));
+            box.messages.add(new Message(id, sender, storedAt, text, null, origin));
             entry.setValue(box);
             return id;
+        }
+    }
+
+    /**
+     * Puts back a message a member's journal kept over a restart, unless the mailbox holds it still
+     * (the member rejoined a cluster that kept running); answers whether it was added. The limits
+     * are not applied: the message was confirmed to its sender long ago.
+     */
+    record Restore(long proposed, String sender, long storedAt, String text, String origin)
+            implements EntryProcessor<String, Mailbox, Boolean> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Boolean process(Map.Entry<String, Mailbox> entry) {
+            Mailbox box = entry.getValue() == null ? new Mailbox() : entry.getValue();
+            for (Message m : box.messages) {
+                if (origin.equals(m.origin())) {
+                    return false;
+                }
+            }
+            long id = Math.max(proposed, box.lastId + 1);
+            box.lastId = id;
+            box.messages.add(new Message(id, sender, storedAt, text, null, origin));
+            entry.setValue(box);
+            return true;
         }
     }
 
@@ -112,20 +147,24 @@ final class Mailbox implements Serializable {
      * Removes what {@code reader} holds up to {@code upToId}; answers how many it could be shown now
      * and, first, the total of the removed texts' lengths (for the cluster's byte count).
      */
-    record Remove(ReaderId reader, long upToId) implements EntryProcessor<String, Mailbox, long[]> {
-        private static final long serialVersionUID = 1L;
+    record Remove(ReaderId reader, long upToId) implements EntryProcessor<String, Mailbox, Removed> {
+        private static final long serialVersionUID = 2L;
 
         @Override
-        public long[] process(Map.Entry<String, Mailbox> entry) {
+        public Removed process(Map.Entry<String, Mailbox> entry) {
             Mailbox box = entry.getValue();
             if (box == null) {
-                return new long[] {0, 0};
+                return new Removed(0, 0, List.of());
             }
             long freed = 0;
+            List<String> origins = new ArrayList<>();
             for (var it = box.messages.iterator(); it.hasNext(); ) {
                 Message m = it.next();
                 if (reader.equals(m.holder()) && m.id() <= upToId) {
                     freed += cost(m);
+                    if (m.origin() != null) {
+                        origins.add(m.origin());
+                    }
                     it.remove();
                 }
             }
@@ -133,7 +172,7 @@ final class Mailbox implements Serializable {
             // An empty mailbox goes: names are any the senders choose. The next id, from the cluster's
             // generator, still grows, since those grow with time.
             entry.setValue(box.messages.isEmpty() ? null : box);
-            return new long[] {freed, waiting};
+            return new Removed(freed, (int) waiting, origins);
         }
     }
 

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -597,6 +598,62 @@ public final class JournalMessageStore implements MessageStore {
                 records.put(JournalRecord.range(run[0], run[1], name));
             }
             queued.add(new Removal(records.array(), waiting, done));
+            schedule = !turnQueued;
+            turnQueued = true;
+        }
+        if (schedule) {
+            scheduleTurn();
+        }
+        return done;
+    }
+
+    /** The recipients with messages waiting or queued now; cluster recovery reads each. */
+    public synchronized List<String> recipients() {
+        return List.copyOf(mailboxes.keySet());
+    }
+
+    /**
+     * Removes the messages of {@code recipient} with the given ids that no reader holds, recording
+     * it as a reader's removal does; completes, once that is on the disk, with how many it removed.
+     * A member of a cluster calls it for the messages it journaled that were read through any member.
+     */
+    public CompletableFuture<Integer> removeIds(String recipient, Set<Long> ids) {
+        CompletableFuture<Integer> done = new CompletableFuture<>();
+        boolean schedule;
+        synchronized (this) {
+            if (closed) {
+                // Not recorded: the caller must keep its report of the removal for the next start.
+                return CompletableFuture.failedFuture(new IllegalStateException("the message store is closed"));
+            }
+            Mailbox box = mailboxes.get(recipient);
+            if (box == null) {
+                return CompletableFuture.completedFuture(0);
+            }
+            int count = 0;
+            for (int i = 0; i < box.size(); i++) {
+                Entry e = box.get(i);
+                count += e.heldBy == null && ids.contains(e.id) ? 1 : 0;
+            }
+            if (count == 0) {
+                return CompletableFuture.completedFuture(0);
+            }
+            List<long[]> runs = new ArrayList<>();
+            List<Entry> removed = box.remove(e -> e.heldBy == null && ids.contains(e.id), count, runs);
+            for (Entry e : removed) {
+                e.removed = true;
+                e.segment.liveBytes -= e.length;
+                e.segment.liveCount--;
+                charged -= e.charge();
+            }
+            if (box.unused()) {
+                mailboxes.remove(recipient);
+            }
+            byte[] name = recipient.getBytes(StandardCharsets.UTF_8);
+            ByteBuffer records = ByteBuffer.allocate(runs.size() * JournalRecord.rangeLength(name.length));
+            for (long[] run : runs) {
+                records.put(JournalRecord.range(run[0], run[1], name));
+            }
+            queued.add(new Removal(records.array(), removed.size(), done));
             schedule = !turnQueued;
             turnQueued = true;
         }

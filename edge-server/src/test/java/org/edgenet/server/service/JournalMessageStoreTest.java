@@ -20,6 +20,7 @@ import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -144,6 +145,27 @@ class JournalMessageStoreTest {
         assertEquals(2, batch.waiting(), "waiting");
         assertEquals(List.of("for alice"), texts(read(s, "alice")), "alice's own mailbox");
         assertEquals(0, read(s, "nobody").waiting(), "an unknown recipient has nothing");
+    }
+
+    @Test
+    void removesMessagesByIdOnlyOnceForcedAndKeepsTheOthersAndThoseAReaderHoldsOverARestart() throws IOException {
+        JournalMessageStore s = open();
+        long a = post(s, "alice", "bob", "one");
+        long b = post(s, "alice", "bob", "two");
+        long c = post(s, "alice", "bob", "three");
+        MessageStore.Reader holder = s.reader("bob");
+        holder.read(1, Integer.MAX_VALUE).join();
+
+        CompletableFuture<Integer> removed = s.removeIds("bob", Set.of(a, b, 999L));
+        assertFalse(removed.isDone(), "not confirmed before the writer ran");
+        runWriter();
+
+        assertEquals(1, removed.join(), "only the message no reader holds");
+        assertEquals(List.of("bob"), s.recipients(), "bob still has messages");
+        assertEquals(0, s.removeIds("nobody", Set.of(a)).join(), "an unknown recipient has nothing to remove");
+        JournalMessageStore again = reopen(s, JournalMessageStore.DEFAULT_SEGMENT_BYTES);
+        assertEquals(List.of(a, c), read(again, "bob").messages().stream().map(MessageStore.Stored::id).toList(),
+                "the removal survived the restart, the held message too");
     }
 
     @Test
