@@ -9,7 +9,10 @@ import org.edgenet.common.format.DeviceName;
 import org.edgenet.common.format.FileId;
 import org.edgenet.server.service.ComputeStats;
 import org.edgenet.server.service.SharedFiles;
+import org.edgenet.server.service.Summaries;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -72,6 +75,22 @@ final class ClusterFiles implements SharedFiles {
     @Override
     public void forget(DeviceName device, FileId fileId) {
         summaries.delete(key(device, fileId));
+    }
+
+    /** Keys that are not of this form (none are written) are passed over. */
+    @Override
+    public List<Summaries.Key> files() {
+        List<Summaries.Key> files = new ArrayList<>();
+        for (String key : summaries.keySet()) {
+            int cut = key.indexOf('\u0000');
+            try {
+                files.add(new Summaries.Key(DeviceName.of(key.substring(0, cut)),
+                        FileId.of(Long.parseLong(key.substring(cut + 1)))));
+            } catch (RuntimeException e) {
+                // Not a key of this class.
+            }
+        }
+        return files;
     }
 
     // A device name never holds NUL, so no two files share a key.

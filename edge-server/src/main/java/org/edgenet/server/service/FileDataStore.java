@@ -369,12 +369,12 @@ public final class FileDataStore implements DataStore {
         int rebuilt = 0;
         int damaged = 0;
         List<CompletableFuture<Boolean>> gone = new ArrayList<>();
-        for (Summaries.Key k : summaries.files()) {
+        for (Summaries.Key k : shared == null ? summaries.files() : shared.files()) {
             gone.add(onLane(k.device(), k.fileId(), () -> {
                 if (Files.exists(dataFile(k.device(), k.fileId()))) {
                     return false;
                 }
-                summaries.forget(k.device(), k.fileId());
+                forgetSummary(k.device(), k.fileId());
                 return true;
             }));
         }

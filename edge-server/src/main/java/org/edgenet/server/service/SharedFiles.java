@@ -3,6 +3,7 @@ package org.edgenet.server.service;
 import org.edgenet.common.format.DeviceName;
 import org.edgenet.common.format.FileId;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -31,4 +32,7 @@ public interface SharedFiles {
 
     /** On a lane, within {@link #exclusive}: the file is about to be replaced or deleted. */
     void forget(DeviceName device, FileId fileId);
+
+    /** The files whose summaries are kept now, for the maintenance check. Blocking. */
+    List<Summaries.Key> files();
 }

@@ -133,6 +133,22 @@ class ClusterFilesTest {
     }
 
     @Test
+    void aFileRemovedByHandIsForgottenEverywhereAtTheMaintenanceCheckOfAnyMember() throws Exception {
+        DeviceName device = DeviceName.of("files-by-hand");
+        await(upload(0, device, 6, "4"));
+        assertEquals("4", sum(1, device, 6));
+        Path file = dataFile(device, 6);
+        Files.delete(file.resolveSibling(file.getFileName() + ".stats"));
+        Files.delete(file);
+        assertEquals("4", sum(2, device, 6), "answered from the cluster's memory until the check");
+
+        stores.get(1).checkSummaries();
+
+        ExecutionException e = assertThrows(ExecutionException.class, () -> sum(2, device, 6));
+        assertEquals(ErrorCode.NO_SUCH_FILE, assertInstanceOf(ProtocolException.class, e.getCause()).code());
+    }
+
+    @Test
     void aDeviceHeldByOneMembersLaneHoldsAnotherMembersLaneForItUntilReleased() throws Exception {
         DeviceName device = DeviceName.of("files-held");
         await(upload(0, device, 4, "7"));
