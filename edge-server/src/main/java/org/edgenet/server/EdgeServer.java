@@ -138,6 +138,11 @@ public final class EdgeServer implements AutoCloseable {
             for (Path dir : workingDirectories(config)) {
                 opened.add(DirectoryLock.acquire(dir));
             }
+            if (config.cluster().enabled()) {
+                opened.add(SharedDataDirectory.claim(config.dataDir(), config.cluster().name()));
+            } else {
+                SharedDataDirectory.refuseIfShared(config.dataDir());
+            }
             Disk disk = Disk.synced();
             // Named only here, so that a server without cluster settings never loads the cluster library.
             ClusterNode cluster = config.cluster().enabled() ? add(opened, ClusterNode.start(config.cluster())) : null;
@@ -154,7 +159,7 @@ public final class EdgeServer implements AutoCloseable {
             FileDataStore data;
             try {
                 data = new FileDataStore(config.dataDir(), uploads, deletions, lanes, disk, config.clock(),
-                        config.zone());
+                        config.zone(), cluster == null ? null : cluster.sharedFiles());
             } catch (IOException e) {
                 lanes.close();
                 throw new StartupException("Cannot use data directory " + config.dataDir() + ": " + reason(e), e);
@@ -244,7 +249,10 @@ public final class EdgeServer implements AutoCloseable {
                 if (fileRegistry != null) {
                     fileRegistry.clear();
                 }
-                data.removeLeftoverUploads();
+                if (cluster == null) {
+                    // Members share the data directory: the temp files may be other members' uploads.
+                    data.removeLeftoverUploads();
+                }
             } catch (IOException e) {
                 Shutdown shutdown = Shutdown.begin();
                 shutdown.await(listener.close(), "the listening socket to close");
@@ -308,7 +316,10 @@ public final class EdgeServer implements AutoCloseable {
             Path parent = file.toAbsolutePath().normalize().getParent();
             dirs.add(parent);
         }
-        dirs.add(config.dataDir().toAbsolutePath().normalize());
+        if (!config.cluster().enabled()) {
+            // The members of a cluster share their data directory: SharedDataDirectory guards it.
+            dirs.add(config.dataDir().toAbsolutePath().normalize());
+        }
         dirs.add(config.messages().journal().toAbsolutePath().normalize());
         return dirs;
     }

@@ -19,6 +19,7 @@ import org.edgenet.server.service.Disk;
 import org.edgenet.server.service.JournalMessageStore;
 import org.edgenet.server.service.LoginGuard;
 import org.edgenet.server.service.MessageStore;
+import org.edgenet.server.service.SharedFiles;
 import org.edgenet.server.service.TicketService;
 import org.edgenet.server.service.TracingService;
 import org.slf4j.Logger;
@@ -135,6 +136,7 @@ public final class ClusterNode implements AutoCloseable {
         config.addExecutorConfig(new ExecutorConfig(TicketRelay.EXECUTOR).setPoolSize(4).setQueueCapacity(4096));
         config.addMapConfig(new MapConfig(ClusterMessageStore.MAILBOXES).setBackupCount(1).setAsyncBackupCount(0));
         config.addMapConfig(new MapConfig(JournaledMessages.REMOVED).setBackupCount(1).setAsyncBackupCount(0));
+        config.addMapConfig(ClusterFiles.mapConfig());
         return config;
     }
 
@@ -216,6 +218,11 @@ public final class ClusterNode implements AutoCloseable {
         // The line is "device tempID start expiry": keyed by the TempID.
         tracing.onIssued(line -> issued.setAsync(line.split(" ")[1], line, keep.toMillis(), TimeUnit.MILLISECONDS));
         issued.values().forEach(tracing::learn);
+    }
+
+    /** The data directory's locks and summaries, shared with every member that uses it. */
+    public SharedFiles sharedFiles() {
+        return new ClusterFiles(hz.getMap(ClusterFiles.LOCKS), hz.getMap(ClusterFiles.SUMMARIES));
     }
 
     /** How many members the cluster has now. */

@@ -50,12 +50,12 @@ public record ComputeStats(long count, BigInteger sum, long min, long max, long 
     }
 
     /** The sidecar form: one line of five numbers. */
-    String toText() {
+    public String toText() {
         return count + " " + sum + " " + min + " " + max + " " + bytes + "\n";
     }
 
     /** Reads {@link #toText()} back; null when the text is not a summary. */
-    static ComputeStats parse(String text) {
+    public static ComputeStats parse(String text) {
         String[] f = text.trim().split(" ");
         if (f.length != 5) {
             return null;

@@ -63,9 +63,21 @@ public final class FileDataStore implements DataStore {
     private final ZoneId zone;
     private final Summaries summaries = new Summaries();
     private final StoredBytes stored;
+    /** Null when this server alone uses the data directory. */
+    private final SharedFiles shared;
 
     public FileDataStore(Path dataDir, ActivityLog uploadLog, ActivityLog deletionLog, KeyedSerialExecutor lanes,
                          Disk disk, Clock clock, ZoneId zone) throws IOException {
+        this(dataDir, uploadLog, deletionLog, lanes, disk, clock, zone, null);
+    }
+
+    /**
+     * A store whose data directory other servers of a cluster use too: every lane task holds the
+     * device's files through {@code shared}, and summaries are kept there, not in this server's memory.
+     */
+    public FileDataStore(Path dataDir, ActivityLog uploadLog, ActivityLog deletionLog, KeyedSerialExecutor lanes,
+                         Disk disk, Clock clock, ZoneId zone, SharedFiles shared) throws IOException {
+        this.shared = shared;
         this.dataDir = dataDir.toAbsolutePath().normalize();
         this.uploadLog = uploadLog;
         this.deletionLog = deletionLog;
@@ -151,7 +163,8 @@ public final class FileDataStore implements DataStore {
 
     /** Runs {@code work} on the lane of this file: after, never beside, earlier work on it. */
     <T> CompletableFuture<T> onLane(DeviceName device, FileId fileId, Supplier<T> work) {
-        return CompletableFuture.supplyAsync(work, lanes.forKey(device + "\u0000" + fileId));
+        Supplier<T> task = shared == null ? work : () -> shared.exclusive(device, work);
+        return CompletableFuture.supplyAsync(task, lanes.forKey(device + "\u0000" + fileId));
     }
 
     /**
@@ -170,6 +183,12 @@ public final class FileDataStore implements DataStore {
      */
     @Override
     public CompletableFuture<String> compute(DeviceName device, FileId fileId, Operation op) {
+        if (shared != null) {
+            return shared.summary(device, fileId).thenCompose(known -> known.isPresent()
+                    ? CompletableFuture.supplyAsync(() -> known.get().compute(op, fileId), Runnable::run)
+                    : onLane(device, fileId, () -> summaryOf(device, dataFile(device, fileId), fileId, true)
+                            .compute(op, fileId)));
+        }
         ComputeStats known = summaries.known(device, fileId);
         if (known != null) {
             try {
@@ -184,11 +203,19 @@ public final class FileDataStore implements DataStore {
 
     /** On the file's lane, before it is replaced or deleted: readers go to the lane from now on. */
     void forgetSummary(DeviceName device, FileId fileId) {
+        if (shared != null) {
+            shared.forget(device, fileId);
+            return;
+        }
         summaries.forget(device, fileId);
     }
 
     /** On the file's lane, once the file with {@code summary} is in place. */
     void publishSummary(DeviceName device, FileId fileId, ComputeStats summary) {
+        if (shared != null) {
+            shared.publish(device, fileId, summary);
+            return;
+        }
         summaries.publish(device, fileId, summary);
     }
 
@@ -198,7 +225,7 @@ public final class FileDataStore implements DataStore {
         return onLane(device, fileId, () -> {
             // A file about to go needs no sidecar written for next time.
             ComputeStats summary = summaryOf(device, file, fileId, false);
-            summaries.forget(device, fileId);
+            forgetSummary(device, fileId);
             boolean deleted;
             try {
                 deleted = files.delete(file, statsFile(file));
@@ -232,13 +259,14 @@ public final class FileDataStore implements DataStore {
      * {@code save}.
      */
     private ComputeStats summaryOf(DeviceName device, Path file, FileId fileId, boolean save) {
-        ComputeStats known = summaries.known(device, fileId);
+        ComputeStats known = shared != null ? shared.summaryNow(device, fileId).orElse(null)
+                : summaries.known(device, fileId);
         if (known != null) {
             return known;
         }
         ComputeStats read = summaryOnDisk(device, file, fileId, save);
         if (save) {
-            summaries.publish(device, fileId, read);
+            publishSummary(device, fileId, read);
         }
         return read;
     }
@@ -341,12 +369,12 @@ public final class FileDataStore implements DataStore {
         int rebuilt = 0;
         int damaged = 0;
         List<CompletableFuture<Boolean>> gone = new ArrayList<>();
-        for (Summaries.Key k : summaries.files()) {
+        for (Summaries.Key k : shared == null ? summaries.files() : shared.files()) {
             gone.add(onLane(k.device(), k.fileId(), () -> {
                 if (Files.exists(dataFile(k.device(), k.fileId()))) {
                     return false;
                 }
-                summaries.forget(k.device(), k.fileId());
+                forgetSummary(k.device(), k.fileId());
                 return true;
             }));
         }
@@ -403,7 +431,7 @@ public final class FileDataStore implements DataStore {
      * behind the server's back is answered rightly from this check on.
      */
     private boolean repairSummary(DeviceName device, FileId fileId) {
-        summaries.forget(device, fileId);
+        forgetSummary(device, fileId);
         Path file = dataFile(device, fileId);
         try {
             long size;
@@ -416,7 +444,7 @@ public final class FileDataStore implements DataStore {
             if (Files.exists(stats)) {
                 ComputeStats s = ComputeStats.parse(Files.readString(stats, StandardCharsets.US_ASCII));
                 if (s != null && s.bytes() == size) {
-                    summaries.publish(device, fileId, s);
+                    publishSummary(device, fileId, s);
                     return false;
                 }
             }
@@ -427,7 +455,7 @@ public final class FileDataStore implements DataStore {
                 throw new IllegalStateException(fileOf(device, fileId) + " is not valid data: " + e.getMessage());
             }
             files.replace(stats, fresh.toText());
-            summaries.publish(device, fileId, fresh);
+            publishSummary(device, fileId, fresh);
             log.info("Maintenance: rebuilt the summary of {}", fileOf(device, fileId));
             return true;
         } catch (IOException e) {

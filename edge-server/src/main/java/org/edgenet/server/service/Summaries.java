@@ -26,7 +26,7 @@ import java.util.concurrent.ConcurrentMap;
  * its sum and the map's node), the map holds at most about 20 MB. Lanes that publish at the same
  * time may overshoot the bound by one entry each.
  */
-final class Summaries {
+public final class Summaries {
     /** Most summaries held. */
     static final int CAPACITY = 65_536;
 
@@ -68,6 +68,7 @@ final class Summaries {
         return new ArrayList<>(known.keySet());
     }
 
-    record Key(DeviceName device, FileId fileId) {
+    /** A stored file: its device and ID. */
+    public record Key(DeviceName device, FileId fileId) {
     }
 }
