@@ -5,6 +5,7 @@ import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.ExecutorConfig;
+import com.hazelcast.config.FlakeIdGeneratorConfig;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.NetworkConfig;
@@ -130,6 +131,9 @@ public final class ClusterNode implements AutoCloseable {
         }
         // Every write waits for its one backup: what a device was told is stored survives any one member.
         config.addMapConfig(new MapConfig(PRESENCE).setBackupCount(1).setAsyncBackupCount(0));
+        // One id at a time, made when asked: a member's prefetched batch would number a later join
+        // on it before an earlier one on another member.
+        config.addFlakeIdGeneratorConfig(new FlakeIdGeneratorConfig(JOIN_ORDER).setPrefetchCount(1));
         config.addMapConfig(new MapConfig(LOCKOUT).setBackupCount(1).setAsyncBackupCount(0));
         config.addMapConfig(new MapConfig(TEMP_IDS).setBackupCount(1).setAsyncBackupCount(0));
         // A relayed ticket waits seconds at most; more waiting than this means the member is stuck.
