@@ -214,6 +214,10 @@ public final class ClusterNode implements AutoCloseable {
      * for the dashboard; no devices are counted before {@link #registry} is open.
      */
     public List<MemberShare> shares() {
+        // A scrape or the dashboard may come while the server stops: a member that left shows nothing.
+        if (!hz.getLifecycleService().isRunning()) {
+            return List.of();
+        }
         ClusterDeviceRegistry registry = presence;
         Map<UUID, Integer> devices = registry == null ? Map.of() : registry.devicesByMember();
         List<MemberShare> shares = new ArrayList<>();
@@ -226,7 +230,7 @@ public final class ClusterNode implements AutoCloseable {
     /** The gauges of this member for /metrics: README.md, section Metrics, lists them. */
     public MeterBinder meters() {
         return registry -> {
-            Gauge.builder("edgenet.cluster.members", this, ClusterNode::members).strongReference(true)
+            Gauge.builder("edgenet.cluster.members", this, n -> n.shares().size()).strongReference(true)
                     .description("Members of the cluster this server belongs to").register(registry);
             Gauge.builder("edgenet.devices.joined.here", this, ClusterNode::devicesHere).strongReference(true)
                     .description("Devices joined through this server; edgenet_devices_joined counts the cluster's")
@@ -236,7 +240,10 @@ public final class ClusterNode implements AutoCloseable {
 
     private int devicesHere() {
         ClusterDeviceRegistry registry = presence;
-        return registry == null ? 0 : registry.devicesByMember().getOrDefault(
+        if (registry == null || !hz.getLifecycleService().isRunning()) {
+            return 0;
+        }
+        return registry.devicesByMember().getOrDefault(
                 hz.getCluster().getLocalMember().getUuid(), 0);
     }
 
