@@ -212,6 +212,16 @@ public final class ClusterScenario implements Scenario.Measurement {
             }
         }
         double joinSeconds = (System.nanoTime() - start) / 1e9;
+        // Each server learns of the devices joined through the others from the cluster's events, a
+        // moment after they joined: wait until the first device of each server sees them all.
+        long settleEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        for (int i = 0; i < Math.min(nodes.size(), joined.size()); i++) {
+            Device d = joined.get(i);
+            while (d.listActive().get(60, TimeUnit.SECONDS).size() < joined.size() - 1
+                    && System.nanoTime() < settleEnd) {
+                TimeUnit.MILLISECONDS.sleep(10);
+            }
+        }
         Latencies aeds = new Latencies();
         boolean complete = true;
         try {
