@@ -4,6 +4,7 @@ import org.edgenet.bench.harness.BenchContext;
 import org.edgenet.bench.harness.MachineInfo;
 import org.edgenet.bench.report.Report;
 import org.edgenet.bench.report.ScenarioResult;
+import org.edgenet.bench.scenario.ClusterScenario;
 import org.edgenet.bench.scenario.ComputeScenario;
 import org.edgenet.bench.scenario.DeviceStartScenario;
 import org.edgenet.bench.scenario.JoinLeaveScenario;
@@ -42,7 +43,8 @@ public final class Bench {
                 new Scenario(MessagesScenario.ID, "7. Device messages (MSG, RDM)", new MessagesScenario()),
                 new Scenario(SmallCommandsScenario.ID, SmallCommandsScenario.TITLE, new SmallCommandsScenario()),
                 new Scenario(DeviceStartScenario.ID, DeviceStartScenario.TITLE, new DeviceStartScenario()),
-                new Scenario(MetricsCostScenario.ID, MetricsCostScenario.TITLE, new MetricsCostScenario()));
+                new Scenario(MetricsCostScenario.ID, MetricsCostScenario.TITLE, new MetricsCostScenario()),
+                new Scenario(ClusterScenario.ID, ClusterScenario.TITLE, new ClusterScenario()));
     }
 
     public static List<String> ids() {

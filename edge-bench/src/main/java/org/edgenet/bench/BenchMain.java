@@ -30,7 +30,7 @@ public final class BenchMain implements Callable<Integer> {
     Path out;
 
     @Option(names = "--only", split = ",", paramLabel = "SCENARIO",
-            description = "Run only these: join, joinleave, ued, scs, uvf, mixed, messages, small, start, metrics.")
+            description = "Run only these: join, joinleave, ued, scs, uvf, mixed, messages, small, start, metrics, cluster.")
     List<String> only = new ArrayList<>();
 
     @Option(names = "--repeats", paramLabel = "N", description = "Runs per measurement (default: per scenario; 1 with --quick).")

@@ -64,6 +64,11 @@ class BenchQuickTest {
         assertTrue(messages.get("messages.read.rate") > 0, "messages read");
         assertTrue(messages.get("messages.fsync.rate") > 0, "the fsync baseline ran");
         assertTrue(messages.get("messages.fdatasync.rate") > 0, "the fdatasync baseline ran");
+        Map<String, Double> cluster = byId.get("cluster").metrics();
+        for (String setup : List.of("alone", "3")) {
+            assertEquals(12.0, cluster.get("cluster." + setup + ".joined"), "12 devices joined, " + setup);
+            assertTrue(cluster.get("cluster." + setup + ".rate") > 0, "join/leave cycles completed, " + setup);
+        }
         Map<String, Double> small = byId.get("small").metrics();
         for (int devices : new int[] {20, 50}) {
             assertTrue(small.get("small." + devices + ".rate") > 0, "small commands over " + devices + " devices");

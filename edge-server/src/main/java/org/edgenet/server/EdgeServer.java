@@ -187,6 +187,9 @@ public final class EdgeServer implements AutoCloseable {
                             cluster == null ? journal::waitingTotal : cluster::messagesWaitingHere)
                     : ServerMetrics.NONE;
             opened.add(metrics);
+            if (cluster != null && metrics instanceof PrometheusMetrics prometheus) {
+                prometheus.bind(cluster.meters());
+            }
             RecentActivity recent = new RecentActivity(config.clock(), config.zone());
             Services services = new Services(credentials, guard, registry, recent.observe(data), messages,
                     tracing, metrics);
@@ -233,7 +236,8 @@ public final class EdgeServer implements AutoCloseable {
             if (config.http().listens()) {
                 try {
                     http = OperatorPort.open(config.http(), boss, workers, logLimiter, config.clock(),
-                            new DashboardSources(registry, recent, data, metrics::commandsHandled),
+                            new DashboardSources(registry, recent, data, metrics::commandsHandled,
+                                    cluster == null ? List::of : cluster::shares),
                             List.of(new MetricsEndpoint(metrics)));
                 } catch (StartupException e) {
                     Shutdown shutdown = Shutdown.begin();

@@ -25,16 +25,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Devices join and leave a real server: the active device log and AED. */
 class ActiveDevicesIntegrationTest {
     private static final String LOG_LINE = "^(\\d+); \\d{1,2} [A-Z][a-z]+ \\d{4} \\d{2}:\\d{2}:\\d{2}; (\\S+); 127\\.0\\.0\\.1; (\\d+)$";
-    private static final List<String> DEVICES = List.of(
+    static final List<String> DEVICES = List.of(
             "supersmartwatch", "superwristband", "hans-smartwatch", "yoda-wristband", "uav-camera");
 
     @TempDir
     Path dir;
-    private LiveServer live;
+    LiveServer live;
 
     @BeforeEach
     void startServer() throws Exception {
-        live = new LiveServer(dir, DEVICES.stream().map(d -> d + " pw-" + d).toList(), UnaryOperator.identity());
+        live = start(dir, DEVICES.stream().map(d -> d + " pw-" + d).toList());
+    }
+
+    /** The server the devices join: one here, a cluster in {@link ActiveDevicesClusterTest}. */
+    LiveServer start(Path dir, List<String> credentials) throws Exception {
+        return new LiveServer(dir, credentials, UnaryOperator.identity());
     }
 
     @AfterEach

@@ -11,6 +11,7 @@ import org.edgenet.common.message.MessagesWaiting;
 import org.edgenet.common.message.Notice;
 import org.edgenet.common.wire.ErrorCode;
 import org.edgenet.server.MessageSettings;
+import org.edgenet.server.ServerConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,6 +50,11 @@ class MessagesIntegrationTest {
         }
     }
 
+    /** The server of the devices: one here, a cluster in {@link MessagesClusterTest}. */
+    LiveServer open(Path dir, List<String> credentials, UnaryOperator<ServerConfig.Builder> tweak) throws Exception {
+        return new LiveServer(dir, credentials, tweak);
+    }
+
     /** The default message settings with the journal where {@link LiveServer} keeps the other files. */
     private static MessageSettings messagesIn(Path dir) {
         return MessageSettings.defaults().withJournal(dir.resolve("messages"));
@@ -65,7 +71,7 @@ class MessagesIntegrationTest {
 
     @Test
     void aMessageWaitsForAnOfflineDeviceAndAJoinedOneIsToldAtOnce() throws Exception {
-        live = new LiveServer(dir, CREDENTIALS, UnaryOperator.identity());
+        live = open(dir, CREDENTIALS, UnaryOperator.identity());
         BlockingQueue<Notice> aliceNotices = new LinkedBlockingQueue<>();
         EdgeClient alice = join("supersmartwatch", "comp9331", aliceNotices);
         long id = await(alice.postMessage(DeviceName.of("superwristband"), "see you at 10 ☃")).id();
@@ -86,7 +92,7 @@ class MessagesIntegrationTest {
 
     @Test
     void aMessageForAFullMailboxIsRefusedWithItsReason() throws Exception {
-        live = new LiveServer(dir, CREDENTIALS, c -> c.messages(messagesIn(dir).withPerRecipient(1)));
+        live = open(dir, CREDENTIALS, c -> c.messages(messagesIn(dir).withPerRecipient(1)));
         EdgeClient alice = join("supersmartwatch", "comp9331", new LinkedBlockingQueue<>());
         await(alice.postMessage(DeviceName.of("superwristband"), "1"));
 
@@ -99,7 +105,7 @@ class MessagesIntegrationTest {
 
     @Test
     void devicesAndTheMessagePortShareOneStoreBothWays() throws Exception {
-        live = new LiveServer(dir, CREDENTIALS, c -> c.messages(messagesIn(dir).withPort(0)));
+        live = open(dir, CREDENTIALS, c -> c.messages(messagesIn(dir).withPort(0)));
         BlockingQueue<Notice> aliceNotices = new LinkedBlockingQueue<>();
         EdgeClient alice = join("supersmartwatch", "comp9331", aliceNotices);
         await(alice.postMessage(DeviceName.of("superwristband"), "via MSG ☃"));

@@ -396,6 +396,17 @@ public final class ClusterDeviceRegistry implements DeviceRegistry {
         }
     }
 
+    /** How many devices each member holds now, by member; members without devices are absent. */
+    Map<UUID, Integer> devicesByMember() {
+        Map<UUID, Integer> counts = new HashMap<>();
+        synchronized (lock) {
+            for (Entry e : byName.values()) {
+                counts.merge(e.presence().member(), 1, Integer::sum);
+            }
+        }
+        return counts;
+    }
+
     /** Stops following the cluster; the devices of this server have left by now. */
     @Override
     public void close() {

@@ -13,6 +13,8 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryAddedListener;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import org.edgenet.common.cli.StartupException;
 import org.edgenet.server.ClusterSettings;
 import org.edgenet.server.MessageSettings;
@@ -34,6 +36,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -227,6 +233,44 @@ public final class ClusterNode implements AutoCloseable {
     /** The data directory's locks and summaries, shared with every member that uses it. */
     public SharedFiles sharedFiles() {
         return new ClusterFiles(hz.getMap(ClusterFiles.LOCKS), hz.getMap(ClusterFiles.SUMMARIES));
+    }
+
+    /**
+     * The members in the cluster's order (the oldest first) with the devices joined through each,
+     * for the dashboard; no devices are counted before {@link #registry} is open.
+     */
+    public List<MemberShare> shares() {
+        // A scrape or the dashboard may come while the server stops: a member that left shows nothing.
+        if (!hz.getLifecycleService().isRunning()) {
+            return List.of();
+        }
+        ClusterDeviceRegistry registry = presence;
+        Map<UUID, Integer> devices = registry == null ? Map.of() : registry.devicesByMember();
+        List<MemberShare> shares = new ArrayList<>();
+        for (Member m : hz.getCluster().getMembers()) {
+            shares.add(new MemberShare(address(m), m.localMember(), devices.getOrDefault(m.getUuid(), 0)));
+        }
+        return shares;
+    }
+
+    /** The gauges of this member for /metrics: README.md, section Metrics, lists them. */
+    public MeterBinder meters() {
+        return registry -> {
+            Gauge.builder("edgenet.cluster.members", this, n -> n.shares().size()).strongReference(true)
+                    .description("Members of the cluster this server belongs to").register(registry);
+            Gauge.builder("edgenet.devices.joined.here", this, ClusterNode::devicesHere).strongReference(true)
+                    .description("Devices joined through this server; edgenet_devices_joined counts the cluster's")
+                    .register(registry);
+        };
+    }
+
+    private int devicesHere() {
+        ClusterDeviceRegistry registry = presence;
+        if (registry == null || !hz.getLifecycleService().isRunning()) {
+            return 0;
+        }
+        return registry.devicesByMember().getOrDefault(
+                hz.getCluster().getLocalMember().getUuid(), 0);
     }
 
     /** How many members the cluster has now. */

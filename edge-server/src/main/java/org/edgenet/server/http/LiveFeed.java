@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import org.edgenet.common.message.Operation;
+import org.edgenet.server.cluster.MemberShare;
 import org.edgenet.server.net.DiscardInbound;
 import org.edgenet.server.service.ActiveDevice;
 import org.edgenet.server.service.ComputeStats;
@@ -69,6 +70,11 @@ public final class LiveFeed implements HttpEndpoint {
 
         /** Commands handled since the server started. */
         long commands();
+
+        /** The cluster's members, each with its devices; empty when the server runs alone. */
+        default List<MemberShare> members() {
+            return List.of();
+        }
     }
 
     private final Sources sources;
@@ -81,6 +87,7 @@ public final class LiveFeed implements HttpEndpoint {
     private long lastCommands = -1;
     private Instant lastTick;
     private List<ActiveDevice> lastJoined = List.of();
+    private List<MemberShare> lastMembers = List.of();
     private long lastActivity = -1;
     private long scannedActivity = -1;
     private Instant lastScan;
@@ -165,6 +172,12 @@ public final class LiveFeed implements HttpEndpoint {
         if (!joined.equals(lastJoined)) {
             lastJoined = List.copyOf(joined);
             devices(state.name("devices"), joined);
+            changed = true;
+        }
+        List<MemberShare> members = sources.members();
+        if (!members.equals(lastMembers)) {
+            lastMembers = List.copyOf(members);
+            members(state.name("members"), members);
             changed = true;
         }
         RecentActivity activity = sources.activity();
@@ -264,6 +277,15 @@ public final class LiveFeed implements HttpEndpoint {
         j.endArray().endObject();
     }
 
+    private static void members(Json j, List<MemberShare> members) {
+        j.beginArray();
+        for (MemberShare m : members) {
+            j.beginObject().name("address").value(m.address()).name("here").value(m.here())
+                    .name("devices").value(m.devices()).endObject();
+        }
+        j.endArray();
+    }
+
     private static void activity(Json j, RecentActivity activity) {
         entries(j.name("uploads"), activity.uploads());
         entries(j.name("deletions"), activity.deletions());
@@ -286,6 +308,7 @@ public final class LiveFeed implements HttpEndpoint {
         }
         j.endArray();
         devices(j.name("devices"), joined);
+        members(j.name("members"), lastMembers);
         activity(j, activity);
         j.name("files");
         filesBody(j.beginObject());

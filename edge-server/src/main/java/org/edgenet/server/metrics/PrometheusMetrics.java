@@ -2,6 +2,7 @@ package org.edgenet.server.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -116,6 +117,11 @@ public final class PrometheusMetrics implements ServerMetrics {
         new ClassLoaderMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
+    }
+
+    /** Adds meters that only some servers have (a cluster member's), read like the others when scraped. */
+    public void bind(MeterBinder meters) {
+        meters.bindTo(registry);
     }
 
     private Counter login(String outcome) {

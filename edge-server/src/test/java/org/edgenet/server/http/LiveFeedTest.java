@@ -15,6 +15,7 @@ import io.netty.util.concurrent.Ticker;
 import org.edgenet.common.format.DeviceName;
 import org.edgenet.common.format.FileId;
 import org.edgenet.common.testing.MutableClock;
+import org.edgenet.server.cluster.MemberShare;
 import org.edgenet.server.net.LogLimiter;
 import org.edgenet.server.service.ActiveDevice;
 import org.edgenet.server.service.ComputeStats;
@@ -53,7 +54,13 @@ class LiveFeedTest {
         final RecentActivity activity = new RecentActivity(clock, ZoneOffset.UTC);
         volatile List<StoredFile> files = List.of();
         volatile long commands;
+        volatile List<MemberShare> members = List.of();
         final AtomicInteger scans = new AtomicInteger();
+
+        @Override
+        public List<MemberShare> members() {
+            return members;
+        }
 
         @Override
         public List<ActiveDevice> joined() {
@@ -184,6 +191,34 @@ class LiveFeedTest {
 
         second();
         assertFalse(written(ch).contains("event: state"), "nothing changed");
+    }
+
+    @Test
+    void theClusterMembersAreInTheSnapshotAndSentAgainOnlyWhenTheirSharesChange() {
+        sources.members = List.of(new MemberShare("127.0.0.1:5701", true, 2),
+                new MemberShare("127.0.0.1:5702", false, 1));
+        EmbeddedChannel ch = viewer();
+        feed.tick();
+        String snapshot = written(ch);
+        assertTrue(snapshot.contains("\"members\":[{\"address\":\"127.0.0.1:5701\",\"here\":true,\"devices\":2},"
+                + "{\"address\":\"127.0.0.1:5702\",\"here\":false,\"devices\":1}]"), snapshot);
+
+        second();
+        assertFalse(written(ch).contains("members"), "the same shares are not sent again");
+
+        sources.members = List.of(new MemberShare("127.0.0.1:5701", true, 3));
+        second();
+        String sent = written(ch);
+        assertTrue(sent.contains("event: state\ndata: {\"members\":[{\"address\":\"127.0.0.1:5701\",\"here\":true,"
+                + "\"devices\":3}]}"), sent);
+    }
+
+    @Test
+    void aServerThatRunsAloneSendsAnEmptyListOfMembers() {
+        EmbeddedChannel ch = viewer();
+        feed.tick();
+        String snapshot = written(ch);
+        assertTrue(snapshot.contains("\"members\":[]"), snapshot);
     }
 
     @Test

@@ -45,6 +45,14 @@
     el('devices-note').textContent = d.total > d.list.length ? '(first ' + d.list.length + ' of ' + d.total + ')' : '';
   }
 
+  // A server that runs alone has no members and shows no cluster section.
+  function showMembers(m) {
+    el('cluster').hidden = m.length === 0;
+    fill('members', m.map(function (x) {
+      return { address: x.address, devices: x.devices, here: x.here ? 'this server' : '' };
+    }), [{ key: 'address' }, { key: 'devices', num: true }, { key: 'here' }], 'No members.');
+  }
+
   function showFiles(f) {
     fill('files', f.list, [{ key: 'device' }, { key: 'file', num: true }, { key: 'bytes', num: true },
       { key: 'samples', num: true }, { key: 'sum', num: true }, { key: 'min', num: true }, { key: 'max', num: true },
@@ -54,6 +62,7 @@
 
   function showState(s) {
     if (s.devices) { showDevices(s.devices); }
+    if (s.members) { showMembers(s.members); }
     if (s.uploads) { fill('uploads', s.uploads, ACTIVITY, 'None since the server started.'); }
     if (s.deletions) { fill('deletions', s.deletions, ACTIVITY, 'None since the server started.'); }
     if (s.files) { showFiles(s.files); }

@@ -1,0 +1,18 @@
+package org.edgenet.client.it;
+
+import org.edgenet.server.ServerConfig;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * Every scenario of {@link AuthenticationIntegrationTest} on three servers in cluster mode, each
+ * connection sent to a node picked at random: failures, blocks and joins count cluster-wide.
+ */
+class AuthenticationClusterTest extends AuthenticationIntegrationTest {
+    @Override
+    LiveServer open(Path dir, List<String> credentials, UnaryOperator<ServerConfig.Builder> tweak) throws Exception {
+        return LiveServer.cluster(dir, credentials, tweak, ActiveDevicesClusterTest.NODES);
+    }
+}
