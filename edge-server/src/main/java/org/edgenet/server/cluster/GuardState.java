@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
  */
 record GuardState(int failures, long blockedUntil) implements Serializable {
     private static final long serialVersionUID = 1L;
+    private static final long TTL_MARGIN_MILLIS = 2_000;
 
     boolean blockedAt(long now) {
         return blockedUntil != 0 && now < blockedUntil;
@@ -32,7 +33,7 @@ record GuardState(int failures, long blockedUntil) implements Serializable {
     }
 
     /**
-     * Counts a failure at {@code now}. A block is stored with a time-to-live of its duration, so the
+     * Counts a failure at {@code now}. A block is stored with a time-to-live a little past its end, so the
      * cluster forgets it by itself; a count below the limit stays until a right password, as on a
      * server alone (names come only from the credentials, so they are bounded).
      */
@@ -51,7 +52,10 @@ record GuardState(int failures, long blockedUntil) implements Serializable {
             int failures = s.failures() + 1;
             if (failures >= attempts) {
                 GuardState blocked = new GuardState(failures, now + blockMillis);
-                ((ExtendedMapEntry<String, GuardState>) entry).setValue(blocked, blockMillis, TimeUnit.MILLISECONDS);
+                // The cluster keeps entry times in whole seconds and may drop an entry up to a second
+                // early: the block's end is blockedUntil, the time-to-live only clears it afterwards.
+                ((ExtendedMapEntry<String, GuardState>) entry).setValue(blocked, blockMillis + TTL_MARGIN_MILLIS,
+                        TimeUnit.MILLISECONDS);
                 return new Outcome(failures, true, false);
             }
             entry.setValue(new GuardState(failures, 0));
