@@ -36,8 +36,8 @@ final class Dialog {
      * Reads input on its own thread so that a server that goes away is noticed at the prompt. Its
      * queue holds at most one read: the console asks for the next line only after the last one came.
      */
-    // Unbounded queue by design: it is fed by the console alone, never by the network (one read at a time).
     private final ExecutorService reader =
+            // Unbounded queue by design: fed by the console alone, never by the network (one read at a time).
             Executors.newSingleThreadExecutor(new DefaultThreadFactory("console-input", true));
 
     /**

@@ -54,8 +54,8 @@ final class DownloadFile {
     static final Disk DISK = new Disk() {
         @Override
         public Executor newWriter() {
-            // No bound of its own: the exchange stops reading the socket above 1 MiB of backlog, so
-            // what the server sends waits in TCP, not here.
+            // No bound of its own, yet the network cannot grow it: the exchange stops reading the
+            // socket above 1 MiB of backlog, so what the server sends waits in TCP, not here.
             return Executors.newSingleThreadExecutor(new DefaultThreadFactory("download", true));
         }
 

@@ -144,7 +144,8 @@ public final class PeerNode implements AutoCloseable {
     private static ExecutorService newDiskExecutor() {
         int threads = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
         ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-                // Unbounded on purpose: at most one task per transfer, and transfers are bounded (above).
+                // Unbounded on purpose, yet the network cannot grow it: at most one task per transfer,
+                // and transfers are bounded (above); forged datagrams queue nothing here.
                 new LinkedBlockingQueue<>(), new DefaultThreadFactory("uvf-disk", true));
         pool.allowCoreThreadTimeOut(true);
         return pool;

@@ -29,9 +29,9 @@ public final class SerialExecutor implements Executor {
 
     /** A daemon thread of its own, named after {@code name}. */
     public static SerialExecutor thread(String name) {
-        // No bound here: every caller that the network reaches submits for a request that holds its
-        // connection's reading (the read gate), and connections are capped (max-connections; 1,024
-        // on the 0xAE73 port, one request each).
+        // No bound here, yet the network cannot grow it: every caller it reaches submits for a
+        // request that holds its connection's reading (the read gate), and connections are capped
+        // (max-connections; 1,024 on the 0xAE73 port, one request each).
         ExecutorService e = Executors.newSingleThreadExecutor(new DefaultThreadFactory(name, true));
         return new SerialExecutor(e, e);
     }
