@@ -358,13 +358,7 @@ public final class ClusterDeviceRegistry implements DeviceRegistry {
     @Override
     public List<DeviceInfo> othersAsShown(ActiveDevice device) {
         Recorded now = recorded;
-        List<ActiveDevice> all = now.devices();
-        for (int i = 0; i < all.size(); i++) {
-            if (all.get(i) == device) {
-                return now.encoded().without(i);
-            }
-        }
-        return now.encoded();
+        return ActiveDevice.othersAsShown(now.devices(), now.encoded(), device);
     }
 
     @Override

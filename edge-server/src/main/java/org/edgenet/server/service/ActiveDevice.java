@@ -1,6 +1,10 @@
 package org.edgenet.server.service;
 
 import org.edgenet.common.format.DeviceName;
+import org.edgenet.common.message.DeviceInfo;
+import org.edgenet.common.message.EncodedDevices;
+
+import java.util.List;
 
 /**
  * A joined device as the registry records it.
@@ -12,4 +16,16 @@ import org.edgenet.common.format.DeviceName;
  *                    AED repeats it for every device on every request, and kept only in this form
  */
 public record ActiveDevice(DeviceName name, String ip, int udpPort, String since) {
+    /**
+     * What AED shows {@code asker}: the entries of {@code all} (encoded in the same order) but its
+     * own. Its own entry is the one it joined with, so comparing references is enough.
+     */
+    public static List<DeviceInfo> othersAsShown(List<ActiveDevice> all, EncodedDevices encoded, ActiveDevice asker) {
+        for (int i = 0; i < all.size(); i++) {
+            if (all.get(i) == asker) {
+                return encoded.without(i);
+            }
+        }
+        return encoded;
+    }
 }

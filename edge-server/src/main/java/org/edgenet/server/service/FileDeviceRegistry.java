@@ -239,14 +239,7 @@ public final class FileDeviceRegistry implements DeviceRegistry {
     @Override
     public List<DeviceInfo> othersAsShown(ActiveDevice device) {
         Recorded now = recorded;
-        List<ActiveDevice> all = now.devices();
-        // The asker's own entry is the one it joined with: comparing references is enough.
-        for (int i = 0; i < all.size(); i++) {
-            if (all.get(i) == device) {
-                return now.encoded().without(i);
-            }
-        }
-        return now.encoded();
+        return ActiveDevice.othersAsShown(now.devices(), now.encoded(), device);
     }
 
     @Override
