@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The UED state machine of one connection, for its {@link CommandHandler}, which reads the
@@ -34,7 +35,10 @@ import java.util.concurrent.CompletableFuture;
  * The lane runs an upload's chunks and its end in the order they were handed over, so order needs
  * nothing more here. Because results of queued chunks arrive after the upload may have failed,
  * ended or been aborted, {@link #settled} remembers the upload whose one reply is already decided,
- * and every later result of that upload stays silent. Runs on the connection's event loop only.
+ * and every later result of that upload stays silent. Runs on the connection's event loop only,
+ * but for the count of chunks in flight: a chunk written without trouble only lowers it on the
+ * lane, and wakes the event loop only when that reopens the gate, so a large upload does not cost
+ * the event loop a wake-up per chunk.
  */
 final class UploadReceiver {
     private static final Logger log = LoggerFactory.getLogger(UploadReceiver.class);
@@ -52,8 +56,8 @@ final class UploadReceiver {
     private boolean discarding;
     /** The last upload refused or aborted: its one reply has gone out or is not owed. */
     private DataStore.Upload settled;
-    /** Chunks handed to a lane whose result has not come back to the event loop yet. */
-    private int chunksInFlight;
+    /** Chunks handed to a lane and not written yet; lowered by the lane, raised by the event loop. */
+    private final AtomicInteger chunksInFlight = new AtomicInteger();
 
     UploadReceiver(DeviceName device, ReadGate gate, Disconnector disconnector, ServerMetrics metrics) {
         this.device = device;
@@ -100,31 +104,42 @@ final class UploadReceiver {
         metrics.uploaded(chunk.content().readableBytes());
         // The store owns the chunk from here and releases it once written.
         CompletableFuture<Void> written = current.append(chunk.content());
-        chunksInFlight++;
-        if (chunksInFlight >= MAX_CHUNKS_IN_FLIGHT) {
+        if (chunksInFlight.incrementAndGet() >= MAX_CHUNKS_IN_FLIGHT) {
             gate.hold(ReadGate.Reason.LANE_FULL);
         }
-        written.whenCompleteAsync((v, error) -> {
-            assert ctx.executor().inEventLoop();
-            chunksInFlight--;
-            try {
-                if (error != null && settled != current) {
-                    settled = current;
-                    if (upload == current) {
-                        // The store has discarded the upload; the device stops sending once it reads this.
-                        upload = null;
-                        discarding = true;
-                    }
-                    failed(ctx, "Storing file " + current.fileId(), error);
+        written.whenComplete((v, error) -> {
+            // On the lane, or on the event loop when the chunk was done before this was added.
+            boolean reopens = chunksInFlight.decrementAndGet() == MAX_CHUNKS_IN_FLIGHT - 1;
+            if (error != null || reopens) {
+                ctx.executor().execute(() -> written(ctx, current, error));
+            }
+        });
+    }
+
+    /**
+     * Back on the event loop: a chunk failed, or the chunks in flight fell below the limit. The
+     * gate is held only from the event loop, after the count reached the limit, and this runs after
+     * that task, so it never releases a hold that is still needed nor misses one.
+     */
+    private void written(ChannelHandlerContext ctx, DataStore.Upload current, Throwable error) {
+        assert ctx.executor().inEventLoop();
+        try {
+            if (error != null && settled != current) {
+                settled = current;
+                if (upload == current) {
+                    // The store has discarded the upload; the device stops sending once it reads this.
+                    upload = null;
+                    discarding = true;
                 }
-            } catch (RuntimeException e) {
-                ctx.fireExceptionCaught(e);
-                return;
+                failed(ctx, "Storing file " + current.fileId(), error);
             }
-            if (chunksInFlight < MAX_CHUNKS_IN_FLIGHT) {
-                gate.release(ReadGate.Reason.LANE_FULL);
-            }
-        }, ctx.executor());
+        } catch (RuntimeException e) {
+            ctx.fireExceptionCaught(e);
+            return;
+        }
+        if (chunksInFlight.get() < MAX_CHUNKS_IN_FLIGHT) {
+            gate.release(ReadGate.Reason.LANE_FULL);
+        }
     }
 
     /**

@@ -38,8 +38,8 @@ public interface DataStore extends AutoCloseable {
     void close();
 
     /**
-     * One file being received. Calls come one at a time: the next only after the previous future
-     * completed.
+     * One file being received. Calls come from one thread at a time, in the file's order; several
+     * chunks may be in flight, and the end may follow them before they are done.
      */
     interface Upload {
         FileId fileId();

@@ -138,7 +138,7 @@ public final class FileDataStore implements DataStore {
         return dataFile.resolveSibling(dataFile.getFileName() + STATS_SUFFIX);
     }
 
-    /** One copy buffer per lane thread: memory stays bounded however many uploads run at once. */
+    /** One copy buffer per thread (lane or event loop): memory stays bounded however many uploads run at once. */
     static byte[] scratch() {
         return SCRATCH.get();
     }

@@ -19,6 +19,12 @@ import java.util.concurrent.CompletableFuture;
  * while {@link SampleParser} checks it, put in place with its summary only once complete and
  * valid, and only then logged. The temp file is opened by the first chunk or the end, in its task
  * on the file's lane; everything that touches the file runs there, one task at a time.
+ *
+ * <p>The parse is CPU work, not disk work, so it runs on the caller's thread (the connection's
+ * event loop) as each chunk is handed over, before the chunk is queued: the lane only writes, and
+ * one upload keeps two threads busy instead of one. The caller hands chunks over in file order,
+ * so the parser sees them in order; the lane reads its sums only after the last chunk was parsed,
+ * through the hand-over of the end's task.
  */
 final class FileUpload implements DataStore.Upload {
     private static final Logger log = LoggerFactory.getLogger(FileUpload.class);
@@ -27,8 +33,11 @@ final class FileUpload implements DataStore.Upload {
     private final DurableFiles files;
     private final DeviceName device;
     private final FileId fileId;
+    // Owned by the caller until the end is handed over, then read by the lane.
     private final SampleStats stats = new SampleStats();
     private final SampleParser parser = new SampleParser(stats);
+    /** The first bad line the caller's parse found; no later chunk is parsed. Caller only. */
+    private RuntimeException refusal;
     /**
      * Whether any work of this upload was handed to the lane; read and written only by the caller
      * (the connection's event loop). An upload never handed over is aborted without a task, so a
@@ -64,8 +73,15 @@ final class FileUpload implements DataStore.Upload {
     public CompletableFuture<Void> append(ByteBuf chunk) {
         try {
             handedOver = true;
+            parse(chunk);
+            RuntimeException refused = refusal;
             return store.onLane(device, fileId, () -> {
                 try {
+                    requireOpen();
+                    if (refused != null) {
+                        // A bad line stops the upload before the chunk costs disk.
+                        throw refused;
+                    }
                     write(chunk);
                     return null;
                 } catch (RuntimeException e) {
@@ -82,15 +98,14 @@ final class FileUpload implements DataStore.Upload {
     }
 
     /**
-     * Checks the whole chunk, then writes it: a bad line stops the upload before it costs disk.
-     * The parser reads a heap array: a heap chunk's own, else a copy in the lane's scratch array.
-     * The file is written from the chunk itself, so a direct chunk (the frame decoder's, from a
-     * pooled direct allocator) reaches the kernel without the JDK's copy into a direct buffer.
+     * Checks the chunk on the caller's thread. The parser reads a heap array: a heap chunk's own,
+     * else a copy in the thread's scratch array.
      */
-    private void write(ByteBuf chunk) {
-        requireOpen();
+    private void parse(ByteBuf chunk) {
+        if (refusal != null) {
+            return;
+        }
         try {
-            open();
             int n = chunk.readableBytes();
             int from = chunk.readerIndex();
             if (chunk.hasArray()) {
@@ -103,6 +118,21 @@ final class FileUpload implements DataStore.Upload {
                     parser.feed(buf, 0, piece);
                 }
             }
+        } catch (RuntimeException e) {
+            refusal = e;
+        }
+    }
+
+    /**
+     * On the lane: writes the chunk the caller has checked. It is written from the chunk itself,
+     * so a direct chunk (the frame decoder's, from a pooled direct allocator) reaches the kernel
+     * without the JDK's copy into a direct buffer.
+     */
+    private void write(ByteBuf chunk) {
+        try {
+            open();
+            int n = chunk.readableBytes();
+            int from = chunk.readerIndex();
             if (chunk.nioBufferCount() == 1) {
                 files.write(temp, out, chunk.nioBuffer(from, n));
             } else {
@@ -131,10 +161,20 @@ final class FileUpload implements DataStore.Upload {
     @Override
     public CompletableFuture<Long> finish() {
         handedOver = true;
+        if (refusal == null) {
+            try {
+                parser.finish();
+            } catch (RuntimeException e) {
+                refusal = e;
+            }
+        }
+        RuntimeException refused = refusal;
         return store.onLane(device, fileId, () -> {
             try {
                 requireOpen();
-                parser.finish();
+                if (refused != null) {
+                    throw refused;
+                }
                 ComputeStats summary = stats.summary(bytes);
                 try {
                     open();
