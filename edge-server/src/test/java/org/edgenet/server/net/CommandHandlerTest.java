@@ -405,6 +405,44 @@ class CommandHandlerTest {
     }
 
     @Test
+    void aChunkWrittenBelowTheBoundWakesNoTaskOnTheEventLoop() throws IOException {
+        queueLaneWork();
+        EmbeddedChannel ch = me();
+        ch.writeInbound(new UploadBegin(FileId.of(1)));
+        runAll(ch);
+        ch.writeInbound(chunk("1\n2\n"), chunk("3\n"));
+
+        while (!lane.isEmpty()) {
+            lane.poll().run();
+        }
+
+        assertFalse(ch.hasPendingTasks(), "a chunk written without trouble hands nothing back");
+        assertTrue(ch.config().isAutoRead(), "reading never stopped");
+        ch.writeInbound(new UploadEnd());
+        assertEquals(new Uploaded(FileId.of(1), 3), single(runAll(ch)));
+    }
+
+    @Test
+    void theGateReopensWhenTheChunksInFlightFallBelowTheBound() throws IOException {
+        queueLaneWork();
+        EmbeddedChannel ch = me();
+        ch.writeInbound(new UploadBegin(FileId.of(1)));
+        runAll(ch);
+        for (int i = 0; i < MAX_CHUNKS_IN_FLIGHT; i++) {
+            ch.writeInbound(chunk(i + "\n"));
+        }
+        assertFalse(ch.config().isAutoRead(), "reading stops at the bound");
+
+        lane.poll().run();
+        assertFalse(ch.config().isAutoRead(), "the lane does not touch the gate itself");
+        ch.runPendingTasks();
+
+        assertTrue(ch.config().isAutoRead(), "one chunk written reopens the gate");
+        ch.writeInbound(new UploadEnd());
+        assertEquals(new Uploaded(FileId.of(1), MAX_CHUNKS_IN_FLIGHT), single(runAll(ch)));
+    }
+
+    @Test
     void aBadLineInAnEarlyChunkWithLaterWorkQueuedGetsExactlyOneRefusal() throws IOException {
         queueLaneWork();
         EmbeddedChannel ch = me();
