@@ -214,7 +214,8 @@ public final class EdgeServer implements AutoCloseable {
                             services, CommandHandler.factory(services,
                                     cluster == null ? new TicketService() : cluster.tickets()),
                             channels, logLimiter,
-                            new ConnectionLimits(ops.maxConnections(), ops.maxPendingLoginsPerIp(), logLimiter, metrics),
+                            new ConnectionLimits(ops.maxConnections(), ops.maxPendingLoginsPerIp(), ops.balancers(),
+                                    logLimiter, metrics),
                             ops.idleTimeout(), ops.drain(), tls, security.handshakeTimeout()));
             InetSocketAddress address = new InetSocketAddress(config.bindAddress(), config.port());
             Channel listener;

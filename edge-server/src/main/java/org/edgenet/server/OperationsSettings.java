@@ -1,7 +1,9 @@
 package org.edgenet.server;
 
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * How the server runs as a service: how many connections it holds, when it cuts a silent device,
@@ -15,9 +17,12 @@ import java.util.Objects;
  *                              disconnected with {@code IDLE_TIMEOUT}; {@link Duration#ZERO} never
  * @param maintenanceInterval   how often the maintenance tasks run; {@link Duration#ZERO} never
  * @param drain                 how long uploads in progress may take to finish when the server stops
+ * @param balancers             the addresses of TCP load balancers in front of the server, which
+ *                              begin each connection with a PROXY protocol header naming the device's
+ *                              address; none by default
  */
 public record OperationsSettings(int maxConnections, int maxPendingLoginsPerIp, Duration idleTimeout,
-                                 Duration maintenanceInterval, Duration drain) {
+                                 Duration maintenanceInterval, Duration drain, Set<InetAddress> balancers) {
     public static final int DEFAULT_MAX_CONNECTIONS = 20_000;
     public static final int DEFAULT_MAX_PENDING_LOGINS_PER_IP = 100;
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(300);
@@ -34,6 +39,13 @@ public record OperationsSettings(int maxConnections, int maxPendingLoginsPerIp, 
         requireNotNegative(idleTimeout, "idleTimeout");
         requireNotNegative(maintenanceInterval, "maintenanceInterval");
         requireNotNegative(drain, "drain");
+        balancers = Set.copyOf(balancers);
+    }
+
+    /** Without balancers. */
+    public OperationsSettings(int maxConnections, int maxPendingLoginsPerIp, Duration idleTimeout,
+                              Duration maintenanceInterval, Duration drain) {
+        this(maxConnections, maxPendingLoginsPerIp, idleTimeout, maintenanceInterval, drain, Set.of());
     }
 
     /** 20,000 connections, 100 pending logins per address, 300 s idle, maintenance every 10 min, 10 s drain. */
@@ -43,15 +55,20 @@ public record OperationsSettings(int maxConnections, int maxPendingLoginsPerIp, 
     }
 
     public OperationsSettings withMaxConnections(int n) {
-        return new OperationsSettings(n, maxPendingLoginsPerIp, idleTimeout, maintenanceInterval, drain);
+        return new OperationsSettings(n, maxPendingLoginsPerIp, idleTimeout, maintenanceInterval, drain, balancers);
     }
 
     public OperationsSettings withMaxPendingLoginsPerIp(int n) {
-        return new OperationsSettings(maxConnections, n, idleTimeout, maintenanceInterval, drain);
+        return new OperationsSettings(maxConnections, n, idleTimeout, maintenanceInterval, drain, balancers);
     }
 
     public OperationsSettings withIdleTimeout(Duration d) {
-        return new OperationsSettings(maxConnections, maxPendingLoginsPerIp, d, maintenanceInterval, drain);
+        return new OperationsSettings(maxConnections, maxPendingLoginsPerIp, d, maintenanceInterval, drain, balancers);
+    }
+
+    public OperationsSettings withBalancers(Set<InetAddress> addresses) {
+        return new OperationsSettings(maxConnections, maxPendingLoginsPerIp, idleTimeout, maintenanceInterval, drain,
+                addresses);
     }
 
     private static void requireNotNegative(Duration d, String name) {

@@ -32,6 +32,12 @@ public final class FrameSocket implements AutoCloseable {
         socket.getOutputStream().flush();
     }
 
+    /** Bytes as they are, e.g. what a load balancer puts before the device's first frame. */
+    public void sendRaw(byte[] bytes) throws IOException {
+        socket.getOutputStream().write(bytes);
+        socket.getOutputStream().flush();
+    }
+
     /** The next message; {@link EOFException} when the server has closed. */
     public Message receive() throws IOException {
         byte[] header = new byte[WireFormat.HEADER_LENGTH];

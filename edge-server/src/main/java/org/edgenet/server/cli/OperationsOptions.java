@@ -1,13 +1,19 @@
 package org.edgenet.server.cli;
 
+import io.netty.util.NetUtil;
 import org.edgenet.common.cli.WholeNumberConverter;
 import org.edgenet.server.OperationsSettings;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
+import java.net.InetAddress;
 import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Set;
 
 /**
- * The options of running the server as a service (limits, idle time-out, maintenance, drain),
+ * The options of running the server as a service (limits, idle time-out, maintenance, drain, balancers),
  * mixed into {@link ServerMain}. Each value is checked by its converter, so that a bad one is one
  * line, as in ServerMain. An option left out keeps its default, the field's first value.
  */
@@ -42,9 +48,37 @@ public final class OperationsOptions {
             converter = DrainConverter.class)
     private int drainSeconds = (int) OperationsSettings.DEFAULT_DRAIN.toSeconds();
 
+    @Option(names = "--proxy-protocol-from", paramLabel = "IP,...",
+            description = "load balancers whose connections begin with a PROXY protocol header naming the"
+                    + " device's address (default: none)", converter = BalancersConverter.class)
+    private Set<InetAddress> balancers = Set.of();
+
     OperationsSettings settings() {
         return new OperationsSettings(maxConnections, maxPendingLoginsPerIp, Duration.ofSeconds(idleTimeoutSeconds),
-                Duration.ofMinutes(maintenanceMinutes), Duration.ofSeconds(drainSeconds));
+                Duration.ofMinutes(maintenanceMinutes), Duration.ofSeconds(drainSeconds), balancers);
+    }
+
+    /** IP addresses only: a name would be looked up once at start and silently trust whoever has it then. */
+    static final class BalancersConverter implements ITypeConverter<Set<InetAddress>> {
+        static final int MAX_BALANCERS = 64;
+
+        @Override
+        public Set<InetAddress> convert(String text) {
+            String[] parts = text.split(",", -1);
+            if (parts.length > MAX_BALANCERS) {
+                throw new TypeConversionException("Invalid balancers: at most " + MAX_BALANCERS + " may be listed");
+            }
+            Set<InetAddress> addresses = new LinkedHashSet<>();
+            for (String part : parts) {
+                InetAddress a = NetUtil.createInetAddressFromIpAddressString(part.strip());
+                if (a == null) {
+                    throw new TypeConversionException("Invalid balancer address: '" + part.strip()
+                            + "'. It must be an IP address, e.g. 10.0.0.5");
+                }
+                addresses.add(a);
+            }
+            return Set.copyOf(addresses);
+        }
     }
 
     static final class ConnectionsConverter extends WholeNumberConverter {

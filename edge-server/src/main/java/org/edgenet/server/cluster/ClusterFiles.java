@@ -5,6 +5,7 @@ import com.hazelcast.config.EvictionPolicy;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MaxSizePolicy;
 import com.hazelcast.map.IMap;
+import com.hazelcast.topic.ITopic;
 import org.edgenet.common.format.DeviceName;
 import org.edgenet.common.format.FileId;
 import org.edgenet.server.service.ComputeStats;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -27,9 +29,12 @@ final class ClusterFiles implements SharedFiles {
     static final String LOCKS = "edgenet.file-locks";
     /** Device and file ID to the summary text of the stored file. */
     static final String SUMMARIES = "edgenet.summaries";
+    /** Each member's changes of the stored bytes, for the others' {@code edgenet_stored_bytes}. */
+    static final String STORED = "edgenet.stored-bytes";
 
     private final IMap<String, Boolean> locks;
     private final IMap<String, String> summaries;
+    private final ITopic<Long> stored;
 
     /**
      * Summaries only save reading a sidecar, so an evicted one costs a disk read; the bound keeps
@@ -41,9 +46,10 @@ final class ClusterFiles implements SharedFiles {
                         .setMaxSizePolicy(MaxSizePolicy.PER_NODE).setSize(65_536));
     }
 
-    ClusterFiles(IMap<String, Boolean> locks, IMap<String, String> summaries) {
+    ClusterFiles(IMap<String, Boolean> locks, IMap<String, String> summaries, ITopic<Long> stored) {
         this.locks = locks;
         this.summaries = summaries;
+        this.stored = stored;
     }
 
     @Override
@@ -91,6 +97,22 @@ final class ClusterFiles implements SharedFiles {
             }
         }
         return files;
+    }
+
+    @Override
+    public void storedChanged(long delta) {
+        if (delta != 0) {
+            stored.publishAsync(delta);
+        }
+    }
+
+    @Override
+    public void onStoredChange(LongConsumer change) {
+        stored.addMessageListener(m -> {
+            if (!m.getPublishingMember().localMember()) {
+                change.accept(m.getMessageObject());
+            }
+        });
     }
 
     // A device name never holds NUL, so no two files share a key.

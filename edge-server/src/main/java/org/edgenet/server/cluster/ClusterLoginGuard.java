@@ -7,10 +7,12 @@ import org.edgenet.server.service.LoginGuard;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Failure counts and blocks shared by every member: three wrong passwords through one server block
- * the name on all of them. Each call is one round trip to the member that holds the name's entry.
+ * the name on all of them. Each call is one round trip to the member that holds the name's entry;
+ * the login path asks without waiting ({@code ...Later}), off the event loop's time.
  * Times come from the injected clock of the server that asks. Thread-safe.
  */
 final class ClusterLoginGuard implements LoginGuard {
@@ -31,24 +33,37 @@ final class ClusterLoginGuard implements LoginGuard {
 
     @Override
     public Optional<Duration> blockedFor(DeviceName device) {
-        long now = clock.millis();
-        GuardState s = states.get(device.value());
-        if (s == null || !s.blockedAt(now)) {
-            return Optional.empty();
-        }
-        return Optional.of(Duration.ofMillis(s.blockedUntil() - now));
+        return blockedForLater(device).join();
     }
 
     @Override
     public Failure recordFailure(DeviceName device) {
-        GuardState.Outcome o = states.executeOnKey(device.value(),
-                new GuardState.Fail(clock.millis(), attempts, blockDuration.toMillis()));
-        return new Failure(o.failures(), o.blockedNow(), o.alreadyBlocked());
+        return recordFailureLater(device).join();
     }
 
     @Override
     public boolean recordSuccess(DeviceName device) {
-        return states.executeOnKey(device.value(), new GuardState.Succeed(clock.millis()));
+        return recordSuccessLater(device).join();
+    }
+
+    @Override
+    public CompletableFuture<Optional<Duration>> blockedForLater(DeviceName device) {
+        long now = clock.millis();
+        return states.getAsync(device.value()).toCompletableFuture().thenApply(s -> s == null || !s.blockedAt(now)
+                ? Optional.empty()
+                : Optional.of(Duration.ofMillis(s.blockedUntil() - now)));
+    }
+
+    @Override
+    public CompletableFuture<Failure> recordFailureLater(DeviceName device) {
+        return states.submitToKey(device.value(),
+                        new GuardState.Fail(clock.millis(), attempts, blockDuration.toMillis()))
+                .toCompletableFuture().thenApply(o -> new Failure(o.failures(), o.blockedNow(), o.alreadyBlocked()));
+    }
+
+    @Override
+    public CompletableFuture<Boolean> recordSuccessLater(DeviceName device) {
+        return states.submitToKey(device.value(), new GuardState.Succeed(clock.millis())).toCompletableFuture();
     }
 
     @Override

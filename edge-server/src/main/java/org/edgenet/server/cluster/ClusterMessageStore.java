@@ -162,7 +162,12 @@ final class ClusterMessageStore implements MessageStore {
 
     @Override
     public int waiting(String recipient) {
-        return mailboxes.executeOnKey(recipient, new Mailbox.Count());
+        return waitingLater(recipient).join();
+    }
+
+    @Override
+    public CompletableFuture<Integer> waitingLater(String recipient) {
+        return mailboxes.submitToKey(recipient, new Mailbox.Count()).toCompletableFuture();
     }
 
     @Override

@@ -232,7 +232,8 @@ public final class ClusterNode implements AutoCloseable {
 
     /** The data directory's locks and summaries, shared with every member that uses it. */
     public SharedFiles sharedFiles() {
-        return new ClusterFiles(hz.getMap(ClusterFiles.LOCKS), hz.getMap(ClusterFiles.SUMMARIES));
+        return new ClusterFiles(hz.getMap(ClusterFiles.LOCKS), hz.getMap(ClusterFiles.SUMMARIES),
+                hz.getTopic(ClusterFiles.STORED));
     }
 
     /**

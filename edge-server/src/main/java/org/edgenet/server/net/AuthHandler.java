@@ -22,8 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
 
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * Admits a device: {@code Login} until the password is right, then {@code RegisterUdp}, which adds
@@ -39,7 +40,8 @@ import java.util.concurrent.CompletionException;
  *
  * <p>A blocked name is refused before its password is looked at. A hashed password, and an unknown
  * name when the file holds hashes, is checked off the event loop with reading held by the
- * {@link ReadGate}; a plain one is compared at once.
+ * {@link ReadGate}; a plain one is compared at once. So is the guard's answer in cluster mode,
+ * where it comes over the network.
  */
 public final class AuthHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(AuthHandler.class);
@@ -48,6 +50,13 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
 
     /** What a device hears when every password check is busy. */
     static final String BUSY = "The server is busy checking other logins. Please try again in a moment";
+
+    private static final Verdict WAS_BLOCKED = new Verdict(Outcome.BLOCKED, null);
+    private static final CompletableFuture<Optional<Duration>> NOT_BLOCKED =
+            CompletableFuture.completedFuture(Optional.empty());
+    private static final CompletableFuture<Verdict> BLOCKED = CompletableFuture.completedFuture(WAS_BLOCKED);
+    private static final CompletableFuture<Verdict> UNKNOWN = CompletableFuture.completedFuture(
+            new Verdict(Outcome.UNKNOWN, null));
 
     private final Services services;
     private final CommandHandlerFactory commands;
@@ -93,91 +102,106 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
     private void login(ChannelHandlerContext ctx, Login login) {
         welcomed = null;
         DeviceName device = login.device();
-        String ip = RemoteAddressFormat.ip(ctx.channel());
         boolean known = services.credentials().knows(device);
-        // Before any hashing: a blocked name costs the server nothing.
-        if (known && services.guard().blockedFor(device).isPresent()) {
-            if (logLimiter.admit(LOGIN_FAILED, ip)) {
-                log.info("Blocked device {} tried to join from {}", device, ip);
-            }
-            reply(ctx, LoginStatus.BLOCKED);
-            return;
-        }
-        CompletableFuture<Boolean> check;
-        try {
-            check = services.credentials().verify(device, login.password());
-        } catch (VerifierBusyException e) {
-            if (logLimiter.admit(LOGIN_FAILED, ip)) {
-                log.info("Login refused from {}: every password check is busy", ip);
-            }
-            services.metrics().loginBusy();
-            disconnector.requestRefused(ctx, new ProtocolException(ErrorCode.LOGIN_BUSY, BUSY));
-            return;
-        }
-        if (check.isDone()) {
-            checked(ctx, device, known, check.join());
-            return;
-        }
+        LoginGuard guard = services.guard();
+        // Before any hashing: a blocked name costs the server nothing. In cluster mode the guard
+        // answers over the network, so each step waits without the event loop waiting.
+        CompletableFuture<Verdict> verdict = (known ? guard.blockedForLater(device) : NOT_BLOCKED)
+                .thenCompose(blocked -> blocked.isPresent() ? BLOCKED
+                        : services.credentials().verify(device, login.password())
+                                .thenCompose(matched -> recorded(guard, device, known, matched)));
         joining = true;
-        gate.whileRunning(ctx, check, (matched, error) -> {
+        gate.whileRunning(ctx, verdict, (v, error) -> {
             joining = false;
-            if (error != null) {
-                throw new CompletionException(error);
+            if (error instanceof VerifierBusyException) {
+                busy(ctx);
+            } else if (error != null) {
+                // The guard or the check failed (a cluster without an answer): told, and may try again.
+                disconnector.requestFailed(ctx, "Login of " + device, error);
+            } else {
+                decided(ctx, device, v);
             }
-            checked(ctx, device, known, matched);
         });
     }
 
-    /** Goes on once the password of {@code device} has been checked; on the event loop. */
-    private void checked(ChannelHandlerContext ctx, DeviceName device, boolean known, boolean matched) {
-        String ip = RemoteAddressFormat.ip(ctx.channel());
-        LoginGuard guard = services.guard();
+    /** What a login comes to; {@code failure} only for a wrong password. */
+    private record Verdict(Outcome outcome, LoginGuard.Failure failure) {
+    }
+
+    private enum Outcome { BLOCKED, UNKNOWN, WRONG, RIGHT }
+
+    /** Tells the guard how the password check went, once it is known to be a known device's. */
+    private static CompletableFuture<Verdict> recorded(LoginGuard guard, DeviceName device, boolean known,
+                                                       boolean matched) {
         if (!known) {
-            unknownDevice(ctx, "ref " + LogRef.of(device.value()));
-            return;
+            return UNKNOWN;
         }
         if (!matched) {
-            LoginGuard.Failure f = guard.recordFailure(device);
-            boolean logged = logLimiter.admit(LOGIN_FAILED, ip);
-            if (f.alreadyBlocked()) {
-                if (logged) {
+            return guard.recordFailureLater(device).thenApply(f -> new Verdict(Outcome.WRONG, f));
+        }
+        // False when another connection blocked the name since it was asked.
+        return guard.recordSuccessLater(device).thenApply(ok -> ok ? new Verdict(Outcome.RIGHT, null)
+                : WAS_BLOCKED);
+    }
+
+    private void busy(ChannelHandlerContext ctx) {
+        String ip = RemoteAddressFormat.ip(ctx.channel());
+        if (logLimiter.admit(LOGIN_FAILED, ip)) {
+            log.info("Login refused from {}: every password check is busy", ip);
+        }
+        services.metrics().loginBusy();
+        disconnector.requestRefused(ctx, new ProtocolException(ErrorCode.LOGIN_BUSY, BUSY));
+    }
+
+    /** Answers a login once the guard and the password have spoken; on the event loop. */
+    private void decided(ChannelHandlerContext ctx, DeviceName device, Verdict verdict) {
+        String ip = RemoteAddressFormat.ip(ctx.channel());
+        LoginGuard guard = services.guard();
+        switch (verdict.outcome()) {
+            case UNKNOWN -> unknownDevice(ctx, "ref " + LogRef.of(device.value()));
+            case BLOCKED -> {
+                if (logLimiter.admit(LOGIN_FAILED, ip)) {
                     log.info("Blocked device {} tried to join from {}", device, ip);
                 }
                 reply(ctx, LoginStatus.BLOCKED);
-            } else if (f.blockedNow()) {
-                if (logged) {
-                    log.info("Login failed for {} from {}: invalid password ({} of {})", device, ip,
-                            f.failures(), guard.attempts());
-                    log.info("{} is blocked for {} s after {} failed attempts", device,
-                            guard.blockDuration().toSeconds(), f.failures());
+            }
+            case WRONG -> {
+                LoginGuard.Failure f = verdict.failure();
+                boolean logged = logLimiter.admit(LOGIN_FAILED, ip);
+                if (f.alreadyBlocked()) {
+                    if (logged) {
+                        log.info("Blocked device {} tried to join from {}", device, ip);
+                    }
+                    reply(ctx, LoginStatus.BLOCKED);
+                } else if (f.blockedNow()) {
+                    if (logged) {
+                        log.info("Login failed for {} from {}: invalid password ({} of {})", device, ip,
+                                f.failures(), guard.attempts());
+                        log.info("{} is blocked for {} s after {} failed attempts", device,
+                                guard.blockDuration().toSeconds(), f.failures());
+                    }
+                    reply(ctx, LoginStatus.BLOCKED_NOW);
+                } else {
+                    if (logged) {
+                        log.info("Login failed for {} from {}: invalid password ({} of {})", device, ip,
+                                f.failures(), guard.attempts());
+                    }
+                    reply(ctx, LoginStatus.INVALID_PASSWORD);
                 }
-                reply(ctx, LoginStatus.BLOCKED_NOW);
-            } else {
-                if (logged) {
-                    log.info("Login failed for {} from {}: invalid password ({} of {})", device, ip,
-                            f.failures(), guard.attempts());
+            }
+            case RIGHT -> {
+                // Checked here for a prompt answer; the join itself checks again, atomically.
+                if (services.registry().isActive(device)) {
+                    if (logLimiter.admit(LOGIN_FAILED, ip)) {
+                        log.info("Login refused for {} from {}: already joined", device, ip);
+                    }
+                    reply(ctx, LoginStatus.ALREADY_JOINED);
+                    return;
                 }
-                reply(ctx, LoginStatus.INVALID_PASSWORD);
+                welcomed = device;
+                reply(ctx, LoginStatus.WELCOME);
             }
-            return;
         }
-        if (!guard.recordSuccess(device)) {
-            if (logLimiter.admit(LOGIN_FAILED, ip)) {
-                log.info("Blocked device {} tried to join from {}", device, ip);
-            }
-            reply(ctx, LoginStatus.BLOCKED);
-            return;
-        }
-        // Checked here for a prompt answer; the join itself checks again, atomically.
-        if (services.registry().isActive(device)) {
-            if (logLimiter.admit(LOGIN_FAILED, ip)) {
-                log.info("Login refused for {} from {}: already joined", device, ip);
-            }
-            reply(ctx, LoginStatus.ALREADY_JOINED);
-            return;
-        }
-        welcomed = device;
-        reply(ctx, LoginStatus.WELCOME);
     }
 
     /** Never the name itself: an unknown name is often a password typed in the wrong field. */

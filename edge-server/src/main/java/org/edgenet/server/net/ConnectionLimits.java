@@ -1,6 +1,7 @@
 package org.edgenet.server.net;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -13,7 +14,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -23,7 +27,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * one NAT fits but one address cannot hold thousands of logins open. A connection is counted
  * before its pipeline is built; one over a limit gets {@code ERROR(SERVER_FULL, "the server is
  * full")}, written straight to the socket, and is closed. The log says which limit, limited per
- * address by the {@link LogLimiter}. Safe to use from every event loop at once.
+ * address by the {@link LogLimiter}. A connection from a load balancer counts against its
+ * device's address, which the balancer's PROXY protocol header names ({@link ProxyHeader}), so it
+ * is counted in all at once and against its address once the header has come. Safe to use from
+ * every event loop at once.
  */
 public final class ConnectionLimits {
     private static final Logger log = LoggerFactory.getLogger(ConnectionLimits.class);
@@ -34,13 +41,21 @@ public final class ConnectionLimits {
     private final int maxPendingPerIp;
     private final LogLimiter logLimiter;
     private final ServerMetrics metrics;
+    private final Set<InetAddress> balancers;
     private final AtomicInteger open = new AtomicInteger();
     /** Connections not joined yet, per address; an address leaves the map when its count is 0. */
     private final ConcurrentHashMap<String, Integer> pending = new ConcurrentHashMap<>();
 
     public ConnectionLimits(int maxConnections, int maxPendingPerIp, LogLimiter logLimiter, ServerMetrics metrics) {
+        this(maxConnections, maxPendingPerIp, Set.of(), logLimiter, metrics);
+    }
+
+    /** @param balancers the load balancers whose connections begin with a PROXY protocol header */
+    public ConnectionLimits(int maxConnections, int maxPendingPerIp, Set<InetAddress> balancers, LogLimiter logLimiter,
+                            ServerMetrics metrics) {
         this.maxConnections = maxConnections;
         this.maxPendingPerIp = maxPendingPerIp;
+        this.balancers = Set.copyOf(balancers);
         this.logLimiter = logLimiter;
         this.metrics = metrics;
     }
@@ -59,6 +74,21 @@ public final class ConnectionLimits {
             refuse(ch, ip, String.format(Locale.ROOT, "max-connections (%,d) reached", maxConnections));
             return null;
         }
+        boolean viaBalancer = !balancers.isEmpty() && ch.remoteAddress() instanceof InetSocketAddress a
+                && balancers.contains(a.getAddress());
+        if (!viaBalancer && !pend(ip)) {
+            open.decrementAndGet();
+            metrics.connectionRefused(ServerMetrics.Refusal.MAX_PENDING_LOGINS_PER_IP);
+            refuse(ch, ip, pendingRefusal());
+            return null;
+        }
+        Slot slot = new Slot(viaBalancer ? null : ip, viaBalancer);
+        ch.closeFuture().addListener(slot);
+        return slot;
+    }
+
+    /** Counts one more connection not joined from {@code ip}; false when that is one too many. */
+    private boolean pend(String ip) {
         boolean[] over = new boolean[1];
         pending.compute(ip, (k, n) -> {
             int now = n == null ? 0 : n;
@@ -68,16 +98,12 @@ public final class ConnectionLimits {
             }
             return now + 1;
         });
-        if (over[0]) {
-            open.decrementAndGet();
-            metrics.connectionRefused(ServerMetrics.Refusal.MAX_PENDING_LOGINS_PER_IP);
-            refuse(ch, ip, String.format(Locale.ROOT, "max-pending-logins-per-ip (%,d) reached: that many"
-                    + " connections from this address have not joined", maxPendingPerIp));
-            return null;
-        }
-        Slot slot = new Slot(ip);
-        ch.closeFuture().addListener(slot);
-        return slot;
+        return !over[0];
+    }
+
+    private String pendingRefusal() {
+        return String.format(Locale.ROOT, "max-pending-logins-per-ip (%,d) reached: that many"
+                + " connections from this address have not joined", maxPendingPerIp);
     }
 
     /** Connections counted now: a test hook. */
@@ -91,14 +117,23 @@ public final class ConnectionLimits {
     }
 
     private void refuse(Channel ch, String ip, String which) {
+        logRefusal(ch, ip, which);
+        // Whatever the device sends meanwhile is dropped unread; the reply is one small frame.
+        ch.pipeline().addLast(DiscardInbound.INSTANCE);
+        ch.writeAndFlush(fullFrame(ch.alloc())).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** {@code ERROR(SERVER_FULL)} as bytes, to be written below the codec. */
+    static ByteBuf fullFrame(ByteBufAllocator alloc) {
+        ByteBuf frame = alloc.buffer(64);
+        MessageCodec.encode(new ErrorReply(ErrorCode.SERVER_FULL, FULL), frame);
+        return frame;
+    }
+
+    private void logRefusal(Channel ch, String ip, String which) {
         if (logLimiter.admit(REFUSED, ip)) {
             log.warn("Refused a connection from {}: {}", RemoteAddressFormat.ipAndPort(ch), which);
         }
-        // Whatever the device sends meanwhile is dropped unread; the reply is one small frame.
-        ch.pipeline().addLast(DiscardInbound.INSTANCE);
-        ByteBuf frame = ch.alloc().buffer(64);
-        MessageCodec.encode(new ErrorReply(ErrorCode.SERVER_FULL, FULL), frame);
-        ch.writeAndFlush(frame).addListener(ChannelFutureListener.CLOSE);
     }
 
     private void unpend(String ip) {
@@ -115,9 +150,31 @@ public final class ConnectionLimits {
         /** The address the connection is pending for; null once the device has joined. */
         private String ip;
         private boolean counted = true;
+        private final boolean viaBalancer;
 
-        private Slot(String ip) {
+        private Slot(String ip, boolean viaBalancer) {
             this.ip = ip;
+            this.viaBalancer = viaBalancer;
+        }
+
+        /** True when the connection comes from a load balancer and begins with a PROXY protocol header. */
+        boolean viaBalancer() {
+            return viaBalancer;
+        }
+
+        /**
+         * The balancer has named the device's address: the connection now counts against it, or,
+         * when that address has too many not joined, the refusal is logged and counted and the
+         * answer is false: the caller tells the device {@link #FULL} and closes.
+         */
+        boolean pendFor(Channel ch, String deviceIp) {
+            if (!pend(deviceIp)) {
+                metrics.connectionRefused(ServerMetrics.Refusal.MAX_PENDING_LOGINS_PER_IP);
+                logRefusal(ch, deviceIp, pendingRefusal());
+                return false;
+            }
+            ip = deviceIp;
+            return true;
         }
 
         /** The device has joined: it no longer counts against its address. */

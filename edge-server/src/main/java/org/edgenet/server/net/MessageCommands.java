@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A joined device's MSG and RDM, for the {@link CommandHandler} of its connection, which hands over
@@ -81,7 +82,22 @@ final class MessageCommands {
         // Subscribed before counting, so that a message stored in between is told one way or the other.
         subscription = services.messages().subscribe(name, sender -> ctx.executor().execute(() -> notice(ctx,
                 new MessageArrived(sender))));
-        int waiting = services.messages().waiting(name);
+        CompletableFuture<Integer> waiting = services.messages().waitingLater(name);
+        if (waiting.isDone() && !waiting.isCompletedExceptionally()) {
+            waitingNotice(ctx, waiting.join());
+            return;
+        }
+        waiting.whenCompleteAsync((n, error) -> {
+            if (error != null) {
+                log.warn("Could not count the messages waiting for {}: {}", name,
+                        Disconnector.causeOf(error).toString());
+            } else if (ctx.channel().isActive() && !ctx.isRemoved()) {
+                waitingNotice(ctx, n);
+            }
+        }, ctx.executor());
+    }
+
+    private static void waitingNotice(ChannelHandlerContext ctx, int waiting) {
         if (waiting > 0) {
             ctx.writeAndFlush(new MessagesWaiting(waiting));
         }

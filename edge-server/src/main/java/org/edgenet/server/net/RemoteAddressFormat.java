@@ -10,9 +10,12 @@ final class RemoteAddressFormat {
     private RemoteAddressFormat() {
     }
 
-    /** The remote IP address, e.g. {@code 129.64.31.13}. */
+    /**
+     * The remote IP address, e.g. {@code 129.64.31.13}: the device's, also when a load balancer
+     * connected on its behalf and named it ({@link ProxyHeader}).
+     */
     static String ip(Channel ch) {
-        SocketAddress a = ch.remoteAddress();
+        SocketAddress a = ProxyHeader.deviceAddress(ch);
         if (a instanceof InetSocketAddress isa && isa.getAddress() != null) {
             return isa.getAddress().getHostAddress();
         }
@@ -21,7 +24,7 @@ final class RemoteAddressFormat {
 
     /** Address and port, e.g. {@code 127.0.0.1:53422}. */
     static String ipAndPort(Channel ch) {
-        SocketAddress a = ch.remoteAddress();
+        SocketAddress a = ProxyHeader.deviceAddress(ch);
         if (a instanceof InetSocketAddress isa && isa.getAddress() != null) {
             return isa.getAddress().getHostAddress() + ":" + isa.getPort();
         }

@@ -4,6 +4,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.ssl.SslContext;
 import org.edgenet.common.message.MessageCodec;
@@ -27,9 +28,13 @@ import java.time.Duration;
  * what fails to the {@link Disconnector}, which decides how a failing connection ends. The gate is
  * made here, one per connection, and handed with the server's disconnector to the auth handler,
  * which hands both to the command handler; {@link ReadGate} lists what a connection can hold.
- * On a TLS port the {@link TlsDetector} comes first and gives its place to the TLS handler.
+ * On a TLS port the {@link TlsDetector} comes first and gives its place to the TLS handler; before
+ * it, on a connection from a load balancer, its PROXY protocol header is read ({@link ProxyHeader}).
  */
 public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
+    public static final String PROXY_START = "proxyStart";
+    public static final String PROXY = "proxy";
+    public static final String PROXY_HEADER = "proxyHeader";
     public static final String TLS = "tls";
     public static final String FRAME = "frame";
     public static final String CODEC = "codec";
@@ -96,12 +101,16 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
         if (slot == null) {
             return;
         }
-        if (logLimiter.admit(CONNECTION, RemoteAddressFormat.ip(ch))) {
+        ChannelPipeline p = ch.pipeline();
+        if (slot.viaBalancer()) {
+            // Logged once the balancer has named the device.
+            p.addLast(PROXY_START, new ProxyHeader.Start(logLimiter)).addLast(PROXY, new HAProxyMessageDecoder())
+                    .addLast(PROXY_HEADER, new ProxyHeader(slot, logLimiter));
+        } else if (logLimiter.admit(CONNECTION, RemoteAddressFormat.ip(ch))) {
             log.info("Connection from {}", RemoteAddressFormat.ipAndPort(ch));
         }
         channels.add(ch);
         ReadGate gate = new ReadGate(replyTimeout);
-        ChannelPipeline p = ch.pipeline();
         if (tls != null) {
             p.addLast(TLS, new TlsDetector(tls, handshakeTimeout));
         }

@@ -86,10 +86,18 @@ public final class FileDataStore implements DataStore {
         this.clock = clock;
         this.zone = zone;
         files.createDirectory(this.dataDir);
-        this.stored = StoredBytes.count(this.dataDir);
+        StoredBytes counting = new StoredBytes();
+        if (shared != null) {
+            // Listening before the walk: a file another server puts in place meanwhile may count twice, none is missed.
+            shared.onStoredChange(delta -> counting.replaced(0, delta));
+        }
+        this.stored = counting.count(this.dataDir);
     }
 
-    /** Bytes of the data files stored now, as this store has counted them: no directory walk. */
+    /**
+     * Bytes of the data files stored now, as this store has counted them: no directory walk. With
+     * other servers on the same directory, their uploads and deletions count too, as they tell them.
+     */
     public long storedBytes() {
         return stored.get();
     }
@@ -97,6 +105,9 @@ public final class FileDataStore implements DataStore {
     /** The data file of an upload was put in place, replacing one of {@code before} bytes (0 if none). */
     void countStored(long before, long after) {
         stored.replaced(before, after);
+        if (shared != null) {
+            shared.storedChanged(after - before);
+        }
     }
 
     /**
@@ -235,7 +246,7 @@ public final class FileDataStore implements DataStore {
             if (!deleted) {
                 throw noSuchFile(fileId);
             }
-            stored.replaced(summary.bytes(), 0);
+            countStored(summary.bytes(), 0);
             return summary.count();
         }).thenCompose(count -> record(deletionLog, logLine(device, fileId, count), count,
                 "record the deletion of " + fileOf(device, fileId)));

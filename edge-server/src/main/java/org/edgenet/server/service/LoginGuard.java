@@ -2,6 +2,7 @@ package org.edgenet.server.service;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.edgenet.common.format.DeviceName;
 
 /**
@@ -21,6 +22,25 @@ public interface LoginGuard {
      * changes and the answer is false.
      */
     boolean recordSuccess(DeviceName device);
+
+    /**
+     * {@link #blockedFor}, {@link #recordFailure} and {@link #recordSuccess} for a caller on an
+     * event loop, which must not wait: a guard that asks over the network answers later, one in
+     * memory at once.
+     */
+    default CompletableFuture<Optional<Duration>> blockedForLater(DeviceName device) {
+        return CompletableFuture.completedFuture(blockedFor(device));
+    }
+
+    /** {@link #recordFailure}, for a caller on an event loop. */
+    default CompletableFuture<Failure> recordFailureLater(DeviceName device) {
+        return CompletableFuture.completedFuture(recordFailure(device));
+    }
+
+    /** {@link #recordSuccess}, for a caller on an event loop. */
+    default CompletableFuture<Boolean> recordSuccessLater(DeviceName device) {
+        return CompletableFuture.completedFuture(recordSuccess(device));
+    }
 
     /** The consecutive failures allowed before a block. */
     int attempts();

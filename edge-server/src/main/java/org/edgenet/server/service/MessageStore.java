@@ -42,6 +42,11 @@ public interface MessageStore extends AutoCloseable {
     /** How many messages wait for {@code recipient} now. */
     int waiting(String recipient);
 
+    /** {@link #waiting}, for a caller on an event loop: a store in the cluster answers later. */
+    default CompletableFuture<Integer> waitingLater(String recipient) {
+        return CompletableFuture.completedFuture(waiting(recipient));
+    }
+
     /**
      * Calls {@code onArrival} with the sender's name whenever a message for {@code recipient} has
      * been stored, on the store's thread; it must not block.

@@ -6,6 +6,7 @@ import org.edgenet.common.format.FileId;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -35,4 +36,16 @@ public interface SharedFiles {
 
     /** The files whose summaries are kept now, for the maintenance check. Blocking. */
     List<Summaries.Key> files();
+
+    /**
+     * Tells the other servers that the bytes of the data files changed by {@code delta} through
+     * this one. Any thread: it does not wait.
+     */
+    void storedChanged(long delta);
+
+    /**
+     * Calls {@code change} with every change of the stored bytes another server tells, from now
+     * on, on a thread of the cluster's; it must not block.
+     */
+    void onStoredChange(LongConsumer change);
 }

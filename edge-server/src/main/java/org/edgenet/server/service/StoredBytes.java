@@ -14,9 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class StoredBytes {
     private final AtomicLong bytes = new AtomicLong();
 
-    /** Counts the data files under {@code dataDir}: one directory per device. */
-    static StoredBytes count(Path dataDir) throws IOException {
-        StoredBytes stored = new StoredBytes();
+    /** Adds the data files under {@code dataDir} (one directory per device) to the count; returns this. */
+    StoredBytes count(Path dataDir) throws IOException {
         long total = 0;
         try (DirectoryStream<Path> devices = Files.newDirectoryStream(dataDir, Files::isDirectory)) {
             for (Path dir : devices) {
@@ -27,8 +26,8 @@ final class StoredBytes {
                 }
             }
         }
-        stored.bytes.set(total);
-        return stored;
+        bytes.addAndGet(total);
+        return this;
     }
 
     private static boolean isDataFile(Path file) {

@@ -11,6 +11,7 @@ import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,8 +80,8 @@ class ConfigFileTest {
 
     @Test
     void theShippedDefaultsAreTheBuiltInOnes(@TempDir Path dir) throws Exception {
-        // Uncommented, the shipped file must load and change nothing but the examples: message port, TLS pair and
-        // HTTP token.
+        // Uncommented, the shipped file must load and change nothing but the examples: message port, TLS pair,
+        // HTTP token, cluster members and balancer.
         String uncommented = Files.readAllLines(SHIPPED, StandardCharsets.UTF_8).stream()
                 .map(line -> KEY_LINE.matcher(line).matches() ? line.substring(1) : line)
                 .collect(Collectors.joining("\n"));
@@ -94,7 +95,9 @@ class ConfigFileTest {
         assertEquals(3, fromFile.cluster().members().size(), "the example cluster members");
         ClusterSettings cluster = new ClusterSettings(fromFile.cluster().members(), builtIn.cluster().name(),
                 builtIn.cluster().port());
+        assertEquals(Set.of(InetAddress.getByName("10.0.0.5")), fromFile.operations().balancers(), "the example balancer");
         assertEquals(builtIn.toBuilder().messages(builtIn.messages().withPort(4001)).security(tls).cluster(cluster)
+                        .operations(builtIn.operations().withBalancers(fromFile.operations().balancers()))
                         .http(builtIn.http().withToken("replace-with-a-long-random-string"))
                         .clock(fromFile.clock())
                         .zone(fromFile.zone()).bindAddress(fromFile.bindAddress()).build(), fromFile,

@@ -30,7 +30,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -130,6 +133,28 @@ class ClusterFilesTest {
         assertEquals(ErrorCode.NO_SUCH_FILE, assertInstanceOf(ProtocolException.class, e.getCause()).code());
         assertTrue(Files.readString(work(2).resolve("deletion-log.txt")).contains("files-delete; "),
                 "the deletion is in the log of the member that made it");
+    }
+
+    @Test
+    void everyMemberCountsTheStoredBytesOfUploadsAndDeletionsThroughAnyOther() throws Exception {
+        DeviceName device = DeviceName.of("files-bytes");
+        long[] before = stores.stream().mapToLong(FileDataStore::storedBytes).toArray();
+        await(upload(0, device, 7, "12", "345"));
+        long size = Files.size(dataFile(device, 7));
+        eventually("every member counts the upload", () -> IntStream.range(0, stores.size())
+                .allMatch(i -> stores.get(i).storedBytes() == before[i] + size));
+
+        await(stores.get(2).delete(device, FileId.of(7)));
+        eventually("every member counts the deletion", () -> IntStream.range(0, stores.size())
+                .allMatch(i -> stores.get(i).storedBytes() == before[i]));
+    }
+
+    private static void eventually(String what, BooleanSupplier condition) {
+        long end = System.nanoTime() + DEADLINE.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < end, "timed out waiting until " + what);
+            LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+        }
     }
 
     @Test

@@ -26,6 +26,7 @@ import org.edgenet.server.TestServices;
 import org.edgenet.server.service.ActiveDevice;
 import org.edgenet.server.service.Disk;
 import org.edgenet.server.service.JournalMessageStore;
+import org.edgenet.server.service.MessageStore;
 import org.edgenet.server.service.Services;
 import org.edgenet.server.service.TicketService;
 import org.junit.jupiter.api.AfterEach;
@@ -34,9 +35,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import static org.edgenet.server.net.ServerInitializer.COMMAND;
 import static org.edgenet.server.net.ServerInitializer.ERRORS;
@@ -129,6 +133,43 @@ class MessageCommandsTest {
         MessageBatch batch = assertInstanceOf(MessageBatch.class, single(send(bob, new ReadMessages(255))));
         assertEquals(new MessageBatch(List.of(new MailItem(id, ALICE, "30 September 2022 10:31:13", "see you at 10")), 1),
                 batch);
+    }
+
+    /** The store of the test, whose count of waiting messages comes when {@code count} completes. */
+    private MessageStore countingLater(CompletableFuture<Integer> count) {
+        MessageStore store = t.services.messages();
+        return (MessageStore) Proxy.newProxyInstance(MessageStore.class.getClassLoader(),
+                new Class<?>[] {MessageStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("waitingLater")) {
+                        return count;
+                    }
+                    try {
+                        return method.invoke(store, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    @Test
+    void aCountThatComesLaterIsToldWhenItComesAndNotToADeviceThatHasLeft() {
+        post(join(ALICE), BOB, "see you at 10");
+        CompletableFuture<Integer> count = new CompletableFuture<>();
+        services = new Services(t.services.credentials(), t.services.guard(), t.services.registry(), t.services.data(),
+                countingLater(count), t.services.tracing());
+
+        EmbeddedChannel bob = join(BOB);
+        assertEquals(List.of(), drain(bob), "nothing is told before the count comes");
+        count.complete(1);
+        assertEquals(List.of(new MessagesWaiting(1)), drain(bob), "told once it comes");
+
+        CompletableFuture<Integer> late = new CompletableFuture<>();
+        services = new Services(t.services.credentials(), t.services.guard(), t.services.registry(), t.services.data(),
+                countingLater(late), t.services.tracing());
+        EmbeddedChannel carol = join("supersensor");
+        carol.close();
+        late.complete(1);
+        assertEquals(List.of(), drain(carol), "a device gone before the count is told nothing");
     }
 
     @Test

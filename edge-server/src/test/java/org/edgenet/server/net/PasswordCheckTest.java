@@ -14,6 +14,7 @@ import org.edgenet.common.wire.ErrorCode;
 import org.edgenet.server.ServerConfig;
 import org.edgenet.server.TestServices;
 import org.edgenet.server.service.CredentialStore;
+import org.edgenet.server.service.LoginGuard;
 import org.edgenet.server.service.Secret;
 import org.edgenet.server.service.Services;
 import org.edgenet.server.service.VerifierBusyException;
@@ -28,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 import static org.edgenet.server.net.ServerInitializer.AUTH;
 import static org.edgenet.server.net.ServerInitializer.ERRORS;
@@ -40,7 +42,10 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The auth handler with a password check it does not get at once: hashes, a full pool, blocks. */
+/**
+ * The auth handler with a password check or a guard that does not answer at once: hashes, a full
+ * pool, blocks, a guard in the cluster.
+ */
 class PasswordCheckTest {
     @TempDir
     Path dir;
@@ -90,6 +95,71 @@ class PasswordCheckTest {
             CompletableFuture<Boolean> f = new CompletableFuture<>();
             pending.add(f);
             return f;
+        }
+    }
+
+    /** The test's guard: the in-memory one, answering when the test says so, as one in a cluster would. */
+    private static class LateGuard implements LoginGuard {
+        private final LoginGuard inMemory;
+        final List<Runnable> answers = new ArrayList<>();
+
+        LateGuard(LoginGuard inMemory) {
+            this.inMemory = inMemory;
+        }
+
+        private <T> CompletableFuture<T> later(Supplier<T> answer) {
+            CompletableFuture<T> f = new CompletableFuture<>();
+            answers.add(() -> f.complete(answer.get()));
+            return f;
+        }
+
+        /** Answers the oldest question; true if there was one. */
+        boolean answer() {
+            if (answers.isEmpty()) {
+                return false;
+            }
+            answers.remove(0).run();
+            return true;
+        }
+
+        @Override
+        public CompletableFuture<Optional<Duration>> blockedForLater(DeviceName device) {
+            return later(() -> inMemory.blockedFor(device));
+        }
+
+        @Override
+        public CompletableFuture<Failure> recordFailureLater(DeviceName device) {
+            return later(() -> inMemory.recordFailure(device));
+        }
+
+        @Override
+        public CompletableFuture<Boolean> recordSuccessLater(DeviceName device) {
+            return later(() -> inMemory.recordSuccess(device));
+        }
+
+        @Override
+        public Optional<Duration> blockedFor(DeviceName device) {
+            throw new AssertionError("the event loop asked the guard and waited");
+        }
+
+        @Override
+        public Failure recordFailure(DeviceName device) {
+            throw new AssertionError("the event loop asked the guard and waited");
+        }
+
+        @Override
+        public boolean recordSuccess(DeviceName device) {
+            throw new AssertionError("the event loop asked the guard and waited");
+        }
+
+        @Override
+        public int attempts() {
+            return inMemory.attempts();
+        }
+
+        @Override
+        public Duration blockDuration() {
+            return inMemory.blockDuration();
         }
     }
 
@@ -208,6 +278,75 @@ class PasswordCheckTest {
         checks.pending.get(0).complete(true);
         ch.runPendingTasks();
         assertEquals(new LoginReply(LoginStatus.WELCOME), ch.readOutbound());
+    }
+
+    private EmbeddedChannel connectWithLateGuard(LateGuard guard) {
+        services = new Services(checks, guard, t.services.registry(), t.services.data(), t.services.messages(),
+                t.services.tracing());
+        return connect();
+    }
+
+    @Test
+    void aGuardThatAnswersLaterIsWaitedForWithoutTheEventLoopWaitingAndWithReadingHeld() {
+        LateGuard guard = new LateGuard(t.services.guard());
+        EmbeddedChannel ch = connectWithLateGuard(guard);
+        ch.writeInbound(login("supersmartwatch", "comp9331"));
+        ch.writeInbound(new ListActive());
+        ch.runPendingTasks();
+        assertTrue(checks.pending.isEmpty(), "no password is checked before the guard says the name is not blocked");
+
+        assertTrue(guard.answer(), "the guard was asked whether the name is blocked");
+        ch.runPendingTasks();
+        checks.pending.get(0).complete(true);
+        ch.runPendingTasks();
+        assertNull(ch.readOutbound(), "no welcome before the guard has recorded the success");
+        assertFalse(ch.config().isAutoRead(), "nothing more is read while the guard is asked");
+
+        assertTrue(guard.answer(), "the guard was told of the right password");
+        ch.runPendingTasks();
+        assertEquals(new LoginReply(LoginStatus.WELCOME), ch.readOutbound());
+        assertInstanceOf(ErrorReply.class, ch.readOutbound(), "the request behind the login is read only now");
+    }
+
+    @Test
+    void aGuardThatAnswersLaterStillBlocksOnTheLastAllowedFailure() {
+        LateGuard guard = new LateGuard(t.services.guard());
+        EmbeddedChannel ch = connectWithLateGuard(guard);
+        List<Object> replies = new ArrayList<>();
+        for (int i = 0; i < TestServices.ATTEMPTS; i++) {
+            ch.writeInbound(login("supersmartwatch", "guess"));
+            ch.runPendingTasks();
+            guard.answer();
+            ch.runPendingTasks();
+            checks.pending.get(i).complete(false);
+            ch.runPendingTasks();
+            guard.answer();
+            ch.runPendingTasks();
+            replies.add(ch.readOutbound());
+        }
+
+        assertEquals(new LoginReply(LoginStatus.INVALID_PASSWORD), replies.get(0));
+        assertEquals(new LoginReply(LoginStatus.BLOCKED_NOW), replies.get(TestServices.ATTEMPTS - 1));
+        assertTrue(t.services.guard().blockedFor(DeviceName.of("supersmartwatch")).isPresent(), "the name is blocked");
+    }
+
+    @Test
+    void aGuardThatCannotAnswerIsAnInternalErrorAfterWhichTheDeviceMayTryAgain() {
+        LateGuard guard = new LateGuard(t.services.guard()) {
+            @Override
+            public CompletableFuture<Optional<Duration>> blockedForLater(DeviceName device) {
+                return CompletableFuture.failedFuture(new IllegalStateException("no cluster member answers"));
+            }
+        };
+        EmbeddedChannel ch = connectWithLateGuard(guard);
+        ch.writeInbound(login("supersmartwatch", "comp9331"));
+        ch.runPendingTasks();
+
+        ErrorReply reply = assertInstanceOf(ErrorReply.class, ch.readOutbound(), "the device is told");
+        assertEquals(ErrorCode.INTERNAL, reply.code());
+        assertTrue(checks.pending.isEmpty(), "no password was checked");
+        assertTrue(ch.isActive(), "the device may try again on the same connection");
+        assertTrue(ch.config().isAutoRead(), "reading goes on");
     }
 
     @Test
