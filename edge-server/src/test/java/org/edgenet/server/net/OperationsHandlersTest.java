@@ -2,7 +2,6 @@ package org.edgenet.server.net;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.flow.FlowControlHandler;
 import io.netty.util.concurrent.Ticker;
 import org.edgenet.common.format.DeviceName;
 import org.edgenet.common.format.FileId;
@@ -38,10 +37,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.edgenet.server.net.ServerInitializer.COMMAND;
-import static org.edgenet.server.net.ServerInitializer.DRAIN;
 import static org.edgenet.server.net.ServerInitializer.ERRORS;
-import static org.edgenet.server.net.ServerInitializer.FLOW;
-import static org.edgenet.server.net.ServerInitializer.IDLE;
 import static org.edgenet.server.net.ServerInitializer.READ_GATE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -79,11 +75,10 @@ class OperationsHandlersTest {
         ActiveDevice entry = t.registry.join(ME, "10.0.0.1", 8000).join();
         EmbeddedChannel ch = new EmbeddedChannel();
         ch.freezeTime();
-        ReadGate gate = new ReadGate(ServerConfig.DEFAULT_REPLY_TIMEOUT);
-        ch.pipeline().addLast(IDLE, new IdleTimeout(idle))
-                .addLast(DRAIN, new Drain(DRAIN_LIMIT, disconnector))
-                .addLast(READ_GATE, gate)
-                .addLast(FLOW, new FlowControlHandler())
+        // Joined already: no login time-out runs.
+        ReadGate gate = new ReadGate(ServerConfig.DEFAULT_REPLY_TIMEOUT, Duration.ZERO, idle, DRAIN_LIMIT,
+                disconnector, null);
+        ch.pipeline().addLast(READ_GATE, gate)
                 .addLast(COMMAND, new CommandHandler(t.services, tickets, new Session(entry), gate, disconnector))
                 .addLast(ERRORS, new ErrorHandler(disconnector));
         channels.add(ch);
@@ -180,7 +175,7 @@ class OperationsHandlersTest {
     @Test
     void aDeviceOwedNothingIsToldAtOnceAndLeaves() {
         EmbeddedChannel ch = joined(IDLE_LIMIT);
-        ch.pipeline().fireUserEventTriggered(Drain.START);
+        ch.pipeline().fireUserEventTriggered(ReadGate.DRAIN);
         ch.runPendingTasks();
         assertEquals(new ErrorReply(ErrorCode.SHUTTING_DOWN, "The server is shutting down"), ch.readOutbound());
         assertFalse(ch.isActive(), "closed once told");
@@ -194,7 +189,7 @@ class OperationsHandlersTest {
         runLane(ch);
         ch.writeInbound(chunk("1\n2\n"));
         runLane(ch);
-        ch.pipeline().fireUserEventTriggered(Drain.START);
+        ch.pipeline().fireUserEventTriggered(ReadGate.DRAIN);
         ch.runPendingTasks();
         assertNull(ch.readOutbound(), "nothing said while the upload is owed its reply");
         assertTrue(ch.isActive());
@@ -215,7 +210,7 @@ class OperationsHandlersTest {
         runLane(ch);
         ch.writeInbound(chunk("1\n2\n"));
         runLane(ch);
-        ch.pipeline().fireUserEventTriggered(Drain.START);
+        ch.pipeline().fireUserEventTriggered(ReadGate.DRAIN);
         ch.runPendingTasks();
         advance(ch, DRAIN_LIMIT.minusMillis(1));
         assertNull(ch.readOutbound(), "the upload has the whole drain time");
