@@ -7,6 +7,7 @@ import org.edgenet.common.format.DeviceName;
 import org.edgenet.common.format.FileId;
 import org.edgenet.common.message.Compute;
 import org.edgenet.common.message.ErrorReply;
+import org.edgenet.common.message.Joined;
 import org.edgenet.common.message.KeepAlive;
 import org.edgenet.common.message.Operation;
 import org.edgenet.common.message.UploadBegin;
@@ -168,6 +169,47 @@ class OperationsHandlersTest {
         advance(ch, Duration.ofDays(30));
         assertTrue(ch.isActive(), "never cut");
         assertNull(ch.readOutbound());
+    }
+
+    @Test
+    void aJoinedDeviceIsNotCutByTheLoginTimeOut() {
+        EmbeddedChannel ch = new EmbeddedChannel();
+        ch.freezeTime();
+        ReadGate gate = new ReadGate(ServerConfig.DEFAULT_REPLY_TIMEOUT, Duration.ofSeconds(30), IDLE_LIMIT,
+                DRAIN_LIMIT, disconnector, null);
+        ch.pipeline().addLast(READ_GATE, gate).addLast(ERRORS, new ErrorHandler(disconnector));
+        channels.add(ch);
+        ch.writeOutbound(new Joined(ME, "30 September 2022 10:31:13"));
+        assertInstanceOf(Joined.class, ch.readOutbound());
+
+        advance(ch, IDLE_LIMIT.minusMillis(1));
+
+        assertTrue(ch.isActive(), "only the idle time-out runs once the device has joined");
+        advance(ch, Duration.ofMillis(1));
+        assertEquals(ErrorCode.IDLE_TIMEOUT, assertInstanceOf(ErrorReply.class, ch.readOutbound()).code());
+    }
+
+    @Test
+    void theDrainDeadlineHoldsWhileTheConnectionIsNotRead() {
+        EmbeddedChannel ch = new EmbeddedChannel();
+        ch.freezeTime();
+        ReadGate gate = new ReadGate(ServerConfig.DEFAULT_REPLY_TIMEOUT, Duration.ofSeconds(30), IDLE_LIMIT,
+                DRAIN_LIMIT, disconnector, null);
+        ch.pipeline().addLast(READ_GATE, gate).addLast(ERRORS, new ErrorHandler(disconnector));
+        channels.add(ch);
+        ch.writeOutbound(new Joined(ME, "30 September 2022 10:31:13"));
+        ch.readOutbound();
+        ch.writeInbound(new Compute(FileId.of(1), Operation.SUM));
+        assertInstanceOf(Compute.class, ch.readInbound(), "the request went on, so its reply is owed");
+
+        ch.pipeline().fireUserEventTriggered(ReadGate.DRAIN);
+        gate.hold(ReadGate.Reason.REQUEST_RUNNING);
+        advance(ch, DRAIN_LIMIT.minusMillis(1));
+        assertTrue(ch.isActive(), "the request has the whole drain time");
+        advance(ch, Duration.ofMillis(1));
+
+        assertEquals(ErrorCode.SHUTTING_DOWN, assertInstanceOf(ErrorReply.class, ch.readOutbound()).code(),
+                "pausing reading does not stop the drain's deadline");
     }
 
     // Drain

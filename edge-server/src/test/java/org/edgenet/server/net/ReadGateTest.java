@@ -478,6 +478,32 @@ class ReadGateTest {
         assertFalse(ch.isOpen(), "closed");
     }
 
+    @Test
+    void theLoginTimeOutRunsOnWhileTheConnectionIsNotRead() {
+        PeerChannel ch = connected(EVERY_REPLY);
+        gate(ch).hold(ReadGate.Reason.REQUEST_RUNNING);
+
+        elapse(ch, Duration.ofSeconds(300).minusMillis(1));
+        assertEquals(0, ch.waiting(), "not a moment early");
+        elapse(ch, Duration.ofMillis(1));
+
+        assertEquals(ErrorCode.LOGIN_TIMEOUT, assertInstanceOf(ErrorReply.class, ch.readOutbound()).code(),
+                "a connection held unread still has to join in time");
+    }
+
+    @Test
+    void requestsHeldWhenTheConnectionClosesAreReleased() {
+        PeerChannel ch = joined(ME, EVERY_REPLY);
+        gate(ch).hold(ReadGate.Reason.LANE_FULL);
+        UploadChunk held = new UploadChunk(Unpooled.copiedBuffer("1\n", StandardCharsets.US_ASCII));
+        ch.writeInbound(held);
+        assertEquals(1, held.refCnt(), "held, not yet served");
+
+        ch.close();
+
+        assertEquals(0, held.refCnt(), "released with the connection");
+    }
+
     // The last reply
 
     @Test
