@@ -505,8 +505,9 @@ public final class ReadGate extends ChannelDuplexHandler {
             pendingLogin.joined();
             pendingLogin = null;
         }
-        if (!draining) {
-            timer.cancel();
+        // The timer pending for the login deadline stays: when it fires it sleeps again for the
+        // idle time-out, which saves a cancel and a schedule on every join.
+        if (!draining && !timer.pending()) {
             arm(now());
         }
     }
