@@ -28,7 +28,6 @@ import org.edgenet.server.metrics.PrometheusMetrics;
 import org.edgenet.server.metrics.ServerMetrics;
 import org.edgenet.server.net.CommandHandler;
 import org.edgenet.server.net.ConnectionLimits;
-import org.edgenet.server.net.Drain;
 import org.edgenet.server.net.LogLimiter;
 import org.edgenet.server.net.MessagePortInitializer;
 import org.edgenet.server.net.ReadGate;
@@ -441,16 +440,16 @@ public final class EdgeServer implements AutoCloseable {
 
     /**
      * Tells every joined or joining device that the server stops, and waits until each has had the
-     * replies it is owed, or the drain time is over; the {@link Drain} of each connection decides.
+     * replies it is owed, or the drain time is over; the {@link ReadGate} of each connection decides.
      */
     private void drainDevices() {
-        ChannelMatcher devices = ch -> ch.pipeline().get(Drain.class) != null;
+        ChannelMatcher devices = ch -> ch.pipeline().get(ReadGate.class) != null;
         ChannelGroupFuture done = channels.newCloseFuture(devices);
         int count = 0;
         for (Channel ch : channels) {
             if (devices.matches(ch)) {
                 count++;
-                ch.pipeline().fireUserEventTriggered(Drain.START);
+                ch.pipeline().fireUserEventTriggered(ReadGate.DRAIN);
             }
         }
         if (count == 0) {

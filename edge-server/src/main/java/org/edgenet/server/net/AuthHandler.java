@@ -28,8 +28,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Admits a device: {@code Login} until the password is right, then {@code RegisterUdp}, which adds
- * the device to the registry. On success this handler replaces itself with the command handler and
- * takes the login timeout with it; anything else before that is a protocol violation.
+ * the device to the registry. On success this handler replaces itself with the command handler, in
+ * one step (the {@link ReadGate} sees the {@code Joined} reply and stops the login time-out);
+ * anything else before that is a protocol violation.
  *
  * <pre>
  *   Login ──wrong/unknown/already joined──▶ LoginReply(…)      (try again)
@@ -245,9 +246,6 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
         log.info("{} joined from {} (udp {})", entry.name(), entry.ip(), entry.udpPort());
         services.metrics().joined();
         ctx.writeAndFlush(new Joined(entry.name(), entry.since()));
-        if (ctx.pipeline().get(ServerInitializer.LOGIN_TIMEOUT) != null) {
-            ctx.pipeline().remove(ServerInitializer.LOGIN_TIMEOUT);
-        }
         ctx.pipeline().replace(this, ServerInitializer.COMMAND,
                 commands.forSession(new Session(entry), gate, disconnector));
         // Requests that arrived behind the join go to the command handler.

@@ -48,7 +48,7 @@ import java.util.function.BiConsumer;
 /**
  * Serves a joined device's commands, one at a time, each with exactly one reply. While a command's
  * disk work runs on a service thread, the connection's {@link ReadGate} holds
- * {@link ReadGate.Reason#REQUEST_RUNNING} (the flow-control handler keeps frames already decoded)
+ * {@link ReadGate.Reason#REQUEST_RUNNING} (the gate keeps frames already decoded)
  * until the reply has been written back on the event loop. Replies the device does not read stop
  * reading too; the gate sees to that for every reply alike.
  *

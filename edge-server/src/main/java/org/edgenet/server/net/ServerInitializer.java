@@ -5,7 +5,6 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
-import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.ssl.SslContext;
 import org.edgenet.common.message.MessageCodec;
 import org.edgenet.common.message.MessageType;
@@ -20,14 +19,14 @@ import java.time.Duration;
 
 /**
  * The pipeline of one device connection, read top to bottom: bytes become frames, frames become
- * messages (the connection holds its place among its address's pending logins until it joins,
- * the idle time-out drops keep-alives and cuts a silent device, the drain tracks the replies owed
- * for when the server stops), the read gate decides whether the connection is read and the flow-control handler
- * holds the messages already decoded while it is not, the login timer and the auth handler admit
- * the device (the auth handler then becomes the command handler), and the error handler hands
- * what fails to the {@link Disconnector}, which decides how a failing connection ends. The gate is
- * made here, one per connection, and handed with the server's disconnector to the auth handler,
- * which hands both to the command handler; {@link ReadGate} lists what a connection can hold.
+ * messages, the read gate keeps the connection's own state (whether it is read and the messages
+ * decoded meanwhile, the login and idle time-outs with one timer, keep-alives, the replies owed
+ * for a drain, and its place among its address's pending logins until it joins), the auth handler
+ * admits the device and then becomes the command handler, and the error handler hands what fails
+ * to the {@link Disconnector}, which decides how a failing connection ends. Five handlers: every
+ * joined device holds each one's pipeline context, and each is added and removed per connection.
+ * The gate is made here, one per connection, and handed with the server's disconnector to the auth
+ * handler, which hands both to the command handler; {@link ReadGate} lists what a connection can hold.
  * On a TLS port the {@link TlsDetector} comes first and gives its place to the TLS handler; before
  * it, on a connection from a load balancer, its PROXY protocol header is read ({@link ProxyHeader}).
  */
@@ -38,12 +37,7 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     public static final String TLS = "tls";
     public static final String FRAME = "frame";
     public static final String CODEC = "codec";
-    public static final String PENDING_LOGIN = "pendingLogin";
-    public static final String IDLE = "idle";
-    public static final String DRAIN = "drain";
     public static final String READ_GATE = "readGate";
-    public static final String FLOW = "flow";
-    public static final String LOGIN_TIMEOUT = "loginTimeout";
     public static final String AUTH = "auth";
     public static final String COMMAND = "command";
     public static final String ERRORS = "errors";
@@ -110,18 +104,13 @@ public final class ServerInitializer extends ChannelInitializer<SocketChannel> {
             log.info("Connection from {}", RemoteAddressFormat.ipAndPort(ch));
         }
         channels.add(ch);
-        ReadGate gate = new ReadGate(replyTimeout);
+        ReadGate gate = new ReadGate(replyTimeout, loginTimeout, idleTimeout, drain, disconnector, slot);
         if (tls != null) {
             p.addLast(TLS, new TlsDetector(tls, handshakeTimeout));
         }
         p.addLast(FRAME, new FrameDecoder(limits, MessageType::isKnown))
                 .addLast(CODEC, MessageCodec.INSTANCE)
-                .addLast(PENDING_LOGIN, new PendingLogin(slot))
-                .addLast(IDLE, new IdleTimeout(idleTimeout))
-                .addLast(DRAIN, new Drain(drain, disconnector))
                 .addLast(READ_GATE, gate)
-                .addLast(FLOW, new FlowControlHandler())
-                .addLast(LOGIN_TIMEOUT, new LoginTimeout(loginTimeout))
                 .addLast(AUTH, new AuthHandler(services, commands, gate, logLimiter, disconnector))
                 .addLast(ERRORS, errors);
     }

@@ -349,8 +349,15 @@ public final class FileDeviceRegistry implements DeviceRegistry {
      * were arrays of megabytes at every write, each one humongous for G1.
      */
     private void writeEntries(List<Entry> entries) throws IOException {
+        // No larger than the file: a join or leave among a few devices rewrites a few hundred
+        // bytes, and zeroing a 64 KiB buffer for each was most of the writer thread's work.
+        long size = 0;
+        for (Entry e : entries) {
+            size += MAX_SEQ_DIGITS + e.lineTail().length + 1;
+        }
+        int capacity = (int) Math.min(WRITE_BUFFER, size);
         file.replace(out -> {
-            ByteBuffer buf = ByteBuffer.allocate(WRITE_BUFFER);
+            ByteBuffer buf = ByteBuffer.allocate(capacity);
             int seq = 1;
             for (Entry e : entries) {
                 byte[] tail = e.lineTail();

@@ -3,7 +3,6 @@ package org.edgenet.server.net;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.flow.FlowControlHandler;
 import io.netty.util.concurrent.MockTicker;
 import io.netty.util.concurrent.Ticker;
 import org.edgenet.common.format.DeviceName;
@@ -38,8 +37,6 @@ import java.util.concurrent.TimeUnit;
 import static org.edgenet.server.net.ServerInitializer.AUTH;
 import static org.edgenet.server.net.ServerInitializer.COMMAND;
 import static org.edgenet.server.net.ServerInitializer.ERRORS;
-import static org.edgenet.server.net.ServerInitializer.FLOW;
-import static org.edgenet.server.net.ServerInitializer.LOGIN_TIMEOUT;
 import static org.edgenet.server.net.ServerInitializer.READ_GATE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -75,10 +72,9 @@ class AuthHandlerTest {
     private EmbeddedChannel connect() {
         EmbeddedChannel ch = new EmbeddedChannel();
         ch.freezeTime();
-        ReadGate gate = new ReadGate(ServerConfig.DEFAULT_REPLY_TIMEOUT);
+        ReadGate gate = new ReadGate(ServerConfig.DEFAULT_REPLY_TIMEOUT, LOGIN_LIMIT, Duration.ZERO, Duration.ZERO,
+                disconnector, null);
         ch.pipeline().addLast(READ_GATE, gate)
-                .addLast(FLOW, new FlowControlHandler())
-                .addLast(LOGIN_TIMEOUT, new LoginTimeout(LOGIN_LIMIT))
                 .addLast(AUTH, new AuthHandler(t.services, CommandHandler.factory(t.services), gate, logLimiter,
                         disconnector))
                 .addLast(ERRORS, new ErrorHandler(disconnector));
@@ -115,7 +111,8 @@ class AuthHandlerTest {
         assertEquals(new Joined(DeviceName.of("supersmartwatch"), "30 September 2022 10:31:13"), joined);
         assertNull(ch.pipeline().get(AuthHandler.class), "auth handler removed");
         assertInstanceOf(CommandHandler.class, ch.pipeline().get(COMMAND), "command handler installed");
-        assertNull(ch.pipeline().get(LOGIN_TIMEOUT), "login timer removed");
+        assertEquals(List.of(READ_GATE, COMMAND, ERRORS), List.copyOf(ch.pipeline().toMap().keySet()),
+                "nothing of the login stays in the pipeline");
         assertTrue(t.registry.isActive(DeviceName.of("supersmartwatch")), "device registered");
         assertTrue(t.read("edge-device-log.txt").startsWith("1; 30 September 2022 10:31:13; supersmartwatch; "),
                 "device log shows the join");

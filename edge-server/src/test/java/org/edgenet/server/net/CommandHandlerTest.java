@@ -6,7 +6,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.flow.FlowControlHandler;
 import io.netty.util.concurrent.Ticker;
 import org.edgenet.common.format.DeviceName;
 import org.edgenet.common.format.FileId;
@@ -64,7 +63,6 @@ import java.util.stream.Stream;
 import static org.edgenet.server.net.ServerInitializer.CODEC;
 import static org.edgenet.server.net.ServerInitializer.COMMAND;
 import static org.edgenet.server.net.ServerInitializer.ERRORS;
-import static org.edgenet.server.net.ServerInitializer.FLOW;
 import static org.edgenet.server.net.ServerInitializer.READ_GATE;
 import static org.edgenet.server.net.UploadReceiver.MAX_CHUNKS_IN_FLIGHT;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -148,7 +146,6 @@ class CommandHandlerTest {
         EmbeddedChannel ch = new EmbeddedChannel();
         ReadGate gate = new ReadGate(ServerConfig.DEFAULT_REPLY_TIMEOUT);
         ch.pipeline().addLast(READ_GATE, gate)
-                .addLast(FLOW, new FlowControlHandler())
                 .addLast(COMMAND, new CommandHandler(t.services, tickets, new Session(entry), gate, disconnector))
                 .addLast(ERRORS, new ErrorHandler(disconnector));
         channels.add(ch);

@@ -2,7 +2,6 @@ package org.edgenet.server.net;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.flow.FlowControlHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Ticker;
 import org.edgenet.common.format.DeviceName;
@@ -46,7 +45,6 @@ import java.util.List;
 
 import static org.edgenet.server.net.ServerInitializer.COMMAND;
 import static org.edgenet.server.net.ServerInitializer.ERRORS;
-import static org.edgenet.server.net.ServerInitializer.FLOW;
 import static org.edgenet.server.net.ServerInitializer.READ_GATE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -80,7 +78,6 @@ class DownloadCommandTest {
         ch.freezeTime();
         ReadGate gate = new ReadGate(ServerConfig.DEFAULT_REPLY_TIMEOUT);
         ch.pipeline().addLast(READ_GATE, gate)
-                .addLast(FLOW, new FlowControlHandler())
                 .addLast(COMMAND, new CommandHandler(t.services, tickets, new Session(entry), gate, disconnector))
                 .addLast(ERRORS, new ErrorHandler(disconnector));
     }

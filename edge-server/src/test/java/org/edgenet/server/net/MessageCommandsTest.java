@@ -3,7 +3,6 @@ package org.edgenet.server.net;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.flow.FlowControlHandler;
 import io.netty.util.concurrent.Ticker;
 import org.edgenet.common.format.DeviceName;
 import org.edgenet.common.message.AckMessages;
@@ -44,7 +43,6 @@ import java.util.concurrent.CompletableFuture;
 
 import static org.edgenet.server.net.ServerInitializer.COMMAND;
 import static org.edgenet.server.net.ServerInitializer.ERRORS;
-import static org.edgenet.server.net.ServerInitializer.FLOW;
 import static org.edgenet.server.net.ServerInitializer.READ_GATE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -86,7 +84,6 @@ class MessageCommandsTest {
         EmbeddedChannel ch = new EmbeddedChannel();
         ReadGate gate = new ReadGate(ServerConfig.DEFAULT_REPLY_TIMEOUT);
         ch.pipeline().addLast(READ_GATE, gate)
-                .addLast(FLOW, new FlowControlHandler())
                 .addLast(COMMAND, new CommandHandler(services, tickets, new Session(entry), gate, disconnector))
                 .addLast(ERRORS, new ErrorHandler(disconnector));
         channels.add(ch);

@@ -2,12 +2,12 @@ package org.edgenet.server.net;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.flow.FlowControlHandler;
 import io.netty.util.concurrent.Ticker;
 import org.edgenet.common.format.DeviceName;
 import org.edgenet.common.format.FileId;
 import org.edgenet.common.message.Compute;
 import org.edgenet.common.message.ErrorReply;
+import org.edgenet.common.message.Joined;
 import org.edgenet.common.message.KeepAlive;
 import org.edgenet.common.message.Operation;
 import org.edgenet.common.message.UploadBegin;
@@ -38,10 +38,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.edgenet.server.net.ServerInitializer.COMMAND;
-import static org.edgenet.server.net.ServerInitializer.DRAIN;
 import static org.edgenet.server.net.ServerInitializer.ERRORS;
-import static org.edgenet.server.net.ServerInitializer.FLOW;
-import static org.edgenet.server.net.ServerInitializer.IDLE;
 import static org.edgenet.server.net.ServerInitializer.READ_GATE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -79,11 +76,10 @@ class OperationsHandlersTest {
         ActiveDevice entry = t.registry.join(ME, "10.0.0.1", 8000).join();
         EmbeddedChannel ch = new EmbeddedChannel();
         ch.freezeTime();
-        ReadGate gate = new ReadGate(ServerConfig.DEFAULT_REPLY_TIMEOUT);
-        ch.pipeline().addLast(IDLE, new IdleTimeout(idle))
-                .addLast(DRAIN, new Drain(DRAIN_LIMIT, disconnector))
-                .addLast(READ_GATE, gate)
-                .addLast(FLOW, new FlowControlHandler())
+        // Joined already: no login time-out runs.
+        ReadGate gate = new ReadGate(ServerConfig.DEFAULT_REPLY_TIMEOUT, Duration.ZERO, idle, DRAIN_LIMIT,
+                disconnector, null);
+        ch.pipeline().addLast(READ_GATE, gate)
                 .addLast(COMMAND, new CommandHandler(t.services, tickets, new Session(entry), gate, disconnector))
                 .addLast(ERRORS, new ErrorHandler(disconnector));
         channels.add(ch);
@@ -175,12 +171,53 @@ class OperationsHandlersTest {
         assertNull(ch.readOutbound());
     }
 
+    @Test
+    void aJoinedDeviceIsNotCutByTheLoginTimeOut() {
+        EmbeddedChannel ch = new EmbeddedChannel();
+        ch.freezeTime();
+        ReadGate gate = new ReadGate(ServerConfig.DEFAULT_REPLY_TIMEOUT, Duration.ofSeconds(30), IDLE_LIMIT,
+                DRAIN_LIMIT, disconnector, null);
+        ch.pipeline().addLast(READ_GATE, gate).addLast(ERRORS, new ErrorHandler(disconnector));
+        channels.add(ch);
+        ch.writeOutbound(new Joined(ME, "30 September 2022 10:31:13"));
+        assertInstanceOf(Joined.class, ch.readOutbound());
+
+        advance(ch, IDLE_LIMIT.minusMillis(1));
+
+        assertTrue(ch.isActive(), "only the idle time-out runs once the device has joined");
+        advance(ch, Duration.ofMillis(1));
+        assertEquals(ErrorCode.IDLE_TIMEOUT, assertInstanceOf(ErrorReply.class, ch.readOutbound()).code());
+    }
+
+    @Test
+    void theDrainDeadlineHoldsWhileTheConnectionIsNotRead() {
+        EmbeddedChannel ch = new EmbeddedChannel();
+        ch.freezeTime();
+        ReadGate gate = new ReadGate(ServerConfig.DEFAULT_REPLY_TIMEOUT, Duration.ofSeconds(30), IDLE_LIMIT,
+                DRAIN_LIMIT, disconnector, null);
+        ch.pipeline().addLast(READ_GATE, gate).addLast(ERRORS, new ErrorHandler(disconnector));
+        channels.add(ch);
+        ch.writeOutbound(new Joined(ME, "30 September 2022 10:31:13"));
+        ch.readOutbound();
+        ch.writeInbound(new Compute(FileId.of(1), Operation.SUM));
+        assertInstanceOf(Compute.class, ch.readInbound(), "the request went on, so its reply is owed");
+
+        ch.pipeline().fireUserEventTriggered(ReadGate.DRAIN);
+        gate.hold(ReadGate.Reason.REQUEST_RUNNING);
+        advance(ch, DRAIN_LIMIT.minusMillis(1));
+        assertTrue(ch.isActive(), "the request has the whole drain time");
+        advance(ch, Duration.ofMillis(1));
+
+        assertEquals(ErrorCode.SHUTTING_DOWN, assertInstanceOf(ErrorReply.class, ch.readOutbound()).code(),
+                "pausing reading does not stop the drain's deadline");
+    }
+
     // Drain
 
     @Test
     void aDeviceOwedNothingIsToldAtOnceAndLeaves() {
         EmbeddedChannel ch = joined(IDLE_LIMIT);
-        ch.pipeline().fireUserEventTriggered(Drain.START);
+        ch.pipeline().fireUserEventTriggered(ReadGate.DRAIN);
         ch.runPendingTasks();
         assertEquals(new ErrorReply(ErrorCode.SHUTTING_DOWN, "The server is shutting down"), ch.readOutbound());
         assertFalse(ch.isActive(), "closed once told");
@@ -194,7 +231,7 @@ class OperationsHandlersTest {
         runLane(ch);
         ch.writeInbound(chunk("1\n2\n"));
         runLane(ch);
-        ch.pipeline().fireUserEventTriggered(Drain.START);
+        ch.pipeline().fireUserEventTriggered(ReadGate.DRAIN);
         ch.runPendingTasks();
         assertNull(ch.readOutbound(), "nothing said while the upload is owed its reply");
         assertTrue(ch.isActive());
@@ -215,7 +252,7 @@ class OperationsHandlersTest {
         runLane(ch);
         ch.writeInbound(chunk("1\n2\n"));
         runLane(ch);
-        ch.pipeline().fireUserEventTriggered(Drain.START);
+        ch.pipeline().fireUserEventTriggered(ReadGate.DRAIN);
         ch.runPendingTasks();
         advance(ch, DRAIN_LIMIT.minusMillis(1));
         assertNull(ch.readOutbound(), "the upload has the whole drain time");

@@ -1,7 +1,6 @@
 package org.edgenet.server.net;
 
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.flow.FlowControlHandler;
 import io.netty.util.concurrent.MockTicker;
 import io.netty.util.concurrent.Ticker;
 import org.edgenet.common.format.DeviceName;
@@ -33,8 +32,6 @@ import java.util.function.Supplier;
 
 import static org.edgenet.server.net.ServerInitializer.AUTH;
 import static org.edgenet.server.net.ServerInitializer.ERRORS;
-import static org.edgenet.server.net.ServerInitializer.FLOW;
-import static org.edgenet.server.net.ServerInitializer.LOGIN_TIMEOUT;
 import static org.edgenet.server.net.ServerInitializer.READ_GATE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -180,10 +177,9 @@ class PasswordCheckTest {
     private EmbeddedChannel connect() {
         EmbeddedChannel ch = new EmbeddedChannel();
         ch.freezeTime();
-        ReadGate gate = new ReadGate(ServerConfig.DEFAULT_REPLY_TIMEOUT);
+        ReadGate gate = new ReadGate(ServerConfig.DEFAULT_REPLY_TIMEOUT, Duration.ofSeconds(30), Duration.ZERO,
+                Duration.ZERO, disconnector, null);
         ch.pipeline().addLast(READ_GATE, gate)
-                .addLast(FLOW, new FlowControlHandler())
-                .addLast(LOGIN_TIMEOUT, new LoginTimeout(Duration.ofSeconds(30)))
                 .addLast(AUTH, new AuthHandler(services, CommandHandler.factory(services), gate, logLimiter,
                         disconnector))
                 .addLast(ERRORS, new ErrorHandler(disconnector));

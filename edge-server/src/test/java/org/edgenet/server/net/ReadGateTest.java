@@ -6,7 +6,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.flow.FlowControlHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Ticker;
 import org.edgenet.common.format.DeviceName;
@@ -63,9 +62,7 @@ import static org.edgenet.server.net.ServerInitializer.AUTH;
 import static org.edgenet.server.net.ServerInitializer.CODEC;
 import static org.edgenet.server.net.ServerInitializer.COMMAND;
 import static org.edgenet.server.net.ServerInitializer.ERRORS;
-import static org.edgenet.server.net.ServerInitializer.FLOW;
 import static org.edgenet.server.net.ServerInitializer.FRAME;
-import static org.edgenet.server.net.ServerInitializer.LOGIN_TIMEOUT;
 import static org.edgenet.server.net.ServerInitializer.READ_GATE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -112,7 +109,6 @@ class ReadGateTest {
         ch.freezeTime();
         ReadGate gate = new ReadGate(REPLY_TIMEOUT);
         ch.pipeline().addLast(READ_GATE, gate)
-                .addLast(FLOW, new FlowControlHandler())
                 .addLast(COMMAND, new CommandHandler(t.services, tickets, new Session(entry), gate, disconnector))
                 .addLast(ERRORS, new ErrorHandler(disconnector));
         channels.add(ch);
@@ -123,10 +119,9 @@ class ReadGateTest {
     private PeerChannel connected(WriteBufferWaterMark marks) {
         PeerChannel ch = new PeerChannel(marks);
         ch.freezeTime();
-        ReadGate gate = new ReadGate(REPLY_TIMEOUT);
+        ReadGate gate = new ReadGate(REPLY_TIMEOUT, Duration.ofSeconds(300), Duration.ZERO, Duration.ZERO,
+                disconnector, null);
         ch.pipeline().addLast(READ_GATE, gate)
-                .addLast(FLOW, new FlowControlHandler())
-                .addLast(LOGIN_TIMEOUT, new LoginTimeout(Duration.ofSeconds(300)))
                 .addLast(AUTH, new AuthHandler(t.services, CommandHandler.factory(t.services), gate,
                         new LogLimiter(Ticker.systemTicker()), disconnector))
                 .addLast(ERRORS, new ErrorHandler(disconnector));
@@ -282,7 +277,6 @@ class ReadGateTest {
         ch.pipeline().addLast(FRAME, new FrameDecoder(Limits.SERVER, MessageType::isKnown))
                 .addLast(CODEC, MessageCodec.INSTANCE)
                 .addLast(READ_GATE, gate)
-                .addLast(FLOW, new FlowControlHandler())
                 .addLast(COMMAND, new CommandHandler(t.services, tickets, new Session(entry), gate, disconnector))
                 .addLast(ERRORS, new ErrorHandler(disconnector));
         channels.add(ch);
@@ -482,6 +476,32 @@ class ReadGateTest {
         elapse(ch, ReadGate.CLOSE_GRACE);
 
         assertFalse(ch.isOpen(), "closed");
+    }
+
+    @Test
+    void theLoginTimeOutRunsOnWhileTheConnectionIsNotRead() {
+        PeerChannel ch = connected(EVERY_REPLY);
+        gate(ch).hold(ReadGate.Reason.REQUEST_RUNNING);
+
+        elapse(ch, Duration.ofSeconds(300).minusMillis(1));
+        assertEquals(0, ch.waiting(), "not a moment early");
+        elapse(ch, Duration.ofMillis(1));
+
+        assertEquals(ErrorCode.LOGIN_TIMEOUT, assertInstanceOf(ErrorReply.class, ch.readOutbound()).code(),
+                "a connection held unread still has to join in time");
+    }
+
+    @Test
+    void requestsHeldWhenTheConnectionClosesAreReleased() {
+        PeerChannel ch = joined(ME, EVERY_REPLY);
+        gate(ch).hold(ReadGate.Reason.LANE_FULL);
+        UploadChunk held = new UploadChunk(Unpooled.copiedBuffer("1\n", StandardCharsets.US_ASCII));
+        ch.writeInbound(held);
+        assertEquals(1, held.refCnt(), "held, not yet served");
+
+        ch.close();
+
+        assertEquals(0, held.refCnt(), "released with the connection");
     }
 
     // The last reply
