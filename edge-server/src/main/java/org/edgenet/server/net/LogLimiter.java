@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Keeps a flood of one kind of event from one source from flooding the console. Per (kind,
@@ -40,13 +41,29 @@ public final class LogLimiter {
     private record Key(Kind kind, String source) {
     }
 
-    /** The events of one key in its current window; changed only inside its map entry's compute. */
+    /**
+     * The events of one key in its current window. Counted without a lock while the window is
+     * open; closed (inside its map entry's compute) by whoever sees that the window has ended, and
+     * an event that comes after that is counted in the next window instead.
+     */
     private static final class Tally {
+        private static final long CLOSED = Long.MIN_VALUE;
         final long start;
-        long events;
+        private final AtomicLong events = new AtomicLong();
 
         Tally(long start) {
             this.start = start;
+        }
+
+        /** Counts one event: how many this window has had, or -1 if it was closed meanwhile. */
+        long add() {
+            long n = events.incrementAndGet();
+            return n > 0 ? n : -1;
+        }
+
+        /** Closes the window: how many events it had. */
+        long close() {
+            return events.getAndSet(CLOSED);
         }
     }
 
@@ -69,9 +86,9 @@ public final class LogLimiter {
     private final String windowText;
     private final int maxSources;
     /**
-     * Each key is counted inside its own entry's {@code compute}, which locks only that entry's
-     * bin: event loops logging for different sources do not wait on one another, as they did on
-     * one lock for the whole map. Logging itself happens outside.
+     * An open window is counted with an atomic add; a key is added, or its ended window replaced,
+     * inside its own entry's {@code compute}, which locks only that entry's bin. Event loops no
+     * longer wait on one lock for the whole map, as they did. Logging itself happens outside.
      */
     private final ConcurrentHashMap<Key, Tally> tallies = new ConcurrentHashMap<>();
     /** Keys with a source; reserved before such a key is added, so the bound holds under a race. */
@@ -96,8 +113,17 @@ public final class LogLimiter {
      */
     public boolean admit(Kind kind, String source) {
         long now = ticker.nanoTime();
+        Key sourceKey = new Key(kind, source);
+        // A flood from one address counts on one key: within its window, only an atomic add.
+        Tally open = tallies.get(sourceKey);
+        if (open != null && !over(open, now)) {
+            long n = open.add();
+            if (n > 0) {
+                return n <= burst;
+            }
+        }
         Outcome o = new Outcome();
-        tallies.compute(new Key(kind, source), (key, t) -> count(key, t, now, o));
+        tallies.compute(sourceKey, (key, t) -> count(key, t, now, o));
         if (o.full) {
             Summary first = o.due;
             o.due = null;
@@ -118,7 +144,7 @@ public final class LogLimiter {
      */
     private Tally count(Key key, Tally t, long now, Outcome o) {
         if (t != null && over(t, now)) {
-            o.due = summary(key, t);
+            o.due = summary(key, t.close());
             if (key.source() != null) {
                 sources.decrementAndGet();
             }
@@ -131,7 +157,8 @@ public final class LogLimiter {
             }
             t = new Tally(now);
         }
-        o.admitted = ++t.events <= burst;
+        // Only a compute of this key closes its tally, so this add counts.
+        o.admitted = t.add() <= burst;
         return t;
     }
 
@@ -167,7 +194,7 @@ public final class LogLimiter {
                 if (k.source() != null) {
                     sources.decrementAndGet();
                 }
-                Summary s = summary(k, t);
+                Summary s = summary(k, t.close());
                 if (s != null) {
                     due.add(s);
                 }
@@ -182,8 +209,8 @@ public final class LogLimiter {
     }
 
     /** The line for the events of an ended window beyond its burst; null when none was held back. */
-    private Summary summary(Key key, Tally t) {
-        long more = t.events - burst;
+    private Summary summary(Key key, long events) {
+        long more = events - burst;
         if (more <= 0) {
             return null;
         }

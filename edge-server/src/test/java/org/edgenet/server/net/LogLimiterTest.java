@@ -162,4 +162,44 @@ class LogLimiterTest {
         assertEquals((long) threads * perThread, summed + admitted.get(), "every event logged or summed up");
         assertEquals(0, small.keys(), "everything forgotten");
     }
+
+    @Test
+    void windowsEndingWhileEventLoopsCountLoseNoEvent() throws Exception {
+        LogLimiter small = new LogLimiter(ticker, 5, LogLimiter.WINDOW, 4);
+        int threads = 3;
+        int perThread = 50_000;
+        AtomicInteger admitted = new AtomicInteger();
+        AtomicInteger running = new AtomicInteger(threads);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < perThread; i++) {
+                        if (small.admit(FAILED, "10.0.0." + i % 6)) {
+                            admitted.incrementAndGet();
+                        }
+                    }
+                    running.decrementAndGet();
+                    return null;
+                }));
+            }
+            // Windows end under the counting threads' feet, as many times as it takes them to finish.
+            while (running.get() > 0) {
+                ticker.advance(LogLimiter.WINDOW.toNanos(), TimeUnit.NANOSECONDS);
+                small.flush();
+            }
+            for (Future<?> f : done) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        small.flushAll();
+        long summed = logs.lines().stream()
+                .mapToLong(line -> Long.parseLong(line.replaceAll(".*: ([0-9,]+) more like this.*", "$1").replace(",", "")))
+                .sum();
+        assertEquals((long) threads * perThread, summed + admitted.get(), "every event logged or summed up");
+        assertEquals(0, small.keys(), "everything forgotten");
+    }
 }
