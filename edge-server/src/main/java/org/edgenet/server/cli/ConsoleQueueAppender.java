@@ -22,8 +22,9 @@ import java.util.concurrent.locks.LockSupport;
  * The server's console (config/logback.xml). Event loops log a line or two per command; this
  * appender only puts the event on a queue, and a thread of its own formats and writes them out in
  * batches: one write to standard output per batch instead of one per line, and no thread to wake
- * per line. Logback's own asynchronous appender wakes its writer for every line, formats each
- * line's message on the thread that logs it, and its console writes every line on its own.
+ * per line. Logback's own asynchronous appender takes its queue's one lock twice per line, wakes
+ * its writer for a line whenever the writer waits, formats each line's message on the thread that
+ * logs it, and its console writes every line on its own.
  *
  * <p>The writer looks at the queue every {@code lingerMillis} while lines come, so a line reaches
  * the console that much later at most; after a quiet spell it sleeps until the next line wakes it.
