@@ -57,16 +57,13 @@ public final class ServerProcess implements AutoCloseable {
         Path logback = dir.resolve("logback.xml");
         Files.writeString(logback, """
                 <configuration>
-                  <appender name="CONSOLE" class="ch.qos.logback.core.ConsoleAppender">
-                    <encoder><pattern>%d{HH:mm:ss.SSS} %-5level %msg%n</pattern></encoder>
-                  </appender>
-                  <appender name="ASYNC" class="ch.qos.logback.classic.AsyncAppender">
+                  <appender name="CONSOLE" class="org.edgenet.server.cli.ConsoleQueueAppender">
+                    <encoder class="ch.qos.logback.classic.encoder.PatternLayoutEncoder"><pattern>%d{HH:mm:ss.SSS} %-5level %msg%n</pattern></encoder>
                     <queueSize>8192</queueSize><discardingThreshold>1638</discardingThreshold>
-                    <neverBlock>false</neverBlock><maxFlushTime>2000</maxFlushTime>
-                    <appender-ref ref="CONSOLE"/>
+                    <lingerMillis>20</lingerMillis><maxFlushTime>2000</maxFlushTime>
                   </appender>
                   <logger name="io.netty" level="WARN"/>
-                  <root level="INFO"><appender-ref ref="ASYNC"/></root>
+                  <root level="INFO"><appender-ref ref="CONSOLE"/></root>
                 </configuration>
                 """);
         List<String> cmd = new ArrayList<>();

@@ -97,4 +97,41 @@ class EncodedDevicesTest {
         assertThrows(IllegalStateException.class, () -> encoded().without(0).without(0), "a second one");
         assertThrows(IndexOutOfBoundsException.class, () -> encoded().without(1).get(2), "past the view's end");
     }
+
+    @Test
+    void entriesHeldInSeveralChunksMakeTheSameFramesAndReadBackTheSame() {
+        List<byte[]> entries = DEVICES.stream().map(DeviceInfo::encoded).toList();
+        // One entry a chunk, then two in the first chunk and one in the second, then all in one.
+        for (int chunkBytes : new int[] {1, entries.get(0).length + entries.get(1).length, EncodedDevices.CHUNK_BYTES}) {
+            EncodedDevices chunked = EncodedDevices.of(entries, chunkBytes);
+            assertEquals(DEVICES, chunked, "all entries, chunks of " + chunkBytes);
+            assertArrayEquals(frame(new ActiveDevices(DEVICES)), frame(new ActiveDevices(chunked)),
+                    "all entries copied, chunks of " + chunkBytes);
+            assertArrayEquals(frame(new ActiveDevices(DEVICES)), sent(chunked), "all entries sent, chunks of " + chunkBytes);
+            for (int i = 0; i < DEVICES.size(); i++) {
+                EncodedDevices view = EncodedDevices.of(entries, chunkBytes).without(i);
+                String what = "entry " + i + " left out, chunks of " + chunkBytes;
+                assertEquals(without(i), view, what);
+                assertArrayEquals(frame(new ActiveDevices(without(i))), frame(new ActiveDevices(view)), what + ", copied");
+                assertArrayEquals(frame(new ActiveDevices(without(i))), sent(view), what + ", sent");
+            }
+        }
+    }
+
+    /** The bytes the codec sends for {@code view}, its buffers put together. */
+    private static byte[] sent(EncodedDevices view) {
+        EmbeddedChannel ch = new EmbeddedChannel(MessageCodec.INSTANCE);
+        ByteBuf sent = Unpooled.buffer();
+        try {
+            ch.writeOutbound(new ActiveDevices(view));
+            for (ByteBuf b; (b = ch.readOutbound()) != null; ) {
+                sent.writeBytes(b);
+                b.release();
+            }
+            return ByteBufUtil.getBytes(sent);
+        } finally {
+            sent.release();
+            ch.finishAndReleaseAll();
+        }
+    }
 }

@@ -225,8 +225,13 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
         log.info("{} issued AED", name());
         List<DeviceInfo> infos = services.registry().othersAsShown(session.device());
         ctx.writeAndFlush(new ActiveDevices(infos));
-        log.info("Return message: {}", infos.isEmpty() ? "no other active edge devices"
-                : infos.size() + (infos.size() == 1 ? " other active device" : " other active devices"));
+        // Values, not a string built here: the console's writer puts the line together.
+        int others = infos.size();
+        if (others == 0) {
+            log.info("Return message: no other active edge devices");
+        } else {
+            log.info("Return message: {} {}", others, others == 1 ? "other active device" : "other active devices");
+        }
     }
 
     // OUT

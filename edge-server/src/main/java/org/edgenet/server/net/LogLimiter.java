@@ -6,11 +6,11 @@ import org.slf4j.event.Level;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Keeps a flood of one kind of event from one source from flooding the console. Per (kind,
@@ -41,13 +41,29 @@ public final class LogLimiter {
     private record Key(Kind kind, String source) {
     }
 
-    /** The events of one key in its current window. */
+    /**
+     * The events of one key in its current window. Counted without a lock while the window is
+     * open; closed (inside its map entry's compute) by whoever sees that the window has ended, and
+     * an event that comes after that is counted in the next window instead.
+     */
     private static final class Tally {
+        private static final long CLOSED = Long.MIN_VALUE;
         final long start;
-        long events;
+        private final AtomicLong events = new AtomicLong();
 
         Tally(long start) {
             this.start = start;
+        }
+
+        /** Counts one event: how many this window has had, or -1 if it was closed meanwhile. */
+        long add() {
+            long n = events.incrementAndGet();
+            return n > 0 ? n : -1;
+        }
+
+        /** Closes the window: how many events it had. */
+        long close() {
+            return events.getAndSet(CLOSED);
         }
     }
 
@@ -57,14 +73,26 @@ public final class LogLimiter {
         }
     }
 
+    /** What one {@code compute} of a key decided: the caller reads it after the map has let go. */
+    private static final class Outcome {
+        Summary due;
+        boolean admitted;
+        boolean full;
+    }
+
     private final Ticker ticker;
     private final int burst;
     private final long windowNanos;
     private final String windowText;
     private final int maxSources;
-    /** Guarded by {@code this}; logging itself happens outside the lock. */
-    private final Map<Key, Tally> tallies = new HashMap<>();
-    private int sources;
+    /**
+     * An open window is counted with an atomic add; a key is added, or its ended window replaced,
+     * inside its own entry's {@code compute}, which locks only that entry's bin. Event loops no
+     * longer wait on one lock for the whole map, as they did. Logging itself happens outside.
+     */
+    private final ConcurrentHashMap<Key, Tally> tallies = new ConcurrentHashMap<>();
+    /** Keys with a source; reserved before such a key is added, so the bound holds under a race. */
+    private final AtomicInteger sources = new AtomicInteger();
 
     /** {@link #BURST} per {@link #WINDOW}, at most {@link #MAX_SOURCES} sources. */
     public LogLimiter(Ticker ticker) {
@@ -85,26 +113,64 @@ public final class LogLimiter {
      */
     public boolean admit(Kind kind, String source) {
         long now = ticker.nanoTime();
-        List<Summary> due = new ArrayList<>(1);
-        boolean admitted;
-        synchronized (this) {
-            Key key = new Key(kind, source);
-            Tally t = current(key, now, due);
-            if (t == null && sources >= maxSources) {
-                key = new Key(kind, null);
-                t = current(key, now, due);
+        Key sourceKey = new Key(kind, source);
+        // A flood from one address counts on one key: within its window, only an atomic add.
+        Tally open = tallies.get(sourceKey);
+        if (open != null && !over(open, now)) {
+            long n = open.add();
+            if (n > 0) {
+                return n <= burst;
             }
-            if (t == null) {
-                t = new Tally(now);
-                tallies.put(key, t);
-                if (key.source() != null) {
-                    sources++;
-                }
-            }
-            admitted = ++t.events <= burst;
         }
-        due.forEach(Summary::emit);
-        return admitted;
+        Outcome o = new Outcome();
+        tallies.compute(sourceKey, (key, t) -> count(key, t, now, o));
+        if (o.full) {
+            Summary first = o.due;
+            o.due = null;
+            tallies.compute(new Key(kind, null), (key, t) -> count(key, t, now, o));
+            if (first != null) {
+                first.emit();
+            }
+        }
+        if (o.due != null) {
+            o.due.emit();
+        }
+        return o.admitted;
+    }
+
+    /**
+     * Counts one event on {@code key}'s tally {@code t}: a window that has ended is summarised into
+     * {@code o} and replaced. A new source beyond the bound is not added; {@code o} says it is full.
+     */
+    private Tally count(Key key, Tally t, long now, Outcome o) {
+        if (t != null && over(t, now)) {
+            o.due = summary(key, t.close());
+            if (key.source() != null) {
+                sources.decrementAndGet();
+            }
+            t = null;
+        }
+        if (t == null) {
+            if (key.source() != null && !reserveSource()) {
+                o.full = true;
+                return null;
+            }
+            t = new Tally(now);
+        }
+        // Only a compute of this key closes its tally, so this add counts.
+        o.admitted = t.add() <= burst;
+        return t;
+    }
+
+    private boolean reserveSource() {
+        int n;
+        do {
+            n = sources.get();
+            if (n >= maxSources) {
+                return false;
+            }
+        } while (!sources.compareAndSet(n, n + 1));
+        return true;
     }
 
     /** Summarises and forgets every key whose window has ended. */
@@ -120,46 +186,40 @@ public final class LogLimiter {
     private void flush(boolean all) {
         long now = ticker.nanoTime();
         List<Summary> due = new ArrayList<>();
-        synchronized (this) {
-            for (Iterator<Map.Entry<Key, Tally>> it = tallies.entrySet().iterator(); it.hasNext(); ) {
-                Map.Entry<Key, Tally> e = it.next();
-                if (all || over(e.getValue(), now)) {
-                    it.remove();
-                    forget(e.getKey(), e.getValue(), due);
+        for (Key key : tallies.keySet()) {
+            tallies.computeIfPresent(key, (k, t) -> {
+                if (!all && !over(t, now)) {
+                    return t;
                 }
-            }
+                if (k.source() != null) {
+                    sources.decrementAndGet();
+                }
+                Summary s = summary(k, t.close());
+                if (s != null) {
+                    due.add(s);
+                }
+                return null;
+            });
         }
         due.forEach(Summary::emit);
-    }
-
-    /** The tally of {@code key} if its window is still open; an ended one is summarised and forgotten. */
-    private Tally current(Key key, long now, List<Summary> due) {
-        Tally t = tallies.get(key);
-        if (t != null && over(t, now)) {
-            tallies.remove(key);
-            forget(key, t, due);
-            return null;
-        }
-        return t;
     }
 
     private boolean over(Tally t, long now) {
         return now - t.start >= windowNanos;
     }
 
-    private void forget(Key key, Tally t, List<Summary> due) {
-        if (key.source() != null) {
-            sources--;
+    /** The line for the events of an ended window beyond its burst; null when none was held back. */
+    private Summary summary(Key key, long events) {
+        long more = events - burst;
+        if (more <= 0) {
+            return null;
         }
-        long more = t.events - burst;
-        if (more > 0) {
-            due.add(new Summary(key.kind(), String.format(Locale.ROOT, "%s from %s: %,d more like this in the last %s",
-                    key.kind().name(), key.source() == null ? OTHER_SOURCES : key.source(), more, windowText)));
-        }
+        return new Summary(key.kind(), String.format(Locale.ROOT, "%s from %s: %,d more like this in the last %s",
+                key.kind().name(), key.source() == null ? OTHER_SOURCES : key.source(), more, windowText));
     }
 
     /** How many keys are tracked; for tests of the bound. */
-    synchronized int keys() {
+    int keys() {
         return tallies.size();
     }
 }

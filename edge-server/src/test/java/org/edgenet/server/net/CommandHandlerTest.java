@@ -247,6 +247,23 @@ class CommandHandlerTest {
         assertTrue(reply.devices().isEmpty(), "no other active edge devices");
     }
 
+    @Test
+    void aedSaysOnTheConsoleHowManyOtherDevicesItListed() {
+        EmbeddedChannel ch = me();
+        List<String> said = new ArrayList<>();
+        for (String other : new String[] {null, "sensor-one", "sensor-two"}) {
+            if (other != null) {
+                session(DeviceName.of(other), 9000);
+            }
+            try (LogCapture logs = new LogCapture(CommandHandler.class)) {
+                assertInstanceOf(ActiveDevices.class, single(send(ch, new ListActive())));
+                logs.lines().stream().filter(line -> line.contains("Return message")).forEach(said::add);
+            }
+        }
+        assertEquals(List.of("INFO Return message: no other active edge devices",
+                "INFO Return message: 1 other active device", "INFO Return message: 2 other active devices"), said);
+    }
+
     // OUT
 
     @Test

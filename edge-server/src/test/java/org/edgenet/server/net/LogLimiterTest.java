@@ -9,8 +9,14 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -115,5 +121,85 @@ class LogLimiterTest {
         limiter.flushAll();
         assertEquals(List.of("WARN Protocol violation from 10.0.0.1: 3 more like this in the last 10 s"), logs.lines());
         assertEquals(0, limiter.keys(), "nothing left open");
+    }
+
+    @Test
+    void eventLoopsCountingAtOnceLoseNoEventAndKeepTheBound() throws Exception {
+        LogLimiter small = new LogLimiter(ticker, 5, LogLimiter.WINDOW, 4);
+        int threads = 4;
+        int perThread = 20_000;
+        AtomicInteger admitted = new AtomicInteger();
+        CountDownLatch go = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                done.add(pool.submit(() -> {
+                    go.await();
+                    for (int i = 0; i < perThread; i++) {
+                        if (small.admit(FAILED, "10.0.0." + i % 8)) {
+                            admitted.incrementAndGet();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (Future<?> f : done) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertTrue(small.keys() <= 5, "four sources and the shared key, not " + small.keys());
+        assertEquals(5 * small.keys(), admitted.get(), "five from each key, however the threads met");
+
+        ticker.advance(LogLimiter.WINDOW.toNanos(), TimeUnit.NANOSECONDS);
+        small.flush();
+        long summed = logs.lines().stream()
+                .mapToLong(line -> Long.parseLong(line.replaceAll(".*: ([0-9,]+) more like this.*", "$1").replace(",", "")))
+                .sum();
+        assertEquals((long) threads * perThread, summed + admitted.get(), "every event logged or summed up");
+        assertEquals(0, small.keys(), "everything forgotten");
+    }
+
+    @Test
+    void windowsEndingWhileEventLoopsCountLoseNoEvent() throws Exception {
+        LogLimiter small = new LogLimiter(ticker, 5, LogLimiter.WINDOW, 4);
+        int threads = 3;
+        int perThread = 50_000;
+        AtomicInteger admitted = new AtomicInteger();
+        AtomicInteger running = new AtomicInteger(threads);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < perThread; i++) {
+                        if (small.admit(FAILED, "10.0.0." + i % 6)) {
+                            admitted.incrementAndGet();
+                        }
+                    }
+                    running.decrementAndGet();
+                    return null;
+                }));
+            }
+            // Windows end under the counting threads' feet, as many times as it takes them to finish.
+            while (running.get() > 0) {
+                ticker.advance(LogLimiter.WINDOW.toNanos(), TimeUnit.NANOSECONDS);
+                small.flush();
+            }
+            for (Future<?> f : done) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        small.flushAll();
+        long summed = logs.lines().stream()
+                .mapToLong(line -> Long.parseLong(line.replaceAll(".*: ([0-9,]+) more like this.*", "$1").replace(",", "")))
+                .sum();
+        assertEquals((long) threads * perThread, summed + admitted.get(), "every event logged or summed up");
+        assertEquals(0, small.keys(), "everything forgotten");
     }
 }
