@@ -43,6 +43,8 @@ import java.util.stream.Stream;
 final class ServerProcesses implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("EdgeNet server listening on port (\\d+)");
     private static final Pattern MESSAGE_PORT = Pattern.compile("0xAE73 message port listening on \\S+ port (\\d+)");
+    /** "10:49:34.127 INFO  " before each message, as config/logback.xml writes it. */
+    private static final Pattern LOG_PREFIX = Pattern.compile("^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} [A-Z]+ +");
     /** The last line a server prints once it has started. */
     private static final String DASHBOARD = "Dashboard at http://127.0.0.1:";
     /** Member and HTTP ports of these tests: 29700-29899, a block of two per node. */
@@ -340,10 +342,12 @@ final class ServerProcesses implements AutoCloseable {
             }
         }
 
+        /** The console's lines without their time and level: the messages, as an appender sees them. */
         @Override
         public List<String> log() {
             try {
-                return Files.readAllLines(output, StandardCharsets.UTF_8);
+                return Files.readAllLines(output, StandardCharsets.UTF_8).stream()
+                        .map(l -> LOG_PREFIX.matcher(l).replaceFirst("")).toList();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
