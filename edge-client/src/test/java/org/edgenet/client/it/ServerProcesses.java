@@ -112,6 +112,7 @@ final class ServerProcesses implements AutoCloseable {
     private static ServerProcesses start(Path dir, List<String> credentials,
                                          UnaryOperator<ServerConfig.Builder> tweak, int count, Duration wait,
                                          List<String> key) throws Exception {
+        long began = System.nanoTime();
         int first = freeBlock(2 * count);
         String members = IntStream.range(0, count).mapToObj(i -> "127.0.0.1:" + (first + i))
                 .collect(Collectors.joining(","));
@@ -141,6 +142,8 @@ final class ServerProcesses implements AutoCloseable {
             }
             LiveServer.eventually("every node sees " + count + " members", () -> cluster.nodes.stream()
                     .allMatch(n -> n.gauge("edgenet_cluster_members") == count));
+            System.out.println("Started " + count + " server processes of " + cluster.name + " in "
+                    + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began) + " ms");
         } catch (Throwable e) {
             cluster.close();
             throw e;
@@ -216,8 +219,9 @@ final class ServerProcesses implements AutoCloseable {
     /** SIGTERM to every server at once, so that they drain and leave together; SIGKILL after a deadline. */
     @Override
     public void close() {
+        long began = System.nanoTime();
         nodes.forEach(n -> n.process.destroy());
-        long deadline = System.nanoTime() + STOP.toNanos();
+        long deadline = began + STOP.toNanos();
         try {
             for (ProcessNode n : nodes) {
                 long left = Math.max(0, deadline - System.nanoTime());
@@ -230,6 +234,8 @@ final class ServerProcesses implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             kill();
+            System.out.println("Stopped the server processes of " + name + " in "
+                    + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began) + " ms");
             try {
                 Runtime.getRuntime().removeShutdownHook(killer);
             } catch (IllegalStateException e) {
