@@ -11,6 +11,7 @@ import org.edgenet.client.console.Terminal;
 import org.edgenet.client.net.EdgeClient;
 import org.edgenet.client.p2p.PeerNode;
 import org.edgenet.client.p2p.TransferEvents;
+import org.edgenet.server.ServerConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 import static org.edgenet.client.it.LiveServer.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -42,13 +44,19 @@ class ConsoleIntegrationTest {
     @TempDir
     Path dir;
     private Path clientDir;
-    private LiveServer live;
+    LiveServer live;
 
     @BeforeEach
     void startServer() throws Exception {
         clientDir = Files.createDirectory(dir.resolve("client"));
-        live = new LiveServer(Files.createDirectory(dir.resolve("server")),
+        live = start(Files.createDirectory(dir.resolve("server")),
                 List.of("supersmartwatch comp9331", "uav-camera Fly#High22"), c -> c.attempts(3));
+    }
+
+    /** The server of the devices: one here, a cluster in {@link ConsoleClusterTest}. */
+    LiveServer start(Path serverDir, List<String> credentials, UnaryOperator<ServerConfig.Builder> tweak)
+            throws Exception {
+        return new LiveServer(serverDir, credentials, tweak);
     }
 
     @AfterEach
@@ -56,7 +64,7 @@ class ConsoleIntegrationTest {
         live.close();
     }
 
-    private String session(String script, PeerSender peers) throws Exception {
+    String session(String script, PeerSender peers) throws Exception {
         EdgeClient client = await(live.connect());
         StringWriter out = new StringWriter();
         Console console = new Console(client, peers, 8123, clientDir,

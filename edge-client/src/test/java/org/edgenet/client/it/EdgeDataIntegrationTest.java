@@ -9,6 +9,7 @@ import org.edgenet.common.message.Deleted;
 import org.edgenet.common.message.Operation;
 import org.edgenet.common.message.Uploaded;
 import org.edgenet.common.wire.ErrorCode;
+import org.edgenet.server.ServerConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,7 +58,12 @@ class EdgeDataIntegrationTest {
         }
         Path serverDir = Files.createDirectory(dir.resolve("server"));
         clientDir = Files.createDirectory(dir.resolve("clients"));
-        live = new LiveServer(serverDir, credentials, UnaryOperator.identity());
+        live = start(serverDir, credentials);
+    }
+
+    /** The server of the devices: one here, a cluster in {@link EdgeDataClusterTest}. */
+    LiveServer start(Path serverDir, List<String> credentials) throws Exception {
+        return new LiveServer(serverDir, credentials, UnaryOperator.identity());
     }
 
     @AfterEach
@@ -128,8 +134,8 @@ class EdgeDataIntegrationTest {
             assertFalse(Files.exists(stored.resolveSibling(name(i) + "-2.txt")), "deleted file is gone");
         }
 
-        List<String> uploads = live.awaitLines(live.config.uploadLog(), 2 * DEVICES);
-        List<String> deletions = live.awaitLines(live.config.deletionLog(), DEVICES);
+        List<String> uploads = live.awaitLinesOfAll(ServerConfig::uploadLog, 2 * DEVICES);
+        List<String> deletions = live.awaitLinesOfAll(ServerConfig::deletionLog, DEVICES);
         List<String> expectedUploads = new ArrayList<>();
         List<String> expectedDeletions = new ArrayList<>();
         for (int i = 1; i <= DEVICES; i++) {
@@ -160,7 +166,7 @@ class EdgeDataIntegrationTest {
         assertEquals(new Uploaded(FileId.of(1), 3), await(c.upload(FileId.of(1), good)),
                 "a good upload afterwards works");
         assertEquals("6", await(c.compute(FileId.of(1), Operation.SUM)).result(), "and only the good data is stored");
-        assertEquals(1, live.awaitLines(live.config.uploadLog(), 1).size(), "only the good upload is logged");
+        assertEquals(1, live.awaitLinesOfAll(ServerConfig::uploadLog, 1).size(), "only the good upload is logged");
     }
 
     @Test

@@ -9,29 +9,23 @@ import org.edgenet.common.message.LoginStatus;
 import org.edgenet.server.EdgeServer;
 import org.edgenet.server.ServerConfig;
 
-import org.edgenet.server.ClusterSettings;
-import org.edgenet.server.MetricsSettings;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -41,26 +35,46 @@ import static org.junit.jupiter.api.Assertions.fail;
  * A real server on a free port with its files in a temporary directory, and real clients on one
  * shared event loop group, as the integration tests need them.
  *
- * <p>{@link #cluster} starts several servers in cluster mode instead: the first one works in
- * {@code dir} (so {@link #config} and {@link #server} are its), the others in {@code dir/node-N},
- * and every client connects to a node picked at random, from a seed printed for a rerun.
+ * <p>{@link #processes} uses a cluster of server processes instead (see {@link ServerProcesses}),
+ * which the tests of a class share: {@link #config} is the first node's, and every client connects
+ * to a node picked at random, from a seed printed for a rerun. Closing waits until every device has
+ * left on every node, so that the next test starts with none; the upload and deletion logs keep
+ * growing, and {@link #awaitLinesOfAll} counts only the lines written since this test began.
  */
 final class LiveServer implements AutoCloseable {
     static final Duration WAIT = Duration.ofSeconds(20);
     private static final Duration POLL = Duration.ofMillis(5);
-    /** Hazelcast member ports of these tests: 29500-29599, a fresh block of three per cluster. */
-    private static final int FIRST_MEMBER_PORT = 29500;
-    private static final int MEMBER_PORTS = 99;
-    private static final AtomicInteger nextMemberPort = new AtomicInteger();
+
+    /** One server of the test: in this JVM, or a process of its own. */
+    interface Node {
+        /** The device port. */
+        int port();
+
+        /** The 0xAE73 message port; negative when it is off. */
+        int messagePort();
+
+        /** Where this server's own files are: working directory, logs, data directory. */
+        ServerConfig config();
+
+        /** The value of the gauge {@code name} (no tags) on this server's /metrics; NaN when it has none. */
+        double gauge(String name);
+
+        /** What the server logged, one entry per line or event, oldest first. */
+        List<String> log();
+    }
 
     final Path dir;
     final ServerConfig config;
+    /** The server in this JVM; null when the nodes are processes. */
     final EdgeServer server;
-    /** Every node, {@link #server} first. */
-    final List<EdgeServer> nodes;
+    /** Every node, the one of {@link #config} first. */
+    final List<Node> nodes;
     final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     private final List<EdgeClient> clients = new ArrayList<>();
     private final Random route;
+    private final AutoCloseable stop;
+    /** Lines each log of a shared cluster had when this test began. */
+    private final Map<Path, Integer> linesBefore = new HashMap<>();
 
     /** Starts a server in {@code dir} whose credentials are the given {@code name password} lines. */
     LiveServer(Path dir, List<String> credentials, UnaryOperator<ServerConfig.Builder> tweak) throws Exception {
@@ -68,73 +82,65 @@ final class LiveServer implements AutoCloseable {
         Files.write(dir.resolve("credentials.txt"), credentials);
         this.config = tweak.apply(ServerConfig.in(dir).port(0)).build();
         this.server = EdgeServer.start(config);
-        this.nodes = List.of(server);
+        this.nodes = List.of(new InJvm(server, config));
         this.route = new Random(0);
+        this.stop = server::close;
     }
 
-    private LiveServer(Path dir, ServerConfig config, List<EdgeServer> nodes, long seed) {
-        this.dir = dir;
-        this.config = config;
-        this.server = nodes.get(0);
-        this.nodes = nodes;
+    private LiveServer(ServerProcesses cluster, long seed) throws IOException {
+        this.nodes = cluster.nodes();
+        this.config = nodes.get(0).config();
+        this.dir = config.credentialsFile().getParent();
+        this.server = null;
         this.route = new Random(seed);
+        this.stop = this::awaitNoDevices;
+        for (Node n : nodes) {
+            for (Path log : List.of(n.config().uploadLog(), n.config().deletionLog())) {
+                linesBefore.put(log, lines(log).size());
+            }
+        }
     }
 
     /**
-     * Starts {@code count} servers of one new cluster on 127.0.0.1, each with the same credentials
-     * and {@code tweak}, each with its own message journal. Returns once every node sees the others.
+     * {@code count} server processes of one cluster on 127.0.0.1, each with these credentials and
+     * {@code tweak} (what a command line can say), sharing one data directory: the last test's
+     * when it asked for the same, else new ones. Returns once every node sees all members.
      */
-    static LiveServer cluster(Path dir, List<String> credentials, UnaryOperator<ServerConfig.Builder> tweak,
-                              int count) throws Exception {
-        int first = FIRST_MEMBER_PORT + nextMemberPort.getAndAdd(count) % (MEMBER_PORTS - count);
-        List<InetSocketAddress> members = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            members.add(new InetSocketAddress("127.0.0.1", first + i));
-        }
-        String name = "it-" + UUID.randomUUID();
-        List<ServerConfig> configs = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            Path nodeDir = i == 0 ? dir : Files.createDirectories(dir.resolve("node-" + i));
-            Files.write(nodeDir.resolve("credentials.txt"), credentials);
-            ServerConfig c = tweak.apply(ServerConfig.in(nodeDir).port(0)).build();
-            configs.add(c.toBuilder().metrics(new MetricsSettings(true))
-                    .messages(c.messages().withJournal(nodeDir.resolve("messages")))
-                    .cluster(new ClusterSettings(members, name, first + i)).build());
-        }
-        // Each start waits for the other members to answer: started one by one they would take seconds each.
-        ExecutorService starters = Executors.newFixedThreadPool(count);
-        List<EdgeServer> started = new ArrayList<>();
-        try {
-            List<Future<EdgeServer>> starting = new ArrayList<>();
-            for (ServerConfig c : configs) {
-                starting.add(starters.submit(() -> EdgeServer.start(c)));
-            }
-            for (Future<EdgeServer> f : starting) {
-                started.add(f.get(WAIT.toSeconds(), TimeUnit.SECONDS));
-            }
-        } catch (Exception e) {
-            started.forEach(EdgeServer::close);
-            throw e;
-        } finally {
-            starters.shutdownNow();
-        }
+    static LiveServer processes(List<String> credentials, UnaryOperator<ServerConfig.Builder> tweak, int count)
+            throws Exception {
+        ServerProcesses cluster = ServerProcesses.shared(credentials, tweak, count, WAIT.multipliedBy(6));
         long seed = System.nanoTime();
-        System.out.println("Clients go to random nodes of " + name + ", seed " + seed);
-        LiveServer live = new LiveServer(dir, configs.get(0), started, seed);
-        eventually("every node sees " + count + " members",
-                () -> started.stream().allMatch(s -> gauge(s, "edgenet_cluster_members") == count));
-        return live;
+        System.out.println("Clients go to random nodes of " + cluster.name() + ", seed " + seed);
+        return new LiveServer(cluster, seed);
     }
 
-    /** The value of the gauge {@code name} (no tags) on {@code server}'s /metrics; NaN when it has none. */
-    static double gauge(EdgeServer server, String name) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+    /** Stops the processes the tests of a class shared. */
+    static void stopProcesses() throws IOException {
+        ServerProcesses.stopShared();
+    }
+
+    /**
+     * Waits until every node counts no device and shows none in its device log; stops the shared
+     * processes when that does not happen, so that the next test does not inherit a device.
+     */
+    private void awaitNoDevices() throws IOException {
         try {
-            server.metrics().scrape(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            eventually("every device has left every node", () -> nodes.stream().allMatch(n -> {
+                try {
+                    return n.gauge("edgenet_devices_joined") == 0 && lines(n.config().deviceLog()).isEmpty();
+                } catch (IOException e) {
+                    return false;
+                }
+            }));
+        } catch (AssertionError e) {
+            stopProcesses();
+            throw e;
         }
-        for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
+    }
+
+    /** The value of the gauge {@code name} (no tags) in a /metrics {@code scrape}; NaN when it has none. */
+    static double gauge(String scrape, String name) {
+        for (String line : scrape.split("\n")) {
             if (line.startsWith(name + " ")) {
                 return Double.parseDouble(line.substring(name.length() + 1));
             }
@@ -147,6 +153,11 @@ final class LiveServer implements AutoCloseable {
         synchronized (route) {
             return nodes.get(route.nextInt(nodes.size())).port();
         }
+    }
+
+    /** The first node's 0xAE73 message port. */
+    int messagePort() {
+        return nodes.get(0).messagePort();
     }
 
     CompletableFuture<EdgeClient> connect() {
@@ -202,12 +213,70 @@ final class LiveServer implements AutoCloseable {
         return last.get(0);
     }
 
+    /**
+     * Polls the file {@code which} of every node (each server writes the uploads and deletions it
+     * received to its own log) until they have {@code count} lines together, not counting those
+     * written before this test began, then returns those lines.
+     */
+    List<String> awaitLinesOfAll(Function<ServerConfig, Path> which, int count) {
+        List<List<String>> last = new ArrayList<>(List.of(List.of()));
+        eventually("the nodes' " + which.apply(config).getFileName() + " have " + count + " lines", () -> {
+            List<String> all = new ArrayList<>();
+            for (Node n : nodes) {
+                Path file = which.apply(n.config());
+                try {
+                    List<String> lines = lines(file);
+                    all.addAll(lines.subList(Math.min(lines.size(), linesBefore.getOrDefault(file, 0)), lines.size()));
+                } catch (IOException e) {
+                    return false;
+                }
+            }
+            last.set(0, all);
+            return all.size() == count;
+        });
+        return last.get(0);
+    }
+
     @Override
     public void close() {
         synchronized (clients) {
             clients.forEach(EdgeClient::close);
         }
-        nodes.forEach(EdgeServer::close);
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        try {
+            stop.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not stop the servers", e);
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    /** A server of this JVM; its log is what a test's own appender catches, so it has none here. */
+    private record InJvm(EdgeServer server, ServerConfig config) implements Node {
+        @Override
+        public int port() {
+            return server.port();
+        }
+
+        @Override
+        public int messagePort() {
+            return server.messagePort();
+        }
+
+        @Override
+        public double gauge(String name) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            try {
+                server.metrics().scrape(out);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return LiveServer.gauge(out.toString(StandardCharsets.UTF_8), name);
+        }
+
+        @Override
+        public List<String> log() {
+            return List.of();
+        }
     }
 }

@@ -146,7 +146,7 @@ class MessagesIntegrationTest {
 
     /** One request on a plain socket, as an 003 client sends it; everything until the server closes. */
     private byte[] exchange(byte[] request) throws Exception {
-        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), live.server.messagePort())) {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), live.messagePort())) {
             s.setSoTimeout(10_000);
             s.getOutputStream().write(request);
             return s.getInputStream().readAllBytes();
