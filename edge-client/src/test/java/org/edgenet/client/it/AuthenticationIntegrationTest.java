@@ -32,7 +32,7 @@ class AuthenticationIntegrationTest {
         }
     }
 
-    private LiveServer start(UnaryOperator<org.edgenet.server.ServerConfig.Builder> tweak) throws Exception {
+    LiveServer start(UnaryOperator<org.edgenet.server.ServerConfig.Builder> tweak) throws Exception {
         live = open(dir, CREDENTIALS, tweak);
         return live;
     }
@@ -43,7 +43,11 @@ class AuthenticationIntegrationTest {
         return new LiveServer(dir, credentials, tweak);
     }
 
-    private LoginStatus loginOnce(String device, String password) throws Exception {
+    LiveServer live() {
+        return live;
+    }
+
+    LoginStatus loginOnce(String device, String password) throws Exception {
         EdgeClient c = await(live.connect());
         try {
             return await(c.login(DeviceName.of(device), password));
