@@ -59,6 +59,35 @@ class ConsoleLogTest {
         return lines;
     }
 
+    /** A console that runs {@code beforeEachWrite} before it takes each write of many bytes. */
+    private OutputStream console(Runnable beforeEachWrite) {
+        return new OutputStream() {
+            @Override
+            public void write(int b) {
+                written.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                beforeEachWrite.run();
+                written.write(b, off, len);
+            }
+        };
+    }
+
+    /** A console that takes no output until {@code free} opens, so that the queue fills meanwhile. */
+    private OutputStream heldUntil(CountDownLatch free) {
+        return console(() -> awaitOpen(free));
+    }
+
+    private static void awaitOpen(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Test
     void theServerJarCarriesTheSameConsoleConfigurationAsTheConfigDirectory() throws IOException {
         assertEquals(Files.readString(SHIPPED), Files.readString(BUILT_IN),
@@ -67,19 +96,8 @@ class ConsoleLogTest {
 
     @Test
     void linesStillQueuedAtTheStopAreWrittenOutBeforeFlushReturns() throws JoranException {
-        Logger log = configure(new OutputStream() {
-            @Override
-            public void write(int b) {
-                written.write(b);
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) {
-                // A slow console, so that most lines are still queued when the flush starts.
-                LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
-                written.write(b, off, len);
-            }
-        });
+        // A slow console, so that most lines are still queued when the flush starts.
+        Logger log = configure(console(() -> LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200))));
         for (int i = 0; i < 1_000; i++) {
             log.info("line {}", i);
         }
@@ -96,23 +114,7 @@ class ConsoleLogTest {
     @Test
     void aFullQueueDropsInfoLinesWithoutBlockingButKeepsEveryWarning() throws Exception {
         CountDownLatch consoleFree = new CountDownLatch(1);
-        Logger log = configure(new OutputStream() {
-            @Override
-            public void write(int b) {
-                written.write(b);
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) {
-                // A console that takes no output, so that the queue fills.
-                try {
-                    consoleFree.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                written.write(b, off, len);
-            }
-        });
+        Logger log = configure(heldUntil(consoleFree));
         // Far more than the queue holds: this returns only because INFO lines are dropped, not queued.
         for (int i = 0; i < 50_000; i++) {
             log.info("info {}", i);
@@ -137,24 +139,11 @@ class ConsoleLogTest {
         CountDownLatch firstWrite = new CountDownLatch(1);
         CountDownLatch consoleFree = new CountDownLatch(1);
         AtomicInteger writes = new AtomicInteger();
-        Logger log = configure(new OutputStream() {
-            @Override
-            public void write(int b) {
-                written.write(b);
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) {
-                writes.incrementAndGet();
-                firstWrite.countDown();
-                try {
-                    consoleFree.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                written.write(b, off, len);
-            }
-        });
+        Logger log = configure(console(() -> {
+            writes.incrementAndGet();
+            firstWrite.countDown();
+            awaitOpen(consoleFree);
+        }));
         log.info("first");
         assertTrue(firstWrite.await(10, TimeUnit.SECONDS), "the writer writes a line without being stopped");
         for (int i = 0; i < 1_000; i++) {
@@ -226,22 +215,7 @@ class ConsoleLogTest {
     @Test
     void aMessageShowsItsArgumentsAsTheyWereWhenLoggedEvenIfOneChangesWhileQueued() throws Exception {
         CountDownLatch consoleFree = new CountDownLatch(1);
-        Logger log = configure(new OutputStream() {
-            @Override
-            public void write(int b) {
-                written.write(b);
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) {
-                try {
-                    consoleFree.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                written.write(b, off, len);
-            }
-        });
+        Logger log = configure(heldUntil(consoleFree));
         StringBuilder changing = new StringBuilder("before");
         log.info("{} has {} in {}", new Named("alice"), changing, TimeUnit.SECONDS);
         changing.setLength(0);

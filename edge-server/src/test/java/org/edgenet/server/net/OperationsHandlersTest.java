@@ -171,8 +171,8 @@ class OperationsHandlersTest {
         assertNull(ch.readOutbound());
     }
 
-    @Test
-    void aJoinedDeviceIsNotCutByTheLoginTimeOut() {
+    /** A device that joined on a connection whose login time-out (30 s) was running; its Joined is unread. */
+    private EmbeddedChannel joinedWithLoginTimeOut() {
         EmbeddedChannel ch = new EmbeddedChannel();
         ch.freezeTime();
         ReadGate gate = new ReadGate(ServerConfig.DEFAULT_REPLY_TIMEOUT, Duration.ofSeconds(30), IDLE_LIMIT,
@@ -180,6 +180,12 @@ class OperationsHandlersTest {
         ch.pipeline().addLast(READ_GATE, gate).addLast(ERRORS, new ErrorHandler(disconnector));
         channels.add(ch);
         ch.writeOutbound(new Joined(ME, "30 September 2022 10:31:13"));
+        return ch;
+    }
+
+    @Test
+    void aJoinedDeviceIsNotCutByTheLoginTimeOut() {
+        EmbeddedChannel ch = joinedWithLoginTimeOut();
         assertInstanceOf(Joined.class, ch.readOutbound());
 
         advance(ch, IDLE_LIMIT.minusMillis(1));
@@ -191,19 +197,13 @@ class OperationsHandlersTest {
 
     @Test
     void theDrainDeadlineHoldsWhileTheConnectionIsNotRead() {
-        EmbeddedChannel ch = new EmbeddedChannel();
-        ch.freezeTime();
-        ReadGate gate = new ReadGate(ServerConfig.DEFAULT_REPLY_TIMEOUT, Duration.ofSeconds(30), IDLE_LIMIT,
-                DRAIN_LIMIT, disconnector, null);
-        ch.pipeline().addLast(READ_GATE, gate).addLast(ERRORS, new ErrorHandler(disconnector));
-        channels.add(ch);
-        ch.writeOutbound(new Joined(ME, "30 September 2022 10:31:13"));
+        EmbeddedChannel ch = joinedWithLoginTimeOut();
         ch.readOutbound();
         ch.writeInbound(new Compute(FileId.of(1), Operation.SUM));
         assertInstanceOf(Compute.class, ch.readInbound(), "the request went on, so its reply is owed");
 
         ch.pipeline().fireUserEventTriggered(ReadGate.DRAIN);
-        gate.hold(ReadGate.Reason.REQUEST_RUNNING);
+        ch.pipeline().get(ReadGate.class).hold(ReadGate.Reason.REQUEST_RUNNING);
         advance(ch, DRAIN_LIMIT.minusMillis(1));
         assertTrue(ch.isActive(), "the request has the whole drain time");
         advance(ch, Duration.ofMillis(1));
