@@ -112,9 +112,25 @@ public final class ServerMain implements Callable<Integer> {
     private CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        useCommonPoolOnFewCores();
         int code = commandLine().execute(args);
         ConsoleLog.flush();
         System.exit(code);
+    }
+
+    static final String COMMON_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
+
+    /**
+     * With fewer than three cores the JVM's common pool gets one thread, and then both the JDK's
+     * CompletableFuture and Hazelcast's futures run every asynchronous callback on a new thread of
+     * its own: in cluster mode that was a thread per join and per leave. Two threads at least make
+     * them use the pool. Only before anything has touched the pool, so first thing in main.
+     */
+    static void useCommonPoolOnFewCores() {
+        if (System.getProperty(COMMON_PARALLELISM) == null) {
+            System.setProperty(COMMON_PARALLELISM,
+                    Integer.toString(Math.max(2, Runtime.getRuntime().availableProcessors() - 1)));
+        }
     }
 
     /** The configured command line, also used by tests with their own output writers. */

@@ -47,6 +47,27 @@ class ServerMainTest {
     }
 
     @Test
+    void theCommonPoolGetsAtLeastTwoThreadsUnlessTheOperatorChoseANumber() {
+        String before = System.getProperty(ServerMain.COMMON_PARALLELISM);
+        try {
+            System.clearProperty(ServerMain.COMMON_PARALLELISM);
+            ServerMain.useCommonPoolOnFewCores();
+            assertTrue(Integer.parseInt(System.getProperty(ServerMain.COMMON_PARALLELISM)) >= 2,
+                    "two threads at least, so that no callback gets a thread of its own");
+
+            System.setProperty(ServerMain.COMMON_PARALLELISM, "1");
+            ServerMain.useCommonPoolOnFewCores();
+            assertEquals("1", System.getProperty(ServerMain.COMMON_PARALLELISM), "the operator's -D stays");
+        } finally {
+            if (before == null) {
+                System.clearProperty(ServerMain.COMMON_PARALLELISM);
+            } else {
+                System.setProperty(ServerMain.COMMON_PARALLELISM, before);
+            }
+        }
+    }
+
+    @Test
     void missingAttemptsPrintsTheSpecifiedMessage() {
         assertTrue(run("4000") != 0, "non-zero exit");
         assertEquals("Invalid number of allowed failed consecutive attempts: (missing)"
