@@ -283,6 +283,11 @@ final class ServerProcesses implements AutoCloseable {
                             + Path.of("").toAbsolutePath().getParent().resolve("config/logback.xml"),
                     // A server of a test lives seconds: the quick compiler alone starts it sooner.
                     "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                    // What the server's jar grants Hazelcast in its manifest; a class path has no manifest.
+                    "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
+                    "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+                    "--add-opens", "java.management/sun.management=ALL-UNNAMED",
+                    "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
                     "-cp", System.getProperty("java.class.path"), "org.edgenet.server.cli.ServerMain"));
             command.addAll(args);
             Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
