@@ -38,7 +38,7 @@ final class Dialog {
      */
     private final ExecutorService reader =
             // Unbounded queue by design: fed by the console alone, never by the network (one read at a time).
-            Executors.newSingleThreadExecutor(new DefaultThreadFactory("console-input", true));
+            Executors.newSingleThreadExecutor(new DefaultThreadFactory("console-input", true)); // console only
 
     /**
      * @param replyTimeout how long the server may owe a reply before the user is asked whether to

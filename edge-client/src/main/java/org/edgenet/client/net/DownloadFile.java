@@ -56,7 +56,7 @@ final class DownloadFile {
         public Executor newWriter() {
             // No bound of its own, yet the network cannot grow it: the exchange stops reading the
             // socket above 1 MiB of backlog, so what the server sends waits in TCP, not here.
-            return Executors.newSingleThreadExecutor(new DefaultThreadFactory("download", true));
+            return Executors.newSingleThreadExecutor(new DefaultThreadFactory("download", true)); // paced by TCP
         }
 
         @Override

@@ -146,7 +146,7 @@ public final class PeerNode implements AutoCloseable {
         ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
                 // Unbounded on purpose, yet the network cannot grow it: at most one task per transfer,
                 // and transfers are bounded (above); forged datagrams queue nothing here.
-                new LinkedBlockingQueue<>(), new DefaultThreadFactory("uvf-disk", true));
+                new LinkedBlockingQueue<>(), new DefaultThreadFactory("uvf-disk", true)); // one task per transfer
         pool.allowCoreThreadTimeOut(true);
         return pool;
     }

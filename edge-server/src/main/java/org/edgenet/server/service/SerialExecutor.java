@@ -32,7 +32,7 @@ public final class SerialExecutor implements Executor {
         // No bound here, yet the network cannot grow it: every caller it reaches submits for a
         // request that holds its connection's reading (the read gate), and connections are capped
         // (max-connections; 1,024 on the 0xAE73 port, one request each).
-        ExecutorService e = Executors.newSingleThreadExecutor(new DefaultThreadFactory(name, true));
+        ExecutorService e = Executors.newSingleThreadExecutor(new DefaultThreadFactory(name, true)); // gated
         return new SerialExecutor(e, e);
     }
 
