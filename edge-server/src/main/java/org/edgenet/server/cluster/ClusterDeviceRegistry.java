@@ -361,26 +361,7 @@ public final class ClusterDeviceRegistry implements DeviceRegistry {
         return ActiveDevice.othersAsShown(now.devices(), now.encoded(), device);
     }
 
-    @Override
-    public List<ActiveDevice> othersThan(DeviceName device) {
-        List<ActiveDevice> others = new ArrayList<>();
-        for (ActiveDevice d : recorded.devices()) {
-            if (!d.name().equals(device)) {
-                others.add(d);
-            }
-        }
-        return others;
-    }
 
-    @Override
-    public Optional<ActiveDevice> find(DeviceName device) {
-        for (ActiveDevice d : recorded.devices()) {
-            if (d.name().equals(device)) {
-                return Optional.of(d);
-            }
-        }
-        return Optional.empty();
-    }
 
     /** The member whose server holds the connection of {@code device}, if it is joined. */
     Optional<UUID> memberOf(DeviceName device) {

@@ -1,5 +1,6 @@
 package org.edgenet.server.service;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -38,10 +39,26 @@ public interface DeviceRegistry extends AutoCloseable {
     List<DeviceInfo> othersAsShown(ActiveDevice device);
 
     /** Every recorded active device except {@code device}, in join order. */
-    List<ActiveDevice> othersThan(DeviceName device);
+    default List<ActiveDevice> othersThan(DeviceName device) {
+        List<ActiveDevice> all = active();
+        List<ActiveDevice> others = new ArrayList<>(all.size());
+        for (ActiveDevice d : all) {
+            if (!d.name().equals(device)) {
+                others.add(d);
+            }
+        }
+        return others;
+    }
 
     /** The recorded entry of {@code device}, if it is active. */
-    Optional<ActiveDevice> find(DeviceName device);
+    default Optional<ActiveDevice> find(DeviceName device) {
+        for (ActiveDevice d : active()) {
+            if (d.name().equals(device)) {
+                return Optional.of(d);
+            }
+        }
+        return Optional.empty();
+    }
 
     /** Waits for pending changes to be recorded, then stops. */
     @Override

@@ -22,7 +22,6 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -242,27 +241,7 @@ public final class FileDeviceRegistry implements DeviceRegistry {
         return ActiveDevice.othersAsShown(now.devices(), now.encoded(), device);
     }
 
-    @Override
-    public List<ActiveDevice> othersThan(DeviceName device) {
-        List<ActiveDevice> all = recorded.devices();
-        List<ActiveDevice> others = new ArrayList<>(all.size());
-        for (ActiveDevice d : all) {
-            if (!d.name().equals(device)) {
-                others.add(d);
-            }
-        }
-        return others;
-    }
 
-    @Override
-    public Optional<ActiveDevice> find(DeviceName device) {
-        for (ActiveDevice d : recorded.devices()) {
-            if (d.name().equals(device)) {
-                return Optional.of(d);
-            }
-        }
-        return Optional.empty();
-    }
 
     /** Queues the write that takes the waiting changes; a queued write will still see later ones. */
     private void queueWrite() {
