@@ -19,18 +19,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -43,8 +38,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ClusterServerTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
-    /** Members start in seconds, but on a machine shared by many builds it can take a minute or more. */
-    private static final Duration START = Duration.ofSeconds(120);
     private static final List<EdgeServer> servers = new ArrayList<>();
 
     @TempDir
@@ -52,28 +45,7 @@ class ClusterServerTest {
 
     @BeforeAll
     static void startServers() throws Exception {
-        String name = "test-" + UUID.randomUUID();
-        List<InetSocketAddress> members = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            members.add(new InetSocketAddress("127.0.0.1", 27530 + i));
-        }
-        // At once: each member's start waits for the others to answer.
-        ExecutorService starters = Executors.newFixedThreadPool(3);
-        try {
-            List<Future<EdgeServer>> started = new ArrayList<>();
-            for (int i = 0; i < 3; i++) {
-                Path home = Files.createDirectories(dir.resolve("server" + i));
-                Files.writeString(home.resolve("credentials.txt"), TestServices.CREDENTIALS);
-                ServerConfig config = ServerConfig.in(home).port(0).bindAddress(InetAddress.getLoopbackAddress())
-                        .cluster(new ClusterSettings(members, name, 27530 + i)).build();
-                started.add(starters.submit(() -> EdgeServer.start(config)));
-            }
-            for (Future<EdgeServer> f : started) {
-                servers.add(f.get(START.toSeconds(), TimeUnit.SECONDS));
-            }
-        } finally {
-            starters.shutdownNow();
-        }
+        servers.addAll(ClusterOfServers.start(dir, 27530, 3, UnaryOperator.identity()));
     }
 
     @AfterAll

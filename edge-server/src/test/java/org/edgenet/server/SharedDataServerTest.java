@@ -25,20 +25,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -48,7 +40,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Two real servers of one cluster, each in a working directory of its own, with one data directory. */
 class SharedDataServerTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static final Duration START = Duration.ofSeconds(120);
     private static final List<EdgeServer> servers = new ArrayList<>();
 
     @TempDir
@@ -56,25 +47,7 @@ class SharedDataServerTest {
 
     @BeforeAll
     static void startServers() throws Exception {
-        String name = "test-" + UUID.randomUUID();
-        List<InetSocketAddress> members = List.of(new InetSocketAddress("127.0.0.1", 28330),
-                new InetSocketAddress("127.0.0.1", 28331));
-        ExecutorService starters = Executors.newFixedThreadPool(2);
-        try {
-            List<Future<EdgeServer>> started = new ArrayList<>();
-            for (int i = 0; i < 2; i++) {
-                Path home = Files.createDirectories(dir.resolve("server" + i));
-                Files.writeString(home.resolve("credentials.txt"), TestServices.CREDENTIALS);
-                ServerConfig config = ServerConfig.in(home).port(0).bindAddress(InetAddress.getLoopbackAddress())
-                        .dataDir(dir.resolve("data")).cluster(new ClusterSettings(members, name, 28330 + i)).build();
-                started.add(starters.submit(() -> EdgeServer.start(config)));
-            }
-            for (Future<EdgeServer> f : started) {
-                servers.add(f.get(START.toSeconds(), TimeUnit.SECONDS));
-            }
-        } finally {
-            starters.shutdownNow();
-        }
+        servers.addAll(ClusterOfServers.start(dir, 28330, 2, b -> b.dataDir(dir.resolve("data"))));
     }
 
     @AfterAll
